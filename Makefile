@@ -1,0 +1,22 @@
+MVN ?= mvn -B
+.DEFAULT_GOAL := help
+
+.PHONY: help run test fmt crds package
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+run: package ## run the operator against the current kubeconfig
+	java -jar target/quarkus-app/quarkus-run.jar
+
+test: ## build and run every test
+	$(MVN) verify
+
+fmt: ## format the Java sources
+	$(MVN) spotless:apply
+
+package: ## build the operator without running tests
+	$(MVN) -q package -DskipTests
+
+crds: package ## regenerate crds/ from the Java API types
+	cp target/kubernetes/flagreleases.flagops.io-v1.yml crds/flagreleases.flagops.io-v1.yml

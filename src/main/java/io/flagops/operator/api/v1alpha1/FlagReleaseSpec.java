@@ -1,0 +1,146 @@
+package io.flagops.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The desired LaunchDarkly release of one flag. */
+public class FlagReleaseSpec {
+  /** LaunchDarkly keys: a letter or digit, then letters, digits, '.', '_' or '-'. */
+  public static final String KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+
+  @Required
+  @Pattern(KEY_PATTERN)
+  @Size(max = 256)
+  @ValidationRule(value = "self == oldSelf", message = "projectKey is immutable")
+  @JsonPropertyDescription("Key of the LaunchDarkly project that holds the flag. Immutable.")
+  private String projectKey;
+
+  @Required
+  @Pattern(KEY_PATTERN)
+  @Size(max = 256)
+  @ValidationRule(value = "self == oldSelf", message = "flagKey is immutable")
+  @JsonPropertyDescription(
+      "Key of the boolean feature flag whose release this resource manages. Immutable.")
+  private String flagKey;
+
+  @Required
+  @Pattern(KEY_PATTERN)
+  @Size(max = 256)
+  @JsonPropertyDescription(
+      "Key of the release pipeline the flag follows. Changing it moves a release this resource"
+          + " created or adopted to the new pipeline (the release is deleted and created again).")
+  private String releasePipelineKey;
+
+  @Size(max = 256)
+  @JsonPropertyDescription(
+      "ID of the flag variation released in every phase. Sent when the release is created.")
+  private String releaseVariationId;
+
+  @Size(max = 10)
+  @ValidationRule(
+      value = "self.all(p, self.exists_one(q, q.name == p.name))",
+      message = "phase names must be unique")
+  @JsonPropertyDescription(
+      "Desired status of pipeline phases, matched by name. Phases not listed are reported but"
+          + " left alone.")
+  private List<PhaseSpec> phases = new ArrayList<>();
+
+  @Default("Delete")
+  @JsonPropertyDescription(
+      "Delete: deleting this resource deletes the release in LaunchDarkly. Orphan: the release"
+          + " is left as it is.")
+  private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
+
+  @Default("Manage")
+  @JsonPropertyDescription(
+      "Manage: create and advance the release until LaunchDarkly matches. Observe: read only,"
+          + " never write to LaunchDarkly, report the drift.")
+  private ManagementPolicy managementPolicy = ManagementPolicy.Manage;
+
+  @Default("false")
+  @JsonPropertyDescription("While true the operator makes no call to LaunchDarkly.")
+  private boolean suspend;
+
+  @JsonPropertyDescription(
+      "Secret in this namespace holding the LaunchDarkly access token. When absent the"
+          + " operator's default token is used.")
+  private SecretKeyReference accessTokenSecretRef;
+
+  public String getProjectKey() {
+    return projectKey;
+  }
+
+  public void setProjectKey(String projectKey) {
+    this.projectKey = projectKey;
+  }
+
+  public String getFlagKey() {
+    return flagKey;
+  }
+
+  public void setFlagKey(String flagKey) {
+    this.flagKey = flagKey;
+  }
+
+  public String getReleasePipelineKey() {
+    return releasePipelineKey;
+  }
+
+  public void setReleasePipelineKey(String releasePipelineKey) {
+    this.releasePipelineKey = releasePipelineKey;
+  }
+
+  public String getReleaseVariationId() {
+    return releaseVariationId;
+  }
+
+  public void setReleaseVariationId(String releaseVariationId) {
+    this.releaseVariationId = releaseVariationId;
+  }
+
+  public List<PhaseSpec> getPhases() {
+    return phases;
+  }
+
+  public void setPhases(List<PhaseSpec> phases) {
+    this.phases = phases == null ? new ArrayList<>() : phases;
+  }
+
+  public DeletionPolicy getDeletionPolicy() {
+    return deletionPolicy;
+  }
+
+  public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+    this.deletionPolicy = deletionPolicy == null ? DeletionPolicy.Delete : deletionPolicy;
+  }
+
+  public ManagementPolicy getManagementPolicy() {
+    return managementPolicy;
+  }
+
+  public void setManagementPolicy(ManagementPolicy managementPolicy) {
+    this.managementPolicy = managementPolicy == null ? ManagementPolicy.Manage : managementPolicy;
+  }
+
+  public boolean isSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(boolean suspend) {
+    this.suspend = suspend;
+  }
+
+  public SecretKeyReference getAccessTokenSecretRef() {
+    return accessTokenSecretRef;
+  }
+
+  public void setAccessTokenSecretRef(SecretKeyReference accessTokenSecretRef) {
+    this.accessTokenSecretRef = accessTokenSecretRef;
+  }
+}

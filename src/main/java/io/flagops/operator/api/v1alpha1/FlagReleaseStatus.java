@@ -1,0 +1,127 @@
+package io.flagops.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator last saw in LaunchDarkly and what it thinks of it. */
+public class FlagReleaseStatus {
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Ready, Reconciling and Stalled, following kstatus conventions.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "One word summary: Pending, Progressing, Ready, Suspended, Failed or Deleting.")
+  private ReleaseState state;
+
+  @JsonPropertyDescription("The release LaunchDarkly holds for the flag, if any.")
+  private ObservedRelease release;
+
+  @JsonPropertyDescription("Every phase of the release, in pipeline order, as LaunchDarkly has it.")
+  private List<PhaseStatus> phases = new ArrayList<>();
+
+  @JsonPropertyDescription("Name of the first phase that is not complete.")
+  private String currentPhase;
+
+  @JsonPropertyDescription("The latest human-readable explanation.")
+  private String message;
+
+  @JsonPropertyDescription(
+      "Pipeline key of the release this resource created or adopted. Only that release is"
+          + " moved to another pipeline or deleted by the operator.")
+  private String ownedPipelineKey;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions == null ? new ArrayList<>() : conditions;
+  }
+
+  public ReleaseState getState() {
+    return state;
+  }
+
+  public void setState(ReleaseState state) {
+    this.state = state;
+  }
+
+  public ObservedRelease getRelease() {
+    return release;
+  }
+
+  public void setRelease(ObservedRelease release) {
+    this.release = release;
+  }
+
+  public List<PhaseStatus> getPhases() {
+    return phases;
+  }
+
+  public void setPhases(List<PhaseStatus> phases) {
+    this.phases = phases == null ? new ArrayList<>() : phases;
+  }
+
+  public String getCurrentPhase() {
+    return currentPhase;
+  }
+
+  public void setCurrentPhase(String currentPhase) {
+    this.currentPhase = currentPhase;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public String getOwnedPipelineKey() {
+    return ownedPipelineKey;
+  }
+
+  public void setOwnedPipelineKey(String ownedPipelineKey) {
+    this.ownedPipelineKey = ownedPipelineKey;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FlagReleaseStatus other
+        && Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(conditions, other.conditions)
+        && state == other.state
+        && Objects.equals(release, other.release)
+        && Objects.equals(phases, other.phases)
+        && Objects.equals(currentPhase, other.currentPhase)
+        && Objects.equals(message, other.message)
+        && Objects.equals(ownedPipelineKey, other.ownedPipelineKey);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        observedGeneration,
+        conditions,
+        state,
+        release,
+        phases,
+        currentPhase,
+        message,
+        ownedPipelineKey);
+  }
+}

@@ -1,0 +1,89 @@
+package io.flagops.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
+
+/** The release LaunchDarkly holds for the flag. */
+public class ObservedRelease {
+  @JsonPropertyDescription("Key of the pipeline the release follows.")
+  private String pipelineKey;
+
+  @JsonPropertyDescription("Name of the pipeline the release follows.")
+  private String pipelineName;
+
+  @JsonPropertyDescription("ID of the variation released in every phase, if LaunchDarkly set one.")
+  private String variationId;
+
+  @JsonPropertyDescription("LaunchDarkly's _version of the release.")
+  private Long version;
+
+  @JsonPropertyDescription(
+      "True when the pipeline is a legacy one: its phases are only marked complete or not.")
+  private Boolean legacy;
+
+  public ObservedRelease() {}
+
+  public ObservedRelease(
+      String pipelineKey, String pipelineName, String variationId, Long version, Boolean legacy) {
+    this.pipelineKey = pipelineKey;
+    this.pipelineName = pipelineName;
+    this.variationId = variationId;
+    this.version = version;
+    this.legacy = legacy;
+  }
+
+  public String getPipelineKey() {
+    return pipelineKey;
+  }
+
+  public void setPipelineKey(String pipelineKey) {
+    this.pipelineKey = pipelineKey;
+  }
+
+  public String getPipelineName() {
+    return pipelineName;
+  }
+
+  public void setPipelineName(String pipelineName) {
+    this.pipelineName = pipelineName;
+  }
+
+  public String getVariationId() {
+    return variationId;
+  }
+
+  public void setVariationId(String variationId) {
+    this.variationId = variationId;
+  }
+
+  public Long getVersion() {
+    return version;
+  }
+
+  public void setVersion(Long version) {
+    this.version = version;
+  }
+
+  public Boolean getLegacy() {
+    return legacy;
+  }
+
+  public void setLegacy(Boolean legacy) {
+    this.legacy = legacy;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ObservedRelease other
+        && Objects.equals(pipelineKey, other.pipelineKey)
+        && Objects.equals(pipelineName, other.pipelineName)
+        && Objects.equals(variationId, other.variationId)
+        && Objects.equals(version, other.version)
+        && Objects.equals(legacy, other.legacy);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(pipelineKey, pipelineName, variationId, version, legacy);
+  }
+}

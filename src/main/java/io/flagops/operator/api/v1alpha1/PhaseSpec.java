@@ -1,0 +1,62 @@
+package io.flagops.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The desired status of one phase of the release pipeline. */
+public class PhaseSpec {
+  @Required
+  @Size(min = 1, max = 256)
+  @JsonPropertyDescription("Name of the pipeline phase, as LaunchDarkly shows it.")
+  private String name;
+
+  @Required
+  @JsonPropertyDescription(
+      "Desired status: NotStarted, Started (also met once LaunchDarkly completes the phase) or"
+          + " Complete. Phases start in pipeline order and never move backwards on an automated"
+          + " pipeline.")
+  private DesiredPhaseStatus status;
+
+  @Size(max = 20)
+  @ValidationRule(
+      value = "self.all(a, self.exists_one(b, b.name == a.name))",
+      message = "audience names must be unique within a phase")
+  @JsonPropertyDescription(
+      "Configuration sent for the phase's audiences when the phase starts, matched by name.")
+  private List<AudienceSpec> audiences = new ArrayList<>();
+
+  public PhaseSpec() {}
+
+  public PhaseSpec(String name, DesiredPhaseStatus status) {
+    this.name = name;
+    this.status = status;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public DesiredPhaseStatus getStatus() {
+    return status;
+  }
+
+  public void setStatus(DesiredPhaseStatus status) {
+    this.status = status;
+  }
+
+  public List<AudienceSpec> getAudiences() {
+    return audiences;
+  }
+
+  public void setAudiences(List<AudienceSpec> audiences) {
+    this.audiences = audiences == null ? new ArrayList<>() : audiences;
+  }
+}

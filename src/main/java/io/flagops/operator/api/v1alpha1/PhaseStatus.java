@@ -1,0 +1,115 @@
+package io.flagops.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
+
+/** One phase of the release as LaunchDarkly has it. */
+public class PhaseStatus {
+  @JsonPropertyDescription("LaunchDarkly's ID of the phase.")
+  private String id;
+
+  @JsonPropertyDescription("Name of the phase.")
+  private String name;
+
+  @JsonPropertyDescription(
+      "LaunchDarkly's status of the phase: NotStarted, ReadyToStart, Started, Paused or"
+          + " Complete. Legacy pipelines report only NotStarted or Complete.")
+  private String status;
+
+  @JsonPropertyDescription("Whether the phase has started.")
+  private Boolean started;
+
+  @JsonPropertyDescription("Whether the phase is complete.")
+  private Boolean complete;
+
+  @JsonPropertyDescription("When the phase started (RFC 3339).")
+  private String startedAt;
+
+  @JsonPropertyDescription("When the phase completed (RFC 3339).")
+  private String completedAt;
+
+  @JsonPropertyDescription("Whether this FlagRelease lists the phase in spec.phases.")
+  private Boolean managed;
+
+  public String getId() {
+    return id;
+  }
+
+  public void setId(String id) {
+    this.id = id;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getStatus() {
+    return status;
+  }
+
+  public void setStatus(String status) {
+    this.status = status;
+  }
+
+  public Boolean getStarted() {
+    return started;
+  }
+
+  public void setStarted(Boolean started) {
+    this.started = started;
+  }
+
+  public Boolean getComplete() {
+    return complete;
+  }
+
+  public void setComplete(Boolean complete) {
+    this.complete = complete;
+  }
+
+  public String getStartedAt() {
+    return startedAt;
+  }
+
+  public void setStartedAt(String startedAt) {
+    this.startedAt = startedAt;
+  }
+
+  public String getCompletedAt() {
+    return completedAt;
+  }
+
+  public void setCompletedAt(String completedAt) {
+    this.completedAt = completedAt;
+  }
+
+  public Boolean getManaged() {
+    return managed;
+  }
+
+  public void setManaged(Boolean managed) {
+    this.managed = managed;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PhaseStatus other
+        && Objects.equals(id, other.id)
+        && Objects.equals(name, other.name)
+        && Objects.equals(status, other.status)
+        && Objects.equals(started, other.started)
+        && Objects.equals(complete, other.complete)
+        && Objects.equals(startedAt, other.startedAt)
+        && Objects.equals(completedAt, other.completedAt)
+        && Objects.equals(managed, other.managed);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, name, status, started, complete, startedAt, completedAt, managed);
+  }
+}

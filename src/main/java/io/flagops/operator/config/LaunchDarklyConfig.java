@@ -1,0 +1,27 @@
+package io.flagops.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How to reach LaunchDarkly. Set through {@code LAUNCHDARKLY_BASE_URL}, {@code
+ * LAUNCHDARKLY_ACCESS_TOKEN} and friends.
+ */
+@ConfigMapping(prefix = "launchdarkly")
+public interface LaunchDarklyConfig {
+
+  /** Commercial, EU and federal instances have different base URLs. */
+  @WithDefault("https://app.launchdarkly.com")
+  String baseUrl();
+
+  /** The token used by FlagReleases without {@code spec.accessTokenSecretRef}. */
+  Optional<String> accessToken();
+
+  @WithDefault("5s")
+  Duration connectTimeout();
+
+  @WithDefault("30s")
+  Duration readTimeout();
+}

@@ -1,0 +1,44 @@
+package io.flagops.operator.launchdarkly;
+
+import java.util.Objects;
+
+/** A LaunchDarkly access token. {@link #toString()} never shows it. */
+public final class AccessToken {
+  private final String value;
+
+  private AccessToken(String value) {
+    this.value = value;
+  }
+
+  public static AccessToken of(String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("access token is empty");
+    }
+    return new AccessToken(value.strip());
+  }
+
+  /** The raw token, for the Authorization header only. */
+  String reveal() {
+    return value;
+  }
+
+  /** Replaces every occurrence of the token in {@code text}, for text that echoes a request. */
+  public String redact(String text) {
+    return text == null ? null : text.replace(value, "<redacted>");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AccessToken other && value.equals(other.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(value);
+  }
+
+  @Override
+  public String toString() {
+    return "AccessToken(<redacted>)";
+  }
+}

@@ -1,0 +1,309 @@
+package io.flagops.operator.launchdarkly;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flagops.operator.launchdarkly.model.CreateReleaseInput;
+import io.flagops.operator.launchdarkly.model.Malformed;
+import io.flagops.operator.launchdarkly.model.PatchOperation;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
+import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
+
+/** {@link LaunchDarklyClient} over HTTP with the JDK client. */
+public class HttpLaunchDarklyClient implements LaunchDarklyClient {
+  private static final Logger LOG = Logger.getLogger(HttpLaunchDarklyClient.class);
+  private static final String JSON = "application/json";
+  private static final String JSON_PATCH = "application/json";
+  static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(10);
+  static final Duration MAX_RATE_LIMIT_WAIT = Duration.ofMinutes(5);
+
+  private final HttpClient http;
+  private final String baseUrl;
+  private final Duration readTimeout;
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final ResponseListener listener;
+
+  /** Sees every answer's status and rate-limit headers (the request budget listens here). */
+  public interface ResponseListener {
+    ResponseListener NONE = (route, status, headers) -> {};
+
+    void onResponse(String route, int status, java.net.http.HttpHeaders headers);
+  }
+
+  public HttpLaunchDarklyClient(
+      String baseUrl,
+      Duration connectTimeout,
+      Duration readTimeout,
+      ObjectMapper json,
+      Clock clock,
+      ResponseListener listener) {
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.readTimeout = readTimeout;
+    this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  @Override
+  public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
+    return call(token, "GET", releasePath(flag), null, Route.GET_RELEASE, true)
+        .map(this::readRelease);
+  }
+
+  @Override
+  public Optional<ReleasePipeline> getReleasePipeline(
+      AccessToken token, String projectKey, String pipelineKey) {
+    String path = "/api/v2/projects/" + enc(projectKey) + "/release-pipelines/" + enc(pipelineKey);
+    return call(token, "GET", path, null, Route.GET_PIPELINE, true)
+        .map(body -> read(body, ReleasePipeline.class, ReleasePipeline::requireComplete));
+  }
+
+  @Override
+  public Release createRelease(AccessToken token, FlagRef flag, CreateReleaseInput input) {
+    return releaseFrom(
+        call(token, "PUT", projectReleasePath(flag), input, Route.CREATE_RELEASE, false));
+  }
+
+  @Override
+  public Release updatePhaseStatus(
+      AccessToken token, FlagRef flag, String phaseId, UpdatePhaseStatusInput input) {
+    String path = projectReleasePath(flag) + "/phases/" + enc(phaseId);
+    return releaseFrom(call(token, "PUT", path, input, Route.UPDATE_PHASE, false));
+  }
+
+  @Override
+  public Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch) {
+    return releaseFrom(call(token, "PATCH", releasePath(flag), patch, Route.PATCH_RELEASE, false));
+  }
+
+  @Override
+  public void deleteRelease(AccessToken token, FlagRef flag) {
+    call(token, "DELETE", releasePath(flag), null, Route.DELETE_RELEASE, true);
+  }
+
+  private Release releaseFrom(Optional<byte[]> body) {
+    return readRelease(
+        body.orElseThrow(
+            () ->
+                new LaunchDarklyException.Unavailable(
+                    "LaunchDarkly's answer is empty", 200, null)));
+  }
+
+  private Release readRelease(byte[] body) {
+    return read(body, Release.class, Release::requireComplete);
+  }
+
+  /**
+   * Sends one request. Returns the body of a 2xx answer (empty for 204), or empty for a 404 when
+   * {@code notFoundIsEmpty}; throws a typed {@link LaunchDarklyException} otherwise.
+   */
+  private Optional<byte[]> call(
+      AccessToken token,
+      String method,
+      String path,
+      Object body,
+      Route route,
+      boolean notFoundIsEmpty) {
+    HttpRequest request = request(token, method, path, body);
+    HttpResponse<byte[]> response;
+    long started = System.nanoTime();
+    try {
+      response = http.send(request, BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new LaunchDarklyException.Unavailable(
+          route.description + ": no answer within " + readTimeout.toSeconds() + "s", 0, null);
+    } catch (IOException e) {
+      throw new LaunchDarklyException.Unavailable(
+          route.description + ": connection failed (" + e.getClass().getSimpleName() + ")",
+          0,
+          null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LaunchDarklyException.Unavailable(route.description + ": interrupted", 0, null);
+    }
+    int status = response.statusCode();
+    listener.onResponse(route.name(), status, response.headers());
+    LOG.debugf(
+        "%s %s -> %d in %d ms",
+        method, route.template, status, (System.nanoTime() - started) / 1_000_000);
+    if (status >= 200 && status < 300) {
+      byte[] bytes = response.body();
+      return bytes == null || bytes.length == 0 ? Optional.empty() : Optional.of(bytes);
+    }
+    if (status == 404 && notFoundIsEmpty) {
+      return Optional.empty();
+    }
+    throw error(token, route, response);
+  }
+
+  private HttpRequest request(AccessToken token, String method, String path, Object body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(readTimeout)
+            .header("Authorization", token.reveal())
+            .header("LD-API-Version", "beta")
+            .header("Accept", JSON);
+    if (body == null) {
+      return builder.method(method, BodyPublishers.noBody()).build();
+    }
+    try {
+      byte[] bytes = json.writeValueAsBytes(body);
+      return builder
+          .header("Content-Type", "PATCH".equals(method) ? JSON_PATCH : JSON)
+          .method(method, BodyPublishers.ofByteArray(bytes))
+          .build();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write request body", e);
+    }
+  }
+
+  private LaunchDarklyException error(
+      AccessToken token, Route route, HttpResponse<byte[]> response) {
+    int status = response.statusCode();
+    String what = route.description + ": LaunchDarkly answered " + status;
+    String detail = token.redact(describeErrorBody(response));
+    String message = detail.isEmpty() ? what : what + ": " + detail;
+    return switch (status) {
+      case 401 -> new LaunchDarklyException.Unauthorized(message);
+      case 404 -> new LaunchDarklyException.NotFound(message);
+      case 429 -> new LaunchDarklyException.RateLimited(message, rateLimitWait(response));
+      default ->
+          status >= 500 || status == 408
+              ? new LaunchDarklyException.Unavailable(message, status, null)
+              : new LaunchDarklyException.Rejected(message, status);
+    };
+  }
+
+  /** LaunchDarkly's {@code code} and {@code message}, or a note on what came instead. */
+  private String describeErrorBody(HttpResponse<byte[]> response) {
+    byte[] body = response.body();
+    if (body == null || body.length == 0) {
+      return "";
+    }
+    try {
+      JsonNode node = json.readTree(body);
+      String message = node.path("message").asText("");
+      String code = node.path("code").asText("");
+      if (!message.isEmpty()) {
+        return code.isEmpty() ? message : message + " (" + code + ")";
+      }
+    } catch (IOException notJson) {
+      // fall through: an HTML error page from a proxy, for example
+    }
+    String type = response.headers().firstValue("Content-Type").orElse("no content type");
+    return "an unexpected " + type + " body of " + body.length + " bytes";
+  }
+
+  /** How long a 429 asks us to wait: Retry-After (seconds), else X-Ratelimit-Reset (epoch ms). */
+  Duration rateLimitWait(HttpResponse<?> response) {
+    Optional<Duration> wait =
+        response
+            .headers()
+            .firstValue("Retry-After")
+            .flatMap(HttpLaunchDarklyClient::parseLong)
+            .map(Duration::ofSeconds);
+    if (wait.isEmpty()) {
+      wait =
+          response
+              .headers()
+              .firstValue("X-Ratelimit-Reset")
+              .flatMap(HttpLaunchDarklyClient::parseLong)
+              .map(resetMillis -> Duration.ofMillis(resetMillis - clock.millis()));
+    }
+    Duration value = wait.orElse(DEFAULT_RATE_LIMIT_WAIT);
+    if (value.isNegative()) {
+      return Duration.ZERO;
+    }
+    return value.compareTo(MAX_RATE_LIMIT_WAIT) > 0 ? MAX_RATE_LIMIT_WAIT : value;
+  }
+
+  private static Optional<Long> parseLong(String value) {
+    try {
+      return Optional.of(Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Parses and checks an answer; a half-read answer is an error, never a partial value. */
+  private <T> T read(byte[] body, Class<T> type, UnaryOperator<T> check) {
+    String what = "LaunchDarkly's answer is not a valid " + type.getSimpleName();
+    try {
+      T value = json.readValue(body, type);
+      if (value == null) {
+        throw new Malformed("the answer is null");
+      }
+      return check.apply(value);
+    } catch (IOException e) {
+      throw new LaunchDarklyException.Unavailable(
+          what + " (" + e.getClass().getSimpleName() + ")", 200, null);
+    } catch (Malformed e) {
+      throw new LaunchDarklyException.Unavailable(what + ": " + e.getMessage(), 200, null);
+    }
+  }
+
+  /** get, patch and delete live under {@code /flags/{projectKey}/{flagKey}/release}. */
+  private static String releasePath(FlagRef flag) {
+    return "/api/v2/flags/" + enc(flag.projectKey()) + "/" + enc(flag.flagKey()) + "/release";
+  }
+
+  /** create and phase updates live under {@code /projects/{projectKey}/flags/{flagKey}/release}. */
+  private static String projectReleasePath(FlagRef flag) {
+    return "/api/v2/projects/"
+        + enc(flag.projectKey())
+        + "/flags/"
+        + enc(flag.flagKey())
+        + "/release";
+  }
+
+  private static String enc(String pathSegment) {
+    return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** The routes, named for logs and metrics. */
+  enum Route {
+    GET_RELEASE("GET /api/v2/flags/{projectKey}/{flagKey}/release", "reading the release"),
+    GET_PIPELINE(
+        "GET /api/v2/projects/{projectKey}/release-pipelines/{pipelineKey}",
+        "reading the release pipeline"),
+    CREATE_RELEASE(
+        "PUT /api/v2/projects/{projectKey}/flags/{flagKey}/release", "creating the release"),
+    UPDATE_PHASE(
+        "PUT /api/v2/projects/{projectKey}/flags/{flagKey}/release/phases/{phaseId}",
+        "updating the phase status"),
+    PATCH_RELEASE("PATCH /api/v2/flags/{projectKey}/{flagKey}/release", "patching the release"),
+    DELETE_RELEASE("DELETE /api/v2/flags/{projectKey}/{flagKey}/release", "deleting the release");
+
+    final String template;
+    final String description;
+
+    Route(String template, String description) {
+      this.template = template;
+      this.description = description;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.flagops.operator.launchdarkly;
+
+import io.flagops.operator.launchdarkly.model.CreateReleaseInput;
+import io.flagops.operator.launchdarkly.model.PatchOperation;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
+import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The LaunchDarkly "Releases (beta)" API. Reads never write. Every method throws a {@link
+ * LaunchDarklyException} subtype on failure; a returned release has every field the schema
+ * requires.
+ */
+public interface LaunchDarklyClient {
+
+  /** The flag's active release, or empty when it has none (404). */
+  Optional<Release> getRelease(AccessToken token, FlagRef flag);
+
+  /** The pipeline, or empty when the project has no pipeline with that key. */
+  Optional<ReleasePipeline> getReleasePipeline(
+      AccessToken token, String projectKey, String pipelineKey);
+
+  /** Attaches the flag to a pipeline. Callers read first: a second create is not idempotent. */
+  Release createRelease(AccessToken token, FlagRef flag, CreateReleaseInput input);
+
+  /** Changes one phase's status on a release of an automated pipeline. */
+  Release updatePhaseStatus(
+      AccessToken token, FlagRef flag, String phaseId, UpdatePhaseStatusInput input);
+
+  /** Applies a JSON Patch to a release of a legacy pipeline (phase complete flags only). */
+  Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch);
+
+  /** Deletes the flag's release. Idempotent: a release already gone counts as deleted. */
+  void deleteRelease(AccessToken token, FlagRef flag);
+}

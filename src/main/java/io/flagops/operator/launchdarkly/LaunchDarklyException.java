@@ -1,0 +1,63 @@
+package io.flagops.operator.launchdarkly;
+
+import java.time.Duration;
+
+/**
+ * A failed LaunchDarkly call, typed by what the caller should do about it. Messages carry
+ * LaunchDarkly's own explanation and never the access token.
+ */
+public abstract sealed class LaunchDarklyException extends RuntimeException {
+  private final int httpStatus;
+
+  LaunchDarklyException(String message, int httpStatus, Throwable cause) {
+    super(message, cause, false, false);
+    this.httpStatus = httpStatus;
+  }
+
+  /** The HTTP status LaunchDarkly answered, or 0 when no answer came. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The project, flag, pipeline, release or phase named in a write does not exist. */
+  public static final class NotFound extends LaunchDarklyException {
+    public NotFound(String message) {
+      super(message, 404, null);
+    }
+  }
+
+  /** Too many requests: wait {@link #retryAfter()} before the next call. */
+  public static final class RateLimited extends LaunchDarklyException {
+    private final Duration retryAfter;
+
+    public RateLimited(String message, Duration retryAfter) {
+      super(message, 429, null);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+
+  /** A 5xx, a timeout, a dropped connection or an answer that cannot be read: retry later. */
+  public static final class Unavailable extends LaunchDarklyException {
+    public Unavailable(String message, int httpStatus, Throwable cause) {
+      super(message, httpStatus, cause);
+    }
+  }
+
+  /** 401: the access token is missing, wrong or revoked. */
+  public static final class Unauthorized extends LaunchDarklyException {
+    public Unauthorized(String message) {
+      super(message, 401, null);
+    }
+  }
+
+  /** 400, 403 or another 4xx: the request itself is wrong and repeating it will not help. */
+  public static final class Rejected extends LaunchDarklyException {
+    public Rejected(String message, int httpStatus) {
+      super(message, httpStatus, null);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.flagops.operator.launchdarkly.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** A flag's release as {@code GET .../flags/{projectKey}/{flagKey}/release} returns it. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Release(
+    @JsonProperty("name") String name,
+    @JsonProperty("releasePipelineKey") String releasePipelineKey,
+    @JsonProperty("releasePipelineDescription") String releasePipelineDescription,
+    @JsonProperty("phases") List<ReleasePhase> phases,
+    @JsonProperty("_version") Long version,
+    @JsonProperty("_releaseVariationId") String releaseVariationId,
+    @JsonProperty("_canceledAt") Long canceledAt) {
+
+  /** Checks the fields the schema requires, so a half-read release never drives a write. */
+  public Release requireComplete() {
+    Malformed.require(name, "name");
+    Malformed.require(releasePipelineKey, "releasePipelineKey");
+    Malformed.require(phases, "phases");
+    Malformed.require(version, "_version");
+    for (int i = 0; i < phases.size(); i++) {
+      Malformed.require(phases.get(i), "phases[" + i + "]").requireComplete("phases[" + i + "]");
+    }
+    return this;
+  }
+}

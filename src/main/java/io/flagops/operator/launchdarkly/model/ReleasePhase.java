@@ -1,0 +1,52 @@
+package io.flagops.operator.launchdarkly.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** One phase of a release. {@code status} and {@code started} are absent on old releases. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ReleasePhase(
+    @JsonProperty("_id") String id,
+    @JsonProperty("_name") String name,
+    @JsonProperty("complete") Boolean complete,
+    @JsonProperty("_creationDate") Long creationDate,
+    @JsonProperty("_completionDate") Long completionDate,
+    @JsonProperty("_audiences") List<ReleaseAudience> audiences,
+    @JsonProperty("status") String status,
+    @JsonProperty("started") Boolean started,
+    @JsonProperty("_startedDate") Long startedDate) {
+
+  /** LaunchDarkly's phase status values. */
+  public static final String NOT_STARTED = "NotStarted";
+
+  public static final String READY_TO_START = "ReadyToStart";
+  public static final String STARTED = "Started";
+  public static final String PAUSED = "Paused";
+  public static final String COMPLETE = "Complete";
+
+  void requireComplete(String where) {
+    Malformed.require(id, where + "._id");
+    Malformed.require(name, where + "._name");
+    Malformed.require(complete, where + ".complete");
+    Malformed.require(audiences, where + "._audiences");
+    for (int i = 0; i < audiences.size(); i++) {
+      ReleaseAudience audience =
+          Malformed.require(audiences.get(i), where + "._audiences[" + i + "]");
+      Malformed.require(audience.id(), where + "._audiences[" + i + "]._id");
+      Malformed.require(audience.name(), where + "._audiences[" + i + "].name");
+    }
+  }
+
+  public boolean isComplete() {
+    return Boolean.TRUE.equals(complete) || COMPLETE.equals(status);
+  }
+
+  public boolean isStarted() {
+    return STARTED.equals(status) || (status == null && Boolean.TRUE.equals(started));
+  }
+
+  public boolean isPaused() {
+    return PAUSED.equals(status);
+  }
+}
