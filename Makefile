@@ -18,5 +18,5 @@ fmt: ## format the Java sources
 package: ## build the operator without running tests
 	$(MVN) -q package -DskipTests
 
-crds: package ## regenerate crds/ from the Java API types
-	cp target/kubernetes/flagreleases.flagops.io-v1.yml crds/flagreleases.flagops.io-v1.yml
+crds: ## regenerate crds/ from the Java API types
+	$(MVN) -q test -Dtest=CrdGenerationTest -Dcrd.update=true -Dsurefire.failIfNoSpecifiedTests=false

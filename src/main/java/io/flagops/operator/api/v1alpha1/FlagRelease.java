@@ -1,5 +1,6 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -29,4 +30,16 @@ public class FlagRelease extends CustomResource<FlagReleaseSpec, FlagReleaseStat
     implements Namespaced {
   public static final String GROUP = "flagops.io";
   public static final String VERSION = "v1alpha1";
+
+  @Override
+  @JsonPropertyDescription("The release the flag should have in LaunchDarkly.")
+  public FlagReleaseSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the operator last saw in LaunchDarkly. Written by the operator.")
+  public FlagReleaseStatus getStatus() {
+    return super.getStatus();
+  }
 }

@@ -1,7 +1,6 @@
 package io.flagops.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +11,7 @@ public class FlagReleaseStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription("Ready, Reconciling and Stalled, following kstatus conventions.")
-  private List<Condition> conditions = new ArrayList<>();
+  private List<FlagReleaseCondition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription(
       "One word summary: Pending, Progressing, Ready, Suspended, Failed or Deleting.")
@@ -43,11 +42,11 @@ public class FlagReleaseStatus {
     this.observedGeneration = observedGeneration;
   }
 
-  public List<Condition> getConditions() {
+  public List<FlagReleaseCondition> getConditions() {
     return conditions;
   }
 
-  public void setConditions(List<Condition> conditions) {
+  public void setConditions(List<FlagReleaseCondition> conditions) {
     this.conditions = conditions == null ? new ArrayList<>() : conditions;
   }
 

@@ -1,0 +1,45 @@
+package io.flagops.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How often FlagReleases are polled and retried. Properties under {@code flagrelease.}. */
+@ConfigMapping(prefix = "flagrelease")
+public interface FlagReleaseConfig {
+
+  Polling polling();
+
+  Retry retry();
+
+  /** LaunchDarkly sends no events, so every FlagRelease is read again on a schedule. */
+  interface Polling {
+    /** Between polls of a release that matches its spec (or waits for a person). */
+    @WithDefault("5m")
+    Duration settled();
+
+    /** Between polls while LaunchDarkly itself must finish a phase (e.g. a guarded rollout). */
+    @WithDefault("15s")
+    Duration progressing();
+
+    /** Between attempts while the access token is missing or refused (401). */
+    @WithDefault("2m")
+    Duration unauthorized();
+
+    /** Each interval is stretched or shrunk by up to this fraction, so polls spread out. */
+    @WithDefault("0.2")
+    double jitter();
+  }
+
+  /** Backoff after LaunchDarkly errors (5xx, timeouts, dropped connections). */
+  interface Retry {
+    @WithDefault("2s")
+    Duration initialInterval();
+
+    @WithDefault("5m")
+    Duration maxInterval();
+
+    @WithDefault("2.0")
+    double multiplier();
+  }
+}

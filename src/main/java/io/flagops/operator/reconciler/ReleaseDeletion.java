@@ -1,0 +1,124 @@
+package io.flagops.operator.reconciler;
+
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.launchdarkly.AccessToken;
+import io.flagops.operator.launchdarkly.FlagRef;
+import io.flagops.operator.launchdarkly.LaunchDarklyClient;
+import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.reconciler.support.AccessTokens;
+import io.flagops.operator.reconciler.support.EventRecorder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What deleting a FlagRelease does to its release, following {@code spec.deletionPolicy}. A release
+ * already gone counts as deleted, and switching to {@code Orphan} always lets a stuck deletion
+ * finish.
+ */
+@ApplicationScoped
+public class ReleaseDeletion {
+  private static final String HOW_TO_FINISH =
+      "; set spec.deletionPolicy to Orphan to finish deleting without touching LaunchDarkly";
+
+  private final AccessTokens tokens;
+  private final LaunchDarklyClient launchDarkly;
+  private final EventRecorder events;
+  private final FlagReleaseConfig.Polling polling;
+
+  public ReleaseDeletion(
+      AccessTokens tokens,
+      LaunchDarklyClient launchDarkly,
+      EventRecorder events,
+      FlagReleaseConfig config) {
+    this.tokens = tokens;
+    this.launchDarkly = launchDarkly;
+    this.events = events;
+    this.polling = config.polling();
+  }
+
+  /** Whether the finalizer may go; if not, why and when to try again (null: on the next edit). */
+  public record Result(boolean done, String message, Duration retryAfter) {
+    static Result finished() {
+      return new Result(true, null, null);
+    }
+
+    static Result waiting(String message, Duration retryAfter) {
+      return new Result(false, message, retryAfter);
+    }
+  }
+
+  public Result delete(FlagRelease resource) {
+    FlagReleaseSpec spec = resource.getSpec();
+    if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
+      events.normal(
+          resource, "ReleaseOrphaned", "Left the release in LaunchDarkly (deletionPolicy: Orphan)");
+      return Result.finished();
+    }
+    if (spec.getManagementPolicy() == ManagementPolicy.Observe) {
+      events.normal(
+          resource,
+          "ReleaseOrphaned",
+          "Left the release in LaunchDarkly: Observe mode never writes there");
+      return Result.finished();
+    }
+    if (spec.isSuspend()) {
+      return Result.waiting(
+          "deletion waits: spec.suspend is true, so no call is made to LaunchDarkly; set suspend"
+              + " to false to delete the release"
+              + HOW_TO_FINISH,
+          null);
+    }
+    try {
+      return deleteRelease(resource, tokens.resolve(resource));
+    } catch (AccessTokens.Unavailable e) {
+      return blocked(resource, e.getMessage(), polling.unauthorized());
+    } catch (LaunchDarklyException.RateLimited e) {
+      return blocked(resource, e.getMessage(), e.retryAfter());
+    } catch (LaunchDarklyException.Unavailable e) {
+      return blocked(resource, e.getMessage(), polling.progressing());
+    } catch (LaunchDarklyException e) {
+      return blocked(resource, e.getMessage(), polling.unauthorized());
+    }
+  }
+
+  private Result deleteRelease(FlagRelease resource, AccessToken token) {
+    FlagReleaseSpec spec = resource.getSpec();
+    FlagRef flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
+    Optional<Release> release = launchDarkly.getRelease(token, flag);
+    if (release.isEmpty()) {
+      events.normal(resource, "ReleaseDeleted", "The release of " + flag + " was already gone");
+      return Result.finished();
+    }
+    String pipeline = release.get().releasePipelineKey();
+    String owned = resource.getStatus() == null ? null : resource.getStatus().getOwnedPipelineKey();
+    if (!pipeline.equals(spec.getReleasePipelineKey()) && !pipeline.equals(owned)) {
+      events.warning(
+          resource,
+          "ReleaseLeft",
+          "Left the release of "
+              + flag
+              + " on pipeline '"
+              + pipeline
+              + "' in LaunchDarkly: this FlagRelease did not create it");
+      return Result.finished();
+    }
+    launchDarkly.deleteRelease(token, flag);
+    events.normal(
+        resource,
+        "ReleaseDeleted",
+        "Deleted the release of " + flag + " on pipeline '" + pipeline + "'");
+    return Result.finished();
+  }
+
+  private Result blocked(FlagRelease resource, String cause, Duration retryAfter) {
+    String message = "deletion waits: " + cause + HOW_TO_FINISH;
+    events.warning(resource, "DeletionBlocked", message);
+    return Result.waiting(message, retryAfter);
+  }
+}

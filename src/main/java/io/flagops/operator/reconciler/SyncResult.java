@@ -1,0 +1,14 @@
+package io.flagops.operator.reconciler;
+
+import io.flagops.operator.reconciler.plan.ReleasePlan;
+import io.flagops.operator.reconciler.status.StatusFactory.Seen;
+
+/**
+ * What one observe-plan-act pass ended with.
+ *
+ * @param seen the release as last seen (after the writes that were made)
+ * @param plan the plan for what is still to do; its writes were not made (Observe mode or writes
+ *     held back), or it has none
+ * @param ownedPipelineKey pipeline of the release this resource now owns, or null
+ */
+public record SyncResult(Seen seen, ReleasePlan plan, String ownedPipelineKey) {}

@@ -1,0 +1,33 @@
+package io.flagops.operator.reconciler.plan;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses Go-style durations such as {@code 30m}, {@code 1h30m} or {@code 90s}. */
+public final class Durations {
+  private static final Pattern WHOLE = Pattern.compile("([0-9]+(ms|s|m|h))+");
+  private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
+
+  private Durations() {}
+
+  /** Milliseconds in {@code text}, or -1 when it is not a duration. */
+  public static long toMillis(String text) {
+    if (text == null || !WHOLE.matcher(text).matches()) {
+      return -1;
+    }
+    long total = 0;
+    Matcher part = PART.matcher(text);
+    while (part.find()) {
+      long amount = Long.parseLong(part.group(1));
+      long unit =
+          switch (part.group(2)) {
+            case "h" -> 3_600_000L;
+            case "m" -> 60_000L;
+            case "s" -> 1_000L;
+            default -> 1L;
+          };
+      total = Math.addExact(total, Math.multiplyExact(amount, unit));
+    }
+    return total;
+  }
+}

@@ -1,0 +1,27 @@
+package io.flagops.operator.reconciler.plan;
+
+/** Condition reasons and event reasons, in one place so they stay consistent. */
+public final class Reasons {
+  public static final String IN_SYNC = "InSync";
+  public static final String PROGRESSING = "Progressing";
+  public static final String WAITING_FOR_PHASE = "WaitingForPhase";
+  public static final String DRIFTED = "Drifted";
+  public static final String RELEASE_NOT_FOUND = "ReleaseNotFound";
+  public static final String SUSPENDED = "Suspended";
+  public static final String DELETING = "Deleting";
+
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String UNKNOWN_PHASE = "UnknownPhase";
+  public static final String UNKNOWN_AUDIENCE = "UnknownAudience";
+  public static final String IMPOSSIBLE_PHASE_ORDER = "ImpossiblePhaseOrder";
+  public static final String PHASE_PAUSED = "PhasePaused";
+  public static final String PIPELINE_CONFLICT = "PipelineConflict";
+  public static final String NOT_FOUND = "NotFound";
+  public static final String REJECTED = "LaunchDarklyRejected";
+  public static final String UNAUTHORIZED = "Unauthorized";
+  public static final String TOKEN_UNAVAILABLE = "AccessTokenUnavailable";
+  public static final String UNAVAILABLE = "LaunchDarklyUnavailable";
+  public static final String RATE_LIMITED = "RateLimited";
+
+  private Reasons() {}
+}

@@ -1,0 +1,57 @@
+package io.flagops.operator.reconciler.plan;
+
+import io.flagops.operator.launchdarkly.model.AudienceConfigInput;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** One write to LaunchDarkly that a plan asks for. */
+public sealed interface ReleaseAction {
+
+  /** A sentence for events and logs. */
+  String describe();
+
+  /** Attach the flag to a pipeline. */
+  record CreateRelease(String pipelineKey, String variationId) implements ReleaseAction {
+    @Override
+    public String describe() {
+      return "create the release on pipeline '" + pipelineKey + "'";
+    }
+  }
+
+  /** Remove the flag's release, before it is created again on another pipeline. */
+  record DeleteRelease(String pipelineKey) implements ReleaseAction {
+    @Override
+    public String describe() {
+      return "delete the release on pipeline '" + pipelineKey + "'";
+    }
+  }
+
+  /** Start or complete one phase of an automated pipeline. */
+  record SetPhaseStatus(
+      String phaseId, String phaseName, String status, List<AudienceConfigInput> audiences)
+      implements ReleaseAction {
+    @Override
+    public String describe() {
+      String verb = "Started".equals(status) ? "start" : "complete";
+      return verb + " phase '" + phaseName + "'";
+    }
+  }
+
+  /** Mark phases of a legacy pipeline complete or not, in one JSON patch. */
+  record PatchLegacyPhases(List<LegacyPhaseChange> changes) implements ReleaseAction {
+    @Override
+    public String describe() {
+      return changes.stream()
+          .map(
+              c ->
+                  "mark phase '"
+                      + c.phaseName()
+                      + "' "
+                      + (c.complete() ? "complete" : "incomplete"))
+          .collect(Collectors.joining(", "));
+    }
+  }
+
+  /** One phase of a legacy pipeline and the completion it should get. */
+  record LegacyPhaseChange(int index, String phaseName, boolean complete) {}
+}

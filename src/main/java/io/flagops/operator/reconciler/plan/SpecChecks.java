@@ -1,0 +1,102 @@
+package io.flagops.operator.reconciler.plan;
+
+import io.flagops.operator.api.v1alpha1.AudienceSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The spec rules the CRD schema states, checked again in code: an API server without the schema (or
+ * an old CRD) must not let a bad spec reach LaunchDarkly. Messages name the field.
+ */
+final class SpecChecks {
+  private static final Pattern KEY = Pattern.compile(FlagReleaseSpec.KEY_PATTERN);
+
+  private SpecChecks() {}
+
+  static Optional<Verdict> check(FlagReleaseSpec spec) {
+    if (spec == null) {
+      return invalid("spec is missing");
+    }
+    Optional<Verdict> keys =
+        key("spec.projectKey", spec.getProjectKey())
+            .or(() -> key("spec.flagKey", spec.getFlagKey()))
+            .or(() -> key("spec.releasePipelineKey", spec.getReleasePipelineKey()));
+    if (keys.isPresent()) {
+      return keys;
+    }
+    Set<String> phaseNames = new HashSet<>();
+    for (int i = 0; i < spec.getPhases().size(); i++) {
+      PhaseSpec phase = spec.getPhases().get(i);
+      String at = "spec.phases[" + i + "]";
+      if (phase == null || phase.getName() == null || phase.getName().isBlank()) {
+        return invalid(at + ".name is required");
+      }
+      if (!phaseNames.add(phase.getName())) {
+        return invalid(at + ".name: phase '" + phase.getName() + "' is listed twice");
+      }
+      if (phase.getStatus() == null) {
+        return invalid(at + ".status is required (NotStarted, Started or Complete)");
+      }
+      Optional<Verdict> audiences = checkAudiences(at, phase);
+      if (audiences.isPresent()) {
+        return audiences;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Verdict> checkAudiences(String phaseAt, PhaseSpec phase) {
+    Set<String> names = new HashSet<>();
+    for (int j = 0; j < phase.getAudiences().size(); j++) {
+      AudienceSpec audience = phase.getAudiences().get(j);
+      String at = phaseAt + ".audiences[" + j + "]";
+      if (audience == null || audience.getName() == null || audience.getName().isBlank()) {
+        return invalid(at + ".name is required");
+      }
+      if (!names.add(audience.getName())) {
+        return invalid(at + ".name: audience '" + audience.getName() + "' is listed twice");
+      }
+      ReleaseGuardianSpec guardian = audience.getReleaseGuardian();
+      if (guardian == null) {
+        continue;
+      }
+      if (Durations.toMillis(guardian.getMonitoringWindow()) <= 0) {
+        return invalid(
+            at
+                + ".releaseGuardian.monitoringWindow: '"
+                + guardian.getMonitoringWindow()
+                + "' is not a positive duration such as 30m, 1h or 90s");
+      }
+      Integer weight = guardian.getRolloutWeight();
+      if (weight == null || weight < 0 || weight > 100) {
+        return invalid(
+            at + ".releaseGuardian.rolloutWeight: " + weight + " is not a percentage (0-100)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Verdict> key(String field, String value) {
+    if (value == null || value.isBlank()) {
+      return invalid(field + " is required");
+    }
+    if (!KEY.matcher(value).matches()) {
+      return invalid(
+          field
+              + ": '"
+              + value
+              + "' is not a LaunchDarkly key (letters, digits, '.', '_' and '-', starting with a"
+              + " letter or digit)");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Verdict> invalid(String message) {
+    return Optional.of(Verdict.blocked(Reasons.INVALID_SPEC, message));
+  }
+}

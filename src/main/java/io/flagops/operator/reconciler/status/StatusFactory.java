@@ -1,0 +1,162 @@
+package io.flagops.operator.reconciler.status;
+
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Builds the status a FlagRelease should have; equal inputs give an equal status. */
+public final class StatusFactory {
+  private final Clock clock;
+
+  public StatusFactory(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * @param release what LaunchDarkly holds now; {@link Seen#unknown()} keeps what the status had
+   */
+  public FlagReleaseStatus build(
+      FlagRelease resource, Seen release, String ownedPipelineKey, Outcome outcome) {
+    FlagReleaseStatus previous =
+        resource.getStatus() == null ? new FlagReleaseStatus() : resource.getStatus();
+    FlagReleaseStatus status = new FlagReleaseStatus();
+    Long generation = resource.getMetadata().getGeneration();
+    status.setObservedGeneration(generation);
+    status.setState(outcome.state());
+    status.setMessage(outcome.message());
+    status.setOwnedPipelineKey(ownedPipelineKey);
+    if (release.known()) {
+      Release seen = release.release();
+      status.setRelease(seen == null ? null : summary(seen, release.legacy()));
+      status.setPhases(seen == null ? List.of() : phases(seen, managedNames(resource)));
+      status.setCurrentPhase(seen == null ? null : currentPhase(seen));
+    } else {
+      status.setRelease(previous.getRelease());
+      status.setPhases(previous.getPhases());
+      status.setCurrentPhase(previous.getCurrentPhase());
+    }
+    status.setConditions(conditions(previous, generation, outcome));
+    return status;
+  }
+
+  private List<FlagReleaseCondition> conditions(
+      FlagReleaseStatus previous, Long generation, Outcome outcome) {
+    ReleaseState state = outcome.state();
+    boolean ready = state == ReleaseState.Ready;
+    boolean stalled = state == ReleaseState.Failed;
+    boolean reconciling =
+        state == ReleaseState.Progressing
+            || state == ReleaseState.Pending
+            || state == ReleaseState.Deleting;
+    Instant now = clock.instant();
+    var conditions = previous.getConditions();
+    conditions =
+        Conditions.set(
+            conditions,
+            ConditionTypes.READY,
+            ready,
+            outcome.reason(),
+            outcome.message(),
+            generation,
+            now);
+    conditions =
+        Conditions.set(
+            conditions,
+            ConditionTypes.RECONCILING,
+            reconciling,
+            outcome.reason(),
+            outcome.message(),
+            generation,
+            now);
+    return Conditions.set(
+        conditions,
+        ConditionTypes.STALLED,
+        stalled,
+        outcome.reason(),
+        outcome.message(),
+        generation,
+        now);
+  }
+
+  private static ObservedRelease summary(Release release, Boolean legacy) {
+    return new ObservedRelease(
+        release.releasePipelineKey(),
+        release.name(),
+        release.releaseVariationId(),
+        release.version(),
+        legacy);
+  }
+
+  private static List<PhaseStatus> phases(Release release, Set<String> managed) {
+    return release.phases().stream()
+        .map(
+            phase -> {
+              PhaseStatus status = new PhaseStatus();
+              status.setId(phase.id());
+              status.setName(phase.name());
+              status.setStatus(statusOf(phase));
+              status.setStarted(phase.started());
+              status.setComplete(phase.complete());
+              status.setStartedAt(timestamp(phase.startedDate()));
+              status.setCompletedAt(timestamp(phase.completionDate()));
+              status.setManaged(managed.contains(phase.name()));
+              return status;
+            })
+        .toList();
+  }
+
+  /** LaunchDarkly's status word; legacy phases have none, so it is derived from completion. */
+  private static String statusOf(ReleasePhase phase) {
+    if (phase.status() != null) {
+      return phase.status();
+    }
+    return phase.isComplete() ? ReleasePhase.COMPLETE : ReleasePhase.NOT_STARTED;
+  }
+
+  private static String currentPhase(Release release) {
+    return release.phases().stream()
+        .filter(p -> !p.isComplete())
+        .map(ReleasePhase::name)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Set<String> managedNames(FlagRelease resource) {
+    return resource.getSpec() == null
+        ? Set.of()
+        : resource.getSpec().getPhases().stream()
+            .map(PhaseSpec::getName)
+            .collect(Collectors.toSet());
+  }
+
+  private static String timestamp(Long epochMillis) {
+    return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
+  }
+
+  /** What the reconcile saw of the release: the release (null when none), or nothing at all. */
+  public record Seen(boolean known, Release release, Boolean legacy) {
+    public static Seen unknown() {
+      return new Seen(false, null, null);
+    }
+
+    public static Seen none() {
+      return new Seen(true, null, null);
+    }
+
+    public static Seen of(Release release, boolean legacy) {
+      return new Seen(true, release, legacy);
+    }
+  }
+}

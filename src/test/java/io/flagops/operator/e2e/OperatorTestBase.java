@@ -1,0 +1,232 @@
+package io.flagops.operator.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.reconciler.status.Conditions;
+import io.flagops.operator.simulator.CallLog;
+import io.flagops.operator.simulator.LaunchDarklySimulator;
+import jakarta.inject.Inject;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Shared steps of the end-to-end tests: the operator runs against the Fabric8 mock API server
+ * (CRUD) and the LaunchDarkly simulator. Each test uses its own flags, and removes its resources.
+ */
+public abstract class OperatorTestBase {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  protected static final String NAMESPACE = "e2e";
+  protected static final String PROJECT = "shop";
+  protected static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  @Inject protected KubernetesClient client;
+
+  @InjectSimulator protected LaunchDarklySimulator simulator;
+
+  @BeforeEach
+  void prepareCluster() throws IOException {
+    try (InputStream crd = new FileInputStream("crds/flagreleases.flagops.io-v1.yml")) {
+      CustomResourceDefinition definition =
+          client.apiextensions().v1().customResourceDefinitions().load(crd).item();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .resource(definition)
+          .createOr(r -> r.update());
+    }
+    if (client.namespaces().withName(NAMESPACE).get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+          .create();
+    }
+  }
+
+  /** Deletes every FlagRelease without touching LaunchDarkly, then forgets LaunchDarkly's state. */
+  @AfterEach
+  void removeResources() {
+    for (FlagRelease resource : releases().list().getItems()) {
+      Resource<FlagRelease> handle = releases().withName(resource.getMetadata().getName());
+      handle.edit(
+          r -> {
+            r.getSpec().setDeletionPolicy(DeletionPolicy.Orphan);
+            r.getSpec().setSuspend(false);
+            return r;
+          });
+      handle.delete();
+    }
+    await().atMost(TIMEOUT).until(() -> releases().list().getItems().isEmpty());
+    simulator.reset();
+  }
+
+  protected NonNamespaceOperation<
+          FlagRelease, KubernetesResourceList<FlagRelease>, Resource<FlagRelease>>
+      releases() {
+    return client.resources(FlagRelease.class).inNamespace(NAMESPACE);
+  }
+
+  protected static FlagReleaseSpec spec(String flagKey, String pipelineKey, PhaseSpec... phases) {
+    FlagReleaseSpec spec = new FlagReleaseSpec();
+    spec.setProjectKey(PROJECT);
+    spec.setFlagKey(flagKey);
+    spec.setReleasePipelineKey(pipelineKey);
+    spec.setPhases(new ArrayList<>(List.of(phases)));
+    return spec;
+  }
+
+  protected static PhaseSpec phase(String name, DesiredPhaseStatus status) {
+    return new PhaseSpec(name, status);
+  }
+
+  protected FlagRelease create(String name, FlagReleaseSpec spec) {
+    FlagRelease resource = new FlagRelease();
+    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+    resource.setSpec(spec);
+    return releases().resource(resource).create();
+  }
+
+  protected FlagRelease get(String name) {
+    return releases().withName(name).get();
+  }
+
+  protected FlagRelease edit(String name, Consumer<FlagReleaseSpec> change) {
+    return releases()
+        .withName(name)
+        .edit(
+            r -> {
+              change.accept(r.getSpec());
+              return r;
+            });
+  }
+
+  /** Waits until Ready is True for the current generation, and returns the resource. */
+  protected FlagRelease awaitReady(String name) {
+    return awaitCondition(name, ConditionTypes.READY, "True", null);
+  }
+
+  /**
+   * Waits until the condition has that status (and reason, if given) for the current generation.
+   */
+  protected FlagRelease awaitCondition(String name, String type, String status, String reason) {
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              FlagRelease resource = get(name);
+              if (resource == null || resource.getStatus() == null) {
+                return false;
+              }
+              FlagReleaseCondition condition =
+                  Conditions.find(resource.getStatus().getConditions(), type);
+              return condition != null
+                  && status.equals(condition.getStatus())
+                  && (reason == null || reason.equals(condition.getReason()))
+                  && resource
+                      .getMetadata()
+                      .getGeneration()
+                      .equals(resource.getStatus().getObservedGeneration());
+            });
+    return get(name);
+  }
+
+  protected static FlagReleaseCondition condition(FlagRelease resource, String type) {
+    return Conditions.find(resource.getStatus().getConditions(), type);
+  }
+
+  /** Calls the simulator received for one flag, optionally only for one route. */
+  protected List<CallLog.Call> callsFor(String flagKey) {
+    String marker = "/" + flagKey + "/";
+    return simulator.calls().entries().stream().filter(c -> c.path().contains(marker)).toList();
+  }
+
+  protected long countFor(String flagKey, String route) {
+    return callsFor(flagKey).stream().filter(c -> c.route().equals(route)).count();
+  }
+
+  protected List<CallLog.Call> writesFor(String flagKey) {
+    return callsFor(flagKey).stream().filter(CallLog.Call::isWrite).toList();
+  }
+
+  protected List<Event> eventsFor(String name) {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  protected List<String> eventReasons(String name) {
+    return eventsFor(name).stream().map(Event::getReason).toList();
+  }
+
+  /** A write as "create <pipeline>", "<status> <phase name>", "PATCH" or "DELETE". */
+  protected String describe(CallLog.Call call) {
+    if (call.route().equals(CallLog.CREATE_RELEASE)) {
+      return "create " + field(call.requestBody(), "releasePipelineKey");
+    }
+    if (call.route().equals(CallLog.UPDATE_PHASE)) {
+      String phaseId = call.path().substring(call.path().lastIndexOf('/') + 1);
+      return field(call.requestBody(), "status") + " " + phaseNames().get(phaseId);
+    }
+    return call.method();
+  }
+
+  /** Phase ID to name, from the project's pipelines as LaunchDarkly lists them. */
+  private java.util.Map<String, String> phaseNames() {
+    try {
+      var request =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(
+                      simulator.baseUrl() + "/api/v2/projects/" + PROJECT + "/release-pipelines"))
+              .header("Authorization", SimulatorResource.DEFAULT_TOKEN)
+              .header("LD-API-Version", "beta")
+              .build();
+      String body =
+          java.net.http.HttpClient.newHttpClient()
+              .send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      java.util.Map<String, String> names = new java.util.HashMap<>();
+      for (JsonNode pipeline : JSON.readTree(body).path("items")) {
+        for (JsonNode phase : pipeline.path("phases")) {
+          names.put(phase.path("id").asText(), phase.path("name").asText());
+        }
+      }
+      return names;
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("cannot list pipelines", e);
+    }
+  }
+
+  protected static String field(String json, String name) {
+    try {
+      return JSON.readTree(json).path(name).asText();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

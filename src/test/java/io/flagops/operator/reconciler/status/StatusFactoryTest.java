@@ -1,0 +1,141 @@
+package io.flagops.operator.reconciler.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.status.StatusFactory.Seen;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusFactoryTest {
+  private final StatusFactory factory =
+      new StatusFactory(Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC));
+
+  @Test
+  void readyStatusDescribesTheReleaseAndItsPhases() {
+    FlagRelease resource = resource(2L, null);
+
+    FlagReleaseStatus status =
+        factory.build(
+            resource,
+            Seen.of(release(), false),
+            "standard",
+            new Outcome(ReleaseState.Ready, "InSync", "LaunchDarkly matches the spec"));
+
+    assertThat(status.getObservedGeneration()).isEqualTo(2L);
+    assertThat(status.getState()).isEqualTo(ReleaseState.Ready);
+    assertThat(status.getCurrentPhase()).isEqualTo("Production");
+    assertThat(status.getOwnedPipelineKey()).isEqualTo("standard");
+    assertThat(status.getRelease().getPipelineKey()).isEqualTo("standard");
+    assertThat(status.getRelease().getPipelineName()).isEqualTo("Standard");
+    assertThat(status.getRelease().getVersion()).isEqualTo(4L);
+    assertThat(status.getRelease().getLegacy()).isFalse();
+    assertThat(status.getPhases()).hasSize(2);
+    assertThat(status.getPhases().get(0).getStatus()).isEqualTo("Complete");
+    assertThat(status.getPhases().get(0).getCompletedAt()).isEqualTo("2023-05-16T18:45:11.507Z");
+    assertThat(status.getPhases().get(0).getManaged()).isTrue();
+    assertThat(status.getPhases().get(1).getManaged()).isFalse();
+    assertThat(status.getConditions())
+        .extracting(FlagReleaseCondition::getType, FlagReleaseCondition::getStatus)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("Ready", "True"),
+            org.assertj.core.groups.Tuple.tuple("Reconciling", "False"),
+            org.assertj.core.groups.Tuple.tuple("Stalled", "False"));
+  }
+
+  @Test
+  void buildingTwiceFromTheSameInputsGivesAnEqualStatus() {
+    FlagRelease resource = resource(2L, null);
+    Outcome outcome = new Outcome(ReleaseState.Ready, "InSync", "ok");
+    resource.setStatus(factory.build(resource, Seen.of(release(), false), "standard", outcome));
+
+    StatusFactory later =
+        new StatusFactory(Clock.fixed(Instant.parse("2026-03-02T12:00:00Z"), ZoneOffset.UTC));
+    FlagReleaseStatus again = later.build(resource, Seen.of(release(), false), "standard", outcome);
+
+    assertThat(again).isEqualTo(resource.getStatus());
+  }
+
+  @Test
+  void stalledAndProgressingFollowKstatus() {
+    FlagRelease resource = resource(1L, null);
+
+    FlagReleaseStatus failed =
+        factory.build(resource, Seen.none(), null, new Outcome(ReleaseState.Failed, "X", "m"));
+    FlagReleaseStatus progressing =
+        factory.build(resource, Seen.none(), null, new Outcome(ReleaseState.Progressing, "Y", "m"));
+
+    assertThat(flags(failed)).containsExactly("False", "False", "True");
+    assertThat(flags(progressing)).containsExactly("False", "True", "False");
+    assertThat(failed.getRelease()).isNull();
+    assertThat(failed.getCurrentPhase()).isNull();
+  }
+
+  @Test
+  void unknownReleaseKeepsWhatTheStatusShowed() {
+    FlagRelease resource = resource(1L, null);
+    resource.setStatus(
+        factory.build(
+            resource,
+            Seen.of(release(), false),
+            "standard",
+            new Outcome(ReleaseState.Ready, "InSync", "ok")));
+
+    FlagReleaseStatus suspended =
+        factory.build(
+            resource,
+            Seen.unknown(),
+            "standard",
+            new Outcome(ReleaseState.Suspended, "Suspended", "no calls"));
+
+    assertThat(suspended.getPhases()).isEqualTo(resource.getStatus().getPhases());
+    assertThat(suspended.getRelease()).isEqualTo(resource.getStatus().getRelease());
+    assertThat(flags(suspended)).containsExactly("False", "False", "False");
+  }
+
+  private static List<String> flags(FlagReleaseStatus status) {
+    return status.getConditions().stream().map(FlagReleaseCondition::getStatus).toList();
+  }
+
+  private static FlagRelease resource(Long generation, FlagReleaseStatus status) {
+    FlagRelease resource = new FlagRelease();
+    resource.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("r")
+            .withNamespace("ns")
+            .withGeneration(generation)
+            .build());
+    FlagReleaseSpec spec = new FlagReleaseSpec();
+    spec.setPhases(List.of(new PhaseSpec("Testing", DesiredPhaseStatus.Complete)));
+    resource.setSpec(spec);
+    resource.setStatus(status);
+    return resource;
+  }
+
+  private static Release release() {
+    return new Release(
+        "Standard",
+        "standard",
+        "",
+        List.of(
+            new ReleasePhase(
+                "p1", "Testing", true, 1L, 1684262711507L, List.of(), "Complete", true, 1L),
+            new ReleasePhase(
+                "p2", "Production", false, 1L, null, List.of(), "ReadyToStart", false, null)),
+        4L,
+        null,
+        null);
+  }
+}
