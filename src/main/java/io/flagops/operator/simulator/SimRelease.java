@@ -1,0 +1,109 @@
+package io.flagops.operator.simulator;
+
+import io.flagops.operator.simulator.SimulatorSeed.AudienceSeed;
+import io.flagops.operator.simulator.SimulatorSeed.GuardianSeed;
+import io.flagops.operator.simulator.SimulatorSeed.PhaseSeed;
+import io.flagops.operator.simulator.SimulatorSeed.PipelineSeed;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The simulator's own mutable model of one flag's release (deliberately not the operator's client
+ * DTOs). Only {@link SimulatorState} changes it, under its lock.
+ */
+final class SimRelease {
+  /** Audience status values; LaunchDarkly documents only "active". */
+  static final String AUDIENCE_INACTIVE = "inactive";
+
+  static final String AUDIENCE_ACTIVE = "active";
+  static final String AUDIENCE_PAUSED = "paused";
+  static final String AUDIENCE_COMPLETE = "complete";
+
+  final String projectKey;
+  final String flagKey;
+  final PipelineSeed pipeline;
+  final String variationId;
+  final List<Phase> phases = new ArrayList<>();
+  long version = 1;
+
+  SimRelease(
+      String projectKey, String flagKey, PipelineSeed pipeline, String variationId, long now) {
+    this.projectKey = projectKey;
+    this.flagKey = flagKey;
+    this.pipeline = pipeline;
+    this.variationId = variationId;
+    for (int i = 0; i < pipeline.phases().size(); i++) {
+      PhaseSeed seed = pipeline.phases().get(i);
+      Phase phase = new Phase(Ids.phaseId(projectKey, pipeline.key(), i), seed.name(), now);
+      if (!pipeline.legacy()) {
+        phase.status = i == 0 ? PhaseStatus.READY_TO_START : PhaseStatus.NOT_STARTED;
+      }
+      for (AudienceSeed audience : seed.audiences()) {
+        phase.audiences.add(new Audience(audience));
+      }
+      phases.add(phase);
+    }
+  }
+
+  boolean legacy() {
+    return pipeline.legacy();
+  }
+
+  static final class Phase {
+    final String id;
+    final String name;
+    final long creationDate;
+    final List<Audience> audiences = new ArrayList<>();
+    // null on legacy releases, which predate phase statuses
+    PhaseStatus status;
+    boolean complete;
+    boolean started;
+    Long startedDate;
+    Long completionDate;
+    // when the current stretch of guarded monitoring began (start or resume)
+    Long monitoringSince;
+
+    Phase(String id, String name, long creationDate) {
+      this.id = id;
+      this.name = name;
+      this.creationDate = creationDate;
+    }
+
+    /** The longest monitoring window of its guarded audiences, or 0 when none is guarded. */
+    long longestWindow() {
+      return audiences.stream()
+          .filter(a -> a.guardian != null)
+          .mapToLong(a -> a.guardian.monitoringWindowMilliseconds())
+          .max()
+          .orElse(0);
+    }
+
+    void setAudienceStatus(String value) {
+      audiences.forEach(a -> a.status = value);
+    }
+  }
+
+  static final class Audience {
+    final String id = Ids.fresh();
+    final String name;
+    final String environmentKey;
+    final List<String> segmentKeys;
+    final boolean requireApproval;
+    GuardianSeed guardian;
+    List<String> notifyMemberIds = List.of();
+    List<String> notifyTeamKeys = List.of();
+    String status = AUDIENCE_INACTIVE;
+
+    Audience(AudienceSeed seed) {
+      this.name = seed.name();
+      this.environmentKey = seed.environmentKey();
+      this.segmentKeys = seed.segmentKeys();
+      this.requireApproval = seed.requireApproval();
+      this.guardian = seed.releaseGuardian();
+    }
+
+    String releaseStrategy() {
+      return guardian != null ? "monitoredRelease" : "immediate";
+    }
+  }
+}

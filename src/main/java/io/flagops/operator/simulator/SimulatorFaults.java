@@ -1,0 +1,184 @@
+package io.flagops.operator.simulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Misbehaviour to inject into the HTTP answers: slowness, random 5xx, dropped connections, rate
+ * limits and scripted answers. Thread-safe; {@link #clear()} (and the simulator's reset) removes
+ * every fault.
+ */
+public final class SimulatorFaults {
+  private static final String HTML = "text/html; charset=utf-8";
+
+  private final Clock clock;
+  private final RateLimiter limiter = new RateLimiter();
+  private final Deque<Scripted> scripted = new ArrayDeque<>();
+  private Random random = new Random();
+  private Duration latency = Duration.ZERO;
+  private double serverErrorRate;
+  private double dropConnectionRate;
+  private long stormEnd = Long.MIN_VALUE;
+  private long stormRetryAfterSeconds;
+
+  /** {@code remaining} answers still to give as scripted. */
+  private static final class Scripted {
+    int remaining;
+    final Answer answer;
+
+    Scripted(int remaining, Answer answer) {
+      this.remaining = remaining;
+      this.answer = answer;
+    }
+  }
+
+  SimulatorFaults(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Every answer waits this long first. */
+  public synchronized SimulatorFaults latency(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative");
+    }
+    latency = delay;
+    return this;
+  }
+
+  /** This share of requests answers 500, 502 or 503, with a JSON or an HTML body. */
+  public synchronized SimulatorFaults serverErrorRate(double rate) {
+    serverErrorRate = checkRate(rate);
+    return this;
+  }
+
+  /** This share of requests gets its connection closed without any answer. */
+  public synchronized SimulatorFaults dropConnectionRate(double rate) {
+    dropConnectionRate = checkRate(rate);
+    return this;
+  }
+
+  /** For {@code length} from now, every request answers 429 with this Retry-After. */
+  public synchronized SimulatorFaults rateLimitStorm(Duration length, Duration retryAfter) {
+    stormEnd = clock.millis() + length.toMillis();
+    stormRetryAfterSeconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    return this;
+  }
+
+  /** The same limit for the global and every per-route budget. */
+  public SimulatorFaults rateLimit(int requestsPerWindow, Duration window) {
+    return rateLimit(requestsPerWindow, requestsPerWindow, window);
+  }
+
+  public SimulatorFaults rateLimit(int globalPerWindow, int routePerWindow, Duration window) {
+    limiter.configure(globalPerWindow, routePerWindow, window);
+    return this;
+  }
+
+  /** The next {@code count} requests answer {@code status} with a JSON error body. */
+  public synchronized SimulatorFaults failNext(int count, int status) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("failNext needs an error status (4xx or 5xx)");
+    }
+    Answer answer = Answer.error(status, "Injected fault: the simulator answers " + status);
+    if (status == 429) {
+      answer = answer.withHeader("Retry-After", "1");
+    }
+    return script(count, answer);
+  }
+
+  /** The next {@code count} requests get exactly this answer (for malformed-answer tests). */
+  public synchronized SimulatorFaults respondNext(
+      int count, int status, String contentType, String body) {
+    if (status < 200 || status > 599) {
+      throw new IllegalArgumentException("respondNext needs a status within 200..599");
+    }
+    return script(count, Answer.raw(status, contentType, body));
+  }
+
+  /** Makes the random faults repeatable. */
+  public synchronized SimulatorFaults seed(long seed) {
+    random = new Random(seed);
+    return this;
+  }
+
+  public synchronized void clear() {
+    limiter.clear();
+    scripted.clear();
+    random = new Random();
+    latency = Duration.ZERO;
+    serverErrorRate = 0;
+    dropConnectionRate = 0;
+    stormEnd = Long.MIN_VALUE;
+  }
+
+  synchronized Duration latency() {
+    return latency;
+  }
+
+  RateLimiter.Window spend(String route) {
+    return limiter.spend(route, clock.millis());
+  }
+
+  /** The fault this request meets, if any, in a fixed order: drop, scripted, storm, 5xx. */
+  synchronized Optional<Answer> next() {
+    if (dropConnectionRate > 0 && random.nextDouble() < dropConnectionRate) {
+      return Optional.of(Answer.dropped());
+    }
+    Scripted head = scripted.peekFirst();
+    if (head != null) {
+      if (--head.remaining == 0) {
+        scripted.removeFirst();
+      }
+      return Optional.of(head.answer);
+    }
+    long now = clock.millis();
+    if (now < stormEnd) {
+      return Optional.of(
+          Answer.error(429, "Rate limit storm: retry after " + stormRetryAfterSeconds + "s")
+              .withHeader("Retry-After", Long.toString(stormRetryAfterSeconds))
+              .withHeader("X-Ratelimit-Global-Remaining", "0")
+              .withHeader("X-Ratelimit-Route-Remaining", "0")
+              .withHeader("X-Ratelimit-Reset", Long.toString(stormEnd)));
+    }
+    if (serverErrorRate > 0 && random.nextDouble() < serverErrorRate) {
+      return Optional.of(serverError());
+    }
+    return Optional.empty();
+  }
+
+  private Answer serverError() {
+    int[] statuses = {500, 502, 503};
+    int status = statuses[random.nextInt(statuses.length)];
+    if (random.nextBoolean()) {
+      return Answer.error(status, "Injected server error " + status);
+    }
+    // What a proxy in front of the API tends to send.
+    return Answer.raw(
+        status,
+        HTML,
+        "<html><head><title>"
+            + status
+            + "</title></head><body><h1>"
+            + status
+            + "</h1></body></html>");
+  }
+
+  private SimulatorFaults script(int count, Answer answer) {
+    if (count <= 0) {
+      throw new IllegalArgumentException("count must be positive");
+    }
+    scripted.addLast(new Scripted(count, answer));
+    return this;
+  }
+
+  private static double checkRate(double rate) {
+    if (!(rate >= 0 && rate <= 1)) {
+      throw new IllegalArgumentException("a rate must be within 0..1");
+    }
+    return rate;
+  }
+}

@@ -1,0 +1,76 @@
+package io.flagops.operator.simulator;
+
+import io.flagops.operator.simulator.RequestBodies.CompleteOp;
+import io.flagops.operator.simulator.RequestBodies.CreateInput;
+import io.flagops.operator.simulator.RequestBodies.PhaseUpdate;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Changes made "as a person in the LaunchDarkly UI": the same rules as the API (and a new {@code
+ * _version}), but no auth, no faults and no call-log entry. Phases are named, not ids. Unknown
+ * project, flag, pipeline, release or phase: {@link IllegalArgumentException}; a change the rules
+ * refuse: {@link IllegalStateException}.
+ */
+public final class SimulatorUi {
+  private final SimulatorState state;
+
+  SimulatorUi(SimulatorState state) {
+    this.state = state;
+  }
+
+  public void createRelease(String projectKey, String flagKey, String pipelineKey) {
+    run(() -> state.createRelease(projectKey, flagKey, () -> new CreateInput(pipelineKey, null)));
+  }
+
+  public void deleteRelease(String projectKey, String flagKey) {
+    run(
+        () -> {
+          state.delete(projectKey, flagKey);
+          return null;
+        });
+  }
+
+  public void startPhase(String projectKey, String flagKey, String phaseName) {
+    setStatus(projectKey, flagKey, phaseName, PhaseStatus.STARTED);
+  }
+
+  public void completePhase(String projectKey, String flagKey, String phaseName) {
+    setStatus(projectKey, flagKey, phaseName, PhaseStatus.COMPLETE);
+  }
+
+  public void pausePhase(String projectKey, String flagKey, String phaseName) {
+    setStatus(projectKey, flagKey, phaseName, PhaseStatus.PAUSED);
+  }
+
+  /** Marks a phase of a legacy release complete or not, as the JSON patch does. */
+  public void setLegacyPhaseComplete(
+      String projectKey, String flagKey, String phaseName, boolean complete) {
+    run(
+        () -> {
+          int index = state.indexOfPhaseNamed(projectKey, flagKey, phaseName);
+          return state.patch(projectKey, flagKey, () -> List.of(new CompleteOp(index, complete)));
+        });
+  }
+
+  private void setStatus(String projectKey, String flagKey, String phaseName, PhaseStatus status) {
+    run(
+        () ->
+            state.updatePhase(
+                projectKey,
+                flagKey,
+                state.phaseId(projectKey, flagKey, phaseName),
+                () -> new PhaseUpdate(status, List.of())));
+  }
+
+  private static void run(Supplier<?> change) {
+    try {
+      change.get();
+    } catch (ApiError e) {
+      if (e.status == 404) {
+        throw new IllegalArgumentException(e.getMessage());
+      }
+      throw new IllegalStateException(e.getMessage());
+    }
+  }
+}
