@@ -14,7 +14,16 @@ public final class AccessToken {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("access token is empty");
     }
-    return new AccessToken(value.strip());
+    String token = value.strip();
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        // The JDK's own error for such a header value would quote the whole token.
+        throw new IllegalArgumentException(
+            "access token has a character that cannot be sent in a header, at index " + i);
+      }
+    }
+    return new AccessToken(token);
   }
 
   /** The raw token, for the Authorization header only. */

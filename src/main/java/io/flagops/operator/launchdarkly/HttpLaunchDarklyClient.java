@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -24,6 +25,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
@@ -106,11 +111,8 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   }
 
   private Release releaseFrom(Optional<byte[]> body) {
-    return readRelease(
-        body.orElseThrow(
-            () ->
-                new LaunchDarklyException.Unavailable(
-                    "LaunchDarkly's answer is empty", 200, null)));
+    // Writes never map a 404 to empty, so the body is always there (possibly zero bytes).
+    return readRelease(body.orElseThrow());
   }
 
   private Release readRelease(byte[] body) {
@@ -118,8 +120,9 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   }
 
   /**
-   * Sends one request. Returns the body of a 2xx answer (empty for 204), or empty for a 404 when
-   * {@code notFoundIsEmpty}; throws a typed {@link LaunchDarklyException} otherwise.
+   * Sends one request. Returns the body of a 2xx answer (zero bytes for 204), or empty for a 404
+   * when {@code notFoundIsEmpty}; throws a typed {@link LaunchDarklyException} otherwise. The read
+   * timeout bounds the whole exchange, body included.
    */
   private Optional<byte[]> call(
       AccessToken token,
@@ -131,17 +134,28 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     HttpRequest request = request(token, method, path, body);
     HttpResponse<byte[]> response;
     long started = System.nanoTime();
+    CompletableFuture<HttpResponse<byte[]>> pending =
+        http.sendAsync(request, BodyHandlers.ofByteArray());
     try {
-      response = http.send(request, BodyHandlers.ofByteArray());
-    } catch (HttpTimeoutException e) {
+      response = pending.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      throw noAnswerWithinReadTimeout(route);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpConnectTimeoutException) {
+        throw new LaunchDarklyException.Unavailable(
+            route.description + ": could not connect in time", 0, null);
+      }
+      if (cause instanceof HttpTimeoutException) {
+        throw noAnswerWithinReadTimeout(route);
+      }
       throw new LaunchDarklyException.Unavailable(
-          route.description + ": no answer within " + readTimeout.toSeconds() + "s", 0, null);
-    } catch (IOException e) {
-      throw new LaunchDarklyException.Unavailable(
-          route.description + ": connection failed (" + e.getClass().getSimpleName() + ")",
+          route.description + ": connection failed (" + cause.getClass().getSimpleName() + ")",
           0,
           null);
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new LaunchDarklyException.Unavailable(route.description + ": interrupted", 0, null);
     }
@@ -151,13 +165,21 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
         "%s %s -> %d in %d ms",
         method, route.template, status, (System.nanoTime() - started) / 1_000_000);
     if (status >= 200 && status < 300) {
+      // An empty 2xx is not a 404: reads must not take it for "no release".
       byte[] bytes = response.body();
-      return bytes == null || bytes.length == 0 ? Optional.empty() : Optional.of(bytes);
+      return Optional.of(bytes == null ? new byte[0] : bytes);
     }
     if (status == 404 && notFoundIsEmpty) {
       return Optional.empty();
     }
     throw error(token, route, response);
+  }
+
+  private LaunchDarklyException noAnswerWithinReadTimeout(Route route) {
+    return new LaunchDarklyException.Unavailable(
+        route.description + ": no complete answer within " + readTimeout.toMillis() + " ms",
+        0,
+        null);
   }
 
   private HttpRequest request(AccessToken token, String method, String path, Object body) {
@@ -252,6 +274,9 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   /** Parses and checks an answer; a half-read answer is an error, never a partial value. */
   private <T> T read(byte[] body, Class<T> type, UnaryOperator<T> check) {
     String what = "LaunchDarkly's answer is not a valid " + type.getSimpleName();
+    if (body.length == 0) {
+      throw new LaunchDarklyException.Unavailable(what + ": the answer is empty", 200, null);
+    }
     try {
       T value = json.readValue(body, type);
       if (value == null) {
