@@ -29,7 +29,7 @@ public class AccessTokens {
       return config
           .accessToken()
           .filter(token -> !token.isBlank())
-          .map(AccessToken::of)
+          .map(token -> parse(token, "LAUNCHDARKLY_ACCESS_TOKEN"))
           .orElseThrow(
               () ->
                   new Unavailable(
@@ -59,7 +59,16 @@ public class AccessTokens {
               + key
               + "'");
     }
-    return AccessToken.of(value);
+    return parse(
+        value, "spec.accessTokenSecretRef: Secret '" + ref.getName() + "' key '" + key + "'");
+  }
+
+  private static AccessToken parse(String value, String source) {
+    try {
+      return AccessToken.of(value);
+    } catch (IllegalArgumentException e) {
+      throw new Unavailable(source + ": " + e.getMessage());
+    }
   }
 
   private static String valueOf(Secret secret, String key) {
