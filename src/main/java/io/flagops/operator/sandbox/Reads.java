@@ -1,0 +1,88 @@
+package io.flagops.operator.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flagops.operator.sandbox.MockClient.Answer;
+import java.io.IOException;
+import java.util.List;
+
+/** GET of one object or a list, as JSON or as a Table, with field selectors applied here. */
+final class Reads {
+  private final MockClient mock;
+  private final Tables tables;
+
+  Reads(MockClient mock, Tables tables) {
+    this.mock = mock;
+    this.tables = tables;
+  }
+
+  void get(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
+    Answer answer = mock.get(path.objectPath());
+    if (answer.status() == 404 || (answer.ok() && !answer.hasBody())) {
+      HttpIo.status(request.exchange(), Statuses.objectNotFound(type, path.name()));
+      return;
+    }
+    if (!answer.ok()) {
+      HttpIo.send(request.exchange(), answer.status(), HttpIo.JSON, answer.body());
+      return;
+    }
+    JsonNode object = StoredObjects.normalize(answer.json());
+    if (request.wantsTable()) {
+      HttpIo.send(
+          request.exchange(),
+          200,
+          HttpIo.TABLE_JSON,
+          Json.bytes(
+              tables.table(
+                  type,
+                  List.of(object),
+                  StoredObjects.resourceVersion(object),
+                  request.param("includeObject"),
+                  true)));
+      return;
+    }
+    HttpIo.json(request.exchange(), 200, object);
+  }
+
+  void list(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
+    FieldSelector selector;
+    try {
+      selector = FieldSelector.parse(request.param("fieldSelector"));
+    } catch (IllegalArgumentException e) {
+      HttpIo.status(request.exchange(), Statuses.badRequest(e.getMessage()));
+      return;
+    }
+    String query = labelSelectorQuery(request);
+    Answer answer = mock.get(path.collectionPath() + query);
+    if (!answer.ok() || !answer.hasBody()) {
+      HttpIo.status(
+          request.exchange(),
+          Statuses.failure(
+              answer.ok() ? 500 : answer.status(),
+              "InternalError",
+              "the mock server could not list " + type.qualifiedPlural()));
+      return;
+    }
+    JsonNode list = answer.json();
+    List<JsonNode> items = StoredObjects.items(list, selector);
+    String resourceVersion = list.path("metadata").path("resourceVersion").asText("0");
+    if (request.wantsTable()) {
+      HttpIo.send(
+          request.exchange(),
+          200,
+          HttpIo.TABLE_JSON,
+          Json.bytes(
+              tables.table(type, items, resourceVersion, request.param("includeObject"), true)));
+      return;
+    }
+    HttpIo.json(request.exchange(), 200, StoredObjects.list(type, items, resourceVersion));
+  }
+
+  static String labelSelectorQuery(ApiRequest request) {
+    String labels = request.param("labelSelector");
+    if (labels == null || labels.isEmpty()) {
+      return "";
+    }
+    return "?labelSelector="
+        + java.net.URLEncoder.encode(labels, java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,79 @@
+package io.flagops.operator.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Objects as the mock stores them, made to look as the API server would answer them. */
+final class StoredObjects {
+  private StoredObjects() {}
+
+  private static final Comparator<JsonNode> BY_KEY =
+      Comparator.comparing((JsonNode o) -> o.path("metadata").path("namespace").asText(""))
+          .thenComparing(o -> o.path("metadata").path("name").asText(""));
+
+  /**
+   * Fixes what the mock leaves differently: a {@code status: null} left by its merge, and the
+   * zone-less local time it writes as {@code deletionTimestamp} (not RFC 3339, which {@code
+   * kubectl} cannot read). Modifies and returns the object.
+   */
+  static JsonNode normalize(JsonNode object) {
+    if (object instanceof ObjectNode node) {
+      if (node.has("status") && node.get("status").isNull()) {
+        node.remove("status");
+      }
+      JsonNode metadata = node.get("metadata");
+      if (metadata instanceof ObjectNode meta && meta.hasNonNull("deletionTimestamp")) {
+        String stamp = meta.get("deletionTimestamp").asText();
+        Instant instant = Ages.parse(stamp);
+        if (instant != null) {
+          meta.put("deletionTimestamp", Ages.format(instant));
+        }
+      }
+    }
+    return object;
+  }
+
+  /** The items of a list answer of the mock, normalized, filtered and sorted by namespace/name. */
+  static List<JsonNode> items(JsonNode list, FieldSelector selector) {
+    List<JsonNode> items = new ArrayList<>();
+    for (JsonNode item : list.path("items")) {
+      normalize(item);
+      if (selector.matches(item)) {
+        items.add(item);
+      }
+    }
+    items.sort(BY_KEY);
+    return items;
+  }
+
+  /** A typed list ({@code FlagReleaseList}) of the items. */
+  static ObjectNode list(ResourceType type, List<JsonNode> items, String resourceVersion) {
+    ObjectNode list = Json.object();
+    list.put("apiVersion", type.apiVersion());
+    list.put("kind", type.kind() + "List");
+    ObjectNode metadata = list.putObject("metadata");
+    metadata.put("resourceVersion", resourceVersion == null ? "0" : resourceVersion);
+    list.putArray("items").addAll(items);
+    return list;
+  }
+
+  static String resourceVersion(JsonNode object) {
+    return object.path("metadata").path("resourceVersion").asText(null);
+  }
+
+  /** A resource version as a number, -1 when it is not one (the mock uses a counter). */
+  static long number(String resourceVersion) {
+    if (resourceVersion == null || resourceVersion.isEmpty()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(resourceVersion);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

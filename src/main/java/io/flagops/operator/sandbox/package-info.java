@@ -1,0 +1,16 @@
+/**
+ * The sandbox's {@link io.flagops.operator.sandbox.KubectlGateway}: an HTTP server in front of the
+ * Fabric8 mock API server so that the real {@code kubectl} can drive the sandbox.
+ *
+ * <p>Roles: {@code GatewayHandler} routes; {@code Discovery} and {@code OpenApi}/{@code
+ * OpenApiSchemas} describe the kinds of the {@code ResourceCatalog} (built-in {@code BuiltinTypes}
+ * plus CRDs); {@code Reads} answers GETs (as {@code Tables} when asked), {@code WatchStream}
+ * answers watches as chunked HTTP; {@code Writes} creates, updates, patches ({@code MergePatch})
+ * and deletes after {@code Admission} (CRD schema through {@code SchemaValidator}); {@code
+ * MockClient} talks to the mock. {@code JsonPath}, {@code Ages}, {@code FieldSelector} and {@code
+ * KubeProtobuf} reproduce small parts of the API server.
+ *
+ * <p>Start it with {@code KubectlGateway.start(0, mockUrl, crds)}, write a kubeconfig with {@code
+ * writeKubeconfig(path)}, then {@code kubectl --kubeconfig <path> get fr}.
+ */
+package io.flagops.operator.sandbox;
