@@ -20,3 +20,4 @@ package: ## build the operator without running tests
 
 crds: ## regenerate crds/ from the Java API types
 	$(MVN) -q test -Dtest=CrdGenerationTest -Dcrd.update=true -Dsurefire.failIfNoSpecifiedTests=false
+	for d in deploy/helm/flagrelease-operator/crds deploy/kustomize/base/crds; do cp crds/flagreleases.flagops.io-v1.yml $$d/; done
