@@ -6,8 +6,10 @@ MVN ?= mvn -B
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-run: package ## run the operator against the current kubeconfig
-	java -jar target/quarkus-app/quarkus-run.jar
+SANDBOX ?= true
+
+run: package ## run the operator in the embedded sandbox (SANDBOX=false: current kubeconfig and a real token)
+	java -Dflagops.sandbox=$(SANDBOX) -jar target/quarkus-app/quarkus-run.jar
 
 test: ## build and run every test
 	$(MVN) verify

@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * {@code resourceVersion} (it listed first) those at or below it are dropped, as the API server
  * would not send them. Field selectors are applied here. With {@code Accept: ...as=Table} each
  * object is a one-row Table, with the column definitions on the first event only. Idle streams
- * carry a newline every few seconds so that a client that went away is noticed.
+ * carry a BOOKMARK event every few seconds, when the client asked for bookmarks, so that a client
+ * that went away is noticed (a blank line would break the Fabric8 client's watch).
  */
 final class WatchStream {
   private static final Logger LOG = Logger.getLogger(WatchStream.class);
@@ -91,6 +92,8 @@ final class WatchStream {
       OutputStream out = request.exchange().getResponseBody();
       out.flush();
       boolean first = true;
+      boolean bookmarks = "true".equals(request.param("allowWatchBookmarks"));
+      String lastVersion = request.param("resourceVersion");
       while (!stopped) {
         long wait = Math.min(heartbeat.toMillis(), deadline - System.currentTimeMillis());
         if (wait <= 0) {
@@ -98,8 +101,11 @@ final class WatchStream {
         }
         Object item = queue.poll(wait, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (item == null) {
-          out.write('\n');
-          out.flush();
+          if (bookmarks && lastVersion != null) {
+            out.write(Json.bytes(bookmark(lastVersion)));
+            out.write('\n');
+            out.flush();
+          }
           continue;
         }
         if (item == CLOSED) {
@@ -135,6 +141,7 @@ final class WatchStream {
                     first)
                 : object;
         first = false;
+        lastVersion = StoredObjects.resourceVersion(object);
         ObjectNode line = Json.object();
         line.put("type", eventType);
         line.set("object", sent);
@@ -154,6 +161,18 @@ final class WatchStream {
       }
       request.exchange().close();
     }
+  }
+
+  /** An event that only says how far the stream is, as the API server sends when asked. */
+  private ObjectNode bookmark(String resourceVersion) {
+    ObjectNode object = Json.object();
+    object.put("apiVersion", type.apiVersion());
+    object.put("kind", type.kind());
+    object.putObject("metadata").put("resourceVersion", resourceVersion);
+    ObjectNode line = Json.object();
+    line.put("type", "BOOKMARK");
+    line.set("object", object);
+    return line;
   }
 
   private static long deadline(String timeoutSeconds) {

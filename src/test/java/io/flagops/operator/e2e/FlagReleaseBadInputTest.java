@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Specs that cannot be met: Stalled with a message naming the problem, and no retry storm. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(SimulatorResource.class)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 class FlagReleaseBadInputTest extends OperatorTestBase {
 
   @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Deleting a FlagRelease, with each deletion policy and when LaunchDarkly is out of reach. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(SimulatorResource.class)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 class FlagReleaseDeletionTest extends OperatorTestBase {
 
   @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** LaunchDarkly refusing the token, limiting the rate, failing: waited out, never leaked. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(SimulatorResource.class)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 class FlagReleaseFaultsTest extends OperatorTestBase {
   private static final String WRONG_TOKEN = "api-wrong-token-0c0ffee0";
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Create, drive, edit, adopt, move: the happy paths, with every write counted. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(SimulatorResource.class)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 class FlagReleaseLifecycleTest extends OperatorTestBase {
 
   @Test

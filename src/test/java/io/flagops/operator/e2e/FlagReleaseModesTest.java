@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Observe reads and reports, never writes; suspend makes no call at all. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(SimulatorResource.class)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 class FlagReleaseModesTest extends OperatorTestBase {
 
   @Test

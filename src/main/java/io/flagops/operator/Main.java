@@ -1,0 +1,27 @@
+package io.flagops.operator;
+
+import io.flagops.operator.sandbox.SandboxLauncher;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * Starts the operator: against the cluster of the current kubeconfig (or in-cluster), or, with
+ * {@code -Dflagops.sandbox=true} ({@code make run}), inside an embedded sandbox.
+ */
+@QuarkusMain
+public final class Main {
+  private Main() {}
+
+  public static void main(String... args) {
+    if (Boolean.parseBoolean(System.getProperty("flagops.sandbox", "false"))) {
+      SandboxLauncher.run(args);
+      return;
+    }
+    String problem = Preflight.problem();
+    if (problem != null) {
+      System.err.println("flagrelease-operator cannot start: " + problem);
+      System.exit(2);
+    }
+    Quarkus.run(OperatorApp.class, args);
+  }
+}

@@ -1,0 +1,32 @@
+package io.flagops.operator;
+
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Starts the operator when the application starts and stops it on shutdown. The operator SDK
+ * extension leaves this to applications that have their own main class, as this one does.
+ */
+@ApplicationScoped
+public class OperatorLifecycle {
+  private final Operator operator;
+
+  public OperatorLifecycle(Operator operator) {
+    this.operator = operator;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (!operator.getRuntimeInfo().isStarted()) {
+      operator.start();
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (operator.getRuntimeInfo().isStarted()) {
+      operator.stop();
+    }
+  }
+}

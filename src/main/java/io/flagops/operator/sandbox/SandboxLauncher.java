@@ -1,0 +1,39 @@
+package io.flagops.operator.sandbox;
+
+import io.quarkus.runtime.Quarkus;
+import java.nio.file.Path;
+
+/** Starts the sandbox, points the operator's configuration at it, then starts the operator. */
+public final class SandboxLauncher {
+  private static final Path WORK_DIR = Path.of(".sandbox");
+
+  private SandboxLauncher() {}
+
+  public static void run(String... args) {
+    Sandbox sandbox = Sandbox.start(WORK_DIR);
+    sandbox.launchDarklyConfig().forEach(System::setProperty);
+    // the Fabric8 client's own settings: the sandbox's API, never the user's kubeconfig
+    System.setProperty("kubernetes.master", sandbox.apiServerUrl());
+    System.setProperty("kubernetes.namespace", "default");
+    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+    // guarded phases last seconds here: poll as often while one is in progress
+    System.setProperty("flagrelease.polling.progressing", "1s");
+    // the terminal shows the dashboard; the operator's log goes to a file
+    System.setProperty("quarkus.log.console.enabled", "false");
+    System.setProperty("quarkus.log.file.enabled", "true");
+    System.setProperty("quarkus.log.file.path", WORK_DIR.resolve("operator.log").toString());
+    System.setProperty("quarkus.banner.enabled", "false");
+    System.setProperty("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+    SandboxApp.sandbox = sandbox;
+    SandboxApp.examples = Path.of(System.getProperty("flagops.sandbox.examples", "examples"));
+    // the servers go once the operator has stopped, so it never calls a closed one
+    Quarkus.run(
+        SandboxApp.class,
+        (exitCode, error) -> {
+          sandbox.close();
+          System.exit(exitCode);
+        },
+        args);
+  }
+}
