@@ -3,14 +3,39 @@ package io.flagops.operator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** How often FlagReleases are polled and retried. Properties under {@code flagrelease.}. */
 @ConfigMapping(prefix = "flagrelease")
 public interface FlagReleaseConfig {
 
+  /**
+   * Refuse to start without a default LaunchDarkly token (checked before start-up, see {@code
+   * Preflight}); false when every FlagRelease names its own Secret.
+   */
+  @WithDefault("true")
+  boolean requireDefaultToken();
+
   Polling polling();
 
   Retry retry();
+
+  LeaderElection leaderElection();
+
+  /** Only the holder of the Lease reconciles; the others wait to take over. */
+  interface LeaderElection {
+    @WithDefault("false")
+    boolean enabled();
+
+    @WithDefault("flagrelease-operator")
+    String leaseName();
+
+    /** The pod's namespace (downward API); else the client's namespace. */
+    Optional<String> leaseNamespace();
+
+    /** The pod's name (downward API); else a generated one. */
+    Optional<String> identity();
+  }
 
   /** LaunchDarkly sends no events, so every FlagRelease is read again on a schedule. */
   interface Polling {

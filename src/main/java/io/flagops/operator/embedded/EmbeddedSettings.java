@@ -1,0 +1,121 @@
+package io.flagops.operator.embedded;
+
+import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.config.LaunchDarklyConfig;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The operator's settings as plain values, for an operator started without Quarkus. */
+public record EmbeddedSettings(
+    String launchDarklyBaseUrl,
+    String defaultToken,
+    Duration settledPoll,
+    Duration progressingPoll,
+    Duration unauthorizedPoll,
+    double jitter,
+    int reconcileThreads) {
+
+  /** Test-friendly defaults: fast polls, so behaviour over several polls takes seconds. */
+  public static EmbeddedSettings fast(String launchDarklyBaseUrl, String defaultToken) {
+    return new EmbeddedSettings(
+        launchDarklyBaseUrl,
+        defaultToken,
+        Duration.ofSeconds(1),
+        Duration.ofMillis(300),
+        Duration.ofSeconds(1),
+        0.1,
+        10);
+  }
+
+  public EmbeddedSettings withPolls(Duration settled, Duration progressing) {
+    return new EmbeddedSettings(
+        launchDarklyBaseUrl,
+        defaultToken,
+        settled,
+        progressing,
+        unauthorizedPoll,
+        jitter,
+        reconcileThreads);
+  }
+
+  public EmbeddedSettings withReconcileThreads(int threads) {
+    return new EmbeddedSettings(
+        launchDarklyBaseUrl,
+        defaultToken,
+        settledPoll,
+        progressingPoll,
+        unauthorizedPoll,
+        jitter,
+        threads);
+  }
+
+  LaunchDarklyConfig launchDarkly() {
+    return new LaunchDarklyConfig() {
+      @Override
+      public String baseUrl() {
+        return launchDarklyBaseUrl;
+      }
+
+      @Override
+      public Optional<String> accessToken() {
+        return Optional.ofNullable(defaultToken);
+      }
+
+      @Override
+      public Duration connectTimeout() {
+        return Duration.ofSeconds(5);
+      }
+
+      @Override
+      public Duration readTimeout() {
+        return Duration.ofSeconds(30);
+      }
+    };
+  }
+
+  FlagReleaseConfig flagRelease() {
+    FlagReleaseConfig.Polling polling =
+        new FlagReleaseConfig.Polling() {
+          @Override
+          public Duration settled() {
+            return settledPoll;
+          }
+
+          @Override
+          public Duration progressing() {
+            return progressingPoll;
+          }
+
+          @Override
+          public Duration unauthorized() {
+            return unauthorizedPoll;
+          }
+
+          @Override
+          public double jitter() {
+            return jitter;
+          }
+        };
+    return new FlagReleaseConfig() {
+      @Override
+      public boolean requireDefaultToken() {
+        return false;
+      }
+
+      @Override
+      public Polling polling() {
+        return polling;
+      }
+
+      @Override
+      public Retry retry() {
+        throw new UnsupportedOperationException("retry settings come from JitteredBackoffRetry");
+      }
+
+      @Override
+      public LeaderElection leaderElection() {
+        throw new UnsupportedOperationException("leader election is set on EmbeddedOperator");
+      }
+    };
+  }
+}
