@@ -22,6 +22,36 @@ public interface FlagReleaseConfig {
 
   LeaderElection leaderElection();
 
+  Budget budget();
+
+  CircuitBreaker circuitBreaker();
+
+  /** One budget of LaunchDarkly calls for the whole process, shared by every FlagRelease. */
+  interface Budget {
+    /** Sustained calls per second. */
+    @WithDefault("5")
+    double requestsPerSecond();
+
+    /** Calls allowed at once after a quiet spell. */
+    @WithDefault("10")
+    int burst();
+
+    /** How long a reconcile waits for a call before it is rescheduled instead. */
+    @WithDefault("30s")
+    Duration maxWait();
+  }
+
+  /** Stops calling LaunchDarkly while it keeps failing. */
+  interface CircuitBreaker {
+    /** Server errors or timeouts in a row that open the breaker. */
+    @WithDefault("5")
+    int failureThreshold();
+
+    /** How long calls stay off before one probe is let through. */
+    @WithDefault("30s")
+    Duration openFor();
+  }
+
   /** Only the holder of the Lease reconciles; the others wait to take over. */
   interface LeaderElection {
     @WithDefault("false")

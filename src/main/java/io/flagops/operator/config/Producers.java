@@ -1,8 +1,8 @@
 package io.flagops.operator.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flagops.operator.launchdarkly.HttpLaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -21,13 +21,13 @@ public class Producers {
   @Produces
   @Singleton
   @DefaultBean
-  LaunchDarklyClient launchDarklyClient(LaunchDarklyConfig config, ObjectMapper json, Clock clock) {
-    return new HttpLaunchDarklyClient(
-        config.baseUrl(),
-        config.connectTimeout(),
-        config.readTimeout(),
-        json,
-        clock,
-        HttpLaunchDarklyClient.ResponseListener.NONE);
+  LaunchDarklyClient launchDarklyClient(
+      LaunchDarklyConfig launchDarkly,
+      FlagReleaseConfig config,
+      ObjectMapper json,
+      Clock clock,
+      MeterRegistry registry) {
+    return LaunchDarklyClientFactory.create(
+        launchDarkly, config.budget(), config.circuitBreaker(), json, clock, registry);
   }
 }

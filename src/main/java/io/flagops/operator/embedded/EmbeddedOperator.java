@@ -2,7 +2,7 @@ package io.flagops.operator.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.flagops.operator.launchdarkly.HttpLaunchDarklyClient;
+import io.flagops.operator.config.LaunchDarklyClientFactory;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.reconciler.FlagReleaseReconciler;
 import io.flagops.operator.reconciler.ReleaseDeletion;
@@ -10,11 +10,13 @@ import io.flagops.operator.reconciler.ReleaseSync;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
+import io.flagops.operator.reconciler.support.ReconcileMetrics;
 import io.flagops.operator.reconciler.support.StatusWriter;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The operator without Quarkus: the same reconciler and collaborators, wired by hand and run by the
@@ -23,16 +25,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EmbeddedOperator implements AutoCloseable {
   private final Operator operator;
-  private final AtomicLong launchDarklyCalls;
+  private final MeterRegistry registry;
 
-  private EmbeddedOperator(Operator operator, AtomicLong launchDarklyCalls) {
+  private EmbeddedOperator(Operator operator, MeterRegistry registry) {
     this.operator = operator;
-    this.launchDarklyCalls = launchDarklyCalls;
+    this.registry = registry;
   }
 
   /** How many answers this instance got from LaunchDarkly: who did the work, when several run. */
   public long launchDarklyCalls() {
-    return launchDarklyCalls.get();
+    return (long)
+        registry.find("flagrelease.launchdarkly.requests").counters().stream()
+            .mapToDouble(c -> c.count())
+            .sum();
+  }
+
+  /** This instance's metrics, as Prometheus would scrape them from the deployed operator. */
+  public MeterRegistry metrics() {
+    return registry;
   }
 
   /**
@@ -44,18 +54,13 @@ public final class EmbeddedOperator implements AutoCloseable {
       EmbeddedSettings settings,
       LeaderElectionConfiguration election) {
     Clock clock = Clock.systemUTC();
-    AtomicLong calls = new AtomicLong();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ObjectMapper json = new ObjectMapper();
     var launchDarklyConfig = settings.launchDarkly();
-    LaunchDarklyClient launchDarkly =
-        new HttpLaunchDarklyClient(
-            launchDarklyConfig.baseUrl(),
-            launchDarklyConfig.connectTimeout(),
-            launchDarklyConfig.readTimeout(),
-            json,
-            clock,
-            (route, status, headers) -> calls.incrementAndGet());
     var config = settings.flagRelease();
+    LaunchDarklyClient launchDarkly =
+        LaunchDarklyClientFactory.create(
+            launchDarklyConfig, config.budget(), config.circuitBreaker(), json, clock, registry);
     EventRecorder events = new EventRecorder(kubernetes, clock);
     AccessTokens tokens = new AccessTokens(kubernetes, launchDarklyConfig);
     FlagReleaseReconciler reconciler =
@@ -65,6 +70,7 @@ public final class EmbeddedOperator implements AutoCloseable {
             new ReleaseDeletion(tokens, launchDarkly, events, config),
             new StatusWriter(kubernetes, json),
             events,
+            new ReconcileMetrics(registry),
             config,
             clock);
     Operator operator =
@@ -81,7 +87,7 @@ public final class EmbeddedOperator implements AutoCloseable {
             });
     operator.register(reconciler);
     operator.start();
-    return new EmbeddedOperator(operator, calls);
+    return new EmbeddedOperator(operator, registry);
   }
 
   /** Stops reconciling and gives up the Lease, as a pod being terminated would. */

@@ -13,7 +13,9 @@ public record EmbeddedSettings(
     Duration progressingPoll,
     Duration unauthorizedPoll,
     double jitter,
-    int reconcileThreads) {
+    int reconcileThreads,
+    double requestsPerSecond,
+    int burst) {
 
   /** Test-friendly defaults: fast polls, so behaviour over several polls takes seconds. */
   public static EmbeddedSettings fast(String launchDarklyBaseUrl, String defaultToken) {
@@ -24,7 +26,9 @@ public record EmbeddedSettings(
         Duration.ofMillis(300),
         Duration.ofSeconds(1),
         0.1,
-        10);
+        10,
+        1000,
+        100);
   }
 
   public EmbeddedSettings withPolls(Duration settled, Duration progressing) {
@@ -35,7 +39,9 @@ public record EmbeddedSettings(
         progressing,
         unauthorizedPoll,
         jitter,
-        reconcileThreads);
+        reconcileThreads,
+        requestsPerSecond,
+        burst);
   }
 
   public EmbeddedSettings withReconcileThreads(int threads) {
@@ -46,7 +52,22 @@ public record EmbeddedSettings(
         progressingPoll,
         unauthorizedPoll,
         jitter,
-        threads);
+        threads,
+        requestsPerSecond,
+        burst);
+  }
+
+  public EmbeddedSettings withBudget(double perSecond, int burstSize) {
+    return new EmbeddedSettings(
+        launchDarklyBaseUrl,
+        defaultToken,
+        settledPoll,
+        progressingPoll,
+        unauthorizedPoll,
+        jitter,
+        reconcileThreads,
+        perSecond,
+        burstSize);
   }
 
   LaunchDarklyConfig launchDarkly() {
@@ -115,6 +136,41 @@ public record EmbeddedSettings(
       @Override
       public LeaderElection leaderElection() {
         throw new UnsupportedOperationException("leader election is set on EmbeddedOperator");
+      }
+
+      @Override
+      public Budget budget() {
+        return new Budget() {
+          @Override
+          public double requestsPerSecond() {
+            return requestsPerSecond;
+          }
+
+          @Override
+          public int burst() {
+            return burst;
+          }
+
+          @Override
+          public Duration maxWait() {
+            return Duration.ofSeconds(30);
+          }
+        };
+      }
+
+      @Override
+      public CircuitBreaker circuitBreaker() {
+        return new CircuitBreaker() {
+          @Override
+          public int failureThreshold() {
+            return 5;
+          }
+
+          @Override
+          public Duration openFor() {
+            return Duration.ofSeconds(2);
+          }
+        };
       }
     };
   }

@@ -37,8 +37,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   private static final Logger LOG = Logger.getLogger(HttpLaunchDarklyClient.class);
   private static final String JSON = "application/json";
   private static final String JSON_PATCH = "application/json";
-  static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(10);
-  static final Duration MAX_RATE_LIMIT_WAIT = Duration.ofMinutes(5);
+  static final Duration DEFAULT_RATE_LIMIT_WAIT = RateLimitHeaders.DEFAULT_WAIT;
 
   private final HttpClient http;
   private final String baseUrl;
@@ -242,33 +241,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
 
   /** How long a 429 asks us to wait: Retry-After (seconds), else X-Ratelimit-Reset (epoch ms). */
   Duration rateLimitWait(HttpResponse<?> response) {
-    Optional<Duration> wait =
-        response
-            .headers()
-            .firstValue("Retry-After")
-            .flatMap(HttpLaunchDarklyClient::parseLong)
-            .map(Duration::ofSeconds);
-    if (wait.isEmpty()) {
-      wait =
-          response
-              .headers()
-              .firstValue("X-Ratelimit-Reset")
-              .flatMap(HttpLaunchDarklyClient::parseLong)
-              .map(resetMillis -> Duration.ofMillis(resetMillis - clock.millis()));
-    }
-    Duration value = wait.orElse(DEFAULT_RATE_LIMIT_WAIT);
-    if (value.isNegative()) {
-      return Duration.ZERO;
-    }
-    return value.compareTo(MAX_RATE_LIMIT_WAIT) > 0 ? MAX_RATE_LIMIT_WAIT : value;
-  }
-
-  private static Optional<Long> parseLong(String value) {
-    try {
-      return Optional.of(Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    return RateLimitHeaders.retryAfter(response.headers(), clock);
   }
 
   /** Parses and checks an answer; a half-read answer is an error, never a partial value. */

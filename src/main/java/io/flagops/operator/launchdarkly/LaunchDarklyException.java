@@ -47,6 +47,40 @@ public abstract sealed class LaunchDarklyException extends RuntimeException {
     }
   }
 
+  /**
+   * The circuit breaker is open after repeated failures: no call was made. Try again after {@link
+   * #retryAfter()}.
+   */
+  public static final class CircuitOpen extends LaunchDarklyException {
+    private final Duration retryAfter;
+
+    public CircuitOpen(String message, Duration retryAfter) {
+      super(message, 0, null);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+
+  /**
+   * The operator's own request budget is spent for longer than a caller waits: no call was made.
+   * Not an error: the resource is simply looked at again after {@link #retryAfter()}.
+   */
+  public static final class Throttled extends LaunchDarklyException {
+    private final Duration retryAfter;
+
+    public Throttled(Duration retryAfter) {
+      super("the operator's LaunchDarkly request budget is spent for now", 0, null);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+
   /** 401: the access token is missing, wrong or revoked. */
   public static final class Unauthorized extends LaunchDarklyException {
     public Unauthorized(String message) {

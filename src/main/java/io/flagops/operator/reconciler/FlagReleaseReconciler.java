@@ -22,6 +22,7 @@ import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.Jitter;
 import io.flagops.operator.reconciler.support.JitteredBackoffRetry;
+import io.flagops.operator.reconciler.support.ReconcileMetrics;
 import io.flagops.operator.reconciler.support.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -55,6 +56,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private final StatusWriter statusWriter;
   private final EventRecorder events;
   private final FlagReleaseConfig.Polling polling;
+  private final ReconcileMetrics metrics;
 
   public FlagReleaseReconciler(
       AccessTokens tokens,
@@ -62,6 +64,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       ReleaseDeletion deletion,
       StatusWriter statusWriter,
       EventRecorder events,
+      ReconcileMetrics metrics,
       FlagReleaseConfig config,
       Clock clock) {
     this.tokens = tokens;
@@ -71,10 +74,23 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     this.statusWriter = statusWriter;
     this.events = events;
     this.polling = config.polling();
+    this.metrics = metrics;
   }
 
   @Override
   public UpdateControl<FlagRelease> reconcile(FlagRelease resource, Context<FlagRelease> context) {
+    long started = System.nanoTime();
+    String result = "error";
+    try {
+      UpdateControl<FlagRelease> control = reconcileTimed(resource);
+      result = resource.getStatus() == null ? "none" : resource.getStatus().getState().name();
+      return control;
+    } finally {
+      metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), result);
+    }
+  }
+
+  private UpdateControl<FlagRelease> reconcileTimed(FlagRelease resource) {
     FlagReleaseSpec spec = resource.getSpec();
     Optional<Verdict> invalid = ReleasePlanner.validate(spec);
     if (invalid.isPresent()) {
@@ -123,6 +139,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   public DeleteControl cleanup(FlagRelease resource, Context<FlagRelease> context) {
     ReleaseDeletion.Result result = deletion.delete(resource);
     if (result.done()) {
+      metrics.forget(resource.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
     report(
@@ -133,7 +150,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     DeleteControl control = DeleteControl.noFinalizerRemoval();
     return result.retryAfter() == null
         ? control
-        : control.rescheduleAfter(Jitter.spread(result.retryAfter(), polling.jitter()).toMillis());
+        : control.rescheduleAfter(Jitter.atLeast(result.retryAfter(), polling.jitter()).toMillis());
   }
 
   /** Errors JOSDK retries with backoff: LaunchDarkly unavailable, or a Kubernetes failure. */
@@ -150,9 +167,17 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private UpdateControl<FlagRelease> onError(FlagRelease resource, SyncException e) {
     LaunchDarklyException error = e.launchDarklyError();
     String message = error.getMessage();
+    if (error instanceof LaunchDarklyException.Throttled throttled) {
+      // our own budget, not an error: look again later, status as it was
+      return afterAtLeast(throttled.retryAfter());
+    }
+    if (error instanceof LaunchDarklyException.CircuitOpen open) {
+      report(resource, e.seen(), e.ownedPipelineKey(), progressing(Reasons.CIRCUIT_OPEN, message));
+      return afterAtLeast(open.retryAfter());
+    }
     if (error instanceof LaunchDarklyException.RateLimited limited) {
       report(resource, e.seen(), e.ownedPipelineKey(), progressing(Reasons.RATE_LIMITED, message));
-      return after(limited.retryAfter().plusMillis(100));
+      return afterAtLeast(limited.retryAfter());
     }
     if (error instanceof LaunchDarklyException.Unauthorized) {
       report(
@@ -223,13 +248,21 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       events.warning(resource, outcome.reason(), outcome.message());
     }
     statusWriter.writeIfChanged(resource, statuses.build(resource, seen, owned, outcome));
+    metrics.stateOf(resource.getMetadata().getUid(), outcome.state());
   }
 
   private static boolean isError(String reason) {
     return Reasons.UNAVAILABLE.equals(reason)
         || Reasons.RATE_LIMITED.equals(reason)
+        || Reasons.CIRCUIT_OPEN.equals(reason)
         || Reasons.DRIFTED.equals(reason)
         || "ReconcileError".equals(reason);
+  }
+
+  /** A wait LaunchDarkly (or the budget) asked for: jitter only makes it longer. */
+  private UpdateControl<FlagRelease> afterAtLeast(Duration wait) {
+    return UpdateControl.<FlagRelease>noUpdate()
+        .rescheduleAfter(Jitter.atLeast(wait, polling.jitter()));
   }
 
   private UpdateControl<FlagRelease> after(Duration interval) {

@@ -80,6 +80,11 @@ public class ReleaseDeletion {
       return blocked(resource, e.getMessage(), polling.unauthorized());
     } catch (LaunchDarklyException.RateLimited e) {
       return blocked(resource, e.getMessage(), e.retryAfter());
+    } catch (LaunchDarklyException.Throttled e) {
+      return Result.waiting(
+          "deletion waits for the operator's LaunchDarkly request budget", e.retryAfter());
+    } catch (LaunchDarklyException.CircuitOpen e) {
+      return blocked(resource, e.getMessage(), e.retryAfter());
     } catch (LaunchDarklyException.Unavailable e) {
       return blocked(resource, e.getMessage(), polling.progressing());
     } catch (LaunchDarklyException e) {

@@ -22,6 +22,7 @@ public final class Reasons {
   public static final String TOKEN_UNAVAILABLE = "AccessTokenUnavailable";
   public static final String UNAVAILABLE = "LaunchDarklyUnavailable";
   public static final String RATE_LIMITED = "RateLimited";
+  public static final String CIRCUIT_OPEN = "CircuitOpen";
 
   private Reasons() {}
 }

@@ -7,6 +7,15 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Jitter {
   private Jitter() {}
 
+  /** {@code wait} stretched by a random factor in [1, 1 + fraction]: never shorter. */
+  public static Duration atLeast(Duration wait, double fraction) {
+    if (fraction <= 0 || wait.isZero()) {
+      return wait;
+    }
+    double factor = 1 + ThreadLocalRandom.current().nextDouble(0, fraction);
+    return Duration.ofMillis(Math.round(wait.toMillis() * factor) + 1);
+  }
+
   /** {@code interval} scaled by a random factor in [1 - fraction, 1 + fraction]. */
   public static Duration spread(Duration interval, double fraction) {
     if (fraction <= 0) {

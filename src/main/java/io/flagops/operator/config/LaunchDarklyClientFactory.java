@@ -1,0 +1,40 @@
+package io.flagops.operator.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flagops.operator.launchdarkly.CircuitBreaker;
+import io.flagops.operator.launchdarkly.GuardedLaunchDarklyClient;
+import io.flagops.operator.launchdarkly.HttpLaunchDarklyClient;
+import io.flagops.operator.launchdarkly.LaunchDarklyClient;
+import io.flagops.operator.launchdarkly.LaunchDarklyMetrics;
+import io.flagops.operator.launchdarkly.RequestBudget;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+
+/** Builds the client the reconciler uses: HTTP, behind the request budget and the breaker. */
+public final class LaunchDarklyClientFactory {
+  private LaunchDarklyClientFactory() {}
+
+  public static LaunchDarklyClient create(
+      LaunchDarklyConfig launchDarkly,
+      FlagReleaseConfig.Budget budgetConfig,
+      FlagReleaseConfig.CircuitBreaker breakerConfig,
+      ObjectMapper json,
+      Clock clock,
+      MeterRegistry registry) {
+    LaunchDarklyMetrics metrics = new LaunchDarklyMetrics(registry);
+    RequestBudget budget =
+        new RequestBudget(budgetConfig.requestsPerSecond(), budgetConfig.burst());
+    CircuitBreaker breaker =
+        new CircuitBreaker(breakerConfig.failureThreshold(), breakerConfig.openFor());
+    metrics.watch(breaker);
+    HttpLaunchDarklyClient http =
+        new HttpLaunchDarklyClient(
+            launchDarkly.baseUrl(),
+            launchDarkly.connectTimeout(),
+            launchDarkly.readTimeout(),
+            json,
+            clock,
+            metrics.listener(budget, clock));
+    return new GuardedLaunchDarklyClient(http, budget, breaker, budgetConfig.maxWait(), metrics);
+  }
+}

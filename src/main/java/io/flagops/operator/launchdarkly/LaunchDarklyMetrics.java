@@ -1,0 +1,83 @@
+package io.flagops.operator.launchdarkly;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What the operator's LaunchDarkly traffic looks like, for Prometheus: calls by route and status,
+ * rate-limit pauses, time spent waiting for the request budget, and the breaker's state.
+ */
+public final class LaunchDarklyMetrics {
+  private final MeterRegistry registry;
+  private final Timer budgetWaits;
+
+  public LaunchDarklyMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.budgetWaits =
+        Timer.builder("flagrelease.launchdarkly.budget.wait")
+            .description("Time calls waited for the process-wide request budget")
+            .register(registry);
+  }
+
+  /** An answer came: count it by route and HTTP status. */
+  public void answered(String route, int status) {
+    calls(route, Integer.toString(status)).increment();
+  }
+
+  /** No answer came (timeout, dropped connection) or it could not be read. */
+  public void unanswered(String route) {
+    calls(route, "none").increment();
+  }
+
+  /** LaunchDarkly answered 429: every caller pauses for {@code wait}. */
+  public void rateLimited(Duration wait) {
+    Counter.builder("flagrelease.launchdarkly.ratelimit.pauses")
+        .description("429 answers that paused every call until the rate-limit window reset")
+        .register(registry)
+        .increment();
+    Timer.builder("flagrelease.launchdarkly.ratelimit.pause")
+        .description("How long 429 answers paused the calls")
+        .register(registry)
+        .record(wait);
+  }
+
+  public void waitedForBudget(Duration waited) {
+    budgetWaits.record(waited);
+  }
+
+  /** Publishes the breaker's state: 0 closed, 1 open, 2 half-open. */
+  public void watch(CircuitBreaker breaker) {
+    Gauge.builder("flagrelease.launchdarkly.circuit.state", breaker, b -> b.state().ordinal())
+        .description("LaunchDarkly circuit breaker: 0 closed, 1 open, 2 half-open")
+        .register(registry);
+  }
+
+  private Counter calls(String route, String status) {
+    return Counter.builder("flagrelease.launchdarkly.requests")
+        .description("Calls to the LaunchDarkly API by route and HTTP status")
+        .tag("route", route)
+        .tag("status", status)
+        .register(registry);
+  }
+
+  /**
+   * Listens to every answer of {@link HttpLaunchDarklyClient}: counts it, tells the budget what is
+   * left of LaunchDarkly's window, and pauses every caller after a 429.
+   */
+  public HttpLaunchDarklyClient.ResponseListener listener(RequestBudget budget, Clock clock) {
+    return (route, status, headers) -> {
+      answered(route, status);
+      RateLimitHeaders.window(headers, clock)
+          .ifPresent(window -> budget.observe(window.remaining(), window.untilReset()));
+      if (status == 429) {
+        Duration wait = RateLimitHeaders.retryAfter(headers, clock);
+        budget.pauseFor(wait);
+        rateLimited(wait);
+      }
+    };
+  }
+}

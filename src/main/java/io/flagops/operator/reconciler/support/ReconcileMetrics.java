@@ -1,0 +1,49 @@
+package io.flagops.operator.reconciler.support;
+
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** How many FlagReleases are in each state, and how long reconciles take, for Prometheus. */
+@ApplicationScoped
+public class ReconcileMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, ReleaseState> states = new ConcurrentHashMap<>();
+
+  public ReconcileMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    for (ReleaseState state : ReleaseState.values()) {
+      Gauge.builder("flagrelease.resources", states, s -> count(s, state))
+          .description("FlagReleases by the state their status shows")
+          .tag("state", state.name())
+          .register(registry);
+    }
+  }
+
+  /** The state a resource (by uid) was just reported in. */
+  public void stateOf(String uid, ReleaseState state) {
+    states.put(uid, state);
+  }
+
+  /** The resource is gone. */
+  public void forget(String uid) {
+    states.remove(uid);
+  }
+
+  public void reconciled(Duration took, String result) {
+    Timer.builder("flagrelease.reconcile.duration")
+        .description("Time one reconcile of a FlagRelease took, LaunchDarkly calls included")
+        .tag("result", result)
+        .register(registry)
+        .record(took);
+  }
+
+  private static double count(Map<String, ReleaseState> states, ReleaseState state) {
+    return states.values().stream().filter(state::equals).count();
+  }
+}
