@@ -22,7 +22,8 @@ final class Preflight {
   /** What stops the operator from working, or null. */
   static String problem() {
     if (requiresDefaultToken() && !hasDefaultToken()) {
-      return "no LaunchDarkly access token. Set LAUNCHDARKLY_ACCESS_TOKEN (and"
+      return "no LaunchDarkly access token. Set LAUNCHDARKLY_ACCESS_TOKEN or"
+          + " LAUNCHDARKLY_ACCESS_TOKEN_FILE (and"
           + " LAUNCHDARKLY_BASE_URL for the EU or federal instance), or set"
           + " FLAGRELEASE_REQUIRE_DEFAULT_TOKEN=false when every FlagRelease names its own Secret"
           + " in spec.accessTokenSecretRef.";
@@ -87,7 +88,8 @@ final class Preflight {
 
   private static boolean hasDefaultToken() {
     String token = setting("launchdarkly.access-token", "LAUNCHDARKLY_ACCESS_TOKEN");
-    return token != null && !token.isBlank();
+    String file = setting("launchdarkly.access-token-file", "LAUNCHDARKLY_ACCESS_TOKEN_FILE");
+    return (token != null && !token.isBlank()) || (file != null && !file.isBlank());
   }
 
   /** A setting as Quarkus would read it before it starts: system property, then environment. */

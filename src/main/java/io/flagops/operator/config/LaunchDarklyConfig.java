@@ -2,6 +2,7 @@ package io.flagops.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,6 +19,12 @@ public interface LaunchDarklyConfig {
 
   /** The token used by FlagReleases without {@code spec.accessTokenSecretRef}. */
   Optional<String> accessToken();
+
+  /**
+   * A file holding the default token (a mounted Secret); read again when it changes, so a rotated
+   * token is used without a restart. Wins over {@code access-token}.
+   */
+  Optional<Path> accessTokenFile();
 
   @WithDefault("5s")
   Duration connectTimeout();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -29,5 +30,11 @@ public class Producers {
       MeterRegistry registry) {
     return LaunchDarklyClientFactory.create(
         launchDarkly, config.budget(), config.circuitBreaker(), json, clock, registry);
+  }
+
+  void close(@Disposes LaunchDarklyClient client) throws Exception {
+    if (client instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
   }
 }

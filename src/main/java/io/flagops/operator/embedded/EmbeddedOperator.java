@@ -8,7 +8,9 @@ import io.flagops.operator.reconciler.FlagReleaseReconciler;
 import io.flagops.operator.reconciler.ReleaseDeletion;
 import io.flagops.operator.reconciler.ReleaseSync;
 import io.flagops.operator.reconciler.support.AccessTokens;
+import io.flagops.operator.reconciler.support.DefaultToken;
 import io.flagops.operator.reconciler.support.EventRecorder;
+import io.flagops.operator.reconciler.support.FlagReleaseWatches;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import io.flagops.operator.reconciler.support.ReconcileMetrics;
 import io.flagops.operator.reconciler.support.StatusWriter;
@@ -62,10 +64,12 @@ public final class EmbeddedOperator implements AutoCloseable {
         LaunchDarklyClientFactory.create(
             launchDarklyConfig, config.budget(), config.circuitBreaker(), json, clock, registry);
     EventRecorder events = new EventRecorder(kubernetes, clock);
-    AccessTokens tokens = new AccessTokens(kubernetes, launchDarklyConfig);
+    FlagReleaseWatches watches = new FlagReleaseWatches();
+    AccessTokens tokens = new AccessTokens(new DefaultToken(launchDarklyConfig, watches));
     FlagReleaseReconciler reconciler =
         new FlagReleaseReconciler(
             tokens,
+            watches,
             new ReleaseSync(launchDarkly, new PipelineCatalog(launchDarkly), events),
             new ReleaseDeletion(tokens, launchDarkly, events, config),
             new StatusWriter(kubernetes, json),

@@ -2,6 +2,7 @@ package io.flagops.operator.embedded;
 
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.config.LaunchDarklyConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -80,6 +81,11 @@ public record EmbeddedSettings(
       @Override
       public Optional<String> accessToken() {
         return Optional.ofNullable(defaultToken);
+      }
+
+      @Override
+      public Optional<Path> accessTokenFile() {
+        return Optional.empty();
       }
 
       @Override

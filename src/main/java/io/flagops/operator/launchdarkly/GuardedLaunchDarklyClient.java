@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * budget is spent for longer than {@code maxWait}, and {@link LaunchDarklyException.CircuitOpen}
  * while LaunchDarkly keeps failing.
  */
-public class GuardedLaunchDarklyClient implements LaunchDarklyClient {
+public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable {
   private final LaunchDarklyClient delegate;
   private final RequestBudget budget;
   private final CircuitBreaker breaker;
@@ -72,6 +72,11 @@ public class GuardedLaunchDarklyClient implements LaunchDarklyClient {
           delegate.deleteRelease(token, flag);
           return null;
         });
+  }
+
+  @Override
+  public void close() {
+    metrics.stopWatching();
   }
 
   private <T> T guarded(String route, Supplier<T> call) {

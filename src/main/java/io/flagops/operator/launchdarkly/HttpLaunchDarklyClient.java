@@ -75,7 +75,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   @Override
   public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
     return call(token, "GET", releasePath(flag), null, Route.GET_RELEASE, true)
-        .map(this::readRelease);
+        .map(body -> readRelease(body, Route.GET_RELEASE));
   }
 
   @Override
@@ -83,25 +83,35 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
       AccessToken token, String projectKey, String pipelineKey) {
     String path = "/api/v2/projects/" + enc(projectKey) + "/release-pipelines/" + enc(pipelineKey);
     return call(token, "GET", path, null, Route.GET_PIPELINE, true)
-        .map(body -> read(body, ReleasePipeline.class, ReleasePipeline::requireComplete));
+        .map(
+            body ->
+                read(
+                    body,
+                    ReleasePipeline.class,
+                    ReleasePipeline::requireComplete,
+                    Route.GET_PIPELINE));
   }
 
   @Override
   public Release createRelease(AccessToken token, FlagRef flag, CreateReleaseInput input) {
     return releaseFrom(
-        call(token, "PUT", projectReleasePath(flag), input, Route.CREATE_RELEASE, false));
+        call(token, "PUT", projectReleasePath(flag), input, Route.CREATE_RELEASE, false),
+        Route.CREATE_RELEASE);
   }
 
   @Override
   public Release updatePhaseStatus(
       AccessToken token, FlagRef flag, String phaseId, UpdatePhaseStatusInput input) {
     String path = projectReleasePath(flag) + "/phases/" + enc(phaseId);
-    return releaseFrom(call(token, "PUT", path, input, Route.UPDATE_PHASE, false));
+    return releaseFrom(
+        call(token, "PUT", path, input, Route.UPDATE_PHASE, false), Route.UPDATE_PHASE);
   }
 
   @Override
   public Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch) {
-    return releaseFrom(call(token, "PATCH", releasePath(flag), patch, Route.PATCH_RELEASE, false));
+    return releaseFrom(
+        call(token, "PATCH", releasePath(flag), patch, Route.PATCH_RELEASE, false),
+        Route.PATCH_RELEASE);
   }
 
   @Override
@@ -109,13 +119,13 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     call(token, "DELETE", releasePath(flag), null, Route.DELETE_RELEASE, true);
   }
 
-  private Release releaseFrom(Optional<byte[]> body) {
+  private Release releaseFrom(Optional<byte[]> body, Route route) {
     // Writes never map a 404 to empty, so the body is always there (possibly zero bytes).
-    return readRelease(body.orElseThrow());
+    return readRelease(body.orElseThrow(), route);
   }
 
-  private Release readRelease(byte[] body) {
-    return read(body, Release.class, Release::requireComplete);
+  private Release readRelease(byte[] body, Route route) {
+    return read(body, Release.class, Release::requireComplete, route);
   }
 
   /**
@@ -245,8 +255,9 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   }
 
   /** Parses and checks an answer; a half-read answer is an error, never a partial value. */
-  private <T> T read(byte[] body, Class<T> type, UnaryOperator<T> check) {
-    String what = "LaunchDarkly's answer is not a valid " + type.getSimpleName();
+  private <T> T read(byte[] body, Class<T> type, UnaryOperator<T> check, Route route) {
+    String what =
+        route.description + ": LaunchDarkly's answer is not a valid " + type.getSimpleName();
     if (body.length == 0) {
       throw new LaunchDarklyException.Unavailable(what + ": the answer is empty", 200, null);
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 public final class LaunchDarklyMetrics {
   private final MeterRegistry registry;
   private final Timer budgetWaits;
+  private Gauge breakerGauge;
 
   public LaunchDarklyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -51,9 +52,17 @@ public final class LaunchDarklyMetrics {
 
   /** Publishes the breaker's state: 0 closed, 1 open, 2 half-open. */
   public void watch(CircuitBreaker breaker) {
-    Gauge.builder("flagrelease.launchdarkly.circuit.state", breaker, b -> b.state().ordinal())
-        .description("LaunchDarkly circuit breaker: 0 closed, 1 open, 2 half-open")
-        .register(registry);
+    breakerGauge =
+        Gauge.builder("flagrelease.launchdarkly.circuit.state", breaker, b -> b.state().ordinal())
+            .description("LaunchDarkly circuit breaker: 0 closed, 1 open, 2 half-open")
+            .register(registry);
+  }
+
+  /** Leaves no gauge bound to a client that is gone (a registry can outlive it in tests). */
+  public void stopWatching() {
+    if (breakerGauge != null) {
+      registry.remove(breakerGauge);
+    }
   }
 
   private Counter calls(String route, String status) {

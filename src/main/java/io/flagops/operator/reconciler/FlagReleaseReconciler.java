@@ -4,10 +4,10 @@ import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
-import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
@@ -20,6 +20,7 @@ import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
+import io.flagops.operator.reconciler.support.FlagReleaseWatches;
 import io.flagops.operator.reconciler.support.Jitter;
 import io.flagops.operator.reconciler.support.JitteredBackoffRetry;
 import io.flagops.operator.reconciler.support.ReconcileMetrics;
@@ -29,10 +30,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -57,9 +61,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private final EventRecorder events;
   private final FlagReleaseConfig.Polling polling;
   private final ReconcileMetrics metrics;
+  private final FlagReleaseWatches watches;
 
   public FlagReleaseReconciler(
       AccessTokens tokens,
+      FlagReleaseWatches watches,
       ReleaseSync sync,
       ReleaseDeletion deletion,
       StatusWriter statusWriter,
@@ -75,6 +81,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     this.events = events;
     this.polling = config.polling();
     this.metrics = metrics;
+    this.watches = watches;
   }
 
   @Override
@@ -82,7 +89,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     long started = System.nanoTime();
     String result = "error";
     try {
-      UpdateControl<FlagRelease> control = reconcileTimed(resource);
+      UpdateControl<FlagRelease> control = reconcileTimed(resource, context);
       result = resource.getStatus() == null ? "none" : resource.getStatus().getState().name();
       return control;
     } finally {
@@ -90,7 +97,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     }
   }
 
-  private UpdateControl<FlagRelease> reconcileTimed(FlagRelease resource) {
+  private UpdateControl<FlagRelease> reconcileTimed(
+      FlagRelease resource, Context<FlagRelease> context) {
     FlagReleaseSpec spec = resource.getSpec();
     Optional<Verdict> invalid = ReleasePlanner.validate(spec);
     if (invalid.isPresent()) {
@@ -98,6 +106,17 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       report(
           resource, Seen.unknown(), owned(resource), failed(verdict.reason(), verdict.message()));
       return UpdateControl.noUpdate();
+    }
+    Optional<FlagRelease> holder =
+        FlagClaims.heldByAnother(resource, watches.sharingTheFlagOf(resource));
+    if (holder.isPresent()) {
+      report(
+          resource,
+          Seen.unknown(),
+          null,
+          failed(Reasons.FLAG_CLAIMED, claimedBy(spec, holder.get())));
+      // no call is made while waiting, so looking again soon costs nothing
+      return after(polling.progressing());
     }
     if (spec.isSuspend()) {
       report(
@@ -110,9 +129,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
               "spec.suspend is true: no calls are made to LaunchDarkly"));
       return UpdateControl.noUpdate();
     }
-    AccessToken token;
+    AccessTokens.Resolved token;
     try {
-      token = tokens.resolve(resource);
+      token = tokens.resolve(resource, context);
     } catch (AccessTokens.Unavailable e) {
       report(
           resource,
@@ -124,20 +143,31 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     boolean manage = spec.getManagementPolicy() == ManagementPolicy.Manage;
     SyncResult result;
     try {
-      result = sync.sync(resource, token, manage && !refusedThisGeneration(resource));
+      boolean refused = refusedThisGeneration(resource, token.version());
+      result = sync.sync(resource, token.token(), manage && !refused);
     } catch (SyncException e) {
-      return onError(resource, e);
+      return onError(resource, e, token.version());
     }
     Outcome outcome = outcomeOf(resource, result, manage);
-    report(resource, result.seen(), result.ownedPipelineKey(), outcome);
+    report(resource, result.seen(), result.ownedPipelineKey(), outcome, token.version());
     boolean waitingOnLaunchDarkly =
         result.plan().verdict().kind() == Verdict.Kind.WAITING && !result.plan().hasWrites();
     return after(waitingOnLaunchDarkly ? polling.progressing() : polling.settled());
   }
 
   @Override
+  public List<EventSource<?, FlagRelease>> prepareEventSources(
+      EventSourceContext<FlagRelease> context) {
+    return watches.eventSources(context);
+  }
+
+  @Override
   public DeleteControl cleanup(FlagRelease resource, Context<FlagRelease> context) {
-    ReleaseDeletion.Result result = deletion.delete(resource);
+    List<FlagRelease> sharing = watches.sharingTheFlagOf(resource);
+    boolean holdsTheFlag = FlagClaims.heldByAnother(resource, sharing).isEmpty();
+    // a FlagRelease waiting for another's flag never touches the release on its way out
+    ReleaseDeletion.Result result =
+        holdsTheFlag ? deletion.delete(resource, context) : ReleaseDeletion.Result.finished();
     if (result.done()) {
       metrics.forget(resource.getMetadata().getUid());
       return DeleteControl.defaultDelete();
@@ -164,7 +194,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
-  private UpdateControl<FlagRelease> onError(FlagRelease resource, SyncException e) {
+  private UpdateControl<FlagRelease> onError(
+      FlagRelease resource, SyncException e, String tokenVersion) {
     LaunchDarklyException error = e.launchDarklyError();
     String message = error.getMessage();
     if (error instanceof LaunchDarklyException.Throttled throttled) {
@@ -172,11 +203,21 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       return afterAtLeast(throttled.retryAfter());
     }
     if (error instanceof LaunchDarklyException.CircuitOpen open) {
-      report(resource, e.seen(), e.ownedPipelineKey(), progressing(Reasons.CIRCUIT_OPEN, message));
+      report(
+          resource,
+          e.seen(),
+          e.ownedPipelineKey(),
+          progressing(Reasons.CIRCUIT_OPEN, message),
+          tokenVersion);
       return afterAtLeast(open.retryAfter());
     }
     if (error instanceof LaunchDarklyException.RateLimited limited) {
-      report(resource, e.seen(), e.ownedPipelineKey(), progressing(Reasons.RATE_LIMITED, message));
+      report(
+          resource,
+          e.seen(),
+          e.ownedPipelineKey(),
+          progressing(Reasons.RATE_LIMITED, message),
+          tokenVersion);
       return afterAtLeast(limited.retryAfter());
     }
     if (error instanceof LaunchDarklyException.Unauthorized) {
@@ -184,16 +225,22 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
           resource,
           e.seen(),
           e.ownedPipelineKey(),
-          failed(Reasons.UNAUTHORIZED, message + "; check the access token"));
+          failed(Reasons.UNAUTHORIZED, message + "; check the access token"),
+          tokenVersion);
       return after(polling.unauthorized());
     }
     if (error instanceof LaunchDarklyException.Unavailable) {
-      report(resource, e.seen(), e.ownedPipelineKey(), progressing(Reasons.UNAVAILABLE, message));
+      report(
+          resource,
+          e.seen(),
+          e.ownedPipelineKey(),
+          progressing(Reasons.UNAVAILABLE, message),
+          tokenVersion);
       throw e; // JOSDK retries with jittered exponential backoff
     }
     String reason =
         error instanceof LaunchDarklyException.NotFound ? Reasons.NOT_FOUND : Reasons.REJECTED;
-    report(resource, e.seen(), e.ownedPipelineKey(), failed(reason, message));
+    report(resource, e.seen(), e.ownedPipelineKey(), failed(reason, message), tokenVersion);
     return after(polling.settled());
   }
 
@@ -230,9 +277,13 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     return new Outcome(ReleaseState.Ready, Reasons.IN_SYNC, verdict.message());
   }
 
-  /** True when LaunchDarkly refused a write for this very generation of the spec. */
-  private static boolean refusedThisGeneration(FlagRelease resource) {
-    if (resource.getStatus() == null) {
+  /**
+   * True when LaunchDarkly refused a write for this very generation of the spec and this very
+   * token: a spec or token change re-arms it.
+   */
+  private static boolean refusedThisGeneration(FlagRelease resource, String tokenVersion) {
+    if (resource.getStatus() == null
+        || !java.util.Objects.equals(tokenVersion, resource.getStatus().getTokenVersion())) {
       return false;
     }
     FlagReleaseCondition stalled =
@@ -244,10 +295,22 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   }
 
   private void report(FlagRelease resource, Seen seen, String owned, Outcome outcome) {
+    report(resource, seen, owned, outcome, null);
+  }
+
+  /**
+   * @param tokenVersion the token the calls used, or null when no call was made
+   */
+  private void report(
+      FlagRelease resource, Seen seen, String owned, Outcome outcome, String tokenVersion) {
     if (outcome.state() == ReleaseState.Failed || isError(outcome.reason())) {
       events.warning(resource, outcome.reason(), outcome.message());
     }
-    statusWriter.writeIfChanged(resource, statuses.build(resource, seen, owned, outcome));
+    FlagReleaseStatus status = statuses.build(resource, seen, owned, outcome);
+    if (tokenVersion != null) {
+      status.setTokenVersion(tokenVersion);
+    }
+    statusWriter.writeIfChanged(resource, status);
     metrics.stateOf(resource.getMetadata().getUid(), outcome.state());
   }
 
@@ -272,6 +335,18 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
 
   private static String owned(FlagRelease resource) {
     return resource.getStatus() == null ? null : resource.getStatus().getOwnedPipelineKey();
+  }
+
+  private static String claimedBy(FlagReleaseSpec spec, FlagRelease holder) {
+    return "flag "
+        + spec.getProjectKey()
+        + "/"
+        + spec.getFlagKey()
+        + " is managed by FlagRelease "
+        + holder.getMetadata().getNamespace()
+        + "/"
+        + holder.getMetadata().getName()
+        + "; this one makes no call to LaunchDarkly while that one exists";
   }
 
   private static Outcome failed(String reason, String message) {

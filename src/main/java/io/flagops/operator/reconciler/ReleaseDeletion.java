@@ -12,6 +12,7 @@ import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public class ReleaseDeletion {
 
   /** Whether the finalizer may go; if not, why and when to try again (null: on the next edit). */
   public record Result(boolean done, String message, Duration retryAfter) {
-    static Result finished() {
+    public static Result finished() {
       return new Result(true, null, null);
     }
 
@@ -53,7 +54,10 @@ public class ReleaseDeletion {
     }
   }
 
-  public Result delete(FlagRelease resource) {
+  /**
+   * @param context gives the token Secret, if the resource names one
+   */
+  public Result delete(FlagRelease resource, Context<FlagRelease> context) {
     FlagReleaseSpec spec = resource.getSpec();
     if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
       events.normal(
@@ -75,7 +79,7 @@ public class ReleaseDeletion {
           null);
     }
     try {
-      return deleteRelease(resource, tokens.resolve(resource));
+      return deleteRelease(resource, tokens.resolve(resource, context).token());
     } catch (AccessTokens.Unavailable e) {
       return blocked(resource, e.getMessage(), polling.unauthorized());
     } catch (LaunchDarklyException.RateLimited e) {

@@ -1,7 +1,9 @@
 package io.flagops.operator.reconciler;
 
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
@@ -24,6 +26,8 @@ import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -71,6 +75,7 @@ public class ReleaseSync {
     private Optional<Release> current = Optional.empty();
     private Boolean legacy;
     private boolean read;
+    private final Map<String, DesiredPhaseStatus> lastRequested;
 
     Pass(FlagRelease resource, AccessToken token, boolean writesAllowed) {
       this.resource = resource;
@@ -79,6 +84,7 @@ public class ReleaseSync {
       this.writesAllowed = writesAllowed;
       this.flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
       this.owned = resource.getStatus() == null ? null : resource.getStatus().getOwnedPipelineKey();
+      this.lastRequested = lastRequested(resource);
     }
 
     SyncResult run() {
@@ -90,7 +96,8 @@ public class ReleaseSync {
         if (writesAllowed && onDesiredPipeline()) {
           adopt();
         }
-        ReleasePlan plan = ReleasePlanner.plan(spec, current, owned, Boolean.TRUE.equals(legacy));
+        ReleasePlan plan =
+            ReleasePlanner.plan(spec, current, owned, Boolean.TRUE.equals(legacy), lastRequested);
         if (!plan.hasWrites() || !writesAllowed) {
           return new SyncResult(seen(), plan, owned);
         }
@@ -201,6 +208,19 @@ public class ReleaseSync {
       }
       return current.map(r -> new Seen(true, r, legacy)).orElse(Seen.none());
     }
+  }
+
+  /** What the spec asked for each phase at the last reconcile, as the status recorded it. */
+  private static Map<String, DesiredPhaseStatus> lastRequested(FlagRelease resource) {
+    Map<String, DesiredPhaseStatus> requested = new HashMap<>();
+    if (resource.getStatus() != null) {
+      for (PhaseStatus phase : resource.getStatus().getPhases()) {
+        if (phase.getRequested() != null) {
+          requested.put(phase.getName(), phase.getRequested());
+        }
+      }
+    }
+    return requested;
   }
 
   private static String capitalize(String text) {

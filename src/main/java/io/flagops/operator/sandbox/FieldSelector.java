@@ -27,6 +27,14 @@ final class FieldSelector {
     this.requirements = requirements;
   }
 
+  /** The name a {@code metadata.name=...} term asks for, if there is one. */
+  java.util.Optional<String> name() {
+    return requirements.stream()
+        .filter(r -> r.equal() && String.join(".", r.path()).equals("metadata.name"))
+        .map(Requirement::value)
+        .findFirst();
+  }
+
   /** Parses {@code a=b}, {@code a==b}, {@code a!=b} terms joined by commas ({@code \,} escapes). */
   static FieldSelector parse(String selector) {
     List<Requirement> requirements = new ArrayList<>();

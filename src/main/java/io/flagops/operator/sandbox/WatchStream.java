@@ -78,6 +78,7 @@ final class WatchStream {
     long deadline = deadline(request.param("timeoutSeconds"));
     try {
       socket = mock.watch(upstream, new Listener());
+      replayDeletion(selector, since);
     } catch (IOException e) {
       HttpIo.status(request.exchange(), Statuses.internalError(e.getMessage()));
       return;
@@ -161,6 +162,34 @@ final class WatchStream {
       }
       request.exchange().close();
     }
+  }
+
+  /**
+   * The mock cannot replay history: a watch of one named object from a resourceVersion the client
+   * saw (kubectl delete and wait do this) would miss a deletion that happened just before. When the
+   * object is gone by now, say so, as the API server's watch cache would.
+   */
+  private void replayDeletion(FieldSelector selector, long since) throws IOException {
+    java.util.Optional<String> name = selector.name();
+    if (since <= 0 || name.isEmpty() || path.name() != null) {
+      return;
+    }
+    if (mock.get(path.upstreamPath() + "/" + name.get()).status() != 404) {
+      return;
+    }
+    ObjectNode object = Json.object();
+    object.put("apiVersion", type.apiVersion());
+    object.put("kind", type.kind());
+    ObjectNode metadata = object.putObject("metadata");
+    metadata.put("name", name.get());
+    if (path.namespace() != null) {
+      metadata.put("namespace", path.namespace());
+    }
+    metadata.put("resourceVersion", Long.toString(since + 1));
+    ObjectNode event = Json.object();
+    event.put("type", "DELETED");
+    event.set("object", object);
+    queue.offer(event.toString());
   }
 
   /** An event that only says how far the stream is, as the API server sends when asked. */

@@ -473,10 +473,31 @@ class HelmChartTest {
 
   // ---------------------------------------------------------------- token
 
+  /** The token Secret is a read-only volume with just that key, at the file the env names. */
+  private void assertTokenMounted(Manifests manifests, String secretName, String key) {
+    var pod = manifests.one(Deployment.class).getSpec().getTemplate().getSpec();
+    var volume =
+        pod.getVolumes().stream()
+            .filter(v -> v.getName().equals("launchdarkly-token"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getSecret().getSecretName()).isEqualTo(secretName);
+    assertThat(volume.getSecret().getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly(key + "->" + key);
+    var mount =
+        container(manifests).getVolumeMounts().stream()
+            .filter(m -> m.getName().equals("launchdarkly-token"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mount.getMountPath()).isEqualTo("/var/run/secrets/launchdarkly");
+    assertThat(mount.getReadOnly()).isTrue();
+  }
+
   @Test
   void withoutATokenTheOperatorMayStartWithoutOne() {
     Map<String, String> env = env(container(defaults));
-    assertThat(env).doesNotContainKey("LAUNCHDARKLY_ACCESS_TOKEN");
+    assertThat(env).doesNotContainKey("LAUNCHDARKLY_ACCESS_TOKEN_FILE");
     assertThat(env).containsEntry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "false");
     assertThat(defaults.all(Secret.class)).isEmpty();
   }
@@ -485,17 +506,10 @@ class HelmChartTest {
   void anExistingSecretProvidesTheToken() {
     Manifests existing = renderCi("token-existing-secret-values.yaml");
     assertThat(env(container(existing)))
-        .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN", "secretKeyRef:launchdarkly-token/api-token")
+        .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN_FILE", "/var/run/secrets/launchdarkly/api-token")
         .containsEntry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "true");
     assertThat(existing.all(Secret.class)).isEmpty();
-    var ref =
-        container(existing).getEnv().stream()
-            .filter(e -> e.getName().equals("LAUNCHDARKLY_ACCESS_TOKEN"))
-            .findFirst()
-            .orElseThrow()
-            .getValueFrom()
-            .getSecretKeyRef();
-    assertThat(ref.getOptional()).isNotEqualTo(Boolean.TRUE);
+    assertTokenMounted(existing, "launchdarkly-token", "api-token");
   }
 
   @Test
@@ -510,8 +524,9 @@ class HelmChartTest {
                 Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8))
         .isEqualTo("api-00000000-0000-0000-0000-000000000000");
     assertThat(env(container(created)))
-        .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN", "secretKeyRef:" + FULLNAME + "-token/token")
+        .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN_FILE", "/var/run/secrets/launchdarkly/token")
         .containsEntry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "true");
+    assertTokenMounted(created, FULLNAME + "-token", "token");
     // a new token rolls the pods
     assertThat(created.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
         .containsKey("checksum/token-secret");

@@ -166,11 +166,20 @@ class KustomizeTest {
     assertThat(pod.getAutomountServiceAccountToken()).isTrue();
     assertThat(pod.getServiceAccountName()).isEqualTo(NAME);
     assertThat(container.getVolumeMounts())
-        .singleElement()
-        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        .extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+        .containsExactly("tmp:/tmp:null", "launchdarkly-token:/var/run/secrets/launchdarkly:true");
     assertThat(pod.getVolumes())
-        .singleElement()
-        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+        .extracting(
+            v ->
+                v.getName()
+                    + ":"
+                    + (v.getEmptyDir() != null
+                        ? "emptyDir"
+                        : v.getSecret().getSecretName()
+                            + ",optional="
+                            + v.getSecret().getOptional()))
+        .containsExactlyInAnyOrder(
+            "tmp:emptyDir", "launchdarkly-token:flagrelease-operator-token,optional=true");
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
@@ -180,7 +189,7 @@ class KustomizeTest {
             "POD_NAMESPACE",
             "POD_NAME",
             "LAUNCHDARKLY_BASE_URL",
-            "LAUNCHDARKLY_ACCESS_TOKEN",
+            "LAUNCHDARKLY_ACCESS_TOKEN_FILE",
             "FLAGRELEASE_REQUIRE_DEFAULT_TOKEN",
             "FLAGRELEASE_POLLING_SETTLED",
             "FLAGRELEASE_POLLING_PROGRESSING",
@@ -196,7 +205,7 @@ class KustomizeTest {
             "JAVA_OPTS")
         .containsEntry("POD_NAMESPACE", "fieldRef:metadata.namespace")
         .containsEntry("POD_NAME", "fieldRef:metadata.name")
-        .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN", "secretKeyRef:flagrelease-operator-token/token")
+        .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN_FILE", "/var/run/secrets/launchdarkly/token")
         // the token Secret is optional, so the operator must not insist on a default token
         .containsEntry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "false")
         .containsEntry("FLAGRELEASE_LEADER_ELECTION_ENABLED", "true");

@@ -179,7 +179,16 @@ class FlagReleaseLifecycleTest extends OperatorTestBase {
         .extracting(p -> p.getName() + "=" + p.getStatus())
         .containsExactly("QA=Complete", "Production=NotStarted");
 
+    System.out.println(
+        "DBG1 "
+            + io.fabric8.kubernetes.client.utils.Serialization.asJson(get("legacy").getStatus()));
     edit("legacy", s -> s.getPhases().get(0).setStatus(NotStarted));
+    try {
+      Thread.sleep(3000);
+    } catch (InterruptedException e) {
+    }
+    System.out.println(
+        "DBG2 " + io.fabric8.kubernetes.client.utils.Serialization.asJson(get("legacy")));
     await()
         .atMost(TIMEOUT)
         .until(

@@ -34,6 +34,19 @@ public class FlagReleaseStatus {
           + " moved to another pipeline or deleted by the operator.")
   private String ownedPipelineKey;
 
+  @JsonPropertyDescription(
+      "Which token the last call used: the token Secret's name and resourceVersion, or the"
+          + " default token's version. A refused write is tried again when it changes.")
+  private String tokenVersion;
+
+  public String getTokenVersion() {
+    return tokenVersion;
+  }
+
+  public void setTokenVersion(String tokenVersion) {
+    this.tokenVersion = tokenVersion;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -108,7 +121,8 @@ public class FlagReleaseStatus {
         && Objects.equals(phases, other.phases)
         && Objects.equals(currentPhase, other.currentPhase)
         && Objects.equals(message, other.message)
-        && Objects.equals(ownedPipelineKey, other.ownedPipelineKey);
+        && Objects.equals(ownedPipelineKey, other.ownedPipelineKey)
+        && Objects.equals(tokenVersion, other.tokenVersion);
   }
 
   @Override
@@ -121,6 +135,7 @@ public class FlagReleaseStatus {
         phases,
         currentPhase,
         message,
-        ownedPipelineKey);
+        ownedPipelineKey,
+        tokenVersion);
   }
 }

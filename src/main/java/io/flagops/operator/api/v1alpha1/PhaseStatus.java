@@ -31,6 +31,12 @@ public class PhaseStatus {
   @JsonPropertyDescription("Whether this FlagRelease lists the phase in spec.phases.")
   private Boolean managed;
 
+  @JsonPropertyDescription(
+      "The status spec.phases asked for this phase when this status was written. A legacy phase"
+          + " is marked incomplete again only when the spec moves it back, never because"
+          + " LaunchDarkly got ahead of it.")
+  private DesiredPhaseStatus requested;
+
   public String getId() {
     return id;
   }
@@ -95,6 +101,14 @@ public class PhaseStatus {
     this.managed = managed;
   }
 
+  public DesiredPhaseStatus getRequested() {
+    return requested;
+  }
+
+  public void setRequested(DesiredPhaseStatus requested) {
+    this.requested = requested;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PhaseStatus other
@@ -105,11 +119,13 @@ public class PhaseStatus {
         && Objects.equals(complete, other.complete)
         && Objects.equals(startedAt, other.startedAt)
         && Objects.equals(completedAt, other.completedAt)
-        && Objects.equals(managed, other.managed);
+        && Objects.equals(managed, other.managed)
+        && requested == other.requested;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, name, status, started, complete, startedAt, completedAt, managed);
+    return Objects.hash(
+        id, name, status, started, complete, startedAt, completedAt, managed, requested);
   }
 }

@@ -16,6 +16,7 @@ public final class Reasons {
   public static final String IMPOSSIBLE_PHASE_ORDER = "ImpossiblePhaseOrder";
   public static final String PHASE_PAUSED = "PhasePaused";
   public static final String PIPELINE_CONFLICT = "PipelineConflict";
+  public static final String FLAG_CLAIMED = "FlagClaimed";
   public static final String NOT_FOUND = "NotFound";
   public static final String REJECTED = "LaunchDarklyRejected";
   public static final String UNAUTHORIZED = "Unauthorized";

@@ -44,6 +44,20 @@ public final class ReleasePlanner {
 
   public static ReleasePlan plan(
       FlagReleaseSpec spec, Optional<Release> observed, String ownedPipelineKey, boolean legacy) {
+    return plan(spec, observed, ownedPipelineKey, legacy, Map.of());
+  }
+
+  /**
+   * @param lastRequested the status the spec asked for each phase at the last reconcile (from the
+   *     resource's status): a legacy phase is marked incomplete again only when the spec moved it
+   *     back from Complete, never because LaunchDarkly got ahead of the spec
+   */
+  public static ReleasePlan plan(
+      FlagReleaseSpec spec,
+      Optional<Release> observed,
+      String ownedPipelineKey,
+      boolean legacy,
+      Map<String, DesiredPhaseStatus> lastRequested) {
     Optional<Verdict> invalid = SpecChecks.check(spec);
     if (invalid.isPresent()) {
       return ReleasePlan.of(invalid.get());
@@ -72,7 +86,7 @@ public final class ReleasePlanner {
                   + observedPipeline
                   + "'"));
     }
-    return new PhasePlanner(spec, release, legacy).plan();
+    return new PhasePlanner(spec, release, legacy, lastRequested).plan();
   }
 
   /** Plans phase changes on a release that is on the desired pipeline. */
@@ -80,12 +94,18 @@ public final class ReleasePlanner {
     private final FlagReleaseSpec spec;
     private final Release release;
     private final boolean legacy;
+    private final Map<String, DesiredPhaseStatus> lastRequested;
     private final Map<String, Integer> specIndexByName = new HashMap<>();
 
-    PhasePlanner(FlagReleaseSpec spec, Release release, boolean legacy) {
+    PhasePlanner(
+        FlagReleaseSpec spec,
+        Release release,
+        boolean legacy,
+        Map<String, DesiredPhaseStatus> lastRequested) {
       this.spec = spec;
       this.release = release;
       this.legacy = legacy;
+      this.lastRequested = lastRequested;
       for (int i = 0; i < spec.getPhases().size(); i++) {
         specIndexByName.put(spec.getPhases().get(i).getName(), i);
       }
@@ -260,6 +280,7 @@ public final class ReleasePlanner {
 
     private ReleasePlan planLegacy() {
       List<LegacyPhaseChange> changes = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
       for (int i = 0; i < release.phases().size(); i++) {
         ReleasePhase phase = release.phases().get(i);
         PhaseSpec wanted = wanted(phase);
@@ -267,11 +288,22 @@ public final class ReleasePlanner {
           continue;
         }
         boolean wantComplete = wanted.getStatus() == DesiredPhaseStatus.Complete;
-        if (wantComplete != phase.isComplete()) {
-          changes.add(new LegacyPhaseChange(i, phase.name(), wantComplete));
+        boolean specMovedBack = lastRequested.get(phase.name()) == DesiredPhaseStatus.Complete;
+        if (wantComplete && !phase.isComplete()) {
+          changes.add(new LegacyPhaseChange(i, phase.name(), true));
+        } else if (!wantComplete && phase.isComplete() && specMovedBack) {
+          changes.add(new LegacyPhaseChange(i, phase.name(), false));
+        } else if (!wantComplete && phase.isComplete()) {
+          notes.add(
+              "phase '"
+                  + phase.name()
+                  + "' was marked complete in LaunchDarkly although the spec asks NotStarted;"
+                  + " progress made there is kept");
         }
       }
-      Verdict done = Verdict.inSync("LaunchDarkly matches the spec");
+      Verdict done =
+          Verdict.inSync(
+              notes.isEmpty() ? "LaunchDarkly matches the spec" : String.join("; ", notes));
       return changes.isEmpty()
           ? ReleasePlan.of(done)
           : ReleasePlan.of(done, new PatchLegacyPhases(changes));

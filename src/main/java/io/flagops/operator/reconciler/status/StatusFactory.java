@@ -1,20 +1,20 @@
 package io.flagops.operator.reconciler.status;
 
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
-import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.Map;
 
 /** Builds the status a FlagRelease should have; equal inputs give an equal status. */
 public final class StatusFactory {
@@ -37,10 +37,11 @@ public final class StatusFactory {
     status.setState(outcome.state());
     status.setMessage(outcome.message());
     status.setOwnedPipelineKey(ownedPipelineKey);
+    status.setTokenVersion(previous.getTokenVersion());
     if (release.known()) {
       Release seen = release.release();
       status.setRelease(seen == null ? null : summary(seen, release.legacy()));
-      status.setPhases(seen == null ? List.of() : phases(seen, managedNames(resource)));
+      status.setPhases(seen == null ? List.of() : phases(seen, requestedStatuses(resource)));
       status.setCurrentPhase(seen == null ? null : currentPhase(seen));
     } else {
       status.setRelease(previous.getRelease());
@@ -99,7 +100,8 @@ public final class StatusFactory {
         legacy);
   }
 
-  private static List<PhaseStatus> phases(Release release, Set<String> managed) {
+  private static List<PhaseStatus> phases(
+      Release release, Map<String, DesiredPhaseStatus> requested) {
     return release.phases().stream()
         .map(
             phase -> {
@@ -111,7 +113,8 @@ public final class StatusFactory {
               status.setComplete(phase.complete());
               status.setStartedAt(timestamp(phase.startedDate()));
               status.setCompletedAt(timestamp(phase.completionDate()));
-              status.setManaged(managed.contains(phase.name()));
+              status.setManaged(requested.containsKey(phase.name()));
+              status.setRequested(requested.get(phase.name()));
               return status;
             })
         .toList();
@@ -133,12 +136,13 @@ public final class StatusFactory {
         .orElse(null);
   }
 
-  private static Set<String> managedNames(FlagRelease resource) {
-    return resource.getSpec() == null
-        ? Set.of()
-        : resource.getSpec().getPhases().stream()
-            .map(PhaseSpec::getName)
-            .collect(Collectors.toSet());
+  /** The status the spec asks for each phase it lists. */
+  private static Map<String, DesiredPhaseStatus> requestedStatuses(FlagRelease resource) {
+    Map<String, DesiredPhaseStatus> requested = new HashMap<>();
+    if (resource.getSpec() != null) {
+      resource.getSpec().getPhases().forEach(p -> requested.put(p.getName(), p.getStatus()));
+    }
+    return requested;
   }
 
   private static String timestamp(Long epochMillis) {

@@ -1,47 +1,52 @@
 package io.flagops.operator.reconciler.support;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
-import io.flagops.operator.config.LaunchDarklyConfig;
 import io.flagops.operator.launchdarkly.AccessToken;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
-/** Finds the token a FlagRelease uses: its own Secret (same namespace only) or the default. */
+/**
+ * Finds the token a FlagRelease uses: its own Secret (same namespace only, read from the watched
+ * Secrets) or the operator's default token.
+ */
 @ApplicationScoped
 public class AccessTokens {
-  private final KubernetesClient kubernetes;
-  private final LaunchDarklyConfig config;
+  private final DefaultToken defaultToken;
 
-  public AccessTokens(KubernetesClient kubernetes, LaunchDarklyConfig config) {
-    this.kubernetes = kubernetes;
-    this.config = config;
+  public AccessTokens(DefaultToken defaultToken) {
+    this.defaultToken = defaultToken;
   }
 
-  /** The token, or {@link Unavailable} with a message that names what to fix. */
-  public AccessToken resolve(FlagRelease resource) {
+  /**
+   * The token, or {@link Unavailable} with a message that names what to fix.
+   *
+   * @param context gives the Secret that {@code spec.accessTokenSecretRef} names, if it exists
+   */
+  public Resolved resolve(FlagRelease resource, Context<FlagRelease> context) {
     SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();
     if (ref == null) {
-      return config
-          .accessToken()
-          .filter(token -> !token.isBlank())
-          .map(token -> parse(token, "LAUNCHDARKLY_ACCESS_TOKEN"))
+      return defaultToken
+          .value()
+          .map(token -> new Resolved(parse(token, defaultToken.source()), defaultToken.version()))
           .orElseThrow(
               () ->
                   new Unavailable(
                       "spec.accessTokenSecretRef is not set and the operator has no default"
-                          + " token (LAUNCHDARKLY_ACCESS_TOKEN)"));
+                          + " token ("
+                          + defaultToken.source()
+                          + ")"));
     }
     if (ref.getName() == null || ref.getName().isBlank()) {
       throw new Unavailable("spec.accessTokenSecretRef.name is required");
     }
     String namespace = resource.getMetadata().getNamespace();
     String key = ref.getKey() == null ? SecretKeyReference.DEFAULT_KEY : ref.getKey();
-    Secret secret = kubernetes.secrets().inNamespace(namespace).withName(ref.getName()).get();
+    Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
     if (secret == null) {
       throw new Unavailable(
           "spec.accessTokenSecretRef: Secret '"
@@ -59,9 +64,17 @@ public class AccessTokens {
               + key
               + "'");
     }
-    return parse(
-        value, "spec.accessTokenSecretRef: Secret '" + ref.getName() + "' key '" + key + "'");
+    AccessToken token =
+        parse(value, "spec.accessTokenSecretRef: Secret '" + ref.getName() + "' key '" + key + "'");
+    return new Resolved(
+        token, "secret/" + ref.getName() + "@" + secret.getMetadata().getResourceVersion());
   }
+
+  /**
+   * A token and which version of its source it came from (never the token itself), so that a
+   * refused write is tried again once the token changes.
+   */
+  public record Resolved(AccessToken token, String version) {}
 
   private static AccessToken parse(String value, String source) {
     try {

@@ -4,8 +4,11 @@ import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,15 +17,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ReconcileMetrics {
   private final MeterRegistry registry;
   private final Map<String, ReleaseState> states = new ConcurrentHashMap<>();
+  private final List<Gauge> gauges = new ArrayList<>();
 
   public ReconcileMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (ReleaseState state : ReleaseState.values()) {
-      Gauge.builder("flagrelease.resources", states, s -> count(s, state))
-          .description("FlagReleases by the state their status shows")
-          .tag("state", state.name())
-          .register(registry);
+      gauges.add(
+          Gauge.builder("flagrelease.resources", states, s -> count(s, state))
+              .description("FlagReleases by the state their status shows")
+              .tag("state", state.name())
+              .register(registry));
     }
+  }
+
+  /** A registry outlives this bean in tests: leave no gauge bound to a stopped operator. */
+  @PreDestroy
+  void unregister() {
+    gauges.forEach(registry::remove);
   }
 
   /** The state a resource (by uid) was just reported in. */

@@ -207,15 +207,16 @@ class ReleasePlannerTest {
             Reasons.IN_SYNC,
             ""),
         row(
-            "legacy: back to incomplete",
+            "legacy: a phase completed in LaunchDarkly ahead of the spec is kept",
             spec(phase("Testing", Complete), phase("Production", NotStarted)),
             observedLegacy(true, true),
             "standard",
             true,
-            List.of("patch 1=false"),
+            List.of(),
             Kind.IN_SYNC,
             Reasons.IN_SYNC,
-            ""),
+            "phase 'Production' was marked complete in LaunchDarkly although the spec asks"
+                + " NotStarted; progress made there is kept"),
         row(
             "legacy: Started is not a legacy status",
             spec(phase("Testing", Started)),
@@ -281,6 +282,22 @@ class ReleasePlannerTest {
     assertThat(plan.verdict().kind()).isEqualTo(expectedKind);
     assertThat(plan.verdict().reason()).isEqualTo(expectedReason);
     assertThat(plan.verdict().message()).contains(expectedMessagePart);
+  }
+
+  @org.junit.jupiter.api.Test
+  void legacyPhaseGoesBackToIncompleteWhenTheSpecMovesItBack() {
+    FlagReleaseSpec spec = spec(phase("Testing", Complete), phase("Production", NotStarted));
+
+    ReleasePlan plan =
+        ReleasePlanner.plan(
+            spec,
+            observedLegacy(true, true),
+            PIPELINE,
+            true,
+            java.util.Map.of("Testing", Complete, "Production", Complete));
+
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("patch 1=false");
   }
 
   @org.junit.jupiter.api.Test

@@ -1,0 +1,107 @@
+package io.flagops.operator.reconciler.support;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What besides its own changes makes a FlagRelease reconcile: a change of the Secret it takes its
+ * token from, a new default token, or the FlagRelease that held its flag going away. Also answers
+ * "which FlagReleases use this flag / this Secret / the default token" from the cache.
+ */
+@ApplicationScoped
+public class FlagReleaseWatches {
+  private static final String BY_SECRET = "secret";
+  private static final String BY_FLAG = "flag";
+
+  private final SimpleInboundEventSource<FlagRelease> wakeUps =
+      new SimpleInboundEventSource<>("flagrelease-wake-ups");
+  private volatile IndexerResourceCache<FlagRelease> primaries;
+
+  /** The event sources to register with the controller. */
+  public List<EventSource<?, FlagRelease>> eventSources(EventSourceContext<FlagRelease> context) {
+    primaries = context.getPrimaryCache();
+    primaries.addIndexer(BY_SECRET, r -> secretKey(r).map(List::of).orElse(List.of()));
+    primaries.addIndexer(
+        BY_FLAG, r -> r.getSpec() == null ? List.of() : List.of(flagKey(r.getSpec())));
+    InformerEventSourceConfiguration<Secret> secrets =
+        InformerEventSourceConfiguration.from(Secret.class, FlagRelease.class)
+            .withName("token-secrets")
+            .withSecondaryToPrimaryMapper(
+                secret ->
+                    ids(
+                        primaries.byIndex(
+                            BY_SECRET,
+                            secret.getMetadata().getNamespace()
+                                + "/"
+                                + secret.getMetadata().getName())))
+            .withPrimaryToSecondaryMapper(
+                (FlagRelease r) ->
+                    secretKey(r)
+                        .map(
+                            key ->
+                                Set.of(
+                                    new ResourceID(
+                                        r.getSpec().getAccessTokenSecretRef().getName(),
+                                        r.getMetadata().getNamespace())))
+                        .orElse(Set.of()))
+            .build();
+    return List.of(new InformerEventSource<>(secrets, context), wakeUps);
+  }
+
+  /** Other FlagReleases in the cache for the same LaunchDarkly project and flag. */
+  public List<FlagRelease> sharingTheFlagOf(FlagRelease resource) {
+    if (primaries == null) {
+      return List.of();
+    }
+    return primaries.byIndex(BY_FLAG, flagKey(resource.getSpec())).stream()
+        .filter(other -> !other.getMetadata().getUid().equals(resource.getMetadata().getUid()))
+        .toList();
+  }
+
+  /** FlagReleases that use the operator's default token. */
+  public List<FlagRelease> usingTheDefaultToken() {
+    if (primaries == null) {
+      return List.of();
+    }
+    return primaries
+        .list()
+        .filter(r -> r.getSpec() != null && r.getSpec().getAccessTokenSecretRef() == null)
+        .toList();
+  }
+
+  /** Reconciles these FlagReleases soon, whatever their schedule. */
+  public void wakeUp(Collection<FlagRelease> resources) {
+    resources.forEach(r -> wakeUps.propagateEvent(ResourceID.fromResource(r)));
+  }
+
+  private static Set<ResourceID> ids(List<FlagRelease> resources) {
+    return resources.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  private static java.util.Optional<String> secretKey(FlagRelease resource) {
+    SecretKeyReference ref =
+        resource.getSpec() == null ? null : resource.getSpec().getAccessTokenSecretRef();
+    if (ref == null || ref.getName() == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(resource.getMetadata().getNamespace() + "/" + ref.getName());
+  }
+
+  private static String flagKey(FlagReleaseSpec spec) {
+    return spec.getProjectKey() + "/" + spec.getFlagKey();
+  }
+}
