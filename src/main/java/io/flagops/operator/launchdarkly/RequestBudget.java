@@ -5,13 +5,23 @@ import java.util.function.LongSupplier;
 
 /**
  * One budget of LaunchDarkly calls for the whole process: a token bucket of {@code
- * requestsPerSecond} with room for {@code burst}, shared by every reconcile. It slows down when
- * LaunchDarkly's rate-limit headers say the window is nearly spent, and after a 429 every caller
- * waits until the window resets, not just the one that was refused.
+ * requestsPerSecond} with room for {@code burst}, shared by every reconcile. It never spends more
+ * than LaunchDarkly's rate-limit headers say is left of the window, slows down when the window is
+ * nearly spent, and after a 429 every caller waits until the window resets, not just the one that
+ * was refused; the rate then halves and climbs back slowly (additive increase, multiplicative
+ * decrease), so a budget set higher than the account allows settles just under it.
  */
 public final class RequestBudget {
+  private static final long RECOVERY_STEP_NANOS = 10_000_000_000L;
+  private static final double MIN_FRACTION = 0.05;
+
   private final double ratePerNano;
   private final double burst;
+
+  /** The rate after 429s: halved by each, back up by a tenth of the configured rate per step. */
+  private double adaptiveRatePerNano;
+
+  private long adjustedAt;
   private final LongSupplier nanoClock;
 
   private double tokens;
@@ -38,6 +48,8 @@ public final class RequestBudget {
     this.nanoClock = nanoClock;
     this.tokens = burst;
     this.refilledAt = nanoClock.getAsLong();
+    this.adaptiveRatePerNano = ratePerNano;
+    this.adjustedAt = refilledAt;
   }
 
   /**
@@ -66,11 +78,13 @@ public final class RequestBudget {
     }
   }
 
-  /** After a 429: nobody calls before {@code wait} has passed. */
+  /** After a 429: nobody calls before {@code wait} has passed, and the rate halves. */
   public synchronized void pauseFor(Duration wait) {
-    long until = nanoClock.getAsLong() + wait.toNanos();
-    pausedUntil = Math.max(pausedUntil, until);
+    long now = nanoClock.getAsLong();
+    pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
     tokens = Math.min(tokens, 0);
+    adaptiveRatePerNano = Math.max(ratePerNano * MIN_FRACTION, adaptiveRatePerNano / 2);
+    adjustedAt = now;
   }
 
   /**
@@ -85,6 +99,8 @@ public final class RequestBudget {
       tokens = Math.min(tokens, 0);
       return;
     }
+    refill(now);
+    tokens = Math.min(tokens, remaining); // never plan to spend more than is left
     if (remaining < burst && untilReset.toNanos() > 0) {
       cappedRatePerNano = remaining / (double) untilReset.toNanos();
       capUntil = resetAt;
@@ -102,7 +118,16 @@ public final class RequestBudget {
   }
 
   private double currentRate(long now) {
-    return now < capUntil ? Math.min(ratePerNano, cappedRatePerNano) : ratePerNano;
+    recover(now);
+    return now < capUntil ? Math.min(adaptiveRatePerNano, cappedRatePerNano) : adaptiveRatePerNano;
+  }
+
+  /** Climbs back toward the configured rate, a tenth of it per quiet step. */
+  private void recover(long now) {
+    while (adaptiveRatePerNano < ratePerNano && now - adjustedAt >= RECOVERY_STEP_NANOS) {
+      adaptiveRatePerNano = Math.min(ratePerNano, adaptiveRatePerNano + ratePerNano / 10);
+      adjustedAt += RECOVERY_STEP_NANOS;
+    }
   }
 
   private void refill(long now) {

@@ -3,16 +3,7 @@ package io.flagops.operator.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
@@ -20,18 +11,10 @@ import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import io.flagops.operator.simulator.LaunchDarklySimulator;
-import io.flagops.operator.simulator.SimulatorSeed;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -40,54 +23,18 @@ import org.junit.jupiter.api.Test;
 
 /** Two replicas, one Lease: only the leader reconciles, and the other takes over when it stops. */
 class LeaderElectionTest {
-  private static final String TOKEN = "api-e2e-default-token-5f2c9a81";
 
-  private KubernetesMockServer kubernetes;
+  private Harness harness;
   private KubernetesClient client;
   private LaunchDarklySimulator simulator;
   private EmbeddedOperator first;
   private EmbeddedOperator second;
 
   @BeforeEach
-  void start() throws IOException {
-    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-    kubernetes =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new KubernetesMixedDispatcher(expectations), // expectations first, then CRUD
-            false);
-    kubernetes.init(InetAddress.getLoopbackAddress(), 0);
-    // the SDK checks that it may use Leases before it runs for leader
-    kubernetes
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "create", "update")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
-    client = kubernetes.createClient();
-    try (InputStream crd = new FileInputStream("crds/flagreleases.flagops.io-v1.yml")) {
-      CustomResourceDefinition definition =
-          client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-    }
-    try (InputStream seed = getClass().getResourceAsStream("/simulator/e2e-seed.yaml")) {
-      simulator =
-          LaunchDarklySimulator.start(
-              0, SimulatorSeed.parse(new String(seed.readAllBytes(), StandardCharsets.UTF_8)));
-    }
+  void start() {
+    harness = new Harness("/simulator/e2e-seed.yaml");
+    client = harness.client;
+    simulator = harness.simulator;
     simulator.setMonitoringWindowScale(0.0005); // the seed's 1 h guarded window lasts 1.8 s
   }
 
@@ -98,17 +45,15 @@ class LeaderElectionTest {
         operator.close();
       }
     }
-    simulator.close();
-    client.close();
-    kubernetes.destroy();
+    harness.close();
   }
 
   @Test
   void onlyTheLeaderReconcilesAndTheOtherTakesOverWithoutDuplicateWrites() {
-    EmbeddedSettings settings = EmbeddedSettings.fast(simulator.baseUrl(), TOKEN);
-    first = EmbeddedOperator.start(kubernetes.createClient(), settings, election("replica-a"));
+    EmbeddedSettings settings = EmbeddedSettings.fast(simulator.baseUrl(), Harness.TOKEN);
+    first = EmbeddedOperator.start(harness.newClient(), settings, election("replica-a"));
     await().atMost(Duration.ofSeconds(10)).until(() -> leaseHolder() != null);
-    second = EmbeddedOperator.start(kubernetes.createClient(), settings, election("replica-b"));
+    second = EmbeddedOperator.start(harness.newClient(), settings, election("replica-b"));
 
     // work that takes a while: each release waits for LaunchDarkly to finish a guarded canary
     List<String> flags =
@@ -148,10 +93,7 @@ class LeaderElectionTest {
         List.of(
             new PhaseSpec("Canary", DesiredPhaseStatus.Started),
             new PhaseSpec("Everyone", DesiredPhaseStatus.Started)));
-    FlagRelease release = new FlagRelease();
-    release.setMetadata(new ObjectMetaBuilder().withName(flag).withNamespace("default").build());
-    release.setSpec(spec);
-    client.resource(release).create();
+    harness.create(flag, spec);
   }
 
   private boolean ready(String name) {

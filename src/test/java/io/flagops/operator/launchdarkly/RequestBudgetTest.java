@@ -50,6 +50,27 @@ class RequestBudgetTest {
   }
 
   @Test
+  void aRateLimitHalvesTheRateWhichClimbsBackWhenQuiet() {
+    budget.pauseFor(Duration.ofSeconds(1));
+    assertThat(budget.currentRequestsPerSecond()).isEqualTo(5.0);
+    budget.pauseFor(Duration.ofSeconds(1));
+    assertThat(budget.currentRequestsPerSecond()).isEqualTo(2.5);
+
+    now.addAndGet(Duration.ofSeconds(10).toNanos());
+    assertThat(budget.currentRequestsPerSecond()).isEqualTo(3.5);
+    now.addAndGet(Duration.ofSeconds(100).toNanos());
+    assertThat(budget.currentRequestsPerSecond()).isEqualTo(10.0);
+  }
+
+  @Test
+  void neverPlansToSpendMoreThanTheWindowHasLeft() throws InterruptedException {
+    budget.observe(1, Duration.ofSeconds(5));
+
+    assertThat(budget.acquire(Duration.ZERO)).isZero();
+    assertThat(budget.acquire(Duration.ZERO)).isPositive();
+  }
+
+  @Test
   void aCallerWaitsForAPermitWithinItsLimit() throws InterruptedException {
     RequestBudget real = new RequestBudget(20, 1);
     assertThat(real.acquire(Duration.ZERO)).isZero();

@@ -22,11 +22,12 @@ public class PipelineCatalog {
   }
 
   public boolean isLegacy(AccessToken token, String projectKey, String pipelineKey) {
-    Key key = new Key(token, projectKey, pipelineKey);
-    Boolean known = legacy.get(key);
-    if (known != null) {
-      return known;
-    }
+    // one read per pipeline even when many reconciles ask at once; a failed read caches nothing
+    return legacy.computeIfAbsent(
+        new Key(token, projectKey, pipelineKey), key -> read(token, projectKey, pipelineKey));
+  }
+
+  private boolean read(AccessToken token, String projectKey, String pipelineKey) {
     ReleasePipeline pipeline =
         launchDarkly
             .getReleasePipeline(token, projectKey, pipelineKey)
@@ -38,7 +39,6 @@ public class PipelineCatalog {
                             + "' has no pipeline '"
                             + pipelineKey
                             + "'"));
-    legacy.put(key, pipeline.legacy());
     return pipeline.legacy();
   }
 

@@ -1,0 +1,104 @@
+package io.flagops.operator.embedded;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.simulator.LaunchDarklySimulator;
+import io.flagops.operator.simulator.SimulatorSeed;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * A Kubernetes API (the Fabric8 mock server, CRUD, with the CRD) and a LaunchDarkly simulator, for
+ * tests that run embedded operators against them.
+ */
+final class Harness implements AutoCloseable {
+  static final String TOKEN = "api-e2e-default-token-5f2c9a81";
+  static final String NAMESPACE = "default";
+
+  final KubernetesMockServer kubernetes;
+  final KubernetesClient client;
+  final LaunchDarklySimulator simulator;
+
+  Harness(String seed) {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    kubernetes =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations), // expectations first, then CRUD
+            false);
+    kubernetes.init(InetAddress.getLoopbackAddress(), 0);
+    // the SDK checks that it may use Leases before it runs for leader
+    kubernetes
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "create", "update")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+    client = kubernetes.createClient();
+    try (InputStream crd = new FileInputStream("crds/flagreleases.flagops.io-v1.yml");
+        InputStream seedFile = Harness.class.getResourceAsStream(seed)) {
+      CustomResourceDefinition definition =
+          client.apiextensions().v1().customResourceDefinitions().load(crd).item();
+      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+      simulator =
+          LaunchDarklySimulator.start(
+              0,
+              SimulatorSeed.parse(
+                  new String(seedFile.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A new client for an operator (each operator closes nothing it did not open). */
+  KubernetesClient newClient() {
+    return kubernetes.createClient();
+  }
+
+  FlagRelease create(String name, FlagReleaseSpec spec) {
+    FlagRelease release = new FlagRelease();
+    release.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+    release.setSpec(spec);
+    return client.resource(release).create();
+  }
+
+  FlagRelease get(String name) {
+    return client.resources(FlagRelease.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  @Override
+  public void close() {
+    simulator.close();
+    client.close();
+    kubernetes.destroy();
+  }
+}
