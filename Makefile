@@ -1,7 +1,7 @@
 MVN ?= mvn -B
 .DEFAULT_GOAL := help
 
-.PHONY: help run test fmt crds package
+.PHONY: help run test bench fmt crds package
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -13,6 +13,13 @@ run: package ## run the operator in the embedded sandbox (SANDBOX=false: current
 
 test: ## build and run every test
 	$(MVN) verify
+
+BENCH_ARGS ?=
+
+bench: ## measure convergence, calls, steady state and memory (see docs/benchmarks.md); BENCH_ARGS="--sizes 100 --rates 20"
+	$(MVN) -q compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec \
+	  -Dexec.executable=java \
+	  -Dexec.args="-cp %classpath io.flagops.operator.bench.Benchmark $(BENCH_ARGS)"
 
 fmt: ## format the Java sources
 	$(MVN) spotless:apply

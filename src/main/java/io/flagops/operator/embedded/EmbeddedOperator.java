@@ -55,6 +55,18 @@ public final class EmbeddedOperator implements AutoCloseable {
       KubernetesClient kubernetes,
       EmbeddedSettings settings,
       LeaderElectionConfiguration election) {
+    return start(kubernetes, settings, election, null);
+  }
+
+  /**
+   * Starts an operator that reconciles only FlagReleases matching {@code labelSelector} (null:
+   * all), as one shard of several deployments would.
+   */
+  public static EmbeddedOperator start(
+      KubernetesClient kubernetes,
+      EmbeddedSettings settings,
+      LeaderElectionConfiguration election,
+      String labelSelector) {
     Clock clock = Clock.systemUTC();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ObjectMapper json = new ObjectMapper();
@@ -89,7 +101,13 @@ public final class EmbeddedOperator implements AutoCloseable {
                 overrider.withLeaderElectionConfiguration(election);
               }
             });
-    operator.register(reconciler);
+    operator.register(
+        reconciler,
+        controller -> {
+          if (labelSelector != null) {
+            controller.withLabelSelector(labelSelector);
+          }
+        });
     operator.start();
     return new EmbeddedOperator(operator, registry);
   }

@@ -39,6 +39,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -62,6 +64,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private final FlagReleaseConfig.Polling polling;
   private final ReconcileMetrics metrics;
   private final FlagReleaseWatches watches;
+
+  /** FlagReleases this process has reconciled at least once. */
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
   public FlagReleaseReconciler(
       AccessTokens tokens,
@@ -118,6 +123,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       // no call is made while waiting, so looking again soon costs nothing
       return after(polling.progressing());
     }
+    if (settledBeforeThisProcess(resource)) {
+      // after a start or a restart, spread the polls of settled resources over the period
+      // instead of reading them all at once
+      return UpdateControl.<FlagRelease>noUpdate()
+          .rescheduleAfter(
+              Duration.ofMillis(
+                  ThreadLocalRandom.current().nextLong(1, polling.settled().toMillis() + 1)));
+    }
     if (spec.isSuspend()) {
       report(
           resource,
@@ -170,6 +183,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
         holdsTheFlag ? deletion.delete(resource, context) : ReleaseDeletion.Result.finished();
     if (result.done()) {
       metrics.forget(resource.getMetadata().getUid());
+      seen.remove(resource.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
     report(
@@ -275,6 +289,20 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       return progressing(verdict.reason(), verdict.message());
     }
     return new Outcome(ReleaseState.Ready, Reasons.IN_SYNC, verdict.message());
+  }
+
+  /**
+   * True the first time this process sees a resource that was Ready for its current generation:
+   * nothing changed in Kubernetes, so its next poll can wait its turn.
+   */
+  private boolean settledBeforeThisProcess(FlagRelease resource) {
+    if (!seen.add(resource.getMetadata().getUid())) {
+      return false;
+    }
+    FlagReleaseStatus status = resource.getStatus();
+    return status != null
+        && status.getState() == ReleaseState.Ready
+        && resource.getMetadata().getGeneration().equals(status.getObservedGeneration());
   }
 
   /**

@@ -1,0 +1,202 @@
+package io.flagops.operator.bench;
+
+import io.flagops.operator.embedded.EmbeddedOperator;
+import io.flagops.operator.embedded.EmbeddedSettings;
+import io.flagops.operator.simulator.CallLog;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code make bench}: runs the operator in this JVM against the mock Kubernetes API and the
+ * LaunchDarkly simulator for N FlagReleases and prints how it compares with what the rate limit
+ * allows. Writes docs/benchmarks.{json,md,svg}.
+ *
+ * <p>Arguments (all optional): {@code --sizes 100,1000,5000 --latency-ms 50 --rates 20,20,100
+ * --threads 20 --out docs}. Each FlagRelease attaches a flag to a two-phase pipeline and starts the
+ * first phase: at least 3 calls (read, create, start) plus one pipeline read in all.
+ */
+public final class Benchmark {
+  private static final Duration CONVERGENCE_POLL = Duration.ofHours(1);
+
+  private Benchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
+    Map<String, String> options = options(args);
+    int[] sizes = ints(options.getOrDefault("sizes", "100,1000,5000"));
+    int[] rates = ints(options.getOrDefault("rates", "20,20,100"));
+    long latency = Long.parseLong(options.getOrDefault("latency-ms", "50"));
+    int threads = Integer.parseInt(options.getOrDefault("threads", "20"));
+    Path out = Path.of(options.getOrDefault("out", "docs"));
+    List<BenchResult> results = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      int rate = rates[Math.min(i, rates.length - 1)];
+      System.out.printf("%n== N=%d, latency %d ms, rate limit %d/s ==%n", sizes[i], latency, rate);
+      BenchResult result = run(sizes[i], Duration.ofMillis(latency), rate, threads);
+      BenchReport.print(result);
+      results.add(result);
+    }
+    BenchReport.write(results, out);
+    System.out.println("\nWrote " + out.resolve("benchmarks.md") + ", .json and .svg");
+    System.exit(0); // the mock server's threads are not daemons
+  }
+
+  static BenchResult run(int n, Duration latency, int rate, int threads) throws Exception {
+    try (BenchWorld world = new BenchWorld(n, latency, rate)) {
+      long applyStart = System.nanoTime();
+      world.apply(n);
+      double applySeconds = seconds(applyStart);
+      long baseline = heapAfterGc();
+
+      EmbeddedSettings settings =
+          new EmbeddedSettings(
+              world.launchDarkly.baseUrl(),
+              BenchWorld.TOKEN,
+              CONVERGENCE_POLL,
+              Duration.ofSeconds(15),
+              Duration.ofMinutes(2),
+              0.1,
+              threads,
+              rate,
+              rate);
+      Instant started = Instant.now();
+      long t0 = System.nanoTime();
+      EmbeddedOperator operator = EmbeddedOperator.start(world.newOperatorClient(), settings, null);
+      waitUntil(
+          () -> world.launchDarkly.calls().count(CallLog.UPDATE_PHASE, 200) >= n,
+          Duration.ofHours(1));
+      waitUntil(() -> world.readyCount() >= n, Duration.ofMinutes(10));
+      double converge = seconds(t0);
+      long calls = world.launchDarkly.calls().size();
+      long minimal = 3L * n + 1;
+      double lowerBound =
+          Math.max((double) minimal / rate, latency.toMillis() / 1000.0 * minimal / threads);
+      double firstReconcile = firstCallAfter(world, started);
+      long kubernetesWrites = world.kubernetesWrites();
+      world.launchDarkly.calls().clear();
+      long heap = Math.max(0, heapAfterGc() - baseline);
+      long rss = rssMiB();
+      operator.close();
+
+      // a restart with a poll period the rate limit can sustain: spread, then steady state
+      Duration period = Duration.ofSeconds(Math.max(20, (long) Math.ceil(1.5 * n / rate)));
+      Instant restarted = Instant.now();
+      operator =
+          EmbeddedOperator.start(
+              world.newOperatorClient(), settings.withPolls(period, Duration.ofSeconds(15)), null);
+      waitUntil(
+          () -> world.launchDarkly.calls().count(CallLog.GET_RELEASE) >= n, Duration.ofMinutes(30));
+      double restartFirst = firstCallAfter(world, restarted);
+      double restartMax = maxPerSecond(world.launchDarkly.calls().entries());
+      world.launchDarkly.calls().clear();
+      Instant windowStart = Instant.now();
+      Thread.sleep(period.toMillis());
+      List<CallLog.Call> steady = world.launchDarkly.calls().entries();
+      operator.close();
+      long[] tenths = tenths(steady, windowStart, period);
+      return new BenchResult(
+          n,
+          latency.toMillis(),
+          rate,
+          threads,
+          applySeconds,
+          converge,
+          lowerBound,
+          calls,
+          minimal,
+          kubernetesWrites,
+          firstReconcile,
+          restartFirst,
+          restartMax,
+          period.toSeconds(),
+          steady.stream().filter(c -> !c.isWrite()).count(),
+          steady.stream().filter(CallLog.Call::isWrite).count(),
+          Arrays.stream(tenths).min().orElse(0),
+          Arrays.stream(tenths).max().orElse(0),
+          heap / (1024 * 1024),
+          rss);
+    }
+  }
+
+  private static double firstCallAfter(BenchWorld world, Instant since) {
+    return world.launchDarkly.calls().entries().stream()
+        .map(CallLog.Call::at)
+        .filter(at -> !at.isBefore(since))
+        .min(Instant::compareTo)
+        .map(at -> Duration.between(since, at).toMillis() / 1000.0)
+        .orElse(Double.NaN);
+  }
+
+  /** The most calls made in any one second. */
+  private static double maxPerSecond(List<CallLog.Call> calls) {
+    Map<Long, Long> perSecond = new java.util.HashMap<>();
+    calls.forEach(c -> perSecond.merge(c.at().getEpochSecond(), 1L, Long::sum));
+    return perSecond.values().stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+
+  /** Calls in each tenth of the period: how evenly the polls are spread. */
+  private static long[] tenths(List<CallLog.Call> calls, Instant start, Duration period) {
+    long[] counts = new long[10];
+    long tenth = period.toMillis() / 10;
+    for (CallLog.Call call : calls) {
+      long index = Duration.between(start, call.at()).toMillis() / tenth;
+      if (index >= 0 && index < 10) {
+        counts[(int) index]++;
+      }
+    }
+    return counts;
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static long rssMiB() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+      }
+    }
+    return -1;
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier done, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the benchmark did not converge within " + timeout);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static int[] ints(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    return options;
+  }
+}
