@@ -19,7 +19,7 @@ BENCH_ARGS ?=
 bench: ## measure convergence, calls, steady state and memory (see docs/benchmarks.md); BENCH_ARGS="--sizes 100 --rates 20"
 	$(MVN) -q compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec \
 	  -Dexec.executable=java \
-	  -Dexec.args="-cp %classpath io.flagops.operator.bench.Benchmark $(BENCH_ARGS)"
+	  -Dexec.args="-Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp %classpath io.flagops.operator.bench.Benchmark $(BENCH_ARGS)"
 
 fmt: ## format the Java sources
 	$(MVN) spotless:apply

@@ -19,6 +19,7 @@ record BenchResult(
     double restartFirstReconcileSeconds,
     double restartMaxCallsPerSecond,
     double steadyPeriodSeconds,
+    long refusedCalls,
     long steadyGets,
     long steadyWrites,
     long steadyMinPerTenth,

@@ -45,19 +45,6 @@ public record EmbeddedSettings(
         burst);
   }
 
-  public EmbeddedSettings withReconcileThreads(int threads) {
-    return new EmbeddedSettings(
-        launchDarklyBaseUrl,
-        defaultToken,
-        settledPoll,
-        progressingPoll,
-        unauthorizedPoll,
-        jitter,
-        threads,
-        requestsPerSecond,
-        burst);
-  }
-
   public EmbeddedSettings withBudget(double perSecond, int burstSize) {
     return new EmbeddedSettings(
         launchDarklyBaseUrl,

@@ -1,5 +1,7 @@
 package io.flagops.operator.embedded;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -10,8 +12,11 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.LaunchDarklySimulator;
 import io.flagops.operator.simulator.SimulatorSeed;
 import java.io.FileInputStream;
@@ -19,7 +24,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 
@@ -89,6 +96,31 @@ final class Harness implements AutoCloseable {
     release.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
     release.setSpec(spec);
     return client.resource(release).create();
+  }
+
+  /** A FlagRelease of project "chaos" that attaches {@code flag} and asks its first phase. */
+  FlagRelease createTwoStep(String flag, DesiredPhaseStatus firstPhase) {
+    FlagReleaseSpec spec = new FlagReleaseSpec();
+    spec.setProjectKey("chaos");
+    spec.setFlagKey(flag);
+    spec.setReleasePipelineKey("two-step");
+    spec.setPhases(List.of(new PhaseSpec("One", firstPhase)));
+    return create(flag, spec);
+  }
+
+  /** Waits until every one of these FlagReleases is Ready. */
+  void awaitReady(List<String> names, Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                names.stream()
+                    .map(this::get)
+                    .allMatch(
+                        r ->
+                            r.getStatus() != null
+                                && r.getStatus().getState() == ReleaseState.Ready));
   }
 
   FlagRelease get(String name) {

@@ -1,13 +1,9 @@
 package io.flagops.operator.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
-import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.PhaseSpec;
-import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import java.time.Duration;
 import java.util.List;
@@ -39,12 +35,7 @@ class ShardingTest {
     List<String> names =
         IntStream.rangeClosed(1, 10).mapToObj(i -> String.format("c-%02d", i)).toList();
     for (int i = 0; i < names.size(); i++) {
-      FlagReleaseSpec spec = new FlagReleaseSpec();
-      spec.setProjectKey("chaos");
-      spec.setFlagKey(names.get(i));
-      spec.setReleasePipelineKey("two-step");
-      spec.setPhases(List.of(new PhaseSpec("One", DesiredPhaseStatus.Started)));
-      FlagRelease release = harness.create(names.get(i), spec);
+      FlagRelease release = harness.createTwoStep(names.get(i), DesiredPhaseStatus.Started);
       String shard = i % 2 == 0 ? "a" : "b";
       harness
           .client
@@ -55,17 +46,7 @@ class ShardingTest {
                 return r;
               });
     }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                names.stream()
-                    .allMatch(
-                        n -> {
-                          var release = harness.get(n);
-                          return release.getStatus() != null
-                              && release.getStatus().getState() == ReleaseState.Ready;
-                        }));
+    harness.awaitReady(names, Duration.ofSeconds(30));
 
     assertThat(shardA.launchDarklyCalls()).isPositive();
     assertThat(shardB.launchDarklyCalls()).isPositive();

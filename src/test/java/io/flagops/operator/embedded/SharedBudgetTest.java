@@ -1,12 +1,8 @@
 package io.flagops.operator.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
-import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.PhaseSpec;
-import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import java.time.Duration;
 import java.util.List;
@@ -54,26 +50,8 @@ class SharedBudgetTest {
 
     List<String> names =
         IntStream.rangeClosed(1, RESOURCES).mapToObj(i -> String.format("c-%02d", i)).toList();
-    for (String name : names) {
-      FlagReleaseSpec spec = new FlagReleaseSpec();
-      spec.setProjectKey("chaos");
-      spec.setFlagKey(name);
-      spec.setReleasePipelineKey("two-step");
-      spec.setPhases(List.of(new PhaseSpec("One", DesiredPhaseStatus.Complete)));
-      harness.create(name, spec);
-    }
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () ->
-                names.stream()
-                    .allMatch(
-                        n -> {
-                          var release = harness.get(n);
-                          return release.getStatus() != null
-                              && release.getStatus().getState() == ReleaseState.Ready;
-                        }));
+    names.forEach(name -> harness.createTwoStep(name, DesiredPhaseStatus.Complete));
+    harness.awaitReady(names, Duration.ofMinutes(2));
     double seconds = (System.nanoTime() - started) / 1e9;
 
     long limited =

@@ -58,8 +58,8 @@ class ConditionsTest {
         .extracting(FlagReleaseCondition::getType)
         .containsExactly("Ready", "Stalled");
     assertThat(result.get(1)).isEqualTo(conditions.get(1));
-    assertThat(Conditions.isTrue(result, "Ready")).isTrue();
-    assertThat(Conditions.isTrue(result, "Stalled")).isFalse();
+    assertThat(Conditions.find(result, "Ready").getStatus()).isEqualTo("True");
+    assertThat(Conditions.find(result, "Stalled").getStatus()).isEqualTo("False");
     assertThat(Conditions.find(result, "Reconciling")).isNull();
   }
 
