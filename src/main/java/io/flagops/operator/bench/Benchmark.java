@@ -11,8 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code make bench}: runs the operator in this JVM against the mock Kubernetes API and the
@@ -25,6 +30,7 @@ import java.util.Map;
  */
 public final class Benchmark {
   private static final Duration CONVERGENCE_POLL = Duration.ofHours(1);
+  private static final Pattern FLAG_IN_PATH = Pattern.compile("/(flag-\\d+)/");
 
   private Benchmark() {}
 
@@ -79,6 +85,7 @@ public final class Benchmark {
       waitUntil(() -> world.readyCount() >= n, Duration.ofMinutes(10));
       double converge = seconds(t0);
       long calls = world.launchDarkly.calls().size();
+      printExtraCalls(world.launchDarkly.calls().entries());
       long refused =
           world.launchDarkly.calls().entries().stream()
               .filter(c -> c.status() >= 400 && c.status() != 404)
@@ -134,6 +141,27 @@ public final class Benchmark {
     }
   }
 
+  /** Which routes the calls beyond three per flag (one pipeline read in all) went to. */
+  private static void printExtraCalls(List<CallLog.Call> calls) {
+    Map<String, List<CallLog.Call>> byFlag = new HashMap<>();
+    for (CallLog.Call call : calls) {
+      Matcher flag = FLAG_IN_PATH.matcher(call.path());
+      byFlag
+          .computeIfAbsent(flag.find() ? flag.group(1) : "(none)", k -> new ArrayList<>())
+          .add(call);
+    }
+    Map<String, Long> extra = new TreeMap<>();
+    byFlag.forEach(
+        (flag, list) -> {
+          if (flag.equals("(none)") ? list.size() > 1 : list.size() > 3) {
+            list.forEach(c -> extra.merge(c.route() + " " + c.status(), 1L, Long::sum));
+          }
+        });
+    if (!extra.isEmpty()) {
+      System.out.println("calls beyond the minimal, by route and status: " + extra);
+    }
+  }
+
   private static double firstCallAfter(BenchWorld world, Instant since) {
     return world.launchDarkly.calls().entries().stream()
         .map(CallLog.Call::at)
@@ -145,7 +173,7 @@ public final class Benchmark {
 
   /** The most calls made in any one second. */
   private static double maxPerSecond(List<CallLog.Call> calls) {
-    Map<Long, Long> perSecond = new java.util.HashMap<>();
+    Map<Long, Long> perSecond = new HashMap<>();
     calls.forEach(c -> perSecond.merge(c.at().getEpochSecond(), 1L, Long::sum));
     return perSecond.values().stream().mapToLong(Long::longValue).max().orElse(0);
   }
@@ -180,7 +208,7 @@ public final class Benchmark {
     return -1;
   }
 
-  private static void waitUntil(java.util.function.BooleanSupplier done, Duration timeout)
+  private static void waitUntil(BooleanSupplier done, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
@@ -200,7 +228,7 @@ public final class Benchmark {
   }
 
   private static Map<String, String> options(String[] args) {
-    Map<String, String> options = new java.util.HashMap<>();
+    Map<String, String> options = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
