@@ -393,6 +393,9 @@ class HelmChartTest {
             entry("FLAGRELEASE_RETRY_MAX_INTERVAL", "5m"),
             entry("FLAGRELEASE_BUDGET_REQUESTS_PER_SECOND", "5"),
             entry("FLAGRELEASE_BUDGET_BURST", "10"),
+            entry("FLAGRELEASE_BUDGET_MAX_WAIT", "30s"),
+            entry("FLAGRELEASE_CIRCUIT_BREAKER_FAILURE_THRESHOLD", "5"),
+            entry("FLAGRELEASE_CIRCUIT_BREAKER_OPEN_FOR", "30s"),
             entry("FLAGRELEASE_WATCH_NAMESPACES", ""),
             entry("FLAGRELEASE_LEADER_ELECTION_ENABLED", "true"),
             entry("FLAGRELEASE_LEADER_ELECTION_LEASE_NAME", "flagrelease-operator"),
@@ -414,6 +417,9 @@ class HelmChartTest {
             entry("FLAGRELEASE_RETRY_MAX_INTERVAL", "1h"),
             entry("FLAGRELEASE_BUDGET_REQUESTS_PER_SECOND", "2.5"),
             entry("FLAGRELEASE_BUDGET_BURST", "20"),
+            entry("FLAGRELEASE_BUDGET_MAX_WAIT", "2m"),
+            entry("FLAGRELEASE_CIRCUIT_BREAKER_FAILURE_THRESHOLD", "3"),
+            entry("FLAGRELEASE_CIRCUIT_BREAKER_OPEN_FOR", "90s"),
             entry("FLAGRELEASE_LEADER_ELECTION_LEASE_NAME", "frop-lease"),
             entry("JAVA_OPTS", "-XX:MaxRAMPercentage=60 -Xss512k"),
             entry("LAUNCHDARKLY_READ_TIMEOUT", "45s"));
@@ -441,6 +447,12 @@ class HelmChartTest {
         Arguments.of("retry.maxInterval", "17m", "FLAGRELEASE_RETRY_MAX_INTERVAL"),
         Arguments.of("budget.requestsPerSecond", "17", "FLAGRELEASE_BUDGET_REQUESTS_PER_SECOND"),
         Arguments.of("budget.burst", "27", "FLAGRELEASE_BUDGET_BURST"),
+        Arguments.of("budget.maxWait", "77s", "FLAGRELEASE_BUDGET_MAX_WAIT"),
+        Arguments.of(
+            "circuitBreaker.failureThreshold",
+            "7",
+            "FLAGRELEASE_CIRCUIT_BREAKER_FAILURE_THRESHOLD"),
+        Arguments.of("circuitBreaker.openFor", "7m", "FLAGRELEASE_CIRCUIT_BREAKER_OPEN_FOR"),
         Arguments.of("labelSelector", "shard=b", "FLAGRELEASE_LABEL_SELECTOR"),
         Arguments.of(
             "leaderElection.leaseName", "lease-7", "FLAGRELEASE_LEADER_ELECTION_LEASE_NAME"),
@@ -746,6 +758,11 @@ class HelmChartTest {
             new String[] {"budget.requestsPerSecond", "0"},
             "budget.requestsPerSecond: Must be greater than 0"),
         Arguments.of(new String[] {"budget.burst", "0"}, "budget.burst"),
+        Arguments.of(new String[] {"budget.maxWait", "forever"}, "budget.maxWait"),
+        Arguments.of(
+            new String[] {"circuitBreaker.failureThreshold", "0"},
+            "circuitBreaker.failureThreshold"),
+        Arguments.of(new String[] {"circuitBreaker.openFor", "1 minute"}, "circuitBreaker.openFor"),
         Arguments.of(
             new String[] {"launchDarkly.baseUrl", "app.launchdarkly.com"}, "launchDarkly.baseUrl"),
         Arguments.of(new String[] {"image.pullPolicy", "Sometimes"}, "image.pullPolicy"),
