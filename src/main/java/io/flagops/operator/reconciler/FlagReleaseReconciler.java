@@ -23,6 +23,7 @@ import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.FlagReleaseWatches;
 import io.flagops.operator.reconciler.support.Jitter;
 import io.flagops.operator.reconciler.support.JitteredBackoffRetry;
+import io.flagops.operator.reconciler.support.RecentSyncs;
 import io.flagops.operator.reconciler.support.ReconcileMetrics;
 import io.flagops.operator.reconciler.support.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -55,6 +56,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   /** Stalls caused by a write LaunchDarkly refused: not retried until the spec changes. */
   private static final Set<String> REFUSED_WRITES = Set.of(Reasons.REJECTED, Reasons.NOT_FOUND);
 
+  private static final Duration RECENT_SYNC_WINDOW = Duration.ofSeconds(5);
+
   private final AccessTokens tokens;
   private final ReleaseSync sync;
   private final ReleaseDeletion deletion;
@@ -67,6 +70,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
 
   /** FlagReleases this process has reconciled at least once. */
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+  private final RecentSyncs recentSyncs;
 
   public FlagReleaseReconciler(
       AccessTokens tokens,
@@ -87,6 +92,13 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     this.polling = config.polling();
     this.metrics = metrics;
     this.watches = watches;
+    this.recentSyncs = new RecentSyncs(recentSyncWindow(polling.settled()));
+  }
+
+  /** Long enough to cover a late event of the operator's own write, short beside any poll. */
+  static Duration recentSyncWindow(Duration settledPoll) {
+    Duration half = settledPoll.dividedBy(2);
+    return half.compareTo(RECENT_SYNC_WINDOW) < 0 ? half : RECENT_SYNC_WINDOW;
   }
 
   @Override
@@ -153,19 +165,38 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
           failed(Reasons.TOKEN_UNAVAILABLE, e.getMessage()));
       return after(polling.unauthorized());
     }
+    Optional<Duration> untilPoll = recentSyncs.untilPlannedPoll(resource, token.version());
+    if (untilPoll.isPresent()) {
+      return UpdateControl.<FlagRelease>noUpdate().rescheduleAfter(untilPoll.get());
+    }
     boolean manage = spec.getManagementPolicy() == ManagementPolicy.Manage;
     SyncResult result;
     try {
       boolean refused = refusedThisGeneration(resource, token.version());
       result = sync.sync(resource, token.token(), manage && !refused);
     } catch (SyncException e) {
+      recentSyncs.forget(resource);
       return onError(resource, e, token.version());
     }
     Outcome outcome = outcomeOf(resource, result, manage);
-    report(resource, result.seen(), result.ownedPipelineKey(), outcome, token.version());
     boolean waitingOnLaunchDarkly =
         result.plan().verdict().kind() == Verdict.Kind.WAITING && !result.plan().hasWrites();
-    return after(waitingOnLaunchDarkly ? polling.progressing() : polling.settled());
+    Duration nextPoll =
+        Jitter.spread(
+            waitingOnLaunchDarkly ? polling.progressing() : polling.settled(), polling.jitter());
+    if (outcome.state() == ReleaseState.Ready) {
+      // before the status write, whose event may wake the resource again at once
+      recentSyncs.inSync(resource, token.version(), nextPoll);
+    } else {
+      recentSyncs.forget(resource);
+    }
+    try {
+      report(resource, result.seen(), result.ownedPipelineKey(), outcome, token.version());
+    } catch (RuntimeException e) {
+      recentSyncs.forget(resource); // the retry must read and write the status again
+      throw e;
+    }
+    return UpdateControl.<FlagRelease>noUpdate().rescheduleAfter(nextPoll);
   }
 
   @Override
@@ -184,6 +215,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     if (result.done()) {
       metrics.forget(resource.getMetadata().getUid());
       seen.remove(resource.getMetadata().getUid());
+      recentSyncs.forget(resource);
       return DeleteControl.defaultDelete();
     }
     report(

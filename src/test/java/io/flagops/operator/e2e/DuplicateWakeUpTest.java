@@ -1,0 +1,54 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flagops.operator.reconciler.support.FlagReleaseWatches;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A FlagRelease woken again just after it was found in sync (as a late watch event of the
+ * operator's own write does) is not read again; once the moment has passed, a wake-up reads.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(DuplicateWakeUpTest.LongPolls.class)
+class DuplicateWakeUpTest extends OperatorTestBase {
+
+  /** Polls far apart, so that every read in this test comes from a wake-up: a 5 s window. */
+  public static class LongPolls implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("flagrelease.polling.settled", "10m");
+    }
+  }
+
+  @Inject FlagReleaseWatches watches;
+
+  @Test
+  void aWakeUpRightAfterASyncCostsNoCallButALaterOneReads() throws InterruptedException {
+    create("woken", spec("flag-36", "fast-track", phase("Canary", Started)));
+    awaitReady("woken");
+    long reads = countFor("flag-36", CallLog.GET_RELEASE);
+
+    watches.wakeUp(List.of(get("woken")));
+    Thread.sleep(1000);
+    assertThat(countFor("flag-36", CallLog.GET_RELEASE)).isEqualTo(reads);
+
+    Thread.sleep(4500); // past the window
+    watches.wakeUp(List.of(get("woken")));
+    await().atMost(TIMEOUT).until(() -> countFor("flag-36", CallLog.GET_RELEASE) == reads + 1);
+    assertThat(writesFor("flag-36")).hasSize(2); // the create and the phase start, once each
+  }
+}
