@@ -16,6 +16,7 @@ record BenchResult(
     long minimalCalls,
     long kubernetesWrites,
     double firstReconcileSeconds,
+    double firstCallSeconds,
     double restartFirstReconcileSeconds,
     double restartMaxCallsPerSecond,
     double steadyPeriodSeconds,
@@ -25,7 +26,8 @@ record BenchResult(
     long steadyMinPerTenth,
     long steadyMaxPerTenth,
     long heapMiB,
-    long rssMiB) {
+    long rssMiB,
+    String extraCalls) {
 
   double ratio() {
     return convergeSeconds / lowerBoundSeconds;

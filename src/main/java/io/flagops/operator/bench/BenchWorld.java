@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,7 @@ final class BenchWorld implements AutoCloseable {
   final KubernetesClient client;
   final LaunchDarklySimulator launchDarkly;
   private final AtomicLong kubernetesWrites = new AtomicLong();
+  private volatile Instant firstWriteAt;
   private final Thread requestCounter;
   private volatile boolean closed;
 
@@ -82,6 +84,7 @@ final class BenchWorld implements AutoCloseable {
       client.resource(release).create();
     }
     kubernetesWrites.set(0); // count only what the operator writes
+    firstWriteAt = null;
   }
 
   /** A client for an operator: closing the operator must not close the world's own. */
@@ -107,6 +110,11 @@ final class BenchWorld implements AutoCloseable {
     return kubernetesWrites.get();
   }
 
+  /** When the operator first wrote to Kubernetes (its first reconcile adds the finalizer). */
+  Instant firstWriteAt() {
+    return firstWriteAt;
+  }
+
   static String flag(int i) {
     return String.format("flag-%05d", i);
   }
@@ -116,7 +124,9 @@ final class BenchWorld implements AutoCloseable {
       try {
         RecordedRequest request = kubernetes.takeRequest(200, TimeUnit.MILLISECONDS);
         if (request != null && !"GET".equals(request.getMethod())) {
-          kubernetesWrites.incrementAndGet();
+          if (kubernetesWrites.incrementAndGet() == 1) {
+            firstWriteAt = Instant.now();
+          }
         }
       } catch (InterruptedException e) {
         return;

@@ -85,7 +85,7 @@ public final class Benchmark {
       waitUntil(() -> world.readyCount() >= n, Duration.ofMinutes(10));
       double converge = seconds(t0);
       long calls = world.launchDarkly.calls().size();
-      printExtraCalls(world.launchDarkly.calls().entries());
+      String extraCalls = extraCalls(world.launchDarkly.calls().entries());
       long refused =
           world.launchDarkly.calls().entries().stream()
               .filter(c -> c.status() >= 400 && c.status() != 404)
@@ -93,7 +93,8 @@ public final class Benchmark {
       long minimal = 3L * n + 1;
       double lowerBound =
           Math.max((double) minimal / rate, latency.toMillis() / 1000.0 * minimal / threads);
-      double firstReconcile = firstCallAfter(world, started);
+      double firstCall = firstCallAfter(world, started);
+      double firstReconcile = Duration.between(started, world.firstWriteAt()).toMillis() / 1000.0;
       long kubernetesWrites = world.kubernetesWrites();
       world.launchDarkly.calls().clear();
       long heap = Math.max(0, heapAfterGc() - baseline);
@@ -128,6 +129,7 @@ public final class Benchmark {
           minimal,
           kubernetesWrites,
           firstReconcile,
+          firstCall,
           restartFirst,
           restartMax,
           period.toSeconds(),
@@ -137,12 +139,16 @@ public final class Benchmark {
           Arrays.stream(tenths).min().orElse(0),
           Arrays.stream(tenths).max().orElse(0),
           heap / (1024 * 1024),
-          rss);
+          rss,
+          extraCalls);
     }
   }
 
-  /** Which routes the calls beyond three per flag (one pipeline read in all) went to. */
-  private static void printExtraCalls(List<CallLog.Call> calls) {
+  /**
+   * Which routes the calls beyond three per flag (one pipeline read in all) went to, empty when
+   * there were none.
+   */
+  private static String extraCalls(List<CallLog.Call> calls) {
     Map<String, List<CallLog.Call>> byFlag = new HashMap<>();
     for (CallLog.Call call : calls) {
       Matcher flag = FLAG_IN_PATH.matcher(call.path());
@@ -157,9 +163,7 @@ public final class Benchmark {
             list.forEach(c -> extra.merge(c.route() + " " + c.status(), 1L, Long::sum));
           }
         });
-    if (!extra.isEmpty()) {
-      System.out.println("calls beyond the minimal, by route and status: " + extra);
-    }
+    return extra.isEmpty() ? "" : extra.toString();
   }
 
   private static double firstCallAfter(BenchWorld world, Instant since) {
