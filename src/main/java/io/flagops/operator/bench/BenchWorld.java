@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the operator works against in the benchmark: a mock Kubernetes API holding {@code n}
@@ -39,6 +40,7 @@ final class BenchWorld implements AutoCloseable {
   final KubernetesClient client;
   final LaunchDarklySimulator launchDarkly;
   private final AtomicLong kubernetesWrites = new AtomicLong();
+  private final AtomicLong requestsSeen = new AtomicLong();
   private volatile Instant firstWriteAt;
   private final Thread requestCounter;
   private volatile boolean closed;
@@ -83,7 +85,12 @@ final class BenchWorld implements AutoCloseable {
       release.setSpec(spec);
       client.resource(release).create();
     }
-    kubernetesWrites.set(0); // count only what the operator writes
+    // count only what the operator writes: wait until the counter has seen the creates
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (requestsSeen.get() < kubernetes.getRequestCount() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+    }
+    kubernetesWrites.set(0);
     firstWriteAt = null;
   }
 
@@ -123,6 +130,9 @@ final class BenchWorld implements AutoCloseable {
     while (!closed) {
       try {
         RecordedRequest request = kubernetes.takeRequest(200, TimeUnit.MILLISECONDS);
+        if (request != null) {
+          requestsSeen.incrementAndGet();
+        }
         if (request != null && !"GET".equals(request.getMethod())) {
           if (kubernetesWrites.incrementAndGet() == 1) {
             firstWriteAt = Instant.now();

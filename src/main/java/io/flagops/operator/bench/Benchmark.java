@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -157,13 +158,34 @@ public final class Benchmark {
           .add(call);
     }
     Map<String, Long> extra = new TreeMap<>();
-    byFlag.forEach(
-        (flag, list) -> {
-          if (flag.equals("(none)") ? list.size() > 1 : list.size() > 3) {
-            list.forEach(c -> extra.merge(c.route() + " " + c.status(), 1L, Long::sum));
-          }
-        });
-    return extra.isEmpty() ? "" : extra.toString();
+    List<String> example = new ArrayList<>();
+    new TreeMap<>(byFlag)
+        .forEach(
+            (flag, list) -> {
+              if (flag.equals("(none)") ? list.size() > 1 : list.size() > 3) {
+                list.forEach(c -> extra.merge(c.route() + " " + c.status(), 1L, Long::sum));
+                if (example.isEmpty()) {
+                  example.add(flag + ": " + timeline(list));
+                }
+              }
+            });
+    return extra.isEmpty() ? "" : extra + "; for example " + example.get(0);
+  }
+
+  /** A flag's calls with the time each came after the first. */
+  private static String timeline(List<CallLog.Call> calls) {
+    Instant first = calls.get(0).at();
+    List<String> steps = new ArrayList<>();
+    for (CallLog.Call call : calls) {
+      steps.add(
+          String.format(
+              Locale.ROOT,
+              "%s %d at +%.2f s",
+              call.method(),
+              call.status(),
+              Duration.between(first, call.at()).toMillis() / 1000.0));
+    }
+    return String.join(", ", steps);
   }
 
   private static double firstCallAfter(BenchWorld world, Instant since) {

@@ -56,8 +56,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   /** Stalls caused by a write LaunchDarkly refused: not retried until the spec changes. */
   private static final Set<String> REFUSED_WRITES = Set.of(Reasons.REJECTED, Reasons.NOT_FOUND);
 
-  private static final Duration RECENT_SYNC_WINDOW = Duration.ofSeconds(5);
-
   private final AccessTokens tokens;
   private final ReleaseSync sync;
   private final ReleaseDeletion deletion;
@@ -92,13 +90,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     this.polling = config.polling();
     this.metrics = metrics;
     this.watches = watches;
-    this.recentSyncs = new RecentSyncs(recentSyncWindow(polling.settled()));
-  }
-
-  /** Long enough to cover a late event of the operator's own write, short beside any poll. */
-  static Duration recentSyncWindow(Duration settledPoll) {
-    Duration half = settledPoll.dividedBy(2);
-    return half.compareTo(RECENT_SYNC_WINDOW) < 0 ? half : RECENT_SYNC_WINDOW;
+    this.recentSyncs = new RecentSyncs();
   }
 
   @Override

@@ -8,27 +8,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * FlagReleases found in sync with LaunchDarkly a moment ago. The watch event of the operator's own
- * finalizer or status write sometimes arrives after the reconcile it belongs to and wakes the
- * resource once more; reading LaunchDarkly again then costs a call and tells nothing new. A
- * resource woken within {@code window} of being found in sync, with the same generation and token,
- * keeps its poll time instead. A spec change, a token change or the poll itself always reads.
+ * FlagReleases found in sync with LaunchDarkly, and when their next poll is due. The watch event of
+ * the operator's own finalizer write sometimes arrives late and wakes the resource once more, after
+ * it was already read and brought in sync; when many resources wait for the request budget, that
+ * second turn can come minutes later. Reading LaunchDarkly then costs a call and tells nothing the
+ * planned poll will not. So a resource woken in the first half of its poll interval, with the same
+ * generation and token as when it was found in sync, keeps its planned poll instead. A spec change,
+ * a token change or the poll itself always reads.
  */
 public final class RecentSyncs {
   private static final int PRUNE_ABOVE = 1024;
 
-  private final Duration window;
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, Sync> byUid = new ConcurrentHashMap<>();
 
-  private record Sync(long generation, String tokenVersion, long at, long nextPollAt) {}
-
-  public RecentSyncs(Duration window) {
-    this(window, System::nanoTime);
+  private record Sync(long generation, String tokenVersion, long at, long nextPollAt) {
+    boolean coversWakeUpAt(long now) {
+      return now - at < (nextPollAt - at) / 2;
+    }
   }
 
-  RecentSyncs(Duration window, LongSupplier nanoClock) {
-    this.window = window;
+  public RecentSyncs() {
+    this(System::nanoTime);
+  }
+
+  RecentSyncs(LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
   }
 
@@ -36,7 +40,7 @@ public final class RecentSyncs {
   public void inSync(FlagRelease resource, String tokenVersion, Duration nextPoll) {
     long now = nanoClock.getAsLong();
     if (byUid.size() > PRUNE_ABOVE) {
-      byUid.values().removeIf(sync -> now - sync.at() > window.toNanos());
+      byUid.values().removeIf(sync -> !sync.coversWakeUpAt(now));
     }
     byUid.put(
         resource.getMetadata().getUid(),
@@ -45,19 +49,20 @@ public final class RecentSyncs {
   }
 
   /**
-   * When this resource was found in sync within the window, for the same generation and token: how
-   * long until the poll that was planned then. Empty when LaunchDarkly must be read.
+   * When this resource was found in sync in the first half of its poll interval, for the same
+   * generation and token: how long until the poll that was planned then. Empty when LaunchDarkly
+   * must be read.
    */
   public Optional<Duration> untilPlannedPoll(FlagRelease resource, String tokenVersion) {
     Sync sync = byUid.get(resource.getMetadata().getUid());
     long now = nanoClock.getAsLong();
     if (sync == null
-        || now - sync.at() > window.toNanos()
+        || !sync.coversWakeUpAt(now)
         || sync.generation() != resource.getMetadata().getGeneration()
         || !Objects.equals(sync.tokenVersion(), tokenVersion)) {
       return Optional.empty();
     }
-    return Optional.of(Duration.ofNanos(Math.max(1_000_000, sync.nextPollAt() - now)));
+    return Optional.of(Duration.ofNanos(sync.nextPollAt() - now));
   }
 
   /** Anything else happened to the resource (a change, an error, its deletion). */
