@@ -45,17 +45,34 @@ public final class CircuitBreaker {
       state = State.HALF_OPEN;
     }
     if (state == State.OPEN || (state == State.HALF_OPEN && probeInFlight)) {
-      long left = Math.max(0, openForNanos - (nanoClock.getAsLong() - openedAt));
-      // no numbers that change from call to call: the message ends up in status conditions
-      throw new LaunchDarklyException.CircuitOpen(
-          "LaunchDarkly failed "
-              + failureThreshold
-              + " times in a row (server errors or timeouts); calls are paused, then one is tried",
-          Duration.ofNanos(Math.max(left, 1_000_000_000L)));
+      throw open();
     }
     if (state == State.HALF_OPEN) {
       probeInFlight = true;
     }
+  }
+
+  /**
+   * Fails at once while the breaker is open, and otherwise changes nothing: unlike {@link
+   * #beforeCall()} it never takes the half-open probe, so a caller can check before it waits for
+   * the request budget and ask for the call itself afterwards.
+   *
+   * @throws LaunchDarklyException.CircuitOpen when the breaker is open
+   */
+  public synchronized void rejectIfOpen() {
+    if (state() == State.OPEN) {
+      throw open();
+    }
+  }
+
+  private LaunchDarklyException.CircuitOpen open() {
+    long left = Math.max(0, openForNanos - (nanoClock.getAsLong() - openedAt));
+    // no numbers that change from call to call: the message ends up in status conditions
+    return new LaunchDarklyException.CircuitOpen(
+        "LaunchDarkly failed "
+            + failureThreshold
+            + " times in a row (server errors or timeouts); calls are paused, then one is tried",
+        Duration.ofNanos(Math.max(left, 1_000_000_000L)));
   }
 
   /** The call got an answer that says LaunchDarkly works (any 2xx or 4xx). */

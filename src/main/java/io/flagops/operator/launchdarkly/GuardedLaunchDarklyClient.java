@@ -80,9 +80,7 @@ public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoClosea
   }
 
   private <T> T guarded(String route, Supplier<T> call) {
-    if (breaker.state() == CircuitBreaker.State.OPEN) {
-      breaker.beforeCall(); // fails at once, without queueing for a permit
-    }
+    breaker.rejectIfOpen(); // fails at once, without queueing for a permit
     takePermit();
     breaker.beforeCall();
     try {

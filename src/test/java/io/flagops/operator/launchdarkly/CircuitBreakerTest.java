@@ -53,6 +53,19 @@ class CircuitBreakerTest {
     breaker.beforeCall();
   }
 
+  @Test
+  void theEarlyCheckNeverTakesTheProbe() {
+    failTimes(3);
+    assertThatThrownBy(breaker::rejectIfOpen).isInstanceOf(LaunchDarklyException.CircuitOpen.class);
+
+    // the open period ends between the early check and the call itself
+    now.addAndGet(Duration.ofSeconds(10).toNanos());
+    breaker.rejectIfOpen();
+    breaker.beforeCall(); // the probe is still free for the call
+    breaker.onSuccess();
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
   private void failTimes(int times) {
     for (int i = 0; i < times; i++) {
       breaker.beforeCall();
