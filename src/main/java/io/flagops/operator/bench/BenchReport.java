@@ -138,22 +138,22 @@ final class BenchReport {
                   + "| N=%d: heap under 256 MiB | %d MiB %s |\n",
               r.resources(),
               r.ratio(),
-              mark(r.ratio() <= 1.3),
+              mark(r.convergeMet()),
               r.resources(),
               r.launchDarklyCalls(),
               r.minimalCalls(),
-              mark(r.launchDarklyCalls() == r.minimalCalls()),
+              mark(r.callsMet()),
               r.resources(),
               r.steadyGets(),
               r.steadyWrites(),
-              mark(steadyMet(r)),
+              mark(r.steadyMet()),
               r.resources(),
               r.firstReconcileSeconds(),
-              mark(r.firstReconcileSeconds() < 5),
+              mark(r.firstReconcileMet()),
               r.firstCallSeconds(),
               r.resources(),
               r.heapMiB(),
-              mark(r.heapMiB() < 256)));
+              mark(r.heapMet())));
     }
     md.append(misses(results));
     md.append(
@@ -254,7 +254,7 @@ final class BenchReport {
     StringBuilder md = new StringBuilder("\n## Where a target is missed\n\n");
     int before = md.length();
     for (BenchResult r : results) {
-      if (r.ratio() > 1.3) {
+      if (!r.convergeMet()) {
         md.append(
             String.format(
                 Locale.ROOT,
@@ -263,9 +263,9 @@ final class BenchReport {
                     + " operator, reading N resources or writing N statuses.%n",
                 r.resources(),
                 r.ratio(),
-                (r.ratio() / 1.3 - 1) * 100));
+                (r.ratio() / BenchResult.MAX_RATIO - 1) * 100));
       }
-      if (r.launchDarklyCalls() != r.minimalCalls()) {
+      if (!r.callsMet()) {
         md.append(
             String.format(
                 Locale.ROOT,
@@ -278,7 +278,7 @@ final class BenchReport {
                 100.0 * (r.launchDarklyCalls() - r.minimalCalls()) / r.minimalCalls(),
                 r.extraCalls().isEmpty() ? "none (a pipeline read)" : r.extraCalls()));
       }
-      if (r.firstReconcileSeconds() >= 5) {
+      if (!r.firstReconcileMet()) {
         md.append(
             String.format(
                 Locale.ROOT,
@@ -287,9 +287,9 @@ final class BenchReport {
                     + " server.%n",
                 r.resources(),
                 r.firstReconcileSeconds(),
-                r.firstReconcileSeconds() - 5));
+                r.firstReconcileSeconds() - BenchResult.MAX_FIRST_RECONCILE_SECONDS));
       }
-      if (!steadyMet(r)) {
+      if (!r.steadyMet()) {
         md.append(
             String.format(
                 Locale.ROOT,
@@ -299,24 +299,20 @@ final class BenchReport {
                 r.steadyGets(),
                 r.steadyWrites()));
       }
-      if (r.heapMiB() >= 256) {
+      if (!r.heapMet()) {
         md.append(
             String.format(
                 Locale.ROOT,
                 "- N=%d used %d MiB of heap, %d MiB over the target.%n",
                 r.resources(),
                 r.heapMiB(),
-                r.heapMiB() - 256));
+                r.heapMiB() - BenchResult.MAX_HEAP_MIB));
       }
     }
     if (md.length() == before) {
       md.append("No target was missed in this run.\n");
     }
     return md.toString();
-  }
-
-  private static boolean steadyMet(BenchResult r) {
-    return r.steadyWrites() == 0 && Math.abs(r.steadyGets() - r.resources()) <= r.resources() / 10;
   }
 
   private static String mark(boolean met) {

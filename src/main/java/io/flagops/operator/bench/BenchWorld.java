@@ -1,17 +1,15 @@
 package io.flagops.operator.bench;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.sandbox.Sandbox;
 import io.flagops.operator.simulator.LaunchDarklySimulator;
 import io.flagops.operator.simulator.SimulatorSeed;
 import java.io.IOException;
@@ -20,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,20 +43,11 @@ final class BenchWorld implements AutoCloseable {
   private volatile boolean closed;
 
   BenchWorld(int n, Duration latency, int ratePerSecond) {
-    kubernetes =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    kubernetes = Sandbox.newCrudMockServer();
     kubernetes.init(InetAddress.getLoopbackAddress(), 0);
     client = kubernetes.createClient();
-    try (InputStream crd =
-        BenchWorld.class.getResourceAsStream("/crds/flagreleases.flagops.io-v1.yml")) {
-      CustomResourceDefinition definition =
-          client.apiextensions().v1().customResourceDefinitions().load(crd).item();
-      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+    try (InputStream crd = BenchWorld.class.getResourceAsStream(Sandbox.CRD_RESOURCE)) {
+      Sandbox.installCrd(client, crd);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -102,14 +90,7 @@ final class BenchWorld implements AutoCloseable {
   /** FlagReleases whose status says Ready for their current generation. */
   long readyCount() {
     return client.resources(FlagRelease.class).inNamespace("default").list().getItems().stream()
-        .filter(
-            r ->
-                r.getStatus() != null
-                    && r.getStatus().getState()
-                        == io.flagops.operator.api.v1alpha1.ReleaseState.Ready
-                    && r.getMetadata()
-                        .getGeneration()
-                        .equals(r.getStatus().getObservedGeneration()))
+        .filter(r -> r.isSettledIn(ReleaseState.Ready))
         .count();
   }
 

@@ -85,16 +85,15 @@ public final class Benchmark {
           Duration.ofHours(1));
       waitUntil(() -> world.readyCount() >= n, Duration.ofMinutes(10));
       double converge = seconds(t0);
-      long calls = world.launchDarkly.calls().size();
-      String extraCalls = extraCalls(world.launchDarkly.calls().entries());
+      List<CallLog.Call> converging = world.launchDarkly.calls().entries();
+      long calls = converging.size();
+      String extraCalls = extraCalls(converging);
       long refused =
-          world.launchDarkly.calls().entries().stream()
-              .filter(c -> c.status() >= 400 && c.status() != 404)
-              .count();
+          converging.stream().filter(c -> c.status() >= 400 && c.status() != 404).count();
       long minimal = 3L * n + 1;
       double lowerBound =
           Math.max((double) minimal / rate, latency.toMillis() / 1000.0 * minimal / threads);
-      double firstCall = firstCallAfter(world, started);
+      double firstCall = firstCallAfter(converging, started);
       double firstReconcile = Duration.between(started, world.firstWriteAt()).toMillis() / 1000.0;
       long kubernetesWrites = world.kubernetesWrites();
       world.launchDarkly.calls().clear();
@@ -110,8 +109,9 @@ public final class Benchmark {
               world.newOperatorClient(), settings.withPolls(period, Duration.ofSeconds(15)), null);
       waitUntil(
           () -> world.launchDarkly.calls().count(CallLog.GET_RELEASE) >= n, Duration.ofMinutes(30));
-      double restartFirst = firstCallAfter(world, restarted);
-      double restartMax = maxPerSecond(world.launchDarkly.calls().entries());
+      List<CallLog.Call> restarting = world.launchDarkly.calls().entries();
+      double restartFirst = firstCallAfter(restarting, restarted);
+      double restartMax = maxPerSecond(restarting);
       world.launchDarkly.calls().clear();
       Instant windowStart = Instant.now();
       Thread.sleep(period.toMillis());
@@ -188,8 +188,8 @@ public final class Benchmark {
     return String.join(", ", steps);
   }
 
-  private static double firstCallAfter(BenchWorld world, Instant since) {
-    return world.launchDarkly.calls().entries().stream()
+  private static double firstCallAfter(List<CallLog.Call> calls, Instant since) {
+    return calls.stream()
         .map(CallLog.Call::at)
         .filter(at -> !at.isBefore(since))
         .min(Instant::compareTo)

@@ -36,8 +36,6 @@ import org.jboss.logging.Logger;
 public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   private static final Logger LOG = Logger.getLogger(HttpLaunchDarklyClient.class);
   private static final String JSON = "application/json";
-  private static final String JSON_PATCH = "application/json";
-  static final Duration DEFAULT_RATE_LIMIT_WAIT = RateLimitHeaders.DEFAULT_WAIT;
 
   private final HttpClient http;
   private final String baseUrl;
@@ -204,7 +202,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     try {
       byte[] bytes = json.writeValueAsBytes(body);
       return builder
-          .header("Content-Type", "PATCH".equals(method) ? JSON_PATCH : JSON)
+          .header("Content-Type", JSON) // LaunchDarkly takes its JSON patch as application/json too
           .method(method, BodyPublishers.ofByteArray(bytes))
           .build();
     } catch (JsonProcessingException e) {

@@ -35,6 +35,11 @@ final class FlagClaims {
   }
 
   private static boolean managesARelease(FlagRelease resource) {
-    return resource.getStatus() != null && resource.getStatus().getOwnedPipelineKey() != null;
+    return ownedPipelineKey(resource) != null;
+  }
+
+  /** The pipeline of the release this FlagRelease created or adopted, or null. */
+  static String ownedPipelineKey(FlagRelease resource) {
+    return resource.getStatus() == null ? null : resource.getStatus().getOwnedPipelineKey();
   }
 }

@@ -113,7 +113,10 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     if (invalid.isPresent()) {
       Verdict verdict = invalid.get();
       report(
-          resource, Seen.unknown(), owned(resource), failed(verdict.reason(), verdict.message()));
+          resource,
+          Seen.unknown(),
+          FlagClaims.ownedPipelineKey(resource),
+          failed(verdict.reason(), verdict.message()));
       return UpdateControl.noUpdate();
     }
     Optional<FlagRelease> holder =
@@ -139,7 +142,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       report(
           resource,
           Seen.unknown(),
-          owned(resource),
+          FlagClaims.ownedPipelineKey(resource),
           new Outcome(
               ReleaseState.Suspended,
               Reasons.SUSPENDED,
@@ -153,7 +156,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       report(
           resource,
           Seen.unknown(),
-          owned(resource),
+          FlagClaims.ownedPipelineKey(resource),
           failed(Reasons.TOKEN_UNAVAILABLE, e.getMessage()));
       return after(polling.unauthorized());
     }
@@ -213,7 +216,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     report(
         resource,
         Seen.unknown(),
-        owned(resource),
+        FlagClaims.ownedPipelineKey(resource),
         new Outcome(ReleaseState.Deleting, Reasons.DELETING, result.message()));
     DeleteControl control = DeleteControl.noFinalizerRemoval();
     return result.retryAfter() == null
@@ -227,7 +230,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       FlagRelease resource, Context<FlagRelease> context, Exception e) {
     if (!(e instanceof SyncException)) {
       String message = "reconcile failed and will be retried: " + e.getMessage();
-      report(resource, Seen.unknown(), owned(resource), progressing("ReconcileError", message));
+      report(
+          resource,
+          Seen.unknown(),
+          FlagClaims.ownedPipelineKey(resource),
+          progressing("ReconcileError", message));
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
@@ -323,10 +330,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     if (!seen.add(resource.getMetadata().getUid())) {
       return false;
     }
-    FlagReleaseStatus status = resource.getStatus();
-    return status != null
-        && status.getState() == ReleaseState.Ready
-        && resource.getMetadata().getGeneration().equals(status.getObservedGeneration());
+    return resource.isSettledIn(ReleaseState.Ready);
   }
 
   /**
@@ -383,10 +387,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private UpdateControl<FlagRelease> after(Duration interval) {
     return UpdateControl.<FlagRelease>noUpdate()
         .rescheduleAfter(Jitter.spread(interval, polling.jitter()));
-  }
-
-  private static String owned(FlagRelease resource) {
-    return resource.getStatus() == null ? null : resource.getStatus().getOwnedPipelineKey();
   }
 
   private static String claimedBy(FlagReleaseSpec spec, FlagRelease holder) {

@@ -105,7 +105,7 @@ public class ReleaseDeletion {
       return Result.finished();
     }
     String pipeline = release.get().releasePipelineKey();
-    String owned = resource.getStatus() == null ? null : resource.getStatus().getOwnedPipelineKey();
+    String owned = FlagClaims.ownedPipelineKey(resource);
     if (!pipeline.equals(spec.getReleasePipelineKey()) && !pipeline.equals(owned)) {
       events.warning(
           resource,

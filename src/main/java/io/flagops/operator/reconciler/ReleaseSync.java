@@ -83,7 +83,7 @@ public class ReleaseSync {
       this.token = token;
       this.writesAllowed = writesAllowed;
       this.flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
-      this.owned = resource.getStatus() == null ? null : resource.getStatus().getOwnedPipelineKey();
+      this.owned = FlagClaims.ownedPipelineKey(resource);
       this.lastRequested = lastRequested(resource);
     }
 

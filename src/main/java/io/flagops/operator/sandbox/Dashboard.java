@@ -41,10 +41,7 @@ final class Dashboard {
 
   /** Ready or Suspended: nothing more will happen without a change. */
   static boolean settled(FlagRelease release) {
-    FlagReleaseStatus status = release.getStatus();
-    return status != null
-        && (status.getState() == ReleaseState.Ready || status.getState() == ReleaseState.Suspended)
-        && release.getMetadata().getGeneration().equals(status.getObservedGeneration());
+    return release.isSettledIn(ReleaseState.Ready) || release.isSettledIn(ReleaseState.Suspended);
   }
 
   private static String phases(FlagReleaseStatus status) {

@@ -54,11 +54,6 @@ final class Json {
     return new String(bytes(node), StandardCharsets.UTF_8);
   }
 
-  /** A plain Java value (Map, List, String, ...) as a tree. */
-  static JsonNode tree(Object value) {
-    return MAPPER.valueToTree(value);
-  }
-
   /** The text of a field, or null when absent or not a scalar. */
   static String textAt(JsonNode node, String... path) {
     JsonNode current = node;

@@ -158,22 +158,18 @@ final class JsonPath {
 
     private boolean compare(JsonNode value) {
       if (literal.isNumber() && value.isNumber()) {
-        int c = Double.compare(value.asDouble(), literal.asDouble());
-        return switch (operator) {
-          case "==" -> c == 0;
-          case "!=" -> c != 0;
-          case "<" -> c < 0;
-          case "<=" -> c <= 0;
-          case ">" -> c > 0;
-          default -> c >= 0;
-        };
+        return holds(Double.compare(value.asDouble(), literal.asDouble()));
       }
       if (value.isContainerNode()) {
         return "!=".equals(operator);
       }
       String a = value.asText();
       String b = literal.asText();
-      int c = a.compareTo(b);
+      return holds(a.compareTo(b));
+    }
+
+    /** Whether the operator holds for a comparison result {@code c} (value against literal). */
+    private boolean holds(int c) {
       return switch (operator) {
         case "==" -> c == 0;
         case "!=" -> c != 0;

@@ -27,28 +27,15 @@ final class Reads {
     }
     JsonNode object = StoredObjects.normalize(answer.json());
     if (request.wantsTable()) {
-      HttpIo.send(
-          request.exchange(),
-          200,
-          HttpIo.TABLE_JSON,
-          Json.bytes(
-              tables.table(
-                  type,
-                  List.of(object),
-                  StoredObjects.resourceVersion(object),
-                  request.param("includeObject"),
-                  true)));
+      sendTable(request, type, List.of(object), StoredObjects.resourceVersion(object));
       return;
     }
     HttpIo.json(request.exchange(), 200, object);
   }
 
   void list(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
-    FieldSelector selector;
-    try {
-      selector = FieldSelector.parse(request.param("fieldSelector"));
-    } catch (IllegalArgumentException e) {
-      HttpIo.status(request.exchange(), Statuses.badRequest(e.getMessage()));
+    FieldSelector selector = fieldSelector(request);
+    if (selector == null) {
       return;
     }
     String query = labelSelectorQuery(request);
@@ -66,15 +53,34 @@ final class Reads {
     List<JsonNode> items = StoredObjects.items(list, selector);
     String resourceVersion = list.path("metadata").path("resourceVersion").asText("0");
     if (request.wantsTable()) {
-      HttpIo.send(
-          request.exchange(),
-          200,
-          HttpIo.TABLE_JSON,
-          Json.bytes(
-              tables.table(type, items, resourceVersion, request.param("includeObject"), true)));
+      sendTable(request, type, items, resourceVersion);
       return;
     }
     HttpIo.json(request.exchange(), 200, StoredObjects.list(type, items, resourceVersion));
+  }
+
+  private void sendTable(
+      ApiRequest request, ResourceType type, List<JsonNode> items, String resourceVersion)
+      throws IOException {
+    HttpIo.send(
+        request.exchange(),
+        200,
+        HttpIo.TABLE_JSON,
+        Json.bytes(
+            tables.table(type, items, resourceVersion, request.param("includeObject"), true)));
+  }
+
+  /**
+   * The request's {@code fieldSelector}; null when it cannot be read, after answering 400 Bad
+   * Request.
+   */
+  static FieldSelector fieldSelector(ApiRequest request) throws IOException {
+    try {
+      return FieldSelector.parse(request.param("fieldSelector"));
+    } catch (IllegalArgumentException e) {
+      HttpIo.status(request.exchange(), Statuses.badRequest(e.getMessage()));
+      return null;
+    }
   }
 
   static String labelSelectorQuery(ApiRequest request) {

@@ -29,7 +29,9 @@ public final class Sandbox implements AutoCloseable {
   /** The operator's default LaunchDarkly token in the sandbox; the simulator accepts it. */
   public static final String DEFAULT_TOKEN = "api-sandbox-default-token";
 
-  static final String CRD_RESOURCE = "/crds/flagreleases.flagops.io-v1.yml";
+  /** The FlagRelease CRD on the classpath. */
+  public static final String CRD_RESOURCE = "/crds/flagreleases.flagops.io-v1.yml";
+
   private static final String SEED_RESOURCE = "/sandbox/seed.yaml";
 
   /** Guarded phases of the examples (30 min, 1 h) last a few seconds here. */
@@ -57,15 +59,9 @@ public final class Sandbox implements AutoCloseable {
    * @param workDir where the kubeconfig goes (created if needed)
    */
   public static Sandbox start(Path workDir) {
-    KubernetesMockServer kubernetes =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    KubernetesMockServer kubernetes = newCrudMockServer();
     kubernetes.init(InetAddress.getLoopbackAddress(), 0);
-    CustomResourceDefinition crd = installCrd(kubernetes);
+    CustomResourceDefinition crd = prepareKubernetes(kubernetes);
     KubectlGateway gateway = KubectlGateway.start(0, kubernetes.url("/"), List.of(crd));
     LaunchDarklySimulator launchDarkly =
         LaunchDarklySimulator.start(0, SimulatorSeed.parse(resource(SEED_RESOURCE)));
@@ -78,6 +74,28 @@ public final class Sandbox implements AutoCloseable {
     }
     Path kubeconfig = gateway.writeKubeconfig(workDir.resolve("kubeconfig"));
     return new Sandbox(kubernetes, gateway, launchDarkly, kubeconfig);
+  }
+
+  /**
+   * A Fabric8 mock Kubernetes API in CRUD mode, not started: the caller picks the address with
+   * {@code init(...)}.
+   */
+  public static KubernetesMockServer newCrudMockServer() {
+    return new KubernetesMockServer(
+        new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+  }
+
+  /**
+   * Loads a CustomResourceDefinition from {@code crdYaml} (not closed here) and creates it through
+   * {@code client}.
+   *
+   * @return the definition as loaded
+   */
+  public static CustomResourceDefinition installCrd(KubernetesClient client, InputStream crdYaml) {
+    CustomResourceDefinition crd =
+        client.apiextensions().v1().customResourceDefinitions().load(crdYaml).item();
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    return crd;
   }
 
   /**
@@ -115,12 +133,11 @@ public final class Sandbox implements AutoCloseable {
     kubernetes.destroy();
   }
 
-  private static CustomResourceDefinition installCrd(KubernetesMockServer kubernetes) {
+  /** Installs the CRD and creates the namespace "default"; returns the CRD. */
+  private static CustomResourceDefinition prepareKubernetes(KubernetesMockServer kubernetes) {
     try (KubernetesClient client = kubernetes.createClient();
         InputStream in = Sandbox.class.getResourceAsStream(CRD_RESOURCE)) {
-      CustomResourceDefinition crd =
-          client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      CustomResourceDefinition crd = installCrd(client, in);
       client
           .namespaces()
           .resource(

@@ -8,7 +8,9 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -28,6 +30,9 @@ final class SchemaValidator {
           "^\\s*self\\.all\\(\\s*(\\w+)\\s*,\\s*self\\.exists_one\\(\\s*(\\w+)\\s*,\\s*"
               + "(\\w+)\\.(\\w+)\\s*==\\s*(\\w+)\\.(\\w+)\\s*\\)\\s*\\)\\s*$");
   private static final Pattern IMMUTABLE_RULE = Pattern.compile("^\\s*self\\s*==\\s*oldSelf\\s*$");
+
+  /** Compiled schema patterns; empty for a pattern Java cannot read. */
+  private static final Map<String, Optional<Pattern>> PATTERNS = new ConcurrentHashMap<>();
 
   /** One thing wrong with a field, as the API server words it. */
   record Problem(String field, String causeType, String detail) {
@@ -96,14 +101,11 @@ final class SchemaValidator {
       for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         String name = field.getKey();
-        String childPath = path.isEmpty() ? name : path + "." + name;
+        String childPath = join(path, name);
         if (root && ROOT_FIELDS.contains(name)) {
           continue;
         }
-        JsonNode childSchema = properties == null ? null : properties.get(name);
-        if (childSchema == null && additional != null && additional.isObject()) {
-          childSchema = additional;
-        }
+        JsonNode childSchema = childSchema(properties, additional, name);
         if (childSchema == null) {
           boolean allowed =
               preserve || (additional != null && additional.isBoolean() && additional.asBoolean());
@@ -171,10 +173,7 @@ final class SchemaValidator {
       if (root && ROOT_FIELDS.contains(field.getKey())) {
         continue;
       }
-      JsonNode childSchema = properties.get(field.getKey());
-      if (childSchema == null && additional != null && additional.isObject()) {
-        childSchema = additional;
-      }
+      JsonNode childSchema = childSchema(properties, additional, field.getKey());
       JsonNode oldChild = old == null ? null : old.get(field.getKey());
       validate(childSchema, field.getValue(), oldChild, join(path, field.getKey()), out, false);
     }
@@ -195,16 +194,10 @@ final class SchemaValidator {
     }
     if (schema.has("minItems") && node.size() < schema.get("minItems").asInt()) {
       out.add(
-          new Problem(
+          bodyInvalid(
               path,
-              "FieldValueInvalid",
-              "Invalid value: "
-                  + node.size()
-                  + ": "
-                  + path
-                  + " in body should have at least "
-                  + schema.get("minItems").asInt()
-                  + " items"));
+              String.valueOf(node.size()),
+              "should have at least " + schema.get("minItems").asInt() + " items"));
     }
     JsonNode items = schema.get("items");
     for (int i = 0; i < node.size(); i++) {
@@ -224,74 +217,59 @@ final class SchemaValidator {
     }
     if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
       out.add(
-          new Problem(
+          bodyInvalid(
               path,
-              "FieldValueInvalid",
-              "Invalid value: "
-                  + quote(value)
-                  + ": "
-                  + path
-                  + " in body should be at least "
-                  + schema.get("minLength").asInt()
-                  + " chars long"));
+              quote(value),
+              "should be at least " + schema.get("minLength").asInt() + " chars long"));
     }
     if (schema.has("pattern")) {
       String pattern = schema.get("pattern").asText();
-      try {
-        if (!Pattern.compile(pattern).matcher(value).find()) {
-          out.add(
-              new Problem(
-                  path,
-                  "FieldValueInvalid",
-                  "Invalid value: "
-                      + quote(value)
-                      + ": "
-                      + path
-                      + " in body should match '"
-                      + pattern
-                      + "'"));
-        }
-      } catch (PatternSyntaxException e) {
-        // a pattern Java cannot read is not checked
+      // a pattern Java cannot read is not checked
+      Optional<Pattern> compiled = PATTERNS.computeIfAbsent(pattern, SchemaValidator::compile);
+      if (compiled.isPresent() && !compiled.get().matcher(value).find()) {
+        out.add(bodyInvalid(path, quote(value), "should match '" + pattern + "'"));
       }
     }
   }
 
-  private static void checkNumber(JsonNode schema, JsonNode value, String path, List<Problem> out) {
-    double number = value.asDouble();
-    if (schema.has("maximum")) {
-      double maximum = schema.get("maximum").asDouble();
-      boolean exclusive = schema.path("exclusiveMaximum").asBoolean(false);
-      if (exclusive ? number >= maximum : number > maximum) {
-        out.add(
-            new Problem(
-                path,
-                "FieldValueInvalid",
-                "Invalid value: "
-                    + value
-                    + ": "
-                    + path
-                    + " in body should be less than "
-                    + (exclusive ? "" : "or equal to ")
-                    + plain(schema.get("maximum"))));
-      }
+  private static Optional<Pattern> compile(String pattern) {
+    try {
+      return Optional.of(Pattern.compile(pattern));
+    } catch (PatternSyntaxException e) {
+      return Optional.empty();
     }
-    if (schema.has("minimum")) {
-      double minimum = schema.get("minimum").asDouble();
-      boolean exclusive = schema.path("exclusiveMinimum").asBoolean(false);
-      if (exclusive ? number <= minimum : number < minimum) {
-        out.add(
-            new Problem(
-                path,
-                "FieldValueInvalid",
-                "Invalid value: "
-                    + value
-                    + ": "
-                    + path
-                    + " in body should be greater than "
-                    + (exclusive ? "" : "or equal to ")
-                    + plain(schema.get("minimum"))));
-      }
+  }
+
+  private static void checkNumber(JsonNode schema, JsonNode value, String path, List<Problem> out) {
+    checkBound(schema, value, path, true, out);
+    checkBound(schema, value, path, false, out);
+  }
+
+  /** {@code maximum} (upper) or {@code minimum}, each with its {@code exclusive...} flag. */
+  private static void checkBound(
+      JsonNode schema, JsonNode value, String path, boolean upper, List<Problem> out) {
+    String key = upper ? "maximum" : "minimum";
+    if (!schema.has(key)) {
+      return;
+    }
+    double number = value.asDouble();
+    double bound = schema.get(key).asDouble();
+    boolean exclusive =
+        schema.path(upper ? "exclusiveMaximum" : "exclusiveMinimum").asBoolean(false);
+    boolean violated =
+        upper
+            ? (exclusive ? number >= bound : number > bound)
+            : (exclusive ? number <= bound : number < bound);
+    if (violated) {
+      out.add(
+          bodyInvalid(
+              path,
+              String.valueOf(value),
+              "should be "
+                  + (upper ? "less" : "greater")
+                  + " than "
+                  + (exclusive ? "" : "or equal to ")
+                  + plain(schema.get(key))));
     }
   }
 
@@ -375,6 +353,12 @@ final class SchemaValidator {
     };
   }
 
+  /** {@code Invalid value: <shown>: <path> in body <rule>}, a FieldValueInvalid cause. */
+  private static Problem bodyInvalid(String path, String shown, String rule) {
+    return new Problem(
+        path, "FieldValueInvalid", "Invalid value: " + shown + ": " + path + " in body " + rule);
+  }
+
   private static Problem typeProblem(String path, JsonNode node, String type) {
     String actual = typeName(node);
     return new Problem(
@@ -423,6 +407,17 @@ final class SchemaValidator {
 
   private static String quote(String text) {
     return Json.text(Json.NODES.textNode(text));
+  }
+
+  /**
+   * The schema of a field: its property, else an object {@code additionalProperties}, else null.
+   */
+  private static JsonNode childSchema(JsonNode properties, JsonNode additional, String name) {
+    JsonNode childSchema = properties == null ? null : properties.get(name);
+    if (childSchema == null && additional != null && additional.isObject()) {
+      childSchema = additional;
+    }
+    return childSchema;
   }
 
   private static String join(String path, String field) {

@@ -30,20 +30,19 @@ final class Statuses {
   }
 
   static ObjectNode objectNotFound(ResourceType type, String name) {
-    ObjectNode status =
-        notFound(type.plural() + qualifiedGroup(type) + " \"" + name + "\" not found");
-    ObjectNode details = status.putObject("details");
-    details.put("name", name);
-    if (!type.group().isEmpty()) {
-      details.put("group", type.group());
-    }
-    details.put("kind", type.plural());
-    return status;
+    return withDetails(
+        notFound(type.qualifiedPlural() + " \"" + name + "\" not found"), type, name);
   }
 
   static ObjectNode alreadyExists(ResourceType type, String name) {
-    ObjectNode status =
-        failure(409, "AlreadyExists", type.qualifiedPlural() + " \"" + name + "\" already exists");
+    return withDetails(
+        failure(409, "AlreadyExists", type.qualifiedPlural() + " \"" + name + "\" already exists"),
+        type,
+        name);
+  }
+
+  /** Adds the {@code details} of a named object (group only when not the core group). */
+  private static ObjectNode withDetails(ObjectNode status, ResourceType type, String name) {
     ObjectNode details = status.putObject("details");
     details.put("name", name);
     if (!type.group().isEmpty()) {

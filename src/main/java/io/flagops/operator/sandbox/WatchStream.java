@@ -62,11 +62,8 @@ final class WatchStream {
   }
 
   void run() throws IOException {
-    FieldSelector selector;
-    try {
-      selector = FieldSelector.parse(request.param("fieldSelector"));
-    } catch (IllegalArgumentException e) {
-      HttpIo.status(request.exchange(), Statuses.badRequest(e.getMessage()));
+    FieldSelector selector = Reads.fieldSelector(request);
+    if (selector == null) {
       return;
     }
     String labels = Reads.labelSelectorQuery(request);

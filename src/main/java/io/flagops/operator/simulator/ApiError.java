@@ -17,10 +17,6 @@ final class ApiError extends RuntimeException {
     return new ApiError(404, message);
   }
 
-  String code() {
-    return codeFor(status);
-  }
-
   /** LaunchDarkly's error codes for each status. */
   static String codeFor(int status) {
     return switch (status) {

@@ -53,7 +53,7 @@ final class ReleaseJson {
     // Legacy releases predate phase automation: no status, started or _startedDate.
     if (!release.legacy()) {
       node.put("status", phase.status.json);
-      node.put("started", phase.started);
+      node.put("started", phase.startedDate != null);
       if (phase.startedDate != null) {
         node.put("_startedDate", phase.startedDate);
       }
@@ -104,7 +104,7 @@ final class ReleaseJson {
         audienceNode.set(
             "configuration",
             configuration(
-                audience.releaseGuardian() != null ? "monitoredRelease" : "immediate",
+                SimRelease.Audience.releaseStrategy(audience.releaseGuardian()),
                 audience.requireApproval(),
                 List.of(),
                 List.of(),

@@ -57,8 +57,7 @@ final class SimRelease {
     // null on legacy releases, which predate phase statuses
     PhaseStatus status;
     boolean complete;
-    boolean started;
-    Long startedDate;
+    Long startedDate; // null until the phase first starts
     Long completionDate;
     // when the current stretch of guarded monitoring began (start or resume)
     Long monitoringSince;
@@ -103,6 +102,10 @@ final class SimRelease {
     }
 
     String releaseStrategy() {
+      return releaseStrategy(guardian);
+    }
+
+    static String releaseStrategy(GuardianSeed guardian) {
       return guardian != null ? "monitoredRelease" : "immediate";
     }
   }

@@ -33,6 +33,10 @@ final class SimulatorState {
   private record FlagRef(String projectKey, String flagKey) {}
 
   private final Map<String, ProjectSeed> projects;
+
+  /** Every seeded flag by project and key: looked up on every call, so not searched for. */
+  private final Map<FlagRef, FlagSeed> flags = new HashMap<>();
+
   private final Clock clock;
   private final String createdAt;
   private final Map<FlagRef, SimRelease> releases = new HashMap<>();
@@ -44,6 +48,9 @@ final class SimulatorState {
             .collect(
                 Collectors.toMap(
                     ProjectSeed::key, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+    projects
+        .values()
+        .forEach(p -> p.flags().forEach(f -> flags.putIfAbsent(new FlagRef(p.key(), f.key()), f)));
     this.clock = clock;
     this.createdAt = Instant.ofEpochMilli(clock.millis()).toString();
   }
@@ -255,7 +262,6 @@ final class SimulatorState {
         }
         configureAudiences(phase, update.audiences());
         phase.status = PhaseStatus.STARTED;
-        phase.started = true;
         if (phase.startedDate == null) {
           phase.startedDate = now;
         }
@@ -386,8 +392,11 @@ final class SimulatorState {
     for (SimRelease release : releases.values()) {
       for (int i = 0; i < release.phases.size(); i++) {
         SimRelease.Phase phase = release.phases.get(i);
+        if (phase.status != PhaseStatus.STARTED) {
+          continue;
+        }
         long window = phase.longestWindow();
-        if (phase.status != PhaseStatus.STARTED || window == 0) {
+        if (window == 0) {
           continue;
         }
         long due = phase.monitoringSince + (long) Math.ceil(window * windowScale);
@@ -410,13 +419,12 @@ final class SimulatorState {
   }
 
   private FlagSeed flag(String projectKey, String flagKey) {
-    return project(projectKey).flags().stream()
-        .filter(f -> f.key().equals(flagKey))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                ApiError.notFound(
-                    "Unknown flag '" + flagKey + "' in project '" + projectKey + "'"));
+    project(projectKey); // an unknown project is named first
+    FlagSeed flag = flags.get(new FlagRef(projectKey, flagKey));
+    if (flag == null) {
+      throw ApiError.notFound("Unknown flag '" + flagKey + "' in project '" + projectKey + "'");
+    }
+    return flag;
   }
 
   private PipelineSeed pipeline(String projectKey, String pipelineKey) {

@@ -188,15 +188,8 @@ class ChaosTest {
         }
         continue;
       }
-      if (release == null || release.getStatus() == null) {
-        return false;
-      }
       ReleaseState wanted = model.suspend ? ReleaseState.Suspended : ReleaseState.Ready;
-      if (release.getStatus().getState() != wanted
-          || !release
-              .getMetadata()
-              .getGeneration()
-              .equals(release.getStatus().getObservedGeneration())) {
+      if (release == null || !release.isSettledIn(wanted)) {
         return false;
       }
     }

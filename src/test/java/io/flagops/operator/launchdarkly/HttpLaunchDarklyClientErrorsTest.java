@@ -235,7 +235,7 @@ class HttpLaunchDarklyClientErrorsTest {
   @Test
   void withNeitherHeaderTheDefaultWaitApplies() {
     assertThat(rateLimitedWait(error(429, "error-429.json"))).isEqualTo(Duration.ofSeconds(10));
-    assertThat(HttpLaunchDarklyClient.DEFAULT_RATE_LIMIT_WAIT).isEqualTo(Duration.ofSeconds(10));
+    assertThat(RateLimitHeaders.DEFAULT_WAIT).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test

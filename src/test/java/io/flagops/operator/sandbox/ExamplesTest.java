@@ -76,13 +76,7 @@ class ExamplesTest {
   private boolean settledIn(String name, ReleaseState state) {
     FlagRelease release =
         kubernetes.resources(FlagRelease.class).inNamespace("default").withName(name).get();
-    return release != null
-        && release.getStatus() != null
-        && release.getStatus().getState() == state
-        && release
-            .getMetadata()
-            .getGeneration()
-            .equals(release.getStatus().getObservedGeneration());
+    return release != null && release.isSettledIn(state);
   }
 
   /** The README's table: file name to the state promised after apply. */

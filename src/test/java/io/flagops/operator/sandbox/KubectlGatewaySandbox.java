@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
@@ -22,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -61,19 +57,12 @@ final class KubectlGatewaySandbox implements AutoCloseable {
 
   private KubectlGatewaySandbox(Path dir) throws IOException {
     this.dir = dir;
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    server = Sandbox.newCrudMockServer();
     server.init();
     mockClient = server.createClient();
     try (InputStream in = Files.newInputStream(CRD_FILE)) {
-      crd = mockClient.apiextensions().v1().customResourceDefinitions().load(in).item();
+      crd = Sandbox.installCrd(mockClient, in);
     }
-    mockClient.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     gateway = KubectlGateway.start(0, server.url("/"), List.of(crd));
     kubeconfig = gateway.writeKubeconfig(dir.resolve("kubeconfig"));
   }

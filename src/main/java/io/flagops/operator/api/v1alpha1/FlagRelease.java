@@ -42,4 +42,13 @@ public class FlagRelease extends CustomResource<FlagReleaseSpec, FlagReleaseStat
   public FlagReleaseStatus getStatus() {
     return super.getStatus();
   }
+
+  /** True when the status says {@code state} for the spec as it is now (its generation). */
+  public boolean isSettledIn(ReleaseState state) {
+    FlagReleaseStatus status = getStatus();
+    return status != null
+        && status.getState() == state
+        && getMetadata().getGeneration() != null
+        && getMetadata().getGeneration().equals(status.getObservedGeneration());
+  }
 }
