@@ -17,10 +17,15 @@ public final class Main {
       SandboxLauncher.run(args);
       return;
     }
-    String problem = Preflight.problem();
+    String problem;
+    try {
+      problem = Preflight.problem();
+    } catch (RuntimeException e) {
+      // a check that failed in a way nobody foresaw is still one line, not a stack trace
+      problem = "the checks before start failed: " + CannotStart.cause(e);
+    }
     if (problem != null) {
-      System.err.println("flagrelease-operator cannot start: " + problem);
-      System.exit(2);
+      CannotStart.exit(problem);
     }
     Quarkus.run(OperatorApp.class, args);
   }

@@ -1,22 +1,28 @@
 package io.flagops.operator;
 
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
-import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Checks made before the operator starts outside the sandbox, so that a missing token, an
- * unreachable cluster or a missing CRD is one clear sentence instead of a stack trace.
+ * Checks made before the operator starts outside the sandbox, so that a missing token, a broken
+ * kubeconfig, an unreachable cluster, a missing CRD or a taken port is one clear sentence instead
+ * of a stack trace. Nothing here may throw: every failure becomes the sentence.
  */
 final class Preflight {
+  private static final Pattern YAML_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
+
   private Preflight() {}
 
   /** What stops the operator from working, or null. */
@@ -28,73 +34,181 @@ final class Preflight {
           + " FLAGRELEASE_REQUIRE_DEFAULT_TOKEN=false when every FlagRelease names its own Secret"
           + " in spec.accessTokenSecretRef.";
     }
-    if (!inCluster() && !hasKubeconfig()) {
+    String cluster = clusterProblem();
+    return cluster != null ? cluster : httpPortProblem();
+  }
+
+  private static String clusterProblem() {
+    List<Path> kubeconfigs = kubeconfigs();
+    if (!inCluster() && kubeconfigs.isEmpty()) {
       return "no cluster to run against: no kubeconfig (KUBECONFIG or ~/.kube/config) and not"
           + " inside a cluster. Run `make run` for the embedded sandbox instead.";
     }
-    Config config =
-        new ConfigBuilder()
-            .withConnectionTimeout(5_000)
-            .withRequestTimeout(5_000)
-            .withRequestRetryBackoffLimit(0)
-            .build();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      try {
-        client.getKubernetesVersion();
-      } catch (KubernetesClientException e) {
-        return "cannot reach the Kubernetes API at "
-            + config.getMasterUrl()
-            + " (from your kubeconfig or the in-cluster service account): "
-            + rootCause(e);
-      }
-      try {
-        client.resources(FlagRelease.class).list(new ListOptionsBuilder().withLimit(1L).build());
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 404) {
-          return "the FlagRelease CRD is not installed in this cluster: kubectl apply -f crds/";
-        }
-        // 403 and others: the operator's own RBAC may differ; let it start and report
+    for (Path kubeconfig : kubeconfigs) {
+      String problem = kubeconfigProblem(kubeconfig);
+      if (problem != null) {
+        return problem;
       }
     }
+    Config config;
+    try {
+      config =
+          new ConfigBuilder()
+              .withConnectionTimeout(5_000)
+              .withRequestTimeout(5_000)
+              .withRequestRetryBackoffLimit(0)
+              .build();
+    } catch (RuntimeException e) {
+      return "cannot use your kubeconfig ("
+          + join(kubeconfigs)
+          + "): "
+          + CannotStart.cause(e)
+          + "; check it with `kubectl config view`.";
+    }
+    if (config.getCurrentContext() == null
+        && !kubeconfigs.isEmpty()
+        && !inCluster()
+        && (Config.DEFAULT_MASTER_URL + "/").equals(config.getMasterUrl())) {
+      return "your kubeconfig ("
+          + join(kubeconfigs)
+          + ") names no current context: choose one with `kubectl config use-context <name>`.";
+    }
+    KubernetesClient client;
+    try {
+      client = new KubernetesClientBuilder().withConfig(config).build();
+    } catch (RuntimeException e) {
+      return "cannot use the credentials of " + source(config) + ": " + CannotStart.cause(e) + ".";
+    }
+    try (client) {
+      return apiProblem(client, config);
+    }
+  }
+
+  private static String apiProblem(KubernetesClient client, Config config) {
+    try {
+      client.getKubernetesVersion();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 401) {
+        return "the Kubernetes API at "
+            + config.getMasterUrl()
+            + " refused the credentials of "
+            + source(config)
+            + " (401 Unauthorized): log in to the cluster again.";
+      }
+      if (e.getCode() > 0) {
+        return "the Kubernetes API at "
+            + config.getMasterUrl()
+            + " answered HTTP "
+            + e.getCode()
+            + " to GET /version: "
+            + CannotStart.cause(e);
+      }
+      return "cannot reach the Kubernetes API at "
+          + config.getMasterUrl()
+          + " ("
+          + source(config)
+          + "): "
+          + CannotStart.cause(e)
+          + "; start the cluster or switch to another context with `kubectl config"
+          + " use-context`.";
+    }
+    try {
+      // API discovery, which every authenticated user may read
+      if (!client.supports(FlagRelease.class)) {
+        return "the FlagRelease CRD is not installed in the cluster at "
+            + config.getMasterUrl()
+            + ": install it with `kubectl apply -f crds/`.";
+      }
+    } catch (KubernetesClientException e) {
+      // discovery refused: the operator's own RBAC may differ; let it start and report
+    }
     return null;
+  }
+
+  private static String httpPortProblem() {
+    HttpPort port;
+    try {
+      port = HttpPort.configured();
+    } catch (IllegalArgumentException e) {
+      return e.getMessage() + ".";
+    }
+    if (!port.isFree()) {
+      return "port "
+          + port.number()
+          + " (the operator's /q/metrics and /q/health) is already in use by another process:"
+          + " stop it or set "
+          + HttpPort.ENVIRONMENT
+          + " to a free port.";
+    }
+    return null;
+  }
+
+  /** The kubeconfig files the Kubernetes client reads (KUBECONFIG, else ~/.kube/config). */
+  private static List<Path> kubeconfigs() {
+    return Config.getKubeconfigFilenames().stream()
+        .filter(name -> name != null && !name.isBlank())
+        .map(Path::of)
+        .filter(Files::isRegularFile)
+        .toList();
+  }
+
+  /** Parses the file as the client will, to name the file and the place that is wrong. */
+  private static String kubeconfigProblem(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      return "cannot read your kubeconfig " + file + ": " + CannotStart.cause(e) + ".";
+    }
+    try {
+      new KubernetesSerialization().unmarshal(text, io.fabric8.kubernetes.api.model.Config.class);
+      return null;
+    } catch (RuntimeException e) {
+      String position = "";
+      Matcher at = YAML_POSITION.matcher(String.valueOf(e.getMessage()));
+      if (at.find()) {
+        position = " (line " + at.group(1) + ", column " + at.group(2) + ")";
+      }
+      return "your kubeconfig "
+          + file
+          + " is not a valid kubeconfig: "
+          + CannotStart.cause(e)
+          + position
+          + "; fix it or point KUBECONFIG at another file.";
+    }
+  }
+
+  /** Where the client's settings came from, to name in a message. */
+  private static String source(Config config) {
+    if (config.getCurrentContext() != null && config.getFile() != null) {
+      return "context '" + config.getCurrentContext().getName() + "' of " + config.getFile();
+    }
+    if (config.getFile() != null) {
+      return "your kubeconfig " + config.getFile();
+    }
+    return inCluster() ? "the in-cluster service account" : "your kubeconfig";
+  }
+
+  private static String join(List<Path> files) {
+    return files.isEmpty()
+        ? "none"
+        : files.stream().map(Path::toString).collect(Collectors.joining(", "));
   }
 
   private static boolean inCluster() {
     return System.getenv("KUBERNETES_SERVICE_HOST") != null;
   }
 
-  private static boolean hasKubeconfig() {
-    String paths = System.getenv("KUBECONFIG");
-    if (paths == null || paths.isBlank()) {
-      return Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"));
-    }
-    return Arrays.stream(paths.split(File.pathSeparator)).anyMatch(p -> Files.exists(Path.of(p)));
-  }
-
-  private static String rootCause(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause.getClass().getSimpleName()
-        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-  }
-
   private static boolean requiresDefaultToken() {
     String value =
-        setting("flagrelease.require-default-token", "FLAGRELEASE_REQUIRE_DEFAULT_TOKEN");
+        Settings.value("flagrelease.require-default-token", "FLAGRELEASE_REQUIRE_DEFAULT_TOKEN");
     return value == null || Boolean.parseBoolean(value);
   }
 
   private static boolean hasDefaultToken() {
-    String token = setting("launchdarkly.access-token", "LAUNCHDARKLY_ACCESS_TOKEN");
-    String file = setting("launchdarkly.access-token-file", "LAUNCHDARKLY_ACCESS_TOKEN_FILE");
+    String token = Settings.value("launchdarkly.access-token", "LAUNCHDARKLY_ACCESS_TOKEN");
+    String file =
+        Settings.value("launchdarkly.access-token-file", "LAUNCHDARKLY_ACCESS_TOKEN_FILE");
     return (token != null && !token.isBlank()) || (file != null && !file.isBlank());
-  }
-
-  /** A setting as Quarkus would read it before it starts: system property, then environment. */
-  private static String setting(String property, String environment) {
-    String value = System.getProperty(property);
-    return value != null ? value : System.getenv(environment);
   }
 }

@@ -28,6 +28,9 @@ public class SandboxApp implements QuarkusApplication {
 
   static Path examples;
 
+  /** The port the operator's HTTP endpoints are on (the launcher may have picked another). */
+  static int httpPort;
+
   @Inject KubernetesClient kubernetes;
 
   private final PrintStream out = System.out;
@@ -53,6 +56,7 @@ public class SandboxApp implements QuarkusApplication {
     out.println("  kubectl:     export KUBECONFIG=" + sandbox.kubeconfig().toAbsolutePath());
     out.println("               kubectl get fr -w     kubectl describe fr smart-search");
     out.println("  LaunchDarkly: curl " + sandbox.launchDarkly().baseUrl() + "/_sim/state");
+    out.println("  metrics:     curl http://localhost:" + httpPort + "/q/metrics");
     out.println("  logs:        .sandbox/operator.log        stop: Ctrl-C");
     out.println();
   }

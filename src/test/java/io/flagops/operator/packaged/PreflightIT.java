@@ -1,0 +1,182 @@
+package io.flagops.operator.packaged;
+
+import static io.flagops.operator.packaged.OperatorJar.assertCannotStart;
+import static io.flagops.operator.packaged.OperatorJar.freePort;
+import static io.flagops.operator.packaged.OperatorJar.writeKubeconfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.flagops.operator.sandbox.Sandbox;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar quarkus-run.jar} outside the sandbox, with what a newcomer gets wrong: each is
+ * one line on stderr, exit code 2, no stack trace and no log noise.
+ */
+class PreflightIT {
+  @TempDir Path dir;
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable resource : resources) {
+      resource.close();
+    }
+  }
+
+  @Test
+  void malformedKubeconfigNamesTheFileAndThePlace() throws IOException {
+    Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "this: is: not: yaml: [\n");
+
+    String line = assertCannotStart(run(Map.of("KUBECONFIG", kubeconfig.toString())));
+
+    assertThat(line).contains(kubeconfig.toString(), "line 1, column 9", "KUBECONFIG");
+  }
+
+  @Test
+  void unreachableApiServerNamesTheServerAndTheContext() {
+    int closed = freePort();
+    Path kubeconfig = writeKubeconfig(dir.resolve("kubeconfig"), "https://127.0.0.1:" + closed);
+
+    String line = assertCannotStart(run(Map.of("KUBECONFIG", kubeconfig.toString())));
+
+    assertThat(line)
+        .contains("cannot reach the Kubernetes API at https://127.0.0.1:" + closed)
+        .contains("context 'test' of " + kubeconfig);
+  }
+
+  @Test
+  void missingCrdSaysHowToInstallIt() {
+    KubernetesMockServer cluster = cluster(false);
+
+    String line = assertCannotStart(run(Map.of("KUBECONFIG", kubeconfigFor(cluster))));
+
+    assertThat(line).contains("FlagRelease CRD is not installed", "kubectl apply -f crds/");
+  }
+
+  @Test
+  void httpPortInUseNamesThePortAndTheSetting() throws IOException {
+    KubernetesMockServer cluster = cluster(true);
+    ServerSocket taken = new ServerSocket(0);
+    resources.add(taken);
+    Map<String, String> env = new HashMap<>();
+    env.put("KUBECONFIG", kubeconfigFor(cluster));
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+
+    String line = assertCannotStart(run(env));
+
+    assertThat(line).contains("port " + taken.getLocalPort(), "QUARKUS_HTTP_PORT");
+  }
+
+  @Test
+  void missingTokenNamesTheVariables() {
+    String line = assertCannotStart(jar(Map.of()).awaitExit());
+
+    assertThat(line).contains("LAUNCHDARKLY_ACCESS_TOKEN");
+  }
+
+  @Test
+  void noKubeconfigPointsAtTheSandbox() {
+    String line = assertCannotStart(run(Map.of()));
+
+    assertThat(line).contains("no kubeconfig", "make run");
+  }
+
+  /** The same checks let a working setup through, and the operator uses the user's kubeconfig. */
+  @Test
+  void startsAgainstTheClusterOfTheKubeconfig() throws InterruptedException {
+    KubernetesMockServer cluster = cluster(true);
+    int port = freePort();
+    Map<String, String> env = new HashMap<>();
+    env.put("LAUNCHDARKLY_ACCESS_TOKEN", "api-dummy-token");
+    env.put("KUBECONFIG", kubeconfigFor(cluster));
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    OperatorJar operator = jar(env);
+
+    HttpClient http = HttpClient.newHttpClient();
+    URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+    await()
+        .atMost(OperatorJar.START)
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .failFast("the operator ended; stderr " + operator.stderr(), () -> !operator.isAlive())
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(ready).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .statusCode()
+                    == 200);
+    assertThat(watchedPaths(cluster))
+        .as("the operator (not only the checks) uses the kubeconfig's cluster")
+        .anyMatch(path -> path.contains("/flagreleases") && path.contains("watch=true"));
+    assertThat(operator.stderr()).noneMatch(line -> line.contains("Exception"));
+  }
+
+  private static List<String> watchedPaths(KubernetesMockServer cluster)
+      throws InterruptedException {
+    List<String> paths = new ArrayList<>();
+    for (var request = cluster.takeRequest(1, TimeUnit.SECONDS);
+        request != null;
+        request = cluster.takeRequest(1, TimeUnit.SECONDS)) {
+      paths.add(request.getPath());
+    }
+    return paths;
+  }
+
+  /** Runs with a token and a free HTTP port, so only the case under test can fail. */
+  private OperatorJar.Result run(Map<String, String> env) {
+    Map<String, String> full = new HashMap<>();
+    full.put("LAUNCHDARKLY_ACCESS_TOKEN", "api-dummy-token");
+    full.put("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
+    full.putAll(env);
+    return jar(full).awaitExit();
+  }
+
+  private OperatorJar jar(Map<String, String> env) {
+    OperatorJar operator = OperatorJar.start(dir, env);
+    resources.add(operator);
+    return operator;
+  }
+
+  /** A Kubernetes API (the Fabric8 mock server), with or without the FlagRelease CRD. */
+  private KubernetesMockServer cluster(boolean withCrd) {
+    KubernetesMockServer server = Sandbox.newCrudMockServer();
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    resources.add(server::destroy);
+    if (withCrd) {
+      try (KubernetesClient client = server.createClient();
+          InputStream crd = Sandbox.class.getResourceAsStream(Sandbox.CRD_RESOURCE)) {
+        Sandbox.installCrd(client, crd);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return server;
+  }
+
+  private String kubeconfigFor(KubernetesMockServer cluster) {
+    return writeKubeconfig(dir.resolve("kubeconfig"), cluster.url("/")).toString();
+  }
+}
