@@ -67,16 +67,11 @@ public final class Benchmark {
       // the budget a platform engineer would set: just under the account's limit, so that no
       // 10 s window ever holds more than LaunchDarkly allows (9.5 R sustained + R/10 at once)
       EmbeddedSettings settings =
-          new EmbeddedSettings(
-              world.launchDarkly.baseUrl(),
-              BenchWorld.TOKEN,
-              CONVERGENCE_POLL,
-              Duration.ofSeconds(15),
-              Duration.ofMinutes(2),
-              0.1,
-              threads,
-              0.95 * rate,
-              Math.max(1, rate / 10));
+          EmbeddedSettings.fast(world.launchDarkly.baseUrl(), BenchWorld.TOKEN)
+              .withPolls(CONVERGENCE_POLL, Duration.ofSeconds(15))
+              .withReconcileThreads(threads)
+              .withBudget(0.95 * rate, Math.max(1, rate / 10))
+              .withProductionFaultHandling();
       Instant started = Instant.now();
       long t0 = System.nanoTime();
       EmbeddedOperator operator = EmbeddedOperator.start(world.newOperatorClient(), settings, null);

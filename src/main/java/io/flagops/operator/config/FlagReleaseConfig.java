@@ -35,17 +35,20 @@ public interface FlagReleaseConfig {
     /** Calls allowed at once after a quiet spell. */
     @WithDefault("10")
     int burst();
-
-    /** How long a reconcile waits for a call before it is rescheduled instead. */
-    @WithDefault("30s")
-    Duration maxWait();
   }
 
   /** Stops calling LaunchDarkly while it keeps failing. */
   interface CircuitBreaker {
-    /** Server errors or timeouts in a row that open the breaker. */
-    @WithDefault("5")
-    int failureThreshold();
+    /**
+     * Percentage of the latest {@link #windowSize()} calls that got no usable answer (server
+     * errors, timeouts, dropped connections) at which the breaker opens.
+     */
+    @WithDefault("75")
+    int failureRate();
+
+    /** How many of the latest calls the failure rate is taken over. */
+    @WithDefault("20")
+    int windowSize();
 
     /** How long calls stay off before one probe is let through. */
     @WithDefault("30s")

@@ -1,7 +1,6 @@
 package io.flagops.operator.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flagops.operator.launchdarkly.CircuitBreaker;
 import io.flagops.operator.launchdarkly.GuardedLaunchDarklyClient;
 import io.flagops.operator.launchdarkly.HttpLaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
@@ -24,9 +23,6 @@ public final class LaunchDarklyClientFactory {
     LaunchDarklyMetrics metrics = new LaunchDarklyMetrics(registry);
     RequestBudget budget =
         new RequestBudget(budgetConfig.requestsPerSecond(), budgetConfig.burst());
-    CircuitBreaker breaker =
-        new CircuitBreaker(breakerConfig.failureThreshold(), breakerConfig.openFor());
-    metrics.watch(breaker);
     HttpLaunchDarklyClient http =
         new HttpLaunchDarklyClient(
             launchDarkly.baseUrl(),
@@ -34,7 +30,14 @@ public final class LaunchDarklyClientFactory {
             launchDarkly.readTimeout(),
             json,
             clock,
-            metrics.listener(budget, clock));
-    return new GuardedLaunchDarklyClient(http, budget, breaker, budgetConfig.maxWait(), metrics);
+            metrics.listener(budget, clock),
+            OperatorVersion.userAgent());
+    return new GuardedLaunchDarklyClient(
+        http,
+        budget,
+        breakerConfig.failureRate(),
+        breakerConfig.windowSize(),
+        breakerConfig.openFor(),
+        metrics);
   }
 }

@@ -11,6 +11,7 @@ import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.DefaultToken;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.FlagReleaseWatches;
+import io.flagops.operator.reconciler.support.JitteredBackoffRetry;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import io.flagops.operator.reconciler.support.ReconcileMetrics;
 import io.flagops.operator.reconciler.support.StatusWriter;
@@ -104,6 +105,7 @@ public final class EmbeddedOperator implements AutoCloseable {
     operator.register(
         reconciler,
         controller -> {
+          controller.withRetry(new JitteredBackoffRetry(config.retry()));
           if (labelSelector != null) {
             controller.withLabelSelector(labelSelector);
           }

@@ -6,7 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The operator's settings as plain values, for an operator started without Quarkus. */
+/**
+ * The operator's settings as plain values, for an operator started without Quarkus.
+ *
+ * @param retryInitial first backoff after a LaunchDarkly error, doubled after each one in a row
+ * @param retryMax the longest backoff
+ * @param breakerOpenFor how long calls stay off once the circuit breaker opens
+ */
 public record EmbeddedSettings(
     String launchDarklyBaseUrl,
     String defaultToken,
@@ -16,9 +22,14 @@ public record EmbeddedSettings(
     double jitter,
     int reconcileThreads,
     double requestsPerSecond,
-    int burst) {
+    int burst,
+    Duration retryInitial,
+    Duration retryMax,
+    Duration breakerOpenFor) {
 
-  /** Test-friendly defaults: fast polls, so behaviour over several polls takes seconds. */
+  /**
+   * Test-friendly defaults: fast polls and retries, so behaviour over several polls takes seconds.
+   */
   public static EmbeddedSettings fast(String launchDarklyBaseUrl, String defaultToken) {
     return new EmbeddedSettings(
         launchDarklyBaseUrl,
@@ -29,7 +40,10 @@ public record EmbeddedSettings(
         0.1,
         10,
         1000,
-        100);
+        100,
+        Duration.ofMillis(200),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(2));
   }
 
   public EmbeddedSettings withPolls(Duration settled, Duration progressing) {
@@ -42,7 +56,26 @@ public record EmbeddedSettings(
         jitter,
         reconcileThreads,
         requestsPerSecond,
-        burst);
+        burst,
+        retryInitial,
+        retryMax,
+        breakerOpenFor);
+  }
+
+  public EmbeddedSettings withReconcileThreads(int threads) {
+    return new EmbeddedSettings(
+        launchDarklyBaseUrl,
+        defaultToken,
+        settledPoll,
+        progressingPoll,
+        unauthorizedPoll,
+        jitter,
+        threads,
+        requestsPerSecond,
+        burst,
+        retryInitial,
+        retryMax,
+        breakerOpenFor);
   }
 
   public EmbeddedSettings withBudget(double perSecond, int burstSize) {
@@ -55,7 +88,27 @@ public record EmbeddedSettings(
         jitter,
         reconcileThreads,
         perSecond,
-        burstSize);
+        burstSize,
+        retryInitial,
+        retryMax,
+        breakerOpenFor);
+  }
+
+  /** The production retry and circuit-breaker timings (the operator's defaults). */
+  public EmbeddedSettings withProductionFaultHandling() {
+    return new EmbeddedSettings(
+        launchDarklyBaseUrl,
+        defaultToken,
+        settledPoll,
+        progressingPoll,
+        unauthorizedPoll,
+        jitter,
+        reconcileThreads,
+        requestsPerSecond,
+        burst,
+        Duration.ofSeconds(2),
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(30));
   }
 
   LaunchDarklyConfig launchDarkly() {
@@ -123,7 +176,22 @@ public record EmbeddedSettings(
 
       @Override
       public Retry retry() {
-        throw new UnsupportedOperationException("retry settings come from JitteredBackoffRetry");
+        return new Retry() {
+          @Override
+          public Duration initialInterval() {
+            return retryInitial;
+          }
+
+          @Override
+          public Duration maxInterval() {
+            return retryMax;
+          }
+
+          @Override
+          public double multiplier() {
+            return 2.0;
+          }
+        };
       }
 
       @Override
@@ -143,11 +211,6 @@ public record EmbeddedSettings(
           public int burst() {
             return burst;
           }
-
-          @Override
-          public Duration maxWait() {
-            return Duration.ofSeconds(30);
-          }
         };
       }
 
@@ -155,13 +218,18 @@ public record EmbeddedSettings(
       public CircuitBreaker circuitBreaker() {
         return new CircuitBreaker() {
           @Override
-          public int failureThreshold() {
-            return 5;
+          public int failureRate() {
+            return 75;
+          }
+
+          @Override
+          public int windowSize() {
+            return 20;
           }
 
           @Override
           public Duration openFor() {
-            return Duration.ofSeconds(2);
+            return breakerOpenFor;
           }
         };
       }

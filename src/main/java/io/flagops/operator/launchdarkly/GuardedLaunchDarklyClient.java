@@ -5,69 +5,98 @@ import io.flagops.operator.launchdarkly.model.PatchOperation;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Puts every call through the process-wide {@link RequestBudget} and the {@link CircuitBreaker}
- * before it reaches LaunchDarkly. Callers get {@link LaunchDarklyException.Throttled} when the
- * budget is spent for longer than {@code maxWait}, and {@link LaunchDarklyException.CircuitOpen}
- * while LaunchDarkly keeps failing.
+ * Puts every call through the process-wide {@link RequestBudget} and a circuit breaker before it
+ * reaches LaunchDarkly. Nothing here waits: callers get {@link LaunchDarklyException.Throttled}
+ * with the time of their turn when the budget is spent, and {@link
+ * LaunchDarklyException.CircuitOpen} while LaunchDarkly keeps failing.
+ *
+ * <p>A pass begins with a read of the release, which waits its turn; the calls that follow it in
+ * the same pass borrow from the budget, so a pass is never cut between its read and its writes.
  */
 public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable {
   private final LaunchDarklyClient delegate;
   private final RequestBudget budget;
   private final CircuitBreaker breaker;
-  private final Duration maxWait;
+  private final Duration openFor;
   private final LaunchDarklyMetrics metrics;
 
+  /**
+   * @param failureRate percentage of failed calls (server errors, timeouts, dropped connections)
+   *     among the last {@code window} calls that opens the breaker
+   * @param openFor how long calls stay off before one probe is let through
+   */
   public GuardedLaunchDarklyClient(
       LaunchDarklyClient delegate,
       RequestBudget budget,
-      CircuitBreaker breaker,
-      Duration maxWait,
+      int failureRate,
+      int window,
+      Duration openFor,
       LaunchDarklyMetrics metrics) {
     this.delegate = delegate;
     this.budget = budget;
-    this.breaker = breaker;
-    this.maxWait = maxWait;
+    this.openFor = openFor;
     this.metrics = metrics;
+    this.breaker =
+        CircuitBreaker.of(
+            "launchdarkly",
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(window)
+                .minimumNumberOfCalls(Math.max(1, window / 2))
+                .failureRateThreshold(failureRate)
+                .waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                // only "no usable answer" is a failure; any other answer says LaunchDarkly works
+                .recordException(e -> e instanceof LaunchDarklyException.Unavailable)
+                // an exception of our own is not LaunchDarkly's fault: it frees the probe's slot
+                .ignoreException(e -> !(e instanceof LaunchDarklyException))
+                .build());
+    metrics.watch(breaker);
   }
 
   @Override
   public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
-    return guarded("GET_RELEASE", () -> delegate.getRelease(token, flag));
+    return guarded("GET_RELEASE", new Caller(token, flag), () -> delegate.getRelease(token, flag));
   }
 
   @Override
   public Optional<ReleasePipeline> getReleasePipeline(
       AccessToken token, String projectKey, String pipelineKey) {
     return guarded(
-        "GET_PIPELINE", () -> delegate.getReleasePipeline(token, projectKey, pipelineKey));
+        "GET_PIPELINE", null, () -> delegate.getReleasePipeline(token, projectKey, pipelineKey));
   }
 
   @Override
   public Release createRelease(AccessToken token, FlagRef flag, CreateReleaseInput input) {
-    return guarded("CREATE_RELEASE", () -> delegate.createRelease(token, flag, input));
+    return guarded("CREATE_RELEASE", null, () -> delegate.createRelease(token, flag, input));
   }
 
   @Override
   public Release updatePhaseStatus(
       AccessToken token, FlagRef flag, String phaseId, UpdatePhaseStatusInput input) {
-    return guarded("UPDATE_PHASE", () -> delegate.updatePhaseStatus(token, flag, phaseId, input));
+    return guarded(
+        "UPDATE_PHASE", null, () -> delegate.updatePhaseStatus(token, flag, phaseId, input));
   }
 
   @Override
   public Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch) {
-    return guarded("PATCH_RELEASE", () -> delegate.patchRelease(token, flag, patch));
+    return guarded("PATCH_RELEASE", null, () -> delegate.patchRelease(token, flag, patch));
   }
 
   @Override
   public void deleteRelease(AccessToken token, FlagRef flag) {
     guarded(
         "DELETE_RELEASE",
+        null,
         () -> {
           delegate.deleteRelease(token, flag);
           return null;
@@ -79,40 +108,45 @@ public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoClosea
     metrics.stopWatching();
   }
 
-  private <T> T guarded(String route, Supplier<T> call) {
-    breaker.rejectIfOpen(); // fails at once, without queueing for a permit
-    takePermit();
-    breaker.beforeCall();
+  /** Who waits for a turn: a flag of one account. */
+  private record Caller(AccessToken token, FlagRef flag) {}
+
+  /**
+   * @param turnOf the caller whose pass this read begins; null for a call that follows a read
+   */
+  private <T> T guarded(String route, Caller turnOf, Supplier<T> call) {
+    if (!breaker.tryAcquirePermission()) {
+      throw open();
+    }
+    Duration wait = turnOf != null ? budget.takeTurn(turnOf) : budget.takeFollowUp();
+    if (!wait.isZero()) {
+      breaker.releasePermission();
+      metrics.waitedForBudget(wait);
+      throw new LaunchDarklyException.Throttled(wait);
+    }
+    long started = System.nanoTime();
     try {
       T result = call.get();
-      breaker.onSuccess();
+      breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       return result;
-    } catch (LaunchDarklyException.Unavailable e) {
-      // no usable answer: a server error, a timeout, a dropped connection or a garbled body
-      breaker.onFailure();
-      if (e.httpStatus() == 0 || e.httpStatus() == 200) {
+    } catch (RuntimeException | Error e) {
+      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+      if (e instanceof LaunchDarklyException.Unavailable unavailable
+          && (unavailable.httpStatus() == 0 || unavailable.httpStatus() == 200)) {
+        // no usable answer: a timeout, a dropped connection or a garbled body
         metrics.unanswered(route);
       }
       throw e;
-    } catch (LaunchDarklyException e) {
-      breaker.onSuccess(); // LaunchDarkly answered, even if to say no
-      throw e;
+    } finally {
+      budget.done();
     }
   }
 
-  private void takePermit() {
-    long started = System.nanoTime();
-    Duration retryAfter;
-    try {
-      retryAfter = budget.acquire(maxWait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LaunchDarklyException.Unavailable(
-          "interrupted waiting for the request budget", 0, e);
-    }
-    metrics.waitedForBudget(Duration.ofNanos(System.nanoTime() - started));
-    if (!retryAfter.isZero()) {
-      throw new LaunchDarklyException.Throttled(retryAfter);
-    }
+  private LaunchDarklyException.CircuitOpen open() {
+    // no numbers that change from call to call: the message ends up in status conditions
+    return new LaunchDarklyException.CircuitOpen(
+        "LaunchDarkly keeps failing (server errors or timeouts); calls are paused, then one is"
+            + " tried",
+        openFor.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : openFor);
   }
 }

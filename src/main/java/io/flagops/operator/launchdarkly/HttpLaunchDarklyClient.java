@@ -23,6 +23,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   private final ObjectMapper json;
   private final Clock clock;
   private final ResponseListener listener;
+  private final String userAgent;
 
   /** Sees every answer's status and rate-limit headers (the request budget listens here). */
   public interface ResponseListener {
@@ -57,7 +59,8 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
       Duration readTimeout,
       ObjectMapper json,
       Clock clock,
-      ResponseListener listener) {
+      ResponseListener listener,
+      String userAgent) {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(connectTimeout)
@@ -68,6 +71,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     this.clock = clock;
     this.listener = listener;
+    this.userAgent = userAgent;
   }
 
   @Override
@@ -195,6 +199,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
             .timeout(readTimeout)
             .header("Authorization", token.reveal())
             .header("LD-API-Version", "beta")
+            .header("User-Agent", userAgent) // lets LaunchDarkly tell who called
             .header("Accept", JSON);
     if (body == null) {
       return builder.method(method, BodyPublishers.noBody()).build();
@@ -219,6 +224,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     return switch (status) {
       case 401 -> new LaunchDarklyException.Unauthorized(message);
       case 404 -> new LaunchDarklyException.NotFound(message);
+      case 409 -> new LaunchDarklyException.Conflict(message);
       case 429 -> new LaunchDarklyException.RateLimited(message, rateLimitWait(response));
       default ->
           status >= 500 || status == 408
@@ -227,7 +233,10 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     };
   }
 
-  /** LaunchDarkly's {@code code} and {@code message}, or a note on what came instead. */
+  /**
+   * LaunchDarkly's {@code message}, {@code code} and error {@code id} (support finds the request by
+   * it), or a note on what came instead.
+   */
   private String describeErrorBody(HttpResponse<byte[]> response) {
     byte[] body = response.body();
     if (body == null || body.length == 0) {
@@ -236,9 +245,15 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     try {
       JsonNode node = json.readTree(body);
       String message = node.path("message").asText("");
-      String code = node.path("code").asText("");
+      List<String> details = new ArrayList<>();
+      if (!node.path("code").asText("").isEmpty()) {
+        details.add(node.path("code").asText());
+      }
+      if (!node.path("id").asText("").isEmpty()) {
+        details.add("error id " + node.path("id").asText());
+      }
       if (!message.isEmpty()) {
-        return code.isEmpty() ? message : message + " (" + code + ")";
+        return details.isEmpty() ? message : message + " (" + String.join(", ", details) + ")";
       }
     } catch (IOException notJson) {
       // fall through: an HTML error page from a proxy, for example

@@ -88,6 +88,16 @@ public abstract sealed class LaunchDarklyException extends RuntimeException {
     }
   }
 
+  /**
+   * 409: LaunchDarkly refused the write because the release changed concurrently (optimistic
+   * locking). Read again and retry; never a reason to give up.
+   */
+  public static final class Conflict extends LaunchDarklyException {
+    public Conflict(String message) {
+      super(message, 409, null);
+    }
+  }
+
   /** 400, 403 or another 4xx: the request itself is wrong and repeating it will not help. */
   public static final class Rejected extends LaunchDarklyException {
     public Rejected(String message, int httpStatus) {

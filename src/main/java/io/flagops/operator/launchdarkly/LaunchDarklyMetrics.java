@@ -1,5 +1,6 @@
 package io.flagops.operator.launchdarkly;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,9 @@ public final class LaunchDarklyMetrics {
     this.registry = registry;
     this.budgetWaits =
         Timer.builder("flagrelease.launchdarkly.budget.wait")
-            .description("Time calls waited for the process-wide request budget")
+            .description(
+                "How long reconciles were put off until their turn in the process-wide request"
+                    + " budget")
             .register(registry);
   }
 
@@ -53,7 +56,15 @@ public final class LaunchDarklyMetrics {
   /** Publishes the breaker's state: 0 closed, 1 open, 2 half-open. */
   public void watch(CircuitBreaker breaker) {
     breakerGauge =
-        Gauge.builder("flagrelease.launchdarkly.circuit.state", breaker, b -> b.state().ordinal())
+        Gauge.builder(
+                "flagrelease.launchdarkly.circuit.state",
+                breaker,
+                b ->
+                    switch (b.getState()) {
+                      case OPEN, FORCED_OPEN -> 1;
+                      case HALF_OPEN -> 2;
+                      default -> 0;
+                    })
             .description("LaunchDarkly circuit breaker: 0 closed, 1 open, 2 half-open")
             .register(registry);
   }

@@ -3,6 +3,9 @@ package io.flagops.operator.launchdarkly;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -30,11 +33,18 @@ final class RateLimitHeaders {
     return Optional.of(new Window(remaining, clamp(reset.getAsLong() - clock.millis())));
   }
 
-  /** How long a 429 asks to wait: Retry-After (seconds), else X-Ratelimit-Reset (epoch ms). */
+  /**
+   * How long a 429 asks to wait: Retry-After (seconds or an HTTP date), else X-Ratelimit-Reset
+   * (epoch ms).
+   */
   static Duration retryAfter(HttpHeaders headers, Clock clock) {
     OptionalLong seconds = number(headers, "Retry-After");
     if (seconds.isPresent()) {
       return clamp(seconds.getAsLong() * 1000);
+    }
+    Optional<Instant> date = httpDate(headers, "Retry-After");
+    if (date.isPresent()) {
+      return clamp(date.get().toEpochMilli() - clock.millis());
     }
     OptionalLong reset = number(headers, "X-Ratelimit-Reset");
     return reset.isPresent() ? clamp(reset.getAsLong() - clock.millis()) : DEFAULT_WAIT;
@@ -42,6 +52,17 @@ final class RateLimitHeaders {
 
   private static Duration clamp(long millis) {
     return Duration.ofMillis(Math.max(0, Math.min(millis, MAX_WAIT.toMillis())));
+  }
+
+  /** An HTTP date (RFC 1123, as HTTP/1.1 requires senders to use). */
+  private static Optional<Instant> httpDate(HttpHeaders headers, String name) {
+    try {
+      return headers
+          .firstValue(name)
+          .map(v -> Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(v.trim())));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   private static OptionalLong number(HttpHeaders headers, String name) {

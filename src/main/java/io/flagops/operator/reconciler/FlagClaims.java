@@ -1,6 +1,7 @@
 package io.flagops.operator.reconciler;
 
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.reconciler.plan.Ownership;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,11 +36,6 @@ final class FlagClaims {
   }
 
   private static boolean managesARelease(FlagRelease resource) {
-    return ownedPipelineKey(resource) != null;
-  }
-
-  /** The pipeline of the release this FlagRelease created or adopted, or null. */
-  static String ownedPipelineKey(FlagRelease resource) {
-    return resource.getStatus() == null ? null : resource.getStatus().getOwnedPipelineKey();
+    return Ownership.of(resource.getStatus()).ownsAny();
   }
 }

@@ -9,6 +9,7 @@ import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
 import io.flagops.operator.reconciler.plan.ReleasePlan;
@@ -19,6 +20,7 @@ import io.flagops.operator.reconciler.status.Outcome;
 import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.AccessTokens;
+import io.flagops.operator.reconciler.support.Backoff;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.FlagReleaseWatches;
 import io.flagops.operator.reconciler.support.Jitter;
@@ -38,6 +40,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +73,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
   private final RecentSyncs recentSyncs;
+  private final Backoff backoff;
 
   public FlagReleaseReconciler(
       AccessTokens tokens,
@@ -91,6 +95,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     this.metrics = metrics;
     this.watches = watches;
     this.recentSyncs = new RecentSyncs();
+    this.backoff = new Backoff(config.retry());
   }
 
   @Override
@@ -115,7 +120,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       report(
           resource,
           Seen.unknown(),
-          FlagClaims.ownedPipelineKey(resource),
+          Ownership.of(resource.getStatus()),
           failed(verdict.reason(), verdict.message()));
       return UpdateControl.noUpdate();
     }
@@ -125,7 +130,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       report(
           resource,
           Seen.unknown(),
-          null,
+          Ownership.NONE,
           failed(Reasons.FLAG_CLAIMED, claimedBy(spec, holder.get())));
       // no call is made while waiting, so looking again soon costs nothing
       return after(polling.progressing());
@@ -142,7 +147,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       report(
           resource,
           Seen.unknown(),
-          FlagClaims.ownedPipelineKey(resource),
+          Ownership.of(resource.getStatus()),
           new Outcome(
               ReleaseState.Suspended,
               Reasons.SUSPENDED,
@@ -156,7 +161,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       report(
           resource,
           Seen.unknown(),
-          FlagClaims.ownedPipelineKey(resource),
+          Ownership.of(resource.getStatus()),
           failed(Reasons.TOKEN_UNAVAILABLE, e.getMessage()));
       return after(polling.unauthorized());
     }
@@ -167,12 +172,18 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     boolean manage = spec.getManagementPolicy() == ManagementPolicy.Manage;
     SyncResult result;
     try {
-      boolean refused = refusedThisGeneration(resource, token.version());
-      result = sync.sync(resource, token.token(), manage && !refused);
+      result =
+          sync.sync(
+              resource,
+              token.token(),
+              writes(resource, manage, token.version()),
+              (seen, owned, announced) ->
+                  report(resource, seen, owned, announced, token.version()));
     } catch (SyncException e) {
       recentSyncs.forget(resource);
       return onError(resource, e, token.version());
     }
+    backoff.reset(resource);
     Outcome outcome = outcomeOf(resource, result, manage);
     boolean waitingOnLaunchDarkly =
         result.plan().verdict().kind() == Verdict.Kind.WAITING && !result.plan().hasWrites();
@@ -186,7 +197,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       recentSyncs.forget(resource);
     }
     try {
-      report(resource, result.seen(), result.ownedPipelineKey(), outcome, token.version());
+      report(resource, result.seen(), result.owned(), outcome, token.version());
     } catch (RuntimeException e) {
       recentSyncs.forget(resource); // the retry must read and write the status again
       throw e;
@@ -211,12 +222,13 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       metrics.forget(resource.getMetadata().getUid());
       seen.remove(resource.getMetadata().getUid());
       recentSyncs.forget(resource);
+      backoff.reset(resource);
       return DeleteControl.defaultDelete();
     }
     report(
         resource,
         Seen.unknown(),
-        FlagClaims.ownedPipelineKey(resource),
+        Ownership.of(resource.getStatus()),
         new Outcome(ReleaseState.Deleting, Reasons.DELETING, result.message()));
     DeleteControl control = DeleteControl.noFinalizerRemoval();
     return result.retryAfter() == null
@@ -224,69 +236,80 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
         : control.rescheduleAfter(Jitter.atLeast(result.retryAfter(), polling.jitter()).toMillis());
   }
 
-  /** Errors JOSDK retries with backoff: LaunchDarkly unavailable, or a Kubernetes failure. */
+  /**
+   * Errors JOSDK retries with backoff: a Kubernetes failure, or one the reconciler did not expect.
+   */
   @Override
   public ErrorStatusUpdateControl<FlagRelease> updateErrorStatus(
       FlagRelease resource, Context<FlagRelease> context, Exception e) {
-    if (!(e instanceof SyncException)) {
-      String message = "reconcile failed and will be retried: " + e.getMessage();
-      report(
-          resource,
-          Seen.unknown(),
-          FlagClaims.ownedPipelineKey(resource),
-          progressing("ReconcileError", message));
-    }
+    String message = "reconcile failed and will be retried: " + e.getMessage();
+    report(
+        resource,
+        Seen.unknown(),
+        Ownership.of(resource.getStatus()),
+        progressing("ReconcileError", message));
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
+  /**
+   * What a failed LaunchDarkly call means for the resource: a person must act (Stalled), or it is
+   * tried again, when LaunchDarkly or the backoff says. A resource that was Ready is not flipped by
+   * a failed poll: it stays Ready while the failures last less than a settled poll interval.
+   */
   private UpdateControl<FlagRelease> onError(
       FlagRelease resource, SyncException e, String tokenVersion) {
     LaunchDarklyException error = e.launchDarklyError();
     String message = error.getMessage();
     if (error instanceof LaunchDarklyException.Throttled throttled) {
-      // our own budget, not an error: look again later, status as it was
-      return afterAtLeast(throttled.retryAfter());
-    }
-    if (error instanceof LaunchDarklyException.CircuitOpen open) {
-      report(
-          resource,
-          e.seen(),
-          e.ownedPipelineKey(),
-          progressing(Reasons.CIRCUIT_OPEN, message),
-          tokenVersion);
-      return afterAtLeast(open.retryAfter());
-    }
-    if (error instanceof LaunchDarklyException.RateLimited limited) {
-      report(
-          resource,
-          e.seen(),
-          e.ownedPipelineKey(),
-          progressing(Reasons.RATE_LIMITED, message),
-          tokenVersion);
-      return afterAtLeast(limited.retryAfter());
+      // our own budget, not an error: come back for the turn it reserved, status as it was
+      return UpdateControl.<FlagRelease>noUpdate()
+          .rescheduleAfter(throttled.retryAfter().plusMillis(1));
     }
     if (error instanceof LaunchDarklyException.Unauthorized) {
       report(
           resource,
           e.seen(),
-          e.ownedPipelineKey(),
+          e.owned(),
           failed(Reasons.UNAUTHORIZED, message + "; check the access token"),
           tokenVersion);
       return after(polling.unauthorized());
     }
-    if (error instanceof LaunchDarklyException.Unavailable) {
-      report(
-          resource,
-          e.seen(),
-          e.ownedPipelineKey(),
-          progressing(Reasons.UNAVAILABLE, message),
-          tokenVersion);
-      throw e; // JOSDK retries with jittered exponential backoff
+    if (error instanceof LaunchDarklyException.NotFound
+        || error instanceof LaunchDarklyException.Rejected) {
+      String reason =
+          error instanceof LaunchDarklyException.NotFound ? Reasons.NOT_FOUND : Reasons.REJECTED;
+      report(resource, e.seen(), e.owned(), failed(reason, message), tokenVersion);
+      return after(polling.settled());
+    }
+    // what is left passes: LaunchDarkly unavailable, busy, rate limiting, or the breaker open
+    Transient retry = retryAfter(resource, e);
+    boolean blip =
+        resource.isSettledIn(ReleaseState.Ready)
+            && !e.progressed()
+            && backoff.failingFor(resource).compareTo(polling.settled()) < 0;
+    if (!blip) {
+      report(resource, e.seen(), e.owned(), progressing(retry.reason(), message), tokenVersion);
+    }
+    return UpdateControl.<FlagRelease>noUpdate().rescheduleAfter(retry.after());
+  }
+
+  private record Transient(String reason, Duration after) {}
+
+  private Transient retryAfter(FlagRelease resource, SyncException e) {
+    LaunchDarklyException error = e.launchDarklyError();
+    if (error instanceof LaunchDarklyException.CircuitOpen open) {
+      backoff.noteFailure(resource);
+      return new Transient(
+          Reasons.CIRCUIT_OPEN, Jitter.atLeast(open.retryAfter(), polling.jitter()));
+    }
+    if (error instanceof LaunchDarklyException.RateLimited limited) {
+      backoff.noteFailure(resource);
+      return new Transient(
+          Reasons.RATE_LIMITED, Jitter.atLeast(limited.retryAfter(), polling.jitter()));
     }
     String reason =
-        error instanceof LaunchDarklyException.NotFound ? Reasons.NOT_FOUND : Reasons.REJECTED;
-    report(resource, e.seen(), e.ownedPipelineKey(), failed(reason, message), tokenVersion);
-    return after(polling.settled());
+        error instanceof LaunchDarklyException.Conflict ? Reasons.CONFLICT : Reasons.UNAVAILABLE;
+    return new Transient(reason, backoff.afterFailure(resource, e.step(), e.progressed()));
   }
 
   private Outcome outcomeOf(FlagRelease resource, SyncResult result, boolean manage) {
@@ -334,23 +357,30 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   }
 
   /**
-   * True when LaunchDarkly refused a write for this very generation of the spec and this very
-   * token: a spec or token change re-arms it.
+   * What this pass may write. A write LaunchDarkly refused for this very generation of the spec and
+   * this very token is not repeated while the release stays at the version it had then: a spec,
+   * token or release change re-arms it.
    */
-  private static boolean refusedThisGeneration(FlagRelease resource, String tokenVersion) {
-    if (resource.getStatus() == null
-        || !java.util.Objects.equals(tokenVersion, resource.getStatus().getTokenVersion())) {
-      return false;
+  private static ReleaseSync.Writes writes(
+      FlagRelease resource, boolean manage, String tokenVersion) {
+    FlagReleaseStatus status = resource.getStatus();
+    if (!manage) {
+      return ReleaseSync.Writes.observeOnly();
     }
-    FlagReleaseCondition stalled =
-        Conditions.find(resource.getStatus().getConditions(), ConditionTypes.STALLED);
-    return stalled != null
-        && "True".equals(stalled.getStatus())
-        && REFUSED_WRITES.contains(stalled.getReason())
-        && resource.getMetadata().getGeneration().equals(stalled.getObservedGeneration());
+    if (status == null || !Objects.equals(tokenVersion, status.getTokenVersion())) {
+      return new ReleaseSync.Writes(true, false, null);
+    }
+    FlagReleaseCondition stalled = Conditions.find(status.getConditions(), ConditionTypes.STALLED);
+    boolean refused =
+        stalled != null
+            && "True".equals(stalled.getStatus())
+            && REFUSED_WRITES.contains(stalled.getReason())
+            && resource.getMetadata().getGeneration().equals(stalled.getObservedGeneration());
+    Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
+    return new ReleaseSync.Writes(true, refused, version);
   }
 
-  private void report(FlagRelease resource, Seen seen, String owned, Outcome outcome) {
+  private void report(FlagRelease resource, Seen seen, Ownership owned, Outcome outcome) {
     report(resource, seen, owned, outcome, null);
   }
 
@@ -358,7 +388,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
    * @param tokenVersion the token the calls used, or null when no call was made
    */
   private void report(
-      FlagRelease resource, Seen seen, String owned, Outcome outcome, String tokenVersion) {
+      FlagRelease resource, Seen seen, Ownership owned, Outcome outcome, String tokenVersion) {
     if (outcome.state() == ReleaseState.Failed || isError(outcome.reason())) {
       events.warning(resource, outcome.reason(), outcome.message());
     }
@@ -374,14 +404,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     return Reasons.UNAVAILABLE.equals(reason)
         || Reasons.RATE_LIMITED.equals(reason)
         || Reasons.CIRCUIT_OPEN.equals(reason)
+        || Reasons.CONFLICT.equals(reason)
         || Reasons.DRIFTED.equals(reason)
         || "ReconcileError".equals(reason);
-  }
-
-  /** A wait LaunchDarkly (or the budget) asked for: jitter only makes it longer. */
-  private UpdateControl<FlagRelease> afterAtLeast(Duration wait) {
-    return UpdateControl.<FlagRelease>noUpdate()
-        .rescheduleAfter(Jitter.atLeast(wait, polling.jitter()));
   }
 
   private UpdateControl<FlagRelease> after(Duration interval) {

@@ -4,12 +4,14 @@ import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -96,6 +98,10 @@ public class ReleaseDeletion {
     }
   }
 
+  /**
+   * Deletes the release only when this resource owns it: created it, or adopted it and the policy
+   * says adopted releases go too. Anything else is left in LaunchDarkly, with an event saying why.
+   */
   private Result deleteRelease(FlagRelease resource, AccessToken token) {
     FlagReleaseSpec spec = resource.getSpec();
     FlagRef flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
@@ -105,16 +111,21 @@ public class ReleaseDeletion {
       return Result.finished();
     }
     String pipeline = release.get().releasePipelineKey();
-    String owned = FlagClaims.ownedPipelineKey(resource);
-    if (!pipeline.equals(spec.getReleasePipelineKey()) && !pipeline.equals(owned)) {
-      events.warning(
+    String left = "Left the release of " + flag + " on pipeline '" + pipeline + "' in LaunchDarkly";
+    Ownership owned = Ownership.of(resource.getStatus());
+    if (!owned.owns(pipeline)) {
+      events.normal(
+          resource, "ReleaseLeft", left + ": this FlagRelease neither created nor adopted it");
+      return Result.finished();
+    }
+    if (owned.origin() == ReleaseOrigin.Adopted
+        && spec.getDeletionPolicy() != DeletionPolicy.DeleteEvenIfAdopted) {
+      events.normal(
           resource,
           "ReleaseLeft",
-          "Left the release of "
-              + flag
-              + " on pipeline '"
-              + pipeline
-              + "' in LaunchDarkly: this FlagRelease did not create it");
+          left
+              + ": this FlagRelease adopted it rather than created it (deletionPolicy"
+              + " DeleteEvenIfAdopted deletes adopted releases too)");
       return Result.finished();
     }
     launchDarkly.deleteRelease(token, flag);

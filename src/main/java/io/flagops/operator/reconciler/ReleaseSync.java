@@ -4,6 +4,7 @@ import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
@@ -13,6 +14,9 @@ import io.flagops.operator.launchdarkly.model.PatchOperation;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
+import io.flagops.operator.reconciler.plan.Observation;
+import io.flagops.operator.reconciler.plan.Observation.Target;
+import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
 import io.flagops.operator.reconciler.plan.ReleaseAction.CreateRelease;
@@ -22,23 +26,26 @@ import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
 import io.flagops.operator.reconciler.plan.ReleasePlan;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
+import io.flagops.operator.reconciler.status.Outcome;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * One observe → plan → act pass for a FlagRelease: a single GET, then the planned writes in order,
- * each answered with the new release, then a final plan on that answer (no extra read).
+ * each answered with the new release, then a final plan on that answer. A write LaunchDarkly
+ * refuses because the release changed since it was read is followed by a fresh read and a new plan;
+ * only a write the new plan still needs is reported as refused.
  */
 @ApplicationScoped
 public class ReleaseSync {
-  /** A create is followed by a plan for the phases; anything beyond that is a sign of trouble. */
-  private static final int MAX_PASSES = 3;
+  /** A create, a move, phases and up to two refused writes; more is a sign of trouble. */
+  private static final int MAX_PASSES = 6;
 
   private final LaunchDarklyClient launchDarkly;
   private final PipelineCatalog pipelines;
@@ -52,16 +59,51 @@ public class ReleaseSync {
   }
 
   /**
-   * @param writesAllowed false in Observe mode, or while a write LaunchDarkly rejected waits for
-   *     the spec to change: the plan is returned, not carried out
+   * Whether a pass may write to LaunchDarkly: never in Observe mode, and not while LaunchDarkly
+   * would refuse the same write again, i.e. while the release is at the version at which it refused
+   * one (for the same spec generation and token).
+   *
+   * @param refusedAtVersion the release's {@code _version} when a write was refused (null: there
+   *     was no release), meaningful only when {@code refused}
+   */
+  public record Writes(boolean manage, boolean refused, Long refusedAtVersion) {
+    public static Writes observeOnly() {
+      return new Writes(false, false, null);
+    }
+
+    boolean allowedOn(Optional<Release> release) {
+      return manage
+          && !(refused
+              && Objects.equals(refusedAtVersion, release.map(Release::version).orElse(null)));
+    }
+  }
+
+  /** Told before a write that cannot be undone, so the status can say it is about to happen. */
+  public interface Announcer {
+    void announce(Seen seen, Ownership owned, Outcome outcome);
+  }
+
+  /**
    * @throws SyncException when a LaunchDarkly call fails
    */
-  public SyncResult sync(FlagRelease resource, AccessToken token, boolean writesAllowed) {
-    Pass pass = new Pass(resource, token, writesAllowed);
+  public SyncResult sync(FlagRelease resource, AccessToken token, Writes writes, Announcer before) {
+    Pass pass = new Pass(resource, token, writes, before);
     try {
       return pass.run();
     } catch (LaunchDarklyException e) {
-      throw new SyncException(e, pass.seen(), pass.owned);
+      throw new SyncException(e, pass.seen(), pass.owned, pass.progressed(), pass.step);
+    }
+  }
+
+  /** A write LaunchDarkly refused (400, 404, 409): the release is read again before deciding. */
+  private static final class Refused extends RuntimeException {
+    final ReleaseAction action;
+    final LaunchDarklyException cause;
+
+    Refused(ReleaseAction action, LaunchDarklyException cause) {
+      super(null, null, false, false);
+      this.action = action;
+      this.cause = cause;
     }
   }
 
@@ -69,43 +111,55 @@ public class ReleaseSync {
     private final FlagRelease resource;
     private final FlagReleaseSpec spec;
     private final AccessToken token;
-    private final boolean writesAllowed;
+    private final Writes writes;
+    private final Announcer announcer;
     private final FlagRef flag;
-    private String owned;
+    private final Map<String, DesiredPhaseStatus> lastRequested;
+    private Ownership owned;
     private Optional<Release> current = Optional.empty();
     private Boolean legacy;
     private boolean read;
-    private final Map<String, DesiredPhaseStatus> lastRequested;
+    private boolean wrote;
 
-    Pass(FlagRelease resource, AccessToken token, boolean writesAllowed) {
+    /** What the pass was doing: "reading the release" or the write being made. */
+    private String step = "reading the release";
+
+    Pass(FlagRelease resource, AccessToken token, Writes writes, Announcer announcer) {
       this.resource = resource;
       this.spec = resource.getSpec();
       this.token = token;
-      this.writesAllowed = writesAllowed;
+      this.writes = writes;
+      this.announcer = announcer;
       this.flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
-      this.owned = FlagClaims.ownedPipelineKey(resource);
+      this.owned = Ownership.of(resource.getStatus());
       this.lastRequested = lastRequested(resource);
     }
 
     SyncResult run() {
-      current = launchDarkly.getRelease(token, flag);
-      read = true;
+      read();
+      Refused refused = null;
       for (int i = 0; i < MAX_PASSES; i++) {
-        legacy =
-            onDesiredPipeline() ? pipelines.isLegacy(token, flag.projectKey(), pipeline()) : null;
-        if (writesAllowed && onDesiredPipeline()) {
-          adopt();
+        ReleasePlan plan = plan();
+        if (refused != null && plan.actions().contains(refused.action)) {
+          return stillRefused(refused);
         }
-        ReleasePlan plan =
-            ReleasePlanner.plan(spec, current, owned, Boolean.TRUE.equals(legacy), lastRequested);
-        if (!plan.hasWrites() || !writesAllowed) {
+        if (!plan.hasWrites() || !writes.allowedOn(current)) {
           return new SyncResult(seen(), plan, owned);
         }
-        for (ReleaseAction action : plan.actions()) {
-          Optional<Verdict> blocked = apply(action);
-          if (blocked.isPresent()) {
-            return new SyncResult(seen(), ReleasePlan.of(blocked.get()), owned);
-          }
+        refused = null;
+        try {
+          plan.actions().forEach(this::apply);
+        } catch (Refused e) {
+          refused = e;
+          read(); // the release may have changed since it was read: plan on what it is now
+          events.normal(
+              resource,
+              "WriteRefused",
+              "LaunchDarkly refused to "
+                  + e.action.describe()
+                  + " ("
+                  + e.cause.getMessage()
+                  + "); read the release again to plan anew");
         }
       }
       throw new LaunchDarklyException.Unavailable(
@@ -114,84 +168,155 @@ public class ReleaseSync {
           null);
     }
 
+    private void read() {
+      step = "reading the release";
+      current = launchDarkly.getRelease(token, flag);
+      read = true;
+    }
+
+    private ReleasePlan plan() {
+      legacy =
+          onDesiredPipeline() ? pipelines.isLegacy(token, flag.projectKey(), pipeline()) : null;
+      if (writes.manage() && onDesiredPipeline()) {
+        adopt();
+      }
+      Observation observed =
+          Observation.of(current, Boolean.TRUE.equals(legacy), owned)
+              .withLastRequested(lastRequested);
+      if (ReleasePlanner.needsTarget(spec, observed)) {
+        // read afresh: a move deletes the live release, so it must fit what is there now
+        observed =
+            observed.withTarget(
+                pipelines
+                    .read(token, flag.projectKey(), spec.getReleasePipelineKey())
+                    .map(Target::of)
+                    .orElse(Target.MISSING));
+      }
+      return ReleasePlanner.plan(spec, observed);
+    }
+
+    /** The same write is still needed after a fresh read: LaunchDarkly's refusal stands. */
+    private SyncResult stillRefused(Refused refused) {
+      if (refused.cause instanceof LaunchDarklyException.Conflict conflict) {
+        throw conflict; // a concurrent change: retried with backoff, never a reason to stall
+      }
+      String reason =
+          refused.cause instanceof LaunchDarklyException.NotFound
+              ? Reasons.NOT_FOUND
+              : Reasons.REJECTED;
+      return new SyncResult(
+          seen(), ReleasePlan.of(Verdict.blocked(reason, refused.cause.getMessage())), owned);
+    }
+
     /** A release on the desired pipeline is this resource's from now on, created or found. */
     private void adopt() {
-      if (!pipeline().equals(owned)) {
-        if (owned == null) {
-          events.normal(
-              resource,
-              "ReleaseAdopted",
-              "Adopted the existing release of " + flag + " on pipeline '" + pipeline() + "'");
-        }
-        owned = pipeline();
-      }
-    }
-
-    /** Makes one write; a create LaunchDarkly cannot place (404) blocks instead of failing. */
-    private Optional<Verdict> apply(ReleaseAction action) {
-      if (action instanceof CreateRelease create) {
-        return create(create);
-      }
-      if (action instanceof DeleteRelease delete) {
-        launchDarkly.deleteRelease(token, flag);
-        current = Optional.empty();
-        owned = null;
+      if (!owned.owns(pipeline())) {
         events.normal(
             resource,
-            "ReleaseDeleted",
-            "Deleted the release of "
-                + flag
-                + " on pipeline '"
-                + delete.pipelineKey()
-                + "' to move it to pipeline '"
-                + spec.getReleasePipelineKey()
-                + "'");
-      } else if (action instanceof SetPhaseStatus set) {
-        UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
-        current =
-            Optional.of(
-                whileReleaseExists(
-                    () -> launchDarkly.updatePhaseStatus(token, flag, set.phaseId(), input)));
-        String reason =
-            ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
-        events.normal(resource, reason, capitalize(set.describe()) + " of " + flag);
-      } else if (action instanceof PatchLegacyPhases patch) {
-        var operations =
-            patch.changes().stream()
-                .map(c -> PatchOperation.setPhaseComplete(c.index(), c.complete()))
-                .toList();
-        current =
-            Optional.of(
-                whileReleaseExists(() -> launchDarkly.patchRelease(token, flag, operations)));
-        events.normal(
-            resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
+            "ReleaseAdopted",
+            "Adopted the existing release of " + flag + " on pipeline '" + pipeline() + "'");
+        owned = Ownership.adopted(pipeline());
+      } else if (owned.origin() == null) {
+        owned = Ownership.adopted(pipeline());
       }
-      return Optional.empty();
     }
 
-    private Optional<Verdict> create(CreateRelease create) {
-      CreateReleaseInput input = new CreateReleaseInput(create.pipelineKey(), create.variationId());
+    /**
+     * Whether the release moved forward since the status was written: a write of this pass went
+     * through, or one whose answer was lost had gone through before.
+     */
+    boolean progressed() {
+      Long before =
+          resource.getStatus() == null || resource.getStatus().getRelease() == null
+              ? null
+              : resource.getStatus().getRelease().getVersion();
+      return wrote || (read && !Objects.equals(before, current.map(Release::version).orElse(null)));
+    }
+
+    private void apply(ReleaseAction action) {
+      step = action.describe();
       try {
-        current = Optional.of(launchDarkly.createRelease(token, flag, input));
-      } catch (LaunchDarklyException.NotFound e) {
-        return Optional.of(Verdict.blocked(Reasons.NOT_FOUND, e.getMessage()));
+        if (action instanceof CreateRelease create) {
+          create(create);
+        } else if (action instanceof DeleteRelease delete) {
+          move(delete);
+        } else if (action instanceof SetPhaseStatus set) {
+          UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
+          current = Optional.of(launchDarkly.updatePhaseStatus(token, flag, set.phaseId(), input));
+          wrote = true;
+          String reason =
+              ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
+          events.normal(resource, reason, capitalize(set.describe()) + " of " + flag);
+        } else if (action instanceof PatchLegacyPhases patch) {
+          var operations =
+              patch.changes().stream()
+                  .map(c -> PatchOperation.setPhaseComplete(c.index(), c.complete()))
+                  .toList();
+          current = Optional.of(launchDarkly.patchRelease(token, flag, operations));
+          wrote = true;
+          events.normal(
+              resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
+        }
+      } catch (LaunchDarklyException.Rejected
+          | LaunchDarklyException.Conflict
+          | LaunchDarklyException.NotFound e) {
+        throw new Refused(action, e);
       }
-      owned = create.pipelineKey();
+    }
+
+    private void create(CreateRelease create) {
+      Ownership before = owned;
+      // recorded before the call: a create whose answer is lost may still have been made
+      owned = Ownership.created(create.pipelineKey());
+      try {
+        current =
+            Optional.of(
+                launchDarkly.createRelease(
+                    token,
+                    flag,
+                    new CreateReleaseInput(create.pipelineKey(), create.variationId())));
+      } catch (LaunchDarklyException.Rejected
+          | LaunchDarklyException.Conflict
+          | LaunchDarklyException.NotFound e) {
+        owned = before; // refused: nothing was created
+        throw e;
+      }
+      wrote = true;
       events.normal(
           resource,
           "ReleaseCreated",
           "Created the release of " + flag + " on pipeline '" + create.pipelineKey() + "'");
-      return Optional.empty();
     }
 
-    /** A 404 on a phase write means the release changed under us: read it again later. */
-    private Release whileReleaseExists(Supplier<Release> write) {
-      try {
-        return write.get();
-      } catch (LaunchDarklyException.NotFound e) {
-        throw new LaunchDarklyException.Unavailable(
-            e.getMessage() + "; the release changed meanwhile and will be read again", 404, e);
-      }
+    /** Says what is about to happen, then deletes; the create that follows finishes the move. */
+    private void move(DeleteRelease delete) {
+      String what =
+          "moving the release of "
+              + flag
+              + " from pipeline '"
+              + delete.pipelineKey()
+              + "' to '"
+              + delete.toKey()
+              + "': deleting it there, then creating it on '"
+              + delete.toKey()
+              + "'";
+      events.normal(resource, "ReleaseMoving", capitalize(what));
+      announcer.announce(
+          seen(), owned, new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what));
+      launchDarkly.deleteRelease(token, flag);
+      wrote = true;
+      current = Optional.empty();
+      owned = Ownership.NONE;
+      events.normal(
+          resource,
+          "ReleaseDeleted",
+          "Deleted the release of "
+              + flag
+              + " on pipeline '"
+              + delete.pipelineKey()
+              + "' to move it to pipeline '"
+              + delete.toKey()
+              + "'");
     }
 
     private boolean onDesiredPipeline() {

@@ -1,6 +1,7 @@
 package io.flagops.operator.reconciler;
 
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 
 /**
@@ -9,12 +10,29 @@ import io.flagops.operator.reconciler.status.StatusFactory.Seen;
  */
 public class SyncException extends RuntimeException {
   private final transient Seen seen;
-  private final String ownedPipelineKey;
+  private final transient Ownership owned;
+  private final boolean progressed;
+  private final String step;
 
-  public SyncException(LaunchDarklyException cause, Seen seen, String ownedPipelineKey) {
+  /**
+   * @param progressed whether the pass changed the release (or found it changed) before it failed
+   * @param step what the pass was doing when the call failed: reading, or which write
+   */
+  public SyncException(
+      LaunchDarklyException cause, Seen seen, Ownership owned, boolean progressed, String step) {
     super(cause.getMessage(), cause, false, false);
     this.seen = seen;
-    this.ownedPipelineKey = ownedPipelineKey;
+    this.owned = owned;
+    this.progressed = progressed;
+    this.step = step;
+  }
+
+  public boolean progressed() {
+    return progressed;
+  }
+
+  public String step() {
+    return step;
   }
 
   public LaunchDarklyException launchDarklyError() {
@@ -25,7 +43,7 @@ public class SyncException extends RuntimeException {
     return seen;
   }
 
-  public String ownedPipelineKey() {
-    return ownedPipelineKey;
+  public Ownership owned() {
+    return owned;
   }
 }

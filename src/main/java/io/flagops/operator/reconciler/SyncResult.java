@@ -1,5 +1,6 @@
 package io.flagops.operator.reconciler;
 
+import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.ReleasePlan;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 
@@ -9,6 +10,6 @@ import io.flagops.operator.reconciler.status.StatusFactory.Seen;
  * @param seen the release as last seen (after the writes that were made)
  * @param plan the plan for what is still to do; its writes were not made (Observe mode or writes
  *     held back), or it has none
- * @param ownedPipelineKey pipeline of the release this resource now owns, or null
+ * @param owned the release this resource now owns, and how it came to
  */
-public record SyncResult(Seen seen, ReleasePlan plan, String ownedPipelineKey) {}
+public record SyncResult(Seen seen, ReleasePlan plan, Ownership owned) {}

@@ -35,6 +35,7 @@ record Answer(
     ObjectNode node = MAPPER.createObjectNode();
     node.put("code", ApiError.codeFor(status));
     node.put("message", message);
+    node.put("id", Ids.fresh()); // LaunchDarkly's error id, for support to find the request
     return json(status, node);
   }
 
@@ -47,7 +48,12 @@ record Answer(
   }
 
   static Answer dropped() {
-    return new Answer(0, null, null, Map.of(), true);
+    return new Answer(CallLog.DROPPED, null, null, Map.of(), true);
+  }
+
+  /** The request was served (a write applied), then the connection closed without an answer. */
+  static Answer lost() {
+    return new Answer(CallLog.LOST, null, null, Map.of(), true);
   }
 
   Answer withHeader(String name, String value) {

@@ -23,12 +23,22 @@ public final class CallLog {
   /** The status logged for a request whose connection was dropped without an answer. */
   public static final int DROPPED = 0;
 
+  /** The status logged for a write that was applied but whose answer was lost. */
+  public static final int LOST = -1;
+
   /**
    * One request. {@code route} is "METHOD template" for a known path (e.g. {@link #GET_RELEASE}) or
-   * "METHOD path" for an unknown one; {@code path} is the path as sent, with any query.
+   * "METHOD path" for an unknown one; {@code path} is the path as sent, with any query; {@code
+   * userAgent} the caller's User-Agent header, if any.
    */
   public record Call(
-      String method, String route, String path, int status, String requestBody, Instant at) {
+      String method,
+      String route,
+      String path,
+      int status,
+      String requestBody,
+      Instant at,
+      String userAgent) {
     public boolean isWrite() {
       return !"GET".equals(method);
     }

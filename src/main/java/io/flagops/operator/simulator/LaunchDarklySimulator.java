@@ -160,9 +160,10 @@ public final class LaunchDarklySimulator implements AutoCloseable {
               method,
               match.route(),
               query == null ? rawPath : rawPath + "?" + query,
-              answer.drop() ? CallLog.DROPPED : answer.status(),
+              answer.status(),
               body,
-              clock.instant()));
+              clock.instant(),
+              exchange.getRequestHeaders().getFirst("User-Agent")));
       if (!answer.drop()) {
         send(exchange, answer);
       }
@@ -176,7 +177,7 @@ public final class LaunchDarklySimulator implements AutoCloseable {
   private Answer answer(Routes.Match match, Headers headers, String body) {
     sleep(faults.latency());
     RateLimiter.Window budget = faults.spend(match.route());
-    Answer answer = faults.next().orElse(null);
+    Answer answer = faults.next(match.route()).orElse(null);
     if (answer == null && budget.limited()) {
       long retryAfter = budget.retryAfterSeconds(clock.millis());
       answer =
@@ -184,7 +185,11 @@ public final class LaunchDarklySimulator implements AutoCloseable {
               .withHeader("Retry-After", Long.toString(retryAfter));
     }
     if (answer == null) {
+      faults.changeBefore(match.route()).ifPresent(Runnable::run);
       answer = serve(match, headers, body);
+      if (isWrite(match) && answer.status() < 300 && faults.loseAnswer(match.route())) {
+        return Answer.lost();
+      }
     }
     if (answer.drop()) {
       return answer;
@@ -192,10 +197,15 @@ public final class LaunchDarklySimulator implements AutoCloseable {
     return withBudget(answer, budget);
   }
 
+  private static boolean isWrite(Routes.Match match) {
+    return !"GET".equals(match.method());
+  }
+
   private static Answer withBudget(Answer answer, RateLimiter.Window budget) {
     Answer result = answer;
-    // A fault's own rate-limit headers (the storm's) win over the budget's.
-    if (!answer.headers().containsKey("X-Ratelimit-Reset")) {
+    // A fault's own rate-limit headers (the storm's, an HTTP-date Retry-After) win.
+    if (!answer.headers().containsKey("X-Ratelimit-Reset")
+        && !isHttpDate(answer.headers().get("Retry-After"))) {
       result =
           result
               .withHeader("X-Ratelimit-Global-Remaining", Long.toString(budget.globalRemaining()))
@@ -203,6 +213,10 @@ public final class LaunchDarklySimulator implements AutoCloseable {
               .withHeader("X-Ratelimit-Reset", Long.toString(budget.resetMillis()));
     }
     return result;
+  }
+
+  private static boolean isHttpDate(String retryAfter) {
+    return retryAfter != null && !retryAfter.chars().allMatch(Character::isDigit);
   }
 
   private Answer serve(Routes.Match match, Headers headers, String body) {

@@ -34,6 +34,9 @@ final class ReleaseJson {
     if (release.variationId != null) {
       node.put("_releaseVariationId", release.variationId);
     }
+    if (release.canceledAt != null) {
+      node.put("_canceledAt", release.canceledAt);
+    }
     return node;
   }
 
@@ -106,8 +109,8 @@ final class ReleaseJson {
             configuration(
                 SimRelease.Audience.releaseStrategy(audience.releaseGuardian()),
                 audience.requireApproval(),
-                List.of(),
-                List.of(),
+                audience.notifyMemberIds(),
+                audience.notifyTeamKeys(),
                 audience.releaseGuardian()));
         strings(audienceNode.putArray("segmentKeys"), audience.segmentKeys());
       }

@@ -16,6 +16,10 @@ final class SimRelease {
   static final String AUDIENCE_INACTIVE = "inactive";
 
   static final String AUDIENCE_ACTIVE = "active";
+
+  /** A started audience that requires approval, until someone approves it. */
+  static final String AUDIENCE_PENDING_APPROVAL = "pendingApproval";
+
   static final String AUDIENCE_PAUSED = "paused";
   static final String AUDIENCE_COMPLETE = "complete";
 
@@ -25,6 +29,7 @@ final class SimRelease {
   final String variationId;
   final List<Phase> phases = new ArrayList<>();
   long version = 1;
+  Long canceledAt; // set when someone cancels the release in LaunchDarkly
 
   SimRelease(
       String projectKey, String flagKey, PipelineSeed pipeline, String variationId, long now) {
@@ -80,6 +85,18 @@ final class SimRelease {
     void setAudienceStatus(String value) {
       audiences.forEach(a -> a.status = value);
     }
+
+    /** Started: audiences that require approval wait for it, the others go live. */
+    void startAudiences() {
+      audiences.forEach(
+          a ->
+              a.status =
+                  a.requireApproval && !a.approved ? AUDIENCE_PENDING_APPROVAL : AUDIENCE_ACTIVE);
+    }
+
+    boolean awaitsApproval() {
+      return audiences.stream().anyMatch(a -> AUDIENCE_PENDING_APPROVAL.equals(a.status));
+    }
   }
 
   static final class Audience {
@@ -89,9 +106,10 @@ final class SimRelease {
     final List<String> segmentKeys;
     final boolean requireApproval;
     GuardianSeed guardian;
-    List<String> notifyMemberIds = List.of();
-    List<String> notifyTeamKeys = List.of();
+    List<String> notifyMemberIds;
+    List<String> notifyTeamKeys;
     String status = AUDIENCE_INACTIVE;
+    boolean approved;
 
     Audience(AudienceSeed seed) {
       this.name = seed.name();
@@ -99,6 +117,8 @@ final class SimRelease {
       this.segmentKeys = seed.segmentKeys();
       this.requireApproval = seed.requireApproval();
       this.guardian = seed.releaseGuardian();
+      this.notifyMemberIds = seed.notifyMemberIds();
+      this.notifyTeamKeys = seed.notifyTeamKeys();
     }
 
     String releaseStrategy() {

@@ -2,10 +2,17 @@ package io.flagops.operator.simulator;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Misbehaviour to inject into the HTTP answers: slowness, random 5xx, dropped connections, rate
@@ -22,6 +29,10 @@ public final class SimulatorFaults {
   private Duration latency = Duration.ZERO;
   private double serverErrorRate;
   private double dropConnectionRate;
+  private double lostAnswerRate;
+  private final Map<String, Deque<Runnable>> changesBefore = new HashMap<>();
+  private final Map<String, Deque<Answer>> scriptedByRoute = new HashMap<>();
+  private final Set<String> loseNext = new HashSet<>();
   private long stormEnd = Long.MIN_VALUE;
   private long stormRetryAfterSeconds;
 
@@ -61,6 +72,32 @@ public final class SimulatorFaults {
     return this;
   }
 
+  /**
+   * This share of writes is applied and then gets its connection closed: the caller cannot tell
+   * whether the write happened.
+   */
+  public synchronized SimulatorFaults lostAnswerRate(double rate) {
+    lostAnswerRate = checkRate(rate);
+    return this;
+  }
+
+  /**
+   * Just before the next request on {@code route} (a {@link CallLog} route) is served, {@code
+   * change} runs: LaunchDarkly changed the release between the caller's read and its write.
+   */
+  public synchronized SimulatorFaults changeBeforeNext(String route, Runnable change) {
+    changesBefore.computeIfAbsent(route, r -> new ArrayDeque<>()).addLast(change);
+    return this;
+  }
+
+  /** The next request answers 429 with {@code Retry-After} given as an HTTP date. */
+  public synchronized SimulatorFaults rateLimitNextUntil(Instant retryAt) {
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(retryAt.atOffset(ZoneOffset.UTC));
+    return script(
+        1,
+        Answer.error(429, "Rate limit exceeded; retry at " + date).withHeader("Retry-After", date));
+  }
+
   /** For {@code length} from now, every request answers 429 with this Retry-After. */
   public synchronized SimulatorFaults rateLimitStorm(Duration length, Duration retryAfter) {
     stormEnd = clock.millis() + length.toMillis();
@@ -90,6 +127,20 @@ public final class SimulatorFaults {
     return script(count, answer);
   }
 
+  /**
+   * The next request on {@code route} (a {@link CallLog} route) answers {@code status} with a JSON
+   * error body, without being served: a 409 on a write, say.
+   */
+  public synchronized SimulatorFaults failNextOn(String route, int status) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("failNextOn needs an error status (4xx or 5xx)");
+    }
+    scriptedByRoute
+        .computeIfAbsent(route, r -> new ArrayDeque<>())
+        .addLast(Answer.error(status, "Injected fault: the simulator answers " + status));
+    return this;
+  }
+
   /** The next {@code count} requests get exactly this answer (for malformed-answer tests). */
   public synchronized SimulatorFaults respondNext(
       int count, int status, String contentType, String body) {
@@ -108,11 +159,32 @@ public final class SimulatorFaults {
   public synchronized void clear() {
     limiter.clear();
     scripted.clear();
+    changesBefore.clear();
+    scriptedByRoute.clear();
+    loseNext.clear();
+    lostAnswerRate = 0;
     random = new Random();
     latency = Duration.ZERO;
     serverErrorRate = 0;
     dropConnectionRate = 0;
     stormEnd = Long.MIN_VALUE;
+  }
+
+  /** The change to make before serving a request on {@code route}, if one is scripted. */
+  synchronized Optional<Runnable> changeBefore(String route) {
+    Deque<Runnable> changes = changesBefore.get(route);
+    return changes == null ? Optional.empty() : Optional.ofNullable(changes.pollFirst());
+  }
+
+  /** The next write on {@code route} is applied, then its connection closed without an answer. */
+  public synchronized SimulatorFaults loseAnswerOfNext(String route) {
+    loseNext.add(route);
+    return this;
+  }
+
+  /** Whether the answer to a write on {@code route} that was just applied is lost. */
+  synchronized boolean loseAnswer(String route) {
+    return loseNext.remove(route) || (lostAnswerRate > 0 && random.nextDouble() < lostAnswerRate);
   }
 
   synchronized Duration latency() {
@@ -123,10 +195,17 @@ public final class SimulatorFaults {
     return limiter.spend(route, clock.millis());
   }
 
-  /** The fault this request meets, if any, in a fixed order: drop, scripted, storm, 5xx. */
-  synchronized Optional<Answer> next() {
+  /**
+   * The fault this request on {@code route} meets, if any, in a fixed order: drop, scripted for the
+   * route, scripted, storm, 5xx.
+   */
+  synchronized Optional<Answer> next(String route) {
     if (dropConnectionRate > 0 && random.nextDouble() < dropConnectionRate) {
       return Optional.of(Answer.dropped());
+    }
+    Deque<Answer> forRoute = scriptedByRoute.get(route);
+    if (forRoute != null && !forRoute.isEmpty()) {
+      return Optional.of(forRoute.removeFirst());
     }
     Scripted head = scripted.peekFirst();
     if (head != null) {

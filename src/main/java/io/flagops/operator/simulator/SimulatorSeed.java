@@ -179,17 +179,24 @@ public record SimulatorSeed(List<String> tokens, List<ProjectSeed> projects) {
     }
   }
 
-  /** One environment (plus optional segments) of a phase; guarded when releaseGuardian is set. */
+  /**
+   * One environment (plus optional segments) of a phase; guarded when releaseGuardian is set. With
+   * requireApproval, starting the phase asks the notified members and teams for approval.
+   */
   public record AudienceSeed(
       String name,
       String environmentKey,
       List<String> segmentKeys,
       boolean requireApproval,
-      GuardianSeed releaseGuardian) {
+      GuardianSeed releaseGuardian,
+      List<String> notifyMemberIds,
+      List<String> notifyTeamKeys) {
     public AudienceSeed {
       requireText(name, "audience name");
       requireText(environmentKey, "environmentKey of audience '" + name + "'");
       segmentKeys = copy(segmentKeys);
+      notifyMemberIds = copy(notifyMemberIds);
+      notifyTeamKeys = copy(notifyTeamKeys);
     }
   }
 

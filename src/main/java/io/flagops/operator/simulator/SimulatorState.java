@@ -112,7 +112,7 @@ final class SimulatorState {
   synchronized ObjectNode updatePhase(
       String projectKey, String flagKey, String phaseId, Supplier<PhaseUpdate> body) {
     completeDuePhases();
-    SimRelease release = existing(projectKey, flagKey);
+    SimRelease release = live(projectKey, flagKey);
     if (release.legacy()) {
       throw ApiError.badRequest(
           "The release of flag '"
@@ -148,7 +148,7 @@ final class SimulatorState {
   synchronized ObjectNode patch(
       String projectKey, String flagKey, Supplier<List<CompleteOp>> body) {
     completeDuePhases();
-    SimRelease release = existing(projectKey, flagKey);
+    SimRelease release = live(projectKey, flagKey);
     if (!release.legacy()) {
       throw ApiError.badRequest(
           "The release of flag '"
@@ -181,6 +181,28 @@ final class SimulatorState {
     }
     release.version++;
     return ReleaseJson.release(release);
+  }
+
+  /** Approves every audience of the phase that waits for approval, as an approver would. */
+  synchronized void approve(String projectKey, String flagKey, String phaseName) {
+    completeDuePhases();
+    SimRelease release = live(projectKey, flagKey);
+    SimRelease.Phase phase = release.phases.get(indexOfPhaseNamed(projectKey, flagKey, phaseName));
+    if (!phase.awaitsApproval()) {
+      throw ApiError.badRequest("Phase '" + phaseName + "' has no approval request pending");
+    }
+    phase.audiences.forEach(a -> a.approved = a.requireApproval || a.approved);
+    phase.startAudiences();
+    phase.monitoringSince = clock.millis();
+    release.version++;
+  }
+
+  /** Cancels the release, as a person can in LaunchDarkly: it stays, but takes no more changes. */
+  synchronized void cancel(String projectKey, String flagKey) {
+    completeDuePhases();
+    SimRelease release = live(projectKey, flagKey);
+    release.canceledAt = clock.millis();
+    release.version++;
   }
 
   synchronized void delete(String projectKey, String flagKey) {
@@ -265,8 +287,9 @@ final class SimulatorState {
         if (phase.startedDate == null) {
           phase.startedDate = now;
         }
-        phase.monitoringSince = now;
-        phase.setAudienceStatus(SimRelease.AUDIENCE_ACTIVE);
+        phase.startAudiences();
+        // a guarded rollout monitors only once the change is live, i.e. approved
+        phase.monitoringSince = phase.awaitsApproval() ? null : now;
       }
       case PAUSED -> {
         if (from != PhaseStatus.STARTED) {
@@ -390,9 +413,12 @@ final class SimulatorState {
   private void completeDuePhases() {
     long now = clock.millis();
     for (SimRelease release : releases.values()) {
+      if (release.canceledAt != null) {
+        continue;
+      }
       for (int i = 0; i < release.phases.size(); i++) {
         SimRelease.Phase phase = release.phases.get(i);
-        if (phase.status != PhaseStatus.STARTED) {
+        if (phase.status != PhaseStatus.STARTED || phase.monitoringSince == null) {
           continue;
         }
         long window = phase.longestWindow();
@@ -447,6 +473,16 @@ final class SimulatorState {
     if (release == null) {
       throw ApiError.notFound(
           "Release not found for flag '" + flagKey + "' in project '" + projectKey + "'");
+    }
+    return release;
+  }
+
+  /** The flag's release, which must not be canceled: a canceled release takes no changes. */
+  private SimRelease live(String projectKey, String flagKey) {
+    SimRelease release = existing(projectKey, flagKey);
+    if (release.canceledAt != null) {
+      throw ApiError.badRequest(
+          "The release of flag '" + flagKey + "' was canceled and cannot be changed");
     }
     return release;
   }

@@ -43,6 +43,24 @@ public final class SimulatorUi {
     setStatus(projectKey, flagKey, phaseName, PhaseStatus.PAUSED);
   }
 
+  /** Approves the pending approval requests of a started phase. */
+  public void approvePhase(String projectKey, String flagKey, String phaseName) {
+    run(
+        () -> {
+          state.approve(projectKey, flagKey, phaseName);
+          return null;
+        });
+  }
+
+  /** Cancels the release: LaunchDarkly keeps it (with {@code _canceledAt}) but refuses changes. */
+  public void cancelRelease(String projectKey, String flagKey) {
+    run(
+        () -> {
+          state.cancel(projectKey, flagKey);
+          return null;
+        });
+  }
+
   /** Marks a phase of a legacy release complete or not, as the JSON patch does. */
   public void setLegacyPhaseComplete(
       String projectKey, String flagKey, String phaseName, boolean complete) {

@@ -98,7 +98,8 @@ class CrdSchemaTest {
 
   @Test
   void policiesAreEnumsWithDefaults() {
-    assertThat(enumOf("deletionPolicy")).containsExactlyInAnyOrder("\"Delete\"", "\"Orphan\"");
+    assertThat(enumOf("deletionPolicy"))
+        .containsExactlyInAnyOrder("\"Delete\"", "\"DeleteEvenIfAdopted\"", "\"Orphan\"");
     assertThat(spec.getProperties().get("deletionPolicy").getDefault().asText())
         .isEqualTo("Delete");
     assertThat(enumOf("managementPolicy")).containsExactlyInAnyOrder("\"Manage\"", "\"Observe\"");

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.simulator.CallLog;
@@ -26,7 +27,8 @@ class FlagReleaseDeletionTest extends OperatorTestBase {
   @Test
   void deletePolicyDeletesTheRelease() {
     create("doomed", spec("flag-11", "fast-track", phase("Canary", Started)));
-    awaitReady("doomed");
+    assertThat(awaitReady("doomed").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Created);
 
     releases().withName("doomed").delete();
 
@@ -34,6 +36,59 @@ class FlagReleaseDeletionTest extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-11")).isEmpty();
     assertThat(countFor("flag-11", CallLog.DELETE_RELEASE)).isEqualTo(1);
     assertThat(eventReasons("doomed")).contains("ReleaseDeleted");
+  }
+
+  @Test
+  void anAdoptedReleaseIsLeftInPlaceWhenTheResourceGoes() {
+    simulator.ui().createRelease(PROJECT, "flag-15", "fast-track");
+    create("adopter", spec("flag-15", "fast-track", phase("Canary", Started)));
+    assertThat(awaitReady("adopter").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Adopted);
+
+    releases().withName("adopter").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("adopter") == null);
+    assertThat(simulator.release(PROJECT, "flag-15")).isPresent();
+    assertThat(countFor("flag-15", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(eventsFor("adopter"))
+        .anyMatch(
+            e ->
+                e.getReason().equals("ReleaseLeft")
+                    && e.getMessage()
+                        .equals(
+                            "Left the release of shop/flag-15 on pipeline 'fast-track' in"
+                                + " LaunchDarkly: this FlagRelease adopted it rather than created"
+                                + " it (deletionPolicy DeleteEvenIfAdopted deletes adopted"
+                                + " releases too)"));
+  }
+
+  @Test
+  void deleteEvenIfAdoptedDeletesAnAdoptedRelease() {
+    simulator.ui().createRelease(PROJECT, "flag-16", "fast-track");
+    FlagReleaseSpec spec = spec("flag-16", "fast-track", phase("Canary", Started));
+    spec.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted);
+    create("taker", spec);
+    awaitReady("taker");
+
+    releases().withName("taker").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("taker") == null);
+    assertThat(simulator.release(PROJECT, "flag-16")).isEmpty();
+  }
+
+  @Test
+  void aReleaseWhoseCreateAnswerWasLostStillCountsAsCreated() {
+    simulator.faults().loseAnswerOfNext(CallLog.CREATE_RELEASE);
+    create("unanswered", spec("flag-17", "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady("unanswered");
+
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    assertThat(countFor("flag-17", CallLog.CREATE_RELEASE)).as("created once").isEqualTo(1);
+    assertThat(eventReasons("unanswered")).doesNotContain("ReleaseAdopted");
+
+    releases().withName("unanswered").delete();
+    await().atMost(TIMEOUT).until(() -> get("unanswered") == null);
+    assertThat(simulator.release(PROJECT, "flag-17")).isEmpty();
   }
 
   @Test

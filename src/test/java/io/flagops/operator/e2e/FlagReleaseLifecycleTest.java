@@ -13,6 +13,7 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -179,16 +180,7 @@ class FlagReleaseLifecycleTest extends OperatorTestBase {
         .extracting(p -> p.getName() + "=" + p.getStatus())
         .containsExactly("QA=Complete", "Production=NotStarted");
 
-    System.out.println(
-        "DBG1 "
-            + io.fabric8.kubernetes.client.utils.Serialization.asJson(get("legacy").getStatus()));
     edit("legacy", s -> s.getPhases().get(0).setStatus(NotStarted));
-    try {
-      Thread.sleep(3000);
-    } catch (InterruptedException e) {
-    }
-    System.out.println(
-        "DBG2 " + io.fabric8.kubernetes.client.utils.Serialization.asJson(get("legacy")));
     await()
         .atMost(TIMEOUT)
         .until(
@@ -221,6 +213,7 @@ class FlagReleaseLifecycleTest extends OperatorTestBase {
     assertThat(writesFor("flag-08").stream().map(this::describe))
         .containsExactly("Started Testing");
     assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("standard");
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
     assertThat(eventReasons("adopt")).contains("ReleaseAdopted");
   }
 
@@ -242,10 +235,11 @@ class FlagReleaseLifecycleTest extends OperatorTestBase {
   }
 
   @Test
-  void movesAnOwnedReleaseWhenThePipelineChanges() {
+  void movesAnOwnedReleaseWhenThePipelineChangesAnnouncingItFirst() {
     create("mover", spec("flag-10", "standard", phase("Testing", Started)));
     awaitReady("mover");
     simulator.calls().clear();
+    List<String> reasons = recordReasons("mover");
 
     edit(
         "mover",
@@ -257,7 +251,20 @@ class FlagReleaseLifecycleTest extends OperatorTestBase {
 
     assertThat(writesFor("flag-10").stream().map(this::describe))
         .containsExactly("DELETE", "create fast-track", "Started Canary");
+    assertThat(simulator.calls().entries().stream().map(c -> c.method() + " " + c.path()))
+        .as("the new pipeline is read before the release is deleted")
+        .containsSubsequence(
+            "GET /api/v2/projects/shop/release-pipelines/fast-track",
+            "DELETE /api/v2/flags/shop/flag-10/release");
+    assertThat(reasons)
+        .as("the status says what is about to happen before it happens")
+        .contains(
+            "MovingPipeline: moving the release of shop/flag-10 from pipeline 'standard' to"
+                + " 'fast-track': deleting it there, then creating it on 'fast-track'");
+    assertThat(eventReasons("mover"))
+        .containsSubsequence("ReleaseMoving", "ReleaseDeleted", "ReleaseCreated");
     assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("fast-track");
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
     assertThat(
             simulator.release(PROJECT, "flag-10").orElseThrow().path("releasePipelineKey").asText())
         .isEqualTo("fast-track");

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
@@ -46,6 +49,8 @@ public abstract class OperatorTestBase {
   @Inject protected KubernetesClient client;
 
   @InjectSimulator protected LaunchDarklySimulator simulator;
+
+  private final List<Watch> watches = new ArrayList<>();
 
   @BeforeEach
   void prepareCluster() throws IOException {
@@ -154,6 +159,47 @@ public abstract class OperatorTestBase {
                       .equals(resource.getStatus().getObservedGeneration());
             });
     return get(name);
+  }
+
+  /**
+   * Records every state a FlagRelease's status goes through, as "reason: message" of its Ready
+   * condition, while the test runs: to show what was announced or that something never happened.
+   */
+  protected List<String> recordReasons(String name) {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    watches.add(
+        releases()
+            .withName(name)
+            .watch(
+                new Watcher<FlagRelease>() {
+                  @Override
+                  public void eventReceived(Action action, FlagRelease resource) {
+                    if (resource.getStatus() != null) {
+                      FlagReleaseCondition ready = condition(resource, ConditionTypes.READY);
+                      FlagReleaseCondition stalled = condition(resource, ConditionTypes.STALLED);
+                      String entry =
+                          ready.getReason()
+                              + (stalled != null && "True".equals(stalled.getStatus())
+                                  ? " (stalled)"
+                                  : "")
+                              + ": "
+                              + ready.getMessage();
+                      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(entry)) {
+                        seen.add(entry);
+                      }
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                }));
+    return seen;
+  }
+
+  @AfterEach
+  void closeWatches() {
+    watches.forEach(Watch::close);
+    watches.clear();
   }
 
   protected static FlagReleaseCondition condition(FlagRelease resource, String type) {

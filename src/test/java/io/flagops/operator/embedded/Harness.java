@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -121,6 +122,30 @@ final class Harness implements AutoCloseable {
                         r ->
                             r.getStatus() != null
                                 && r.getStatus().getState() == ReleaseState.Ready));
+  }
+
+  /**
+   * Replaces a FlagRelease's spec, as {@code kubectl edit} would, again when the operator wrote its
+   * status in between (409 Conflict).
+   */
+  void editSpec(String name, FlagReleaseSpec spec) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(
+            () -> {
+              client
+                  .resources(FlagRelease.class)
+                  .inNamespace(NAMESPACE)
+                  .withName(name)
+                  .edit(
+                      r -> {
+                        r.setSpec(spec);
+                        return r;
+                      });
+              return true;
+            });
   }
 
   FlagRelease get(String name) {

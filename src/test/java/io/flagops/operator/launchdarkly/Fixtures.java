@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flagops.operator.config.OperatorVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,7 +39,13 @@ final class Fixtures {
   static HttpLaunchDarklyClient client(
       String baseUrl, Duration readTimeout, HttpLaunchDarklyClient.ResponseListener listener) {
     return new HttpLaunchDarklyClient(
-        baseUrl, Duration.ofSeconds(2), readTimeout, new ObjectMapper(), CLOCK, listener);
+        baseUrl,
+        Duration.ofSeconds(2),
+        readTimeout,
+        new ObjectMapper(),
+        CLOCK,
+        listener,
+        OperatorVersion.userAgent());
   }
 
   /** A fixture file as text. */

@@ -260,9 +260,18 @@ class HttpLaunchDarklyClientParsingTest {
     ReleasePipeline pipeline =
         client(server).getReleasePipeline(TOKEN, "webshop", "three-stage").orElseThrow();
 
-    assertThat(pipeline)
-        .isEqualTo(new ReleasePipeline("three-stage", "Three-stage rollout", false));
+    assertThat(pipeline.key()).isEqualTo("three-stage");
+    assertThat(pipeline.name()).isEqualTo("Three-stage rollout");
     assertThat(pipeline.legacy()).isFalse();
+    assertThat(pipeline.phases())
+        .extracting(ReleasePipeline.Phase::name)
+        .startsWith("QA", "Canary");
+    ReleasePipeline.Audience canary = pipeline.phases().get(1).audiences().get(0);
+    assertThat(canary.name()).isEqualTo("Production canary");
+    assertThat(canary.configuration().requireApproval()).isTrue();
+    assertThat(canary.configuration().notifyTeamKeys()).containsExactly("release-approvers");
+    assertThat(canary.configuration().releaseGuardianConfiguration().monitoringWindowMilliseconds())
+        .isEqualTo(3_600_000L);
   }
 
   @Test
@@ -272,8 +281,8 @@ class HttpLaunchDarklyClientParsingTest {
     ReleasePipeline pipeline =
         client(server).getReleasePipeline(TOKEN, "webshop", "default-pipeline").orElseThrow();
 
-    assertThat(pipeline)
-        .isEqualTo(new ReleasePipeline("default-pipeline", "Default pipeline", true));
+    assertThat(pipeline.key()).isEqualTo("default-pipeline");
+    assertThat(pipeline.name()).isEqualTo("Default pipeline");
     assertThat(pipeline.legacy()).isTrue();
   }
 

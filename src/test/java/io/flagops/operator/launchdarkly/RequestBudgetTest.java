@@ -11,48 +11,96 @@ class RequestBudgetTest {
   private final RequestBudget budget = new RequestBudget(10, 3, now::get);
 
   @Test
-  void aBurstIsServedAtOnceThenTheRateApplies() throws InterruptedException {
+  void aBurstIsServedAtOnceThenTheRateApplies() {
     for (int i = 0; i < 3; i++) {
-      assertThat(budget.acquire(Duration.ZERO)).isZero();
+      assertThat(budget.takeTurn("r" + i)).isZero();
     }
-    assertThat(budget.acquire(Duration.ZERO)).isEqualTo(Duration.ofMillis(100));
+    assertThat(budget.takeTurn("late")).isEqualTo(Duration.ofMillis(100));
 
     now.addAndGet(Duration.ofMillis(100).toNanos());
-    assertThat(budget.acquire(Duration.ZERO)).isZero();
+    assertThat(budget.takeTurn("late")).isZero();
   }
 
   @Test
-  void aRateLimitPausesEveryCallerUntilTheWaitIsOver() throws InterruptedException {
+  void callersThatFindTheBucketEmptyGetTurnsInOrderWithoutWaiting() {
+    for (int i = 0; i < 3; i++) {
+      budget.takeTurn("burst" + i);
+    }
+
+    assertThat(budget.takeTurn("a")).isEqualTo(Duration.ofMillis(100));
+    assertThat(budget.takeTurn("b")).isEqualTo(Duration.ofMillis(200));
+    assertThat(budget.takeTurn("c")).isEqualTo(Duration.ofMillis(300));
+    // asking again before the turn comes reserves nothing new
+    assertThat(budget.takeTurn("b")).isEqualTo(Duration.ofMillis(200));
+
+    now.addAndGet(Duration.ofMillis(200).toNanos());
+    assertThat(budget.takeTurn("a")).isZero();
+    assertThat(budget.takeTurn("b")).isZero();
+    assertThat(budget.takeTurn("c")).isEqualTo(Duration.ofMillis(100));
+    // a newcomer queues behind the turns already given
+    assertThat(budget.takeTurn("d")).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aCallThatFollowsAGrantedOneBorrowsFromLaterTurns() {
+    for (int i = 0; i < 3; i++) {
+      budget.takeTurn("burst" + i);
+    }
+
+    assertThat(budget.takeFollowUp()).isZero();
+    assertThat(budget.takeFollowUp()).isZero();
+    // the borrowed permits push the next turn back
+    assertThat(budget.takeTurn("next")).isEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
+  void aRateLimitPausesEveryCallerUntilTheWaitIsOver() {
     budget.pauseFor(Duration.ofSeconds(2));
 
-    assertThat(budget.acquire(Duration.ZERO)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(budget.takeTurn("a")).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    assertThat(budget.takeFollowUp()).isEqualTo(Duration.ofSeconds(2));
     assertThat(budget.pausedFor()).isEqualTo(Duration.ofSeconds(2));
 
-    now.addAndGet(Duration.ofSeconds(2).toNanos());
-    assertThat(budget.acquire(Duration.ZERO)).isZero();
+    now.addAndGet(Duration.ofSeconds(3).toNanos());
+    assertThat(budget.takeTurn("a")).isZero();
+    assertThat(budget.takeFollowUp()).isZero();
   }
 
   @Test
-  void anEmptyWindowStopsCallsUntilItsReset() throws InterruptedException {
+  void aTurnReservedBeforeAPauseWaitsForItsEnd() {
+    for (int i = 0; i < 3; i++) {
+      budget.takeTurn("burst" + i);
+    }
+    assertThat(budget.takeTurn("a")).isEqualTo(Duration.ofMillis(100));
+
+    budget.pauseFor(Duration.ofSeconds(1));
+    now.addAndGet(Duration.ofMillis(100).toNanos());
+
+    assertThat(budget.takeTurn("a")).isEqualTo(Duration.ofMillis(900));
+  }
+
+  @Test
+  void anEmptyWindowStopsCallsUntilItsReset() {
     budget.observe(0, Duration.ofSeconds(4));
 
-    assertThat(budget.acquire(Duration.ZERO)).isEqualTo(Duration.ofSeconds(4));
+    assertThat(budget.takeTurn("a")).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+    assertThat(budget.takeFollowUp()).isEqualTo(Duration.ofSeconds(4));
   }
 
   @Test
-  void aNearlySpentWindowSpreadsWhatIsLeftUntilTheReset() {
-    budget.observe(2, Duration.ofSeconds(4));
+  void anAnswerThatArrivesLateNeverRaisesWhatIsLeftOfTheSameWindow() {
+    budget.observe(1, Duration.ofSeconds(3));
+    budget.observe(5, Duration.ofSeconds(3));
 
-    assertThat(budget.currentRequestsPerSecond()).isEqualTo(0.5);
-
-    now.addAndGet(Duration.ofSeconds(4).toNanos());
-    assertThat(budget.currentRequestsPerSecond()).isEqualTo(10.0);
+    assertThat(budget.takeTurn("a")).isZero();
+    assertThat(budget.takeFollowUp()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
   void aRateLimitHalvesTheRateWhichClimbsBackWhenQuiet() {
     budget.pauseFor(Duration.ofSeconds(1));
     assertThat(budget.currentRequestsPerSecond()).isEqualTo(5.0);
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
     budget.pauseFor(Duration.ofSeconds(1));
     assertThat(budget.currentRequestsPerSecond()).isEqualTo(2.5);
 
@@ -63,21 +111,32 @@ class RequestBudgetTest {
   }
 
   @Test
-  void neverPlansToSpendMoreThanTheWindowHasLeft() throws InterruptedException {
-    budget.observe(1, Duration.ofSeconds(5));
+  void the429sOfCallsAlreadyOnTheirWayHalveTheRateOnce() {
+    for (int i = 0; i < 5; i++) {
+      budget.pauseFor(Duration.ofSeconds(1));
+    }
 
-    assertThat(budget.acquire(Duration.ZERO)).isZero();
-    assertThat(budget.acquire(Duration.ZERO)).isPositive();
+    assertThat(budget.currentRequestsPerSecond()).isEqualTo(5.0);
   }
 
   @Test
-  void aCallerWaitsForAPermitWithinItsLimit() throws InterruptedException {
-    RequestBudget real = new RequestBudget(20, 1);
-    assertThat(real.acquire(Duration.ZERO)).isZero();
+  void noCallGoesOnceTheWindowLaunchDarklyReportedIsUsedUp() {
+    budget.observe(2, Duration.ofSeconds(3));
 
-    long started = System.nanoTime();
-    assertThat(real.acquire(Duration.ofSeconds(1))).isZero();
-    assertThat(Duration.ofNanos(System.nanoTime() - started))
-        .isGreaterThanOrEqualTo(Duration.ofMillis(40));
+    assertThat(budget.takeTurn("a")).isZero();
+    assertThat(budget.takeFollowUp()).isZero();
+    assertThat(budget.takeFollowUp()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(budget.takeTurn("b")).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+
+    now.addAndGet(Duration.ofSeconds(3).toNanos());
+    assertThat(budget.takeFollowUp()).isZero();
+  }
+
+  @Test
+  void neverPlansToSpendMoreThanTheWindowHasLeft() {
+    budget.observe(1, Duration.ofSeconds(5));
+
+    assertThat(budget.takeTurn("a")).isZero();
+    assertThat(budget.takeTurn("b")).isPositive();
   }
 }

@@ -103,7 +103,7 @@ class KubectlGatewayHttpTest {
     assertThat(schema.path("x-kubernetes-group-version-kind").get(0).path("kind").asText())
         .isEqualTo("FlagRelease");
     assertThat(schema.at("/properties/spec/properties/deletionPolicy/enum").toString())
-        .isEqualTo("[\"Delete\",\"Orphan\"]");
+        .isEqualTo("[\"Delete\",\"DeleteEvenIfAdopted\",\"Orphan\"]");
     assertThat(schema.at("/properties/metadata/allOf/0/$ref").asText())
         .isEqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
     JsonNode patch =

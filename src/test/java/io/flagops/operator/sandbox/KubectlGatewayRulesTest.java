@@ -90,7 +90,7 @@ class KubectlGatewayRulesTest {
             "spec.flagKey: Invalid value: \"bad key\": spec.flagKey in body should match"
                 + " '^[A-Za-z0-9][A-Za-z0-9._-]*$'",
             "spec.deletionPolicy: Unsupported value: \"Keep\": supported values: \"Delete\","
-                + " \"Orphan\"",
+                + " \"DeleteEvenIfAdopted\", \"Orphan\"",
             "spec.phases[0].audiences[0].releaseGuardian.rolloutWeight: Invalid value: 150:"
                 + " spec.phases[0].audiences[0].releaseGuardian.rolloutWeight in body should be"
                 + " less than or equal to 100",

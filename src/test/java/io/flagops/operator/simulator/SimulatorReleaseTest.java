@@ -79,7 +79,7 @@ class SimulatorReleaseTest {
 
     JsonNode prod = production.at("/_audiences/0");
     assertThat(prod.at("/configuration/releaseStrategy").asText()).isEqualTo("monitoredRelease");
-    assertThat(prod.at("/configuration/requireApproval").asBoolean()).isTrue();
+    assertThat(prod.at("/configuration/requireApproval").asBoolean()).isFalse();
     assertThat(
             prod.at("/configuration/releaseGuardianConfiguration/monitoringWindowMilliseconds")
                 .asLong())
@@ -349,8 +349,8 @@ class SimulatorReleaseTest {
   void pipelinesAreListedAndFound() {
     Reply list = http.get("/api/v2/projects/shop/release-pipelines?limit=20");
     assertThat(list.status()).isEqualTo(200);
-    assertThat(list.json().path("totalCount").asInt()).isEqualTo(3);
-    assertThat(list.json().path("items")).hasSize(3);
+    assertThat(list.json().path("totalCount").asInt()).isEqualTo(4);
+    assertThat(list.json().path("items")).hasSize(4);
     assertThat(list.json().at("/items/0/isProjectDefault").asBoolean()).isTrue();
     assertThat(list.json().at("/items/1/isProjectDefault").asBoolean()).isFalse();
 

@@ -34,7 +34,10 @@ public class FlagReleaseSpec {
   @Size(max = 256)
   @JsonPropertyDescription(
       "Key of the release pipeline the flag follows. Changing it moves a release this resource"
-          + " created or adopted to the new pipeline (the release is deleted and created again).")
+          + " created or adopted to the new pipeline (the release is deleted and created again),"
+          + " but only after the new pipeline has been read and holds every phase and audience"
+          + " spec.phases names; otherwise the live release is left untouched and the resource"
+          + " is Stalled.")
   private String releasePipelineKey;
 
   @Size(max = 256)
@@ -53,8 +56,10 @@ public class FlagReleaseSpec {
 
   @Default("Delete")
   @JsonPropertyDescription(
-      "Delete: deleting this resource deletes the release in LaunchDarkly. Orphan: the release"
-          + " is left as it is.")
+      "What deleting this resource does to the release in LaunchDarkly. Delete: deletes the"
+          + " release this resource created (status.releaseOrigin Created); a release it found"
+          + " and adopted is left in place. DeleteEvenIfAdopted: deletes the release whether"
+          + " this resource created or adopted it. Orphan: leaves the release as it is.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
 
   @Default("Manage")

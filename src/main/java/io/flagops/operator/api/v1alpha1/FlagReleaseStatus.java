@@ -35,6 +35,12 @@ public class FlagReleaseStatus {
   private String ownedPipelineKey;
 
   @JsonPropertyDescription(
+      "Whether this resource created the release (Created) or found it and adopted it"
+          + " (Adopted). With deletionPolicy Delete, deleting the resource deletes only a release"
+          + " it created.")
+  private ReleaseOrigin releaseOrigin;
+
+  @JsonPropertyDescription(
       "Which token the last call used: the token Secret's name and resourceVersion, or the"
           + " default token's version. A refused write is tried again when it changes.")
   private String tokenVersion;
@@ -45,6 +51,14 @@ public class FlagReleaseStatus {
 
   public void setTokenVersion(String tokenVersion) {
     this.tokenVersion = tokenVersion;
+  }
+
+  public ReleaseOrigin getReleaseOrigin() {
+    return releaseOrigin;
+  }
+
+  public void setReleaseOrigin(ReleaseOrigin releaseOrigin) {
+    this.releaseOrigin = releaseOrigin;
   }
 
   public Long getObservedGeneration() {
@@ -122,6 +136,7 @@ public class FlagReleaseStatus {
         && Objects.equals(currentPhase, other.currentPhase)
         && Objects.equals(message, other.message)
         && Objects.equals(ownedPipelineKey, other.ownedPipelineKey)
+        && releaseOrigin == other.releaseOrigin
         && Objects.equals(tokenVersion, other.tokenVersion);
   }
 
@@ -136,6 +151,7 @@ public class FlagReleaseStatus {
         currentPhase,
         message,
         ownedPipelineKey,
+        releaseOrigin,
         tokenVersion);
   }
 }

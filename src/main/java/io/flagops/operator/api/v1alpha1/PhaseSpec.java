@@ -21,6 +21,13 @@ public class PhaseSpec {
           + " pipeline.")
   private DesiredPhaseStatus status;
 
+  @JsonPropertyDescription(
+      "Default false. Only with status Complete, on a phase whose audiences have a release guardian: complete"
+          + " the phase as soon as it has started instead of waiting for LaunchDarkly to end the"
+          + " guarded rollout's monitoring window. This skips LaunchDarkly's regression"
+          + " monitoring; leave it false unless you mean that. Approvals are never skipped.")
+  private boolean forceComplete;
+
   @Size(max = 20)
   @ValidationRule(
       value = "self.all(a, self.exists_one(b, b.name == a.name))",
@@ -50,6 +57,14 @@ public class PhaseSpec {
 
   public void setStatus(DesiredPhaseStatus status) {
     this.status = status;
+  }
+
+  public boolean isForceComplete() {
+    return forceComplete;
+  }
+
+  public void setForceComplete(boolean forceComplete) {
+    this.forceComplete = forceComplete;
   }
 
   public List<AudienceSpec> getAudiences() {

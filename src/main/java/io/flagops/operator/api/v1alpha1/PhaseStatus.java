@@ -1,6 +1,7 @@
 package io.flagops.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 import java.util.Objects;
 
 /** One phase of the release as LaunchDarkly has it. */
@@ -27,6 +28,15 @@ public class PhaseStatus {
 
   @JsonPropertyDescription("When the phase completed (RFC 3339).")
   private String completedAt;
+
+  @JsonPropertyDescription(
+      "While a guarded rollout of this phase is monitored: when LaunchDarkly's monitoring"
+          + " window ends (RFC 3339), after which LaunchDarkly completes the phase.")
+  private String monitoringEndsAt;
+
+  @JsonPropertyDescription(
+      "Audiences of this started phase whose change waits for approval in LaunchDarkly.")
+  private List<String> awaitingApproval;
 
   @JsonPropertyDescription("Whether this FlagRelease lists the phase in spec.phases.")
   private Boolean managed;
@@ -93,6 +103,22 @@ public class PhaseStatus {
     this.completedAt = completedAt;
   }
 
+  public String getMonitoringEndsAt() {
+    return monitoringEndsAt;
+  }
+
+  public void setMonitoringEndsAt(String monitoringEndsAt) {
+    this.monitoringEndsAt = monitoringEndsAt;
+  }
+
+  public List<String> getAwaitingApproval() {
+    return awaitingApproval;
+  }
+
+  public void setAwaitingApproval(List<String> awaitingApproval) {
+    this.awaitingApproval = awaitingApproval;
+  }
+
   public Boolean getManaged() {
     return managed;
   }
@@ -119,6 +145,8 @@ public class PhaseStatus {
         && Objects.equals(complete, other.complete)
         && Objects.equals(startedAt, other.startedAt)
         && Objects.equals(completedAt, other.completedAt)
+        && Objects.equals(monitoringEndsAt, other.monitoringEndsAt)
+        && Objects.equals(awaitingApproval, other.awaitingApproval)
         && Objects.equals(managed, other.managed)
         && requested == other.requested;
   }
@@ -126,6 +154,16 @@ public class PhaseStatus {
   @Override
   public int hashCode() {
     return Objects.hash(
-        id, name, status, started, complete, startedAt, completedAt, managed, requested);
+        id,
+        name,
+        status,
+        started,
+        complete,
+        startedAt,
+        completedAt,
+        monitoringEndsAt,
+        awaitingApproval,
+        managed,
+        requested);
   }
 }

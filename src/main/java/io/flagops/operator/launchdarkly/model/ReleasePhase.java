@@ -49,4 +49,32 @@ public record ReleasePhase(
   public boolean isPaused() {
     return PAUSED.equals(status);
   }
+
+  /** The longest monitoring window of its guarded audiences, or 0 when no audience is guarded. */
+  public long monitoringWindowMillis() {
+    return audiences.stream()
+        .map(ReleaseAudience::configuration)
+        .filter(c -> c != null && c.releaseGuardianConfiguration() != null)
+        .map(c -> c.releaseGuardianConfiguration().monitoringWindowMilliseconds())
+        .filter(w -> w != null)
+        .mapToLong(Long::longValue)
+        .max()
+        .orElse(0);
+  }
+
+  /** When LaunchDarkly's monitoring of this started, guarded phase ends; null when unknown. */
+  public Long monitoringEndsAt() {
+    long window = monitoringWindowMillis();
+    return isStarted() && startedDate != null && window > 0 ? startedDate + window : null;
+  }
+
+  /** Audiences that require approval and whose change LaunchDarkly does not show as live. */
+  public List<ReleaseAudience> audiencesAwaitingApproval() {
+    return audiences.stream().filter(ReleaseAudience::awaitsApproval).toList();
+  }
+
+  /** Audiences that require approval before their change goes live. */
+  public List<ReleaseAudience> audiencesRequiringApproval() {
+    return audiences.stream().filter(ReleaseAudience::requiresApproval).toList();
+  }
 }

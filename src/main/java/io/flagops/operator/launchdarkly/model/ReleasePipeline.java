@@ -2,21 +2,50 @@ package io.flagops.operator.launchdarkly.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
-/** The parts of a release pipeline the operator needs: whether it is a legacy one. */
+/**
+ * A release pipeline: whether it is a legacy one, and its phases and their audiences, which a
+ * release on it will have.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReleasePipeline(
     @JsonProperty("key") String key,
     @JsonProperty("name") String name,
-    @JsonProperty("_isLegacy") Boolean isLegacy) {
+    @JsonProperty("_isLegacy") Boolean isLegacy,
+    @JsonProperty("phases") List<Phase> phases) {
 
   public ReleasePipeline requireComplete() {
     Malformed.require(key, "key");
     Malformed.require(name, "name");
+    Malformed.require(phases, "phases");
+    for (int i = 0; i < phases.size(); i++) {
+      Phase phase = Malformed.require(phases.get(i), "phases[" + i + "]");
+      Malformed.require(phase.name(), "phases[" + i + "].name");
+      Malformed.require(phase.audiences(), "phases[" + i + "].audiences");
+      for (int j = 0; j < phase.audiences().size(); j++) {
+        String where = "phases[" + i + "].audiences[" + j + "]";
+        Malformed.require(
+            Malformed.require(phase.audiences().get(j), where).name(), where + ".name");
+      }
+    }
     return this;
   }
 
   public boolean legacy() {
     return Boolean.TRUE.equals(isLegacy);
   }
+
+  /** One phase of the pipeline definition. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Phase(
+      @JsonProperty("id") String id,
+      @JsonProperty("name") String name,
+      @JsonProperty("audiences") List<Audience> audiences) {}
+
+  /** One audience of a pipeline phase; unlike a release audience it has no id. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Audience(
+      @JsonProperty("name") String name,
+      @JsonProperty("configuration") AudienceConfiguration configuration) {}
 }

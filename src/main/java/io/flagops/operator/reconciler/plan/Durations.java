@@ -1,5 +1,6 @@
 package io.flagops.operator.reconciler.plan;
 
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,6 +10,26 @@ public final class Durations {
   private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
   private Durations() {}
+
+  /** The same notation back, for messages: 1h30m, 45m, 90s, 250ms. */
+  public static String describe(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 1000 != 0) {
+      return millis + "ms";
+    }
+    long seconds = millis / 1000;
+    StringBuilder text = new StringBuilder();
+    if (seconds >= 3600) {
+      text.append(seconds / 3600).append('h');
+    }
+    if (seconds % 3600 >= 60) {
+      text.append(seconds % 3600 / 60).append('m');
+    }
+    if (seconds % 60 != 0 || text.length() == 0) {
+      text.append(seconds % 60).append('s');
+    }
+    return text.toString();
+  }
 
   /** Milliseconds in {@code text}, or -1 when it is not a duration. */
   public static long toMillis(String text) {

@@ -9,6 +9,10 @@ public final class Reasons {
   public static final String RELEASE_NOT_FOUND = "ReleaseNotFound";
   public static final String SUSPENDED = "Suspended";
   public static final String DELETING = "Deleting";
+  public static final String MOVING_PIPELINE = "MovingPipeline";
+  public static final String GUARDED_ROLLOUT = "GuardedRolloutInProgress";
+  public static final String AWAITING_APPROVAL = "AwaitingApproval";
+  public static final String CONFLICT = "Conflict";
 
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String UNKNOWN_PHASE = "UnknownPhase";
@@ -16,6 +20,8 @@ public final class Reasons {
   public static final String IMPOSSIBLE_PHASE_ORDER = "ImpossiblePhaseOrder";
   public static final String PHASE_PAUSED = "PhasePaused";
   public static final String PIPELINE_CONFLICT = "PipelineConflict";
+  public static final String PIPELINE_NOT_FOUND = "PipelineNotFound";
+  public static final String RELEASE_CANCELED = "ReleaseCanceled";
   public static final String FLAG_CLAIMED = "FlagClaimed";
   public static final String NOT_FOUND = "NotFound";
   public static final String REJECTED = "LaunchDarklyRejected";

@@ -18,11 +18,11 @@ public sealed interface ReleaseAction {
     }
   }
 
-  /** Remove the flag's release, before it is created again on another pipeline. */
-  record DeleteRelease(String pipelineKey) implements ReleaseAction {
+  /** Remove the flag's release from {@code pipelineKey}, to create it again on {@code toKey}. */
+  record DeleteRelease(String pipelineKey, String toKey) implements ReleaseAction {
     @Override
     public String describe() {
-      return "delete the release on pipeline '" + pipelineKey + "'";
+      return "delete the release on pipeline '" + pipelineKey + "' to move it to '" + toKey + "'";
     }
   }
 

@@ -9,7 +9,9 @@ import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.plan.Ownership;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -26,9 +28,10 @@ public final class StatusFactory {
 
   /**
    * @param release what LaunchDarkly holds now; {@link Seen#unknown()} keeps what the status had
+   * @param owned the release this resource created or adopted
    */
   public FlagReleaseStatus build(
-      FlagRelease resource, Seen release, String ownedPipelineKey, Outcome outcome) {
+      FlagRelease resource, Seen release, Ownership owned, Outcome outcome) {
     FlagReleaseStatus previous =
         resource.getStatus() == null ? new FlagReleaseStatus() : resource.getStatus();
     FlagReleaseStatus status = new FlagReleaseStatus();
@@ -36,7 +39,8 @@ public final class StatusFactory {
     status.setObservedGeneration(generation);
     status.setState(outcome.state());
     status.setMessage(outcome.message());
-    status.setOwnedPipelineKey(ownedPipelineKey);
+    status.setOwnedPipelineKey(owned.pipelineKey());
+    status.setReleaseOrigin(owned.origin());
     status.setTokenVersion(previous.getTokenVersion());
     if (release.known()) {
       Release seen = release.release();
@@ -113,6 +117,14 @@ public final class StatusFactory {
               status.setComplete(phase.complete());
               status.setStartedAt(timestamp(phase.startedDate()));
               status.setCompletedAt(timestamp(phase.completionDate()));
+              status.setMonitoringEndsAt(timestamp(phase.monitoringEndsAt()));
+              List<String> awaiting =
+                  phase.isStarted()
+                      ? phase.audiencesAwaitingApproval().stream()
+                          .map(ReleaseAudience::name)
+                          .toList()
+                      : List.of();
+              status.setAwaitingApproval(awaiting.isEmpty() ? null : awaiting);
               status.setManaged(requested.containsKey(phase.name()));
               status.setRequested(requested.get(phase.name()));
               return status;

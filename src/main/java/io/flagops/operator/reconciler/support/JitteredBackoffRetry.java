@@ -1,42 +1,25 @@
 package io.flagops.operator.reconciler.support;
 
+import io.flagops.operator.config.FlagReleaseConfig;
 import io.javaoperatorsdk.operator.processing.retry.Retry;
 import io.javaoperatorsdk.operator.processing.retry.RetryExecution;
-import java.time.Duration;
+import io.smallrye.config.SmallRyeConfig;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Exponential backoff with full jitter that never gives up: LaunchDarkly outages end, and a
- * FlagRelease must converge when they do. Settings come from {@code flagrelease.retry.*}.
+ * JOSDK's retry for what the reconciler does not handle itself (a failed Kubernetes write, say):
+ * the same jittered backoff as {@link Backoff}, and it never gives up.
  */
 public class JitteredBackoffRetry implements Retry {
-  private final long initialMillis;
-  private final long maxMillis;
-  private final double multiplier;
+  private volatile Backoff backoff;
 
-  public JitteredBackoffRetry() {
-    Config config = ConfigProvider.getConfig();
-    this.initialMillis =
-        config
-            .getOptionalValue("flagrelease.retry.initial-interval", Duration.class)
-            .orElse(Duration.ofSeconds(2))
-            .toMillis();
-    this.maxMillis =
-        config
-            .getOptionalValue("flagrelease.retry.max-interval", Duration.class)
-            .orElse(Duration.ofMinutes(5))
-            .toMillis();
-    this.multiplier =
-        config.getOptionalValue("flagrelease.retry.multiplier", Double.class).orElse(2.0);
-  }
+  /** As the controller annotation names it: settings from the Quarkus config mapping. */
+  public JitteredBackoffRetry() {}
 
-  JitteredBackoffRetry(Duration initial, Duration max, double multiplier) {
-    this.initialMillis = initial.toMillis();
-    this.maxMillis = max.toMillis();
-    this.multiplier = multiplier;
+  /** With settings given, for an operator wired without Quarkus. */
+  public JitteredBackoffRetry(FlagReleaseConfig.Retry retry) {
+    this.backoff = new Backoff(retry);
   }
 
   @Override
@@ -44,11 +27,17 @@ public class JitteredBackoffRetry implements Retry {
     return new Execution();
   }
 
-  /** The delay after failed attempt {@code attempt}: between half and all of the step. */
-  long delayAfter(int attempt) {
-    double step = initialMillis * Math.pow(multiplier, Math.max(0, attempt - 1));
-    long half = (long) Math.min(step, maxMillis) / 2;
-    return half + ThreadLocalRandom.current().nextLong(half + 1);
+  // read on first use: the SDK creates this class before the configuration is up
+  private Backoff backoff() {
+    if (backoff == null) {
+      backoff =
+          new Backoff(
+              ConfigProvider.getConfig()
+                  .unwrap(SmallRyeConfig.class)
+                  .getConfigMapping(FlagReleaseConfig.class)
+                  .retry());
+    }
+    return backoff;
   }
 
   private final class Execution implements RetryExecution {
@@ -57,7 +46,7 @@ public class JitteredBackoffRetry implements Retry {
     @Override
     public Optional<Long> nextDelay() {
       attempts++;
-      return Optional.of(delayAfter(attempts));
+      return Optional.of(backoff().delayAfter(attempts));
     }
 
     @Override

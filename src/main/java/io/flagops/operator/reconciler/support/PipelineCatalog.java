@@ -5,12 +5,14 @@ import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Remembers whether a pipeline is a legacy one. A release does not say, and a pipeline's kind never
- * changes after it is created, so each pipeline is read once per process and token.
+ * Release pipelines as LaunchDarkly defines them. Whether a pipeline is a legacy one never changes
+ * after it is created, so that is read once per process and token; a pipeline about to receive a
+ * moved release is always read afresh.
  */
 @ApplicationScoped
 public class PipelineCatalog {
@@ -24,22 +26,27 @@ public class PipelineCatalog {
   public boolean isLegacy(AccessToken token, String projectKey, String pipelineKey) {
     // one read per pipeline even when many reconciles ask at once; a failed read caches nothing
     return legacy.computeIfAbsent(
-        new Key(token, projectKey, pipelineKey), key -> read(token, projectKey, pipelineKey));
+        new Key(token, projectKey, pipelineKey),
+        key ->
+            launchDarkly
+                .getReleasePipeline(token, projectKey, pipelineKey)
+                .orElseThrow(
+                    () ->
+                        new LaunchDarklyException.NotFound(
+                            "reading the release pipeline: project '"
+                                + projectKey
+                                + "' has no pipeline '"
+                                + pipelineKey
+                                + "'"))
+                .legacy());
   }
 
-  private boolean read(AccessToken token, String projectKey, String pipelineKey) {
-    ReleasePipeline pipeline =
-        launchDarkly
-            .getReleasePipeline(token, projectKey, pipelineKey)
-            .orElseThrow(
-                () ->
-                    new LaunchDarklyException.NotFound(
-                        "reading the release pipeline: project '"
-                            + projectKey
-                            + "' has no pipeline '"
-                            + pipelineKey
-                            + "'"));
-    return pipeline.legacy();
+  /** The pipeline as LaunchDarkly has it now, or empty when the project has none by that key. */
+  public Optional<ReleasePipeline> read(AccessToken token, String projectKey, String pipelineKey) {
+    Optional<ReleasePipeline> pipeline =
+        launchDarkly.getReleasePipeline(token, projectKey, pipelineKey);
+    pipeline.ifPresent(p -> legacy.put(new Key(token, projectKey, pipelineKey), p.legacy()));
+    return pipeline;
   }
 
   /** The token is part of the key: two tokens may reach two accounts with the same keys. */

@@ -13,6 +13,7 @@ import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.plan.Observation.Target;
 import io.flagops.operator.reconciler.plan.ReleaseAction.CreateRelease;
 import io.flagops.operator.reconciler.plan.ReleaseAction.DeleteRelease;
 import io.flagops.operator.reconciler.plan.ReleaseAction.PatchLegacyPhases;
@@ -21,6 +22,7 @@ import io.flagops.operator.reconciler.plan.Verdict.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -45,15 +47,15 @@ class ReleasePlannerTest {
             Reasons.PROGRESSING,
             ""),
         row(
-            "owned release on the old pipeline: delete, then create on the new one",
+            "owned release on the old pipeline: nothing moves before the new one is read",
             spec(),
             Optional.of(release("old", "Testing:NotStarted")),
             "old",
             false,
-            List.of("delete old", "create standard variation=var-on"),
-            Kind.REPLAN,
-            Reasons.PROGRESSING,
-            "moving the release"),
+            List.of(),
+            Kind.WAITING,
+            Reasons.MOVING_PIPELINE,
+            "reading pipeline 'standard' before moving the release"),
         row(
             "release on another pipeline it does not own: left untouched",
             spec(),
@@ -164,7 +166,8 @@ class ReleasePlannerTest {
             List.of(),
             Kind.BLOCKED,
             Reasons.UNKNOWN_AUDIENCE,
-            "spec.phases[0].audiences[0].name: phase 'Testing' has no audience 'Nope'"),
+            "spec.phases[0].audiences[0].name: phase 'Testing' of pipeline 'standard' has no"
+                + " audience 'Nope'"),
         row(
             "impossible order: a later phase started while an earlier one stays NotStarted",
             spec(phase("Testing", NotStarted), phase("Production", Started)),
@@ -275,7 +278,7 @@ class ReleasePlannerTest {
       Kind expectedKind,
       String expectedReason,
       String expectedMessagePart) {
-    ReleasePlan plan = ReleasePlanner.plan(spec, observed, owned, legacy);
+    ReleasePlan plan = plan(spec, observed, owned, legacy);
 
     assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
         .containsExactlyElementsOf(expectedCalls);
@@ -291,10 +294,12 @@ class ReleasePlannerTest {
     ReleasePlan plan =
         ReleasePlanner.plan(
             spec,
-            observedLegacy(true, true),
-            PIPELINE,
-            true,
-            java.util.Map.of("Testing", Complete, "Production", Complete));
+            new Observation(
+                observedLegacy(true, true),
+                true,
+                Ownership.created(PIPELINE),
+                Map.of("Testing", Complete, "Production", Complete),
+                Target.UNREAD));
 
     assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
         .containsExactly("patch 1=false");
@@ -308,7 +313,7 @@ class ReleasePlannerTest {
     audience.setNotifyTeamKeys(List.of("release-team"));
     FlagReleaseSpec spec = spec(phase("Testing", Started, audience));
 
-    ReleasePlan plan = ReleasePlanner.plan(spec, fresh(), PIPELINE, false);
+    ReleasePlan plan = plan(spec, fresh(), PIPELINE, false);
 
     SetPhaseStatus start = (SetPhaseStatus) plan.actions().get(0);
     assertThat(start.phaseId()).isEqualTo("phase-Testing");
@@ -321,6 +326,14 @@ class ReleasePlannerTest {
     assertThat(sent.releaseGuardianConfiguration().rollbackOnRegression()).isTrue();
     assertThat(sent.releaseGuardianConfiguration().randomizationUnit()).isEqualTo("user");
     assertThat(sent.notifyTeamKeys()).containsExactly("release-team");
+  }
+
+  static ReleasePlan plan(
+      FlagReleaseSpec spec, Optional<Release> observed, String owned, boolean legacy) {
+    return ReleasePlanner.plan(
+        spec,
+        Observation.of(
+            observed, legacy, owned == null ? Ownership.NONE : Ownership.created(owned)));
   }
 
   private static Arguments row(Object... values) {

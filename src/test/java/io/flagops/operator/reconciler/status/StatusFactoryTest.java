@@ -12,6 +12,7 @@ import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,7 +32,7 @@ class StatusFactoryTest {
         factory.build(
             resource,
             Seen.of(release(), false),
-            "standard",
+            Ownership.created("standard"),
             new Outcome(ReleaseState.Ready, "InSync", "LaunchDarkly matches the spec"));
 
     assertThat(status.getObservedGeneration()).isEqualTo(2L);
@@ -59,11 +60,13 @@ class StatusFactoryTest {
   void buildingTwiceFromTheSameInputsGivesAnEqualStatus() {
     FlagRelease resource = resource(2L, null);
     Outcome outcome = new Outcome(ReleaseState.Ready, "InSync", "ok");
-    resource.setStatus(factory.build(resource, Seen.of(release(), false), "standard", outcome));
+    resource.setStatus(
+        factory.build(resource, Seen.of(release(), false), Ownership.created("standard"), outcome));
 
     StatusFactory later =
         new StatusFactory(Clock.fixed(Instant.parse("2026-03-02T12:00:00Z"), ZoneOffset.UTC));
-    FlagReleaseStatus again = later.build(resource, Seen.of(release(), false), "standard", outcome);
+    FlagReleaseStatus again =
+        later.build(resource, Seen.of(release(), false), Ownership.created("standard"), outcome);
 
     assertThat(again).isEqualTo(resource.getStatus());
   }
@@ -73,9 +76,11 @@ class StatusFactoryTest {
     FlagRelease resource = resource(1L, null);
 
     FlagReleaseStatus failed =
-        factory.build(resource, Seen.none(), null, new Outcome(ReleaseState.Failed, "X", "m"));
+        factory.build(
+            resource, Seen.none(), Ownership.NONE, new Outcome(ReleaseState.Failed, "X", "m"));
     FlagReleaseStatus progressing =
-        factory.build(resource, Seen.none(), null, new Outcome(ReleaseState.Progressing, "Y", "m"));
+        factory.build(
+            resource, Seen.none(), Ownership.NONE, new Outcome(ReleaseState.Progressing, "Y", "m"));
 
     assertThat(flags(failed)).containsExactly("False", "False", "True");
     assertThat(flags(progressing)).containsExactly("False", "True", "False");
@@ -90,14 +95,14 @@ class StatusFactoryTest {
         factory.build(
             resource,
             Seen.of(release(), false),
-            "standard",
+            Ownership.created("standard"),
             new Outcome(ReleaseState.Ready, "InSync", "ok")));
 
     FlagReleaseStatus suspended =
         factory.build(
             resource,
             Seen.unknown(),
-            "standard",
+            Ownership.created("standard"),
             new Outcome(ReleaseState.Suspended, "Suspended", "no calls"));
 
     assertThat(suspended.getPhases()).isEqualTo(resource.getStatus().getPhases());

@@ -1,0 +1,48 @@
+package io.flagops.operator.reconciler.plan;
+
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the planner knows besides the spec: what LaunchDarkly holds and what the resource's
+ * status remembers.
+ *
+ * @param release the flag's release, empty when it has none
+ * @param legacy whether the release's pipeline is a legacy one
+ * @param owned the release this resource created or adopted
+ * @param lastRequested what the spec asked of each phase at the last reconcile (from the status): a
+ *     legacy phase is marked incomplete again only when the spec moved it back from Complete
+ * @param target the spec's pipeline as read from LaunchDarkly, needed before a release is moved
+ */
+public record Observation(
+    Optional<Release> release,
+    boolean legacy,
+    Ownership owned,
+    Map<String, DesiredPhaseStatus> lastRequested,
+    Target target) {
+
+  public static Observation of(Optional<Release> release, boolean legacy, Ownership owned) {
+    return new Observation(release, legacy, owned, Map.of(), Target.UNREAD);
+  }
+
+  public Observation withTarget(Target read) {
+    return new Observation(release, legacy, owned, lastRequested, read);
+  }
+
+  public Observation withLastRequested(Map<String, DesiredPhaseStatus> requested) {
+    return new Observation(release, legacy, owned, requested, target);
+  }
+
+  /** The spec's pipeline: not read yet, read and missing, or read. */
+  public record Target(boolean read, ReleasePipeline pipeline) {
+    public static final Target UNREAD = new Target(false, null);
+    public static final Target MISSING = new Target(true, null);
+
+    public static Target of(ReleasePipeline pipeline) {
+      return new Target(true, pipeline);
+    }
+  }
+}

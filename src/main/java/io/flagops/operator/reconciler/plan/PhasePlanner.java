@@ -1,0 +1,314 @@
+package io.flagops.operator.reconciler.plan;
+
+import io.flagops.operator.api.v1alpha1.AudienceSpec;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
+import io.flagops.operator.launchdarkly.model.AudienceConfigInput;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleaseAudience;
+import io.flagops.operator.launchdarkly.model.ReleaseGuardianConfiguration;
+import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.plan.ReleaseAction.LegacyPhaseChange;
+import io.flagops.operator.reconciler.plan.ReleaseAction.PatchLegacyPhases;
+import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Plans phase changes on a release that is on the desired pipeline. LaunchDarkly's guardrails are
+ * never skipped: a guarded phase is not completed while LaunchDarkly monitors it (unless the spec
+ * forces it), and a phase whose audiences wait for approval is not completed until they are
+ * approved.
+ */
+final class PhasePlanner {
+  private final FlagReleaseSpec spec;
+  private final Release release;
+  private final boolean legacy;
+  private final Map<String, DesiredPhaseStatus> lastRequested;
+  private final Map<String, Integer> specIndexByName = new HashMap<>();
+
+  PhasePlanner(
+      FlagReleaseSpec spec,
+      Release release,
+      boolean legacy,
+      Map<String, DesiredPhaseStatus> lastRequested) {
+    this.spec = spec;
+    this.release = release;
+    this.legacy = legacy;
+    this.lastRequested = lastRequested;
+    for (int i = 0; i < spec.getPhases().size(); i++) {
+      specIndexByName.put(spec.getPhases().get(i).getName(), i);
+    }
+  }
+
+  ReleasePlan plan() {
+    Optional<Verdict> invalid =
+        PipelineFit.check(spec, PipelineFit.Shape.of(release, legacy))
+            .or(() -> legacy ? Optional.empty() : checkOrder());
+    if (invalid.isPresent()) {
+      return ReleasePlan.of(invalid.get());
+    }
+    return legacy ? planLegacy() : planAutomated();
+  }
+
+  /** On automated pipelines no phase can start while an earlier one is asked to stay put. */
+  private Optional<Verdict> checkOrder() {
+    String heldBack = null;
+    for (ReleasePhase phase : release.phases()) {
+      PhaseSpec wanted = wanted(phase);
+      if (wanted == null) {
+        continue;
+      }
+      boolean untouched = !phase.isComplete() && !phase.isStarted() && !phase.isPaused();
+      if (wanted.getStatus() == DesiredPhaseStatus.NotStarted) {
+        // only a phase that really has not started holds the later ones back
+        heldBack = heldBack == null && untouched ? phase.name() : heldBack;
+      } else if (heldBack != null && untouched) {
+        return Optional.of(
+            Verdict.blocked(
+                Reasons.IMPOSSIBLE_PHASE_ORDER,
+                "spec.phases["
+                    + specIndexByName.get(phase.name())
+                    + "].status: phase '"
+                    + phase.name()
+                    + "' cannot be "
+                    + wanted.getStatus()
+                    + " while the earlier phase '"
+                    + heldBack
+                    + "' is NotStarted; phases run in pipeline order"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private ReleasePlan planAutomated() {
+    List<ReleaseAction> actions = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    // why the first phase that is not complete is not: later phases wait on it
+    Verdict blocker = null;
+    for (ReleasePhase phase : release.phases()) {
+      PhaseSpec wanted = wanted(phase);
+      boolean complete = phase.isComplete();
+      Verdict holds = null;
+      if (wanted != null && wanted.getStatus() != DesiredPhaseStatus.NotStarted && !complete) {
+        if (phase.isPaused()) {
+          return ReleasePlan.of(paused(phase));
+        }
+        if (blocker != null) {
+          return new ReleasePlan(actions, waitingBefore(blocker, phase));
+        }
+        boolean startsNow = !phase.isStarted();
+        if (startsNow) {
+          actions.add(start(phase, wanted));
+        }
+        holds = gate(phase, wanted, startsNow);
+        if (holds == null && wanted.getStatus() == DesiredPhaseStatus.Complete) {
+          actions.add(
+              new SetPhaseStatus(phase.id(), phase.name(), ReleasePhase.COMPLETE, List.of()));
+          complete = true;
+        }
+      } else if (wanted != null
+          && wanted.getStatus() == DesiredPhaseStatus.NotStarted
+          && (phase.isStarted() || complete)) {
+        notes.add(
+            "phase '"
+                + phase.name()
+                + "' is "
+                + (complete ? "complete" : "started")
+                + " in LaunchDarkly although the spec asks NotStarted; progress made there is"
+                + " kept, phases never move backwards");
+      }
+      if (!complete && blocker == null) {
+        blocker = holds != null ? holds : notCompleteYet(phase);
+        if (holds != null) {
+          // a gate on a phase the spec wants is itself something to wait for
+          return new ReleasePlan(actions, holds);
+        }
+      }
+    }
+    String message = notes.isEmpty() ? "LaunchDarkly matches the spec" : String.join("; ", notes);
+    return new ReleasePlan(actions, Verdict.inSync(message));
+  }
+
+  /**
+   * What keeps LaunchDarkly's guardrails in place on a phase the spec wants started or complete: a
+   * pending approval, or (for Complete) a guarded rollout being monitored. Null when nothing does.
+   */
+  private Verdict gate(ReleasePhase phase, PhaseSpec wanted, boolean startsNow) {
+    List<ReleaseAudience> approvals =
+        startsNow ? phase.audiencesRequiringApproval() : phase.audiencesAwaitingApproval();
+    if (!approvals.isEmpty()) {
+      return awaitingApproval(phase, approvals, startsNow);
+    }
+    boolean guarded = phase.monitoringWindowMillis() > 0 || guardedInSpec(wanted);
+    if (wanted.getStatus() == DesiredPhaseStatus.Complete && guarded && !wanted.isForceComplete()) {
+      return monitoring(phase, wanted, startsNow);
+    }
+    return null;
+  }
+
+  private Verdict monitoring(ReleasePhase phase, PhaseSpec wanted, boolean startsNow) {
+    String force =
+        " (spec.phases[" + specIndexByName.get(phase.name()) + "].forceComplete skips the wait)";
+    Long endsAt = phase.monitoringEndsAt();
+    if (startsNow || endsAt == null) {
+      long window = Math.max(phase.monitoringWindowMillis(), windowInSpec(wanted));
+      return Verdict.waiting(
+          Reasons.GUARDED_ROLLOUT,
+          "phase '"
+              + phase.name()
+              + "' has a guarded rollout: LaunchDarkly monitors it for "
+              + Durations.describe(Duration.ofMillis(window))
+              + " after it starts, then completes it"
+              + force);
+    }
+    return Verdict.waiting(
+        Reasons.GUARDED_ROLLOUT,
+        "phase '"
+            + phase.name()
+            + "' is in a guarded rollout: LaunchDarkly monitors it until about "
+            + Instant.ofEpochMilli(endsAt)
+            + ", then completes it"
+            + force);
+  }
+
+  private static Verdict awaitingApproval(
+      ReleasePhase phase, List<ReleaseAudience> audiences, boolean startsNow) {
+    String who =
+        audiences.stream()
+            .map(
+                a ->
+                    "'"
+                        + a.name()
+                        + "'"
+                        + (a.approvers().isEmpty()
+                            ? ""
+                            : " (approvers notified: " + a.approvers() + ")"))
+            .collect(Collectors.joining(", "));
+    return Verdict.waiting(
+        Reasons.AWAITING_APPROVAL,
+        "phase '"
+            + phase.name()
+            + "' "
+            + (startsNow ? "needs" : "waits for")
+            + " approval in LaunchDarkly for audience"
+            + (audiences.size() > 1 ? "s " : " ")
+            + who
+            + "; the operator goes on once it is approved");
+  }
+
+  private Verdict notCompleteYet(ReleasePhase phase) {
+    if (!specIndexByName.containsKey(phase.name())) {
+      return Verdict.waiting(
+          Reasons.WAITING_FOR_PHASE,
+          "waiting for phase '"
+              + phase.name()
+              + "', which spec.phases does not list, to be completed in LaunchDarkly");
+    }
+    return Verdict.waiting(
+        Reasons.WAITING_FOR_PHASE,
+        "waiting for LaunchDarkly to complete phase '" + phase.name() + "'");
+  }
+
+  /** A later phase waits for the first one that is not complete, for the same reason. */
+  private static Verdict waitingBefore(Verdict blocker, ReleasePhase phase) {
+    return Verdict.waiting(
+        blocker.reason(), blocker.message() + " before starting phase '" + phase.name() + "'");
+  }
+
+  private static Verdict paused(ReleasePhase phase) {
+    return Verdict.blocked(
+        Reasons.PHASE_PAUSED,
+        "phase '"
+            + phase.name()
+            + "' is paused in LaunchDarkly; the operator does not resume a paused"
+            + " phase. Resume it in LaunchDarkly to continue");
+  }
+
+  private ReleasePlan planLegacy() {
+    List<LegacyPhaseChange> changes = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (int i = 0; i < release.phases().size(); i++) {
+      ReleasePhase phase = release.phases().get(i);
+      PhaseSpec wanted = wanted(phase);
+      if (wanted == null) {
+        continue;
+      }
+      boolean wantComplete = wanted.getStatus() == DesiredPhaseStatus.Complete;
+      boolean specMovedBack = lastRequested.get(phase.name()) == DesiredPhaseStatus.Complete;
+      if (wantComplete && !phase.isComplete()) {
+        changes.add(new LegacyPhaseChange(i, phase.name(), true));
+      } else if (!wantComplete && phase.isComplete() && specMovedBack) {
+        changes.add(new LegacyPhaseChange(i, phase.name(), false));
+      } else if (!wantComplete && phase.isComplete()) {
+        notes.add(
+            "phase '"
+                + phase.name()
+                + "' was marked complete in LaunchDarkly although the spec asks NotStarted;"
+                + " progress made there is kept");
+      }
+    }
+    Verdict done =
+        Verdict.inSync(
+            notes.isEmpty() ? "LaunchDarkly matches the spec" : String.join("; ", notes));
+    return changes.isEmpty()
+        ? ReleasePlan.of(done)
+        : ReleasePlan.of(done, new PatchLegacyPhases(changes));
+  }
+
+  private SetPhaseStatus start(ReleasePhase phase, PhaseSpec wanted) {
+    List<AudienceConfigInput> audiences = new ArrayList<>();
+    for (AudienceSpec audienceSpec : wanted.getAudiences()) {
+      ReleaseAudience audience =
+          phase.audiences().stream()
+              .filter(a -> Objects.equals(a.name(), audienceSpec.getName()))
+              .findFirst()
+              .orElseThrow();
+      audiences.add(
+          new AudienceConfigInput(
+              audience.id(),
+              guardian(audienceSpec.getReleaseGuardian()),
+              audienceSpec.getNotifyMemberIds(),
+              audienceSpec.getNotifyTeamKeys()));
+    }
+    return new SetPhaseStatus(phase.id(), phase.name(), ReleasePhase.STARTED, audiences);
+  }
+
+  private static boolean guardedInSpec(PhaseSpec wanted) {
+    return wanted.getAudiences().stream().anyMatch(a -> a.getReleaseGuardian() != null);
+  }
+
+  private static long windowInSpec(PhaseSpec wanted) {
+    return wanted.getAudiences().stream()
+        .map(AudienceSpec::getReleaseGuardian)
+        .filter(Objects::nonNull)
+        .mapToLong(g -> Durations.toMillis(g.getMonitoringWindow()))
+        .max()
+        .orElse(0);
+  }
+
+  private static ReleaseGuardianConfiguration guardian(ReleaseGuardianSpec spec) {
+    if (spec == null) {
+      return null;
+    }
+    return new ReleaseGuardianConfiguration(
+        Durations.toMillis(spec.getMonitoringWindow()),
+        spec.getRolloutWeight(),
+        spec.isRollbackOnRegression(),
+        spec.getRandomizationUnit());
+  }
+
+  private PhaseSpec wanted(ReleasePhase phase) {
+    Integer index = specIndexByName.get(phase.name());
+    return index == null ? null : spec.getPhases().get(index);
+  }
+}

@@ -1,0 +1,107 @@
+package io.flagops.operator.reconciler.plan;
+
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleaseAudience;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether a pipeline holds every phase and audience the spec names: checked on the release before
+ * its phases are driven, and on the target pipeline before a release is moved there.
+ */
+final class PipelineFit {
+  /** A pipeline's phases and audience names, from a release or from the pipeline itself. */
+  record Shape(String pipelineKey, boolean legacy, List<PhaseShape> phases) {
+    static Shape of(Release release, boolean legacy) {
+      return new Shape(
+          release.releasePipelineKey(),
+          legacy,
+          release.phases().stream()
+              .map(
+                  p ->
+                      new PhaseShape(
+                          p.name(), p.audiences().stream().map(ReleaseAudience::name).toList()))
+              .toList());
+    }
+
+    static Shape of(ReleasePipeline pipeline) {
+      return new Shape(
+          pipeline.key(),
+          pipeline.legacy(),
+          pipeline.phases().stream()
+              .map(
+                  p ->
+                      new PhaseShape(
+                          p.name(),
+                          p.audiences().stream().map(ReleasePipeline.Audience::name).toList()))
+              .toList());
+    }
+
+    Optional<PhaseShape> phase(String name) {
+      return phases.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+  }
+
+  record PhaseShape(String name, List<String> audiences) {}
+
+  private PipelineFit() {}
+
+  /** The first phase or audience of the spec the pipeline lacks, or a status it cannot take. */
+  static Optional<Verdict> check(FlagReleaseSpec spec, Shape pipeline) {
+    List<String> phaseNames = pipeline.phases().stream().map(PhaseShape::name).toList();
+    for (int i = 0; i < spec.getPhases().size(); i++) {
+      PhaseSpec phaseSpec = spec.getPhases().get(i);
+      Optional<PhaseShape> phase = pipeline.phase(phaseSpec.getName());
+      if (phase.isEmpty()) {
+        return Optional.of(
+            Verdict.blocked(
+                Reasons.UNKNOWN_PHASE,
+                "spec.phases["
+                    + i
+                    + "].name: pipeline '"
+                    + pipeline.pipelineKey()
+                    + "' has no phase '"
+                    + phaseSpec.getName()
+                    + "' (its phases: "
+                    + String.join(", ", phaseNames)
+                    + ")"));
+      }
+      for (int j = 0; j < phaseSpec.getAudiences().size(); j++) {
+        String name = phaseSpec.getAudiences().get(j).getName();
+        if (!phase.get().audiences().contains(name)) {
+          return Optional.of(
+              Verdict.blocked(
+                  Reasons.UNKNOWN_AUDIENCE,
+                  "spec.phases["
+                      + i
+                      + "].audiences["
+                      + j
+                      + "].name: phase '"
+                      + phaseSpec.getName()
+                      + "' of pipeline '"
+                      + pipeline.pipelineKey()
+                      + "' has no audience '"
+                      + name
+                      + "' (its audiences: "
+                      + String.join(", ", phase.get().audiences())
+                      + ")"));
+        }
+      }
+      if (pipeline.legacy() && phaseSpec.getStatus() == DesiredPhaseStatus.Started) {
+        return Optional.of(
+            Verdict.blocked(
+                Reasons.INVALID_SPEC,
+                "spec.phases["
+                    + i
+                    + "].status: Started is not possible on legacy pipeline '"
+                    + pipeline.pipelineKey()
+                    + "', whose phases are only complete or not; use NotStarted or Complete"));
+      }
+    }
+    return Optional.empty();
+  }
+}

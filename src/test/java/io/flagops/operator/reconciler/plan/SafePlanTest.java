@@ -1,0 +1,331 @@
+package io.flagops.operator.reconciler.plan;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.audience;
+import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.phase;
+import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.release;
+import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
+import io.flagops.operator.launchdarkly.model.AudienceConfiguration;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleaseAudience;
+import io.flagops.operator.launchdarkly.model.ReleaseGuardianConfiguration;
+import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
+import io.flagops.operator.reconciler.plan.Observation.Target;
+import io.flagops.operator.reconciler.plan.Verdict.Kind;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Plans that protect a live release: moves checked first, guardrails kept, canceled left. */
+class SafePlanTest {
+  private static final ReleaseGuardianConfiguration ONE_HOUR =
+      new ReleaseGuardianConfiguration(3_600_000L, 10, true, "user");
+
+  // ---- moving to another pipeline ----
+
+  @Test
+  void aMoveToAPipelineThatFitsDeletesThenCreates() {
+    ReleasePlan plan = move(spec(phase("Testing", Started)), Target.of(pipeline(false)));
+
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("delete old", "create standard variation=var-on");
+    assertThat(((ReleaseAction.DeleteRelease) plan.actions().get(0)).toKey()).isEqualTo("standard");
+    assertThat(plan.verdict().message())
+        .isEqualTo("moving the release from pipeline 'old' to 'standard'");
+  }
+
+  @Test
+  void aMoveToAMissingPipelineDeletesNothing() {
+    ReleasePlan plan = move(spec(), Target.MISSING);
+
+    assertBlocked(
+        plan,
+        Reasons.PIPELINE_NOT_FOUND,
+        "spec.releasePipelineKey: project 'shop' has no release pipeline 'standard'; the release"
+            + " on pipeline 'old' is left untouched");
+  }
+
+  @Test
+  void aMoveToAPipelineWithoutTheSpecsPhaseDeletesNothing() {
+    ReleasePlan plan = move(spec(phase("Canary", Started)), Target.of(pipeline(false)));
+
+    assertBlocked(
+        plan,
+        Reasons.UNKNOWN_PHASE,
+        "spec.phases[0].name: pipeline 'standard' has no phase 'Canary' (its phases: Testing,"
+            + " Production); the release on pipeline 'old' is left untouched");
+  }
+
+  @Test
+  void aMoveToAPipelineWithoutTheSpecsAudienceDeletesNothing() {
+    ReleasePlan plan =
+        move(
+            spec(phase("Production", Started, audience("Test env", null))),
+            Target.of(pipeline(false)));
+
+    assertBlocked(
+        plan,
+        Reasons.UNKNOWN_AUDIENCE,
+        "spec.phases[0].audiences[0].name: phase 'Production' of pipeline 'standard' has no"
+            + " audience 'Test env' (its audiences: Prod env); the release on pipeline 'old' is"
+            + " left untouched");
+  }
+
+  @Test
+  void aMoveToALegacyPipelineThatCannotTakeStartedDeletesNothing() {
+    ReleasePlan plan = move(spec(phase("Testing", Started)), Target.of(pipeline(true)));
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(plan.verdict().message()).endsWith("left untouched");
+  }
+
+  @Test
+  void theMoveIsPlannedOnlyForAReleaseThisResourceOwns() {
+    Observation owned =
+        Observation.of(Optional.of(release("old", "Testing:Started")), false, owned("old"));
+    Observation foreign =
+        Observation.of(Optional.of(release("old", "Testing:Started")), false, Ownership.NONE);
+
+    assertThat(ReleasePlanner.needsTarget(spec(), owned)).isTrue();
+    assertThat(ReleasePlanner.needsTarget(spec(), foreign)).isFalse();
+    assertThat(ReleasePlanner.plan(spec(), foreign).verdict().reason())
+        .isEqualTo(Reasons.PIPELINE_CONFLICT);
+  }
+
+  // ---- guarded rollouts ----
+
+  @Test
+  void aGuardedPhaseDeclaredCompleteIsStartedButNotCompletedInTheSamePass() {
+    ReleasePlan plan =
+        plan(spec(phase("Testing", Complete)), guarded("Testing:ReadyToStart", null));
+
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("Started Testing");
+    assertThat(plan.verdict().kind()).isEqualTo(Kind.WAITING);
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
+    assertThat(plan.verdict().message())
+        .isEqualTo(
+            "phase 'Testing' has a guarded rollout: LaunchDarkly monitors it for 1h after it"
+                + " starts, then completes it (spec.phases[0].forceComplete skips the wait)");
+  }
+
+  @Test
+  void aGuardedPhaseBeingMonitoredSaysUntilWhen() {
+    ReleasePlan plan =
+        plan(
+            spec(phase("Testing", Complete), phase("Production", Started)),
+            guarded("Testing:Started", 1_800_000_000_000L));
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
+    assertThat(plan.verdict().message())
+        .startsWith(
+            "phase 'Testing' is in a guarded rollout: LaunchDarkly monitors it until about"
+                + " 2027-01-15T09:00:00Z, then completes it");
+  }
+
+  @Test
+  void aGuardianNamedOnlyInTheSpecAlsoHoldsTheCompletion() {
+    PhaseSpec testing =
+        phase("Testing", Complete, audience("Test env", new ReleaseGuardianSpec("30m", 5)));
+
+    ReleasePlan plan = plan(spec(testing), ReleasePlannerTest.fresh().orElseThrow());
+
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("Started Testing");
+    assertThat(plan.verdict().message()).contains("monitors it for 30m");
+  }
+
+  @Test
+  void forceCompleteCompletesAGuardedPhaseRightAway() {
+    PhaseSpec testing = phase("Testing", Complete);
+    testing.setForceComplete(true);
+
+    ReleasePlan plan = plan(spec(testing), guarded("Testing:ReadyToStart", null));
+
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("Started Testing", "Complete Testing");
+    assertThat(plan.verdict().kind()).isEqualTo(Kind.IN_SYNC);
+  }
+
+  @Test
+  void aGuardedPhaseDeclaredStartedIsInSyncOnceStarted() {
+    ReleasePlan plan = plan(spec(phase("Testing", Started)), guarded("Testing:Started", 1L));
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().kind()).isEqualTo(Kind.IN_SYNC);
+  }
+
+  // ---- approvals ----
+
+  @Test
+  void aPhaseThatNeedsApprovalIsStartedAndWaitsNamingTheApprovers() {
+    ReleasePlan plan =
+        plan(spec(phase("Testing", Complete)), approval("Testing:ReadyToStart", "inactive"));
+
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("Started Testing");
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.AWAITING_APPROVAL);
+    assertThat(plan.verdict().message())
+        .isEqualTo(
+            "phase 'Testing' needs approval in LaunchDarkly for audience 'Test env' (approvers"
+                + " notified: members m-1; teams release-managers); the operator goes on once it is"
+                + " approved");
+  }
+
+  @Test
+  void aStartedPhaseAwaitingApprovalIsNotReadyEvenWhenOnlyStartedIsAsked() {
+    ReleasePlan plan =
+        plan(spec(phase("Testing", Started)), approval("Testing:Started", "pendingApproval"));
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().kind()).isEqualTo(Kind.WAITING);
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.AWAITING_APPROVAL);
+    assertThat(plan.verdict().message()).startsWith("phase 'Testing' waits for approval");
+  }
+
+  @Test
+  void anApprovedPhaseIsCompletedAsAsked() {
+    ReleasePlan plan =
+        plan(spec(phase("Testing", Complete)), approval("Testing:Started", "active"));
+
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("Complete Testing");
+  }
+
+  @Test
+  void aLaterPhaseWaitsForTheApprovalToo() {
+    ReleasePlan plan =
+        plan(
+            spec(phase("Testing", Started), phase("Production", Started)),
+            approval("Testing:Started", "pendingApproval"));
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.AWAITING_APPROVAL);
+  }
+
+  // ---- canceled releases ----
+
+  @Test
+  void aCanceledReleaseIsNeverDriven() {
+    Release live = release("standard", "Testing:Started", "Production:NotStarted");
+    Release canceled =
+        new Release(
+            live.name(),
+            live.releasePipelineKey(),
+            "",
+            live.phases(),
+            live.version(),
+            null,
+            1_800_000_000_000L);
+
+    ReleasePlan plan = plan(spec(phase("Testing", Complete)), canceled);
+
+    assertBlocked(
+        plan,
+        Reasons.RELEASE_CANCELED,
+        "LaunchDarkly canceled the release on pipeline 'standard' at 2027-01-15T08:00:00Z; the"
+            + " operator does not drive a canceled release. Delete it in LaunchDarkly to have the"
+            + " operator create a new one, or delete this FlagRelease");
+    assertThat(
+            ReleasePlanner.needsTarget(
+                spec(), Observation.of(Optional.of(canceled), false, owned("x"))))
+        .isFalse();
+  }
+
+  // ---- helpers ----
+
+  private static ReleasePlan move(FlagReleaseSpec spec, Target target) {
+    Observation observed =
+        Observation.of(Optional.of(release("old", "Testing:Started")), false, owned("old"));
+    assertThat(ReleasePlanner.needsTarget(spec, observed)).isTrue();
+    return ReleasePlanner.plan(spec, observed.withTarget(target));
+  }
+
+  private static ReleasePlan plan(FlagReleaseSpec spec, Release release) {
+    return ReleasePlanner.plan(
+        spec, Observation.of(Optional.of(release), false, owned(release.releasePipelineKey())));
+  }
+
+  private static Ownership owned(String pipeline) {
+    return Ownership.created(pipeline);
+  }
+
+  private static void assertBlocked(ReleasePlan plan, String reason, String message) {
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().kind()).isEqualTo(Kind.BLOCKED);
+    assertThat(plan.verdict().reason()).isEqualTo(reason);
+    assertThat(plan.verdict().message()).isEqualTo(message);
+  }
+
+  /** The pipeline "standard" as LaunchDarkly defines it: Testing (Test env), Production. */
+  private static ReleasePipeline pipeline(boolean legacy) {
+    return new ReleasePipeline(
+        "standard",
+        "Standard",
+        legacy,
+        List.of(
+            new ReleasePipeline.Phase(
+                "phase-Testing",
+                "Testing",
+                List.of(new ReleasePipeline.Audience("Test env", null))),
+            new ReleasePipeline.Phase(
+                "phase-Production",
+                "Production",
+                List.of(new ReleasePipeline.Audience("Prod env", null)))));
+  }
+
+  /** Testing (in the given state) has a guarded audience; started at {@code startedAt}. */
+  private static Release guarded(String testing, Long startedAt) {
+    return withTestingAudience(
+        testing,
+        startedAt,
+        new AudienceConfiguration("monitoredRelease", false, null, null, ONE_HOUR),
+        testing.endsWith("Started") ? "active" : "inactive");
+  }
+
+  /** Testing (in the given state) has an audience that requires approval. */
+  private static Release approval(String testing, String audienceStatus) {
+    return withTestingAudience(
+        testing,
+        2L,
+        new AudienceConfiguration(
+            "immediate", true, List.of("m-1"), List.of("release-managers"), null),
+        audienceStatus);
+  }
+
+  private static Release withTestingAudience(
+      String testing, Long startedAt, AudienceConfiguration configuration, String status) {
+    Release base = release("standard", testing, "Production:NotStarted");
+    ReleasePhase phase = base.phases().get(0);
+    ReleaseAudience audience =
+        new ReleaseAudience("aud-Testing-Test env", "Test env", null, configuration, null, status);
+    ReleasePhase changed =
+        new ReleasePhase(
+            phase.id(),
+            phase.name(),
+            phase.complete(),
+            phase.creationDate(),
+            phase.completionDate(),
+            List.of(audience),
+            phase.status(),
+            phase.started(),
+            phase.started() ? startedAt : null);
+    return new Release(
+        base.name(),
+        base.releasePipelineKey(),
+        "",
+        List.of(changed, base.phases().get(1)),
+        base.version(),
+        null,
+        null);
+  }
+}
