@@ -61,10 +61,16 @@ The ServiceAccount the pod runs as.
 {{- end }}
 
 {{/*
-repository:tag, the tag defaulting to the chart's appVersion (the operator's version).
+The image, fully qualified: registry/repository@digest, else registry/repository:tag with the tag
+defaulting to the chart's appVersion (the operator's version).
 */}}
 {{- define "flagrelease-operator.image" -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- $registry := required "image.registry is required: the registry you pushed the operator image to (the chart names none; see deploy/README.md, step 0)" .Values.image.registry }}
+{{- if .Values.image.digest }}
+{{- printf "%s/%s@%s" $registry .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s/%s:%s" $registry .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -83,16 +89,16 @@ The watched namespaces as a comma-separated list; empty means every namespace.
 {{- end }}
 
 {{/*
-The Secret holding the default token: token.existingSecret, the Secret the chart creates for
-token.value, or nothing.
+Namespaces whose token Secrets the operator may read, as FLAGRELEASE_TOKEN_SECRETS_NAMESPACES
+says it: "" for none, "*" for every watched namespace, else a comma-separated list.
 */}}
-{{- define "flagrelease-operator.tokenSecretName" -}}
-{{- if and .Values.token.existingSecret .Values.token.value }}
-{{- fail "token: set either token.existingSecret (preferred) or token.value, not both" }}
-{{- else if .Values.token.existingSecret }}
-{{- .Values.token.existingSecret }}
-{{- else if .Values.token.value }}
-{{- printf "%s-token" (include "flagrelease-operator.fullname" .) }}
+{{- define "flagrelease-operator.tokenSecretNamespaces" -}}
+{{- if kindIs "slice" .Values.tokenSecrets.namespaces }}
+{{- join "," .Values.tokenSecrets.namespaces }}
+{{- else if eq (toString .Values.tokenSecrets.namespaces) "watched" }}
+{{- "*" }}
+{{- else }}
+{{- fail (printf "tokenSecrets.namespaces must be a list of namespaces or \"watched\", not %v" .Values.tokenSecrets.namespaces) }}
 {{- end }}
 {{- end }}
 
@@ -103,13 +109,15 @@ Checks of combinations the schema cannot express, with messages that say what to
 {{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) }}
 {{- fail (printf "replicas is %d but leaderElection.enabled is false: several operator pods would reconcile the same FlagReleases at once. Set leaderElection.enabled=true or replicas=1." (int .Values.replicas)) }}
 {{- end }}
-{{- $_ := include "flagrelease-operator.tokenSecretName" . }}
 {{- $_ := include "flagrelease-operator.watchNamespaces" . }}
+{{- $_ := include "flagrelease-operator.tokenSecretNamespaces" . }}
+{{- $_ := include "flagrelease-operator.image" . }}
 {{- end }}
 
 {{/*
-What the operator may do with the FlagReleases it watches, their Events and the Secrets they name.
-Rendered into the ClusterRole (every namespace) or into one Role per watched namespace.
+What the operator may do with the FlagReleases it watches and their Events. Rendered into the
+ClusterRole (every namespace) or into one Role per watched namespace. Secrets are not here: the
+operator reads them only where tokenSecrets.namespaces says (rbac.yaml).
 */}}
 {{- define "flagrelease-operator.watchRules" -}}
 - apiGroups: ["flagops.io"]
@@ -124,7 +132,4 @@ Rendered into the ClusterRole (every namespace) or into one Role per watched nam
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
-- apiGroups: [""]
-  resources: ["secrets"]
-  verbs: ["get", "list", "watch"]
 {{- end }}

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.config.DefaultTokenGrants;
+import io.flagops.operator.config.TokenSecretScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,25 @@ final class Preflight {
           + " FLAGRELEASE_REQUIRE_DEFAULT_TOKEN=false when every FlagRelease names its own Secret"
           + " in spec.accessTokenSecretRef.";
     }
+    String access = accessProblem();
+    if (access != null) {
+      return access;
+    }
     String cluster = clusterProblem();
     return cluster != null ? cluster : httpPortProblem();
+  }
+
+  /** Grants and Secret namespaces that cannot be read: a typo must not start a wider operator. */
+  private static String accessProblem() {
+    try {
+      DefaultTokenGrants.parse(
+          Settings.value("flagrelease.default-token.grants", DefaultTokenGrants.SETTING));
+      TokenSecretScope.parse(
+          Settings.value("flagrelease.token-secrets.namespaces", TokenSecretScope.SETTING));
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage() + ".";
+    }
   }
 
   private static String clusterProblem() {

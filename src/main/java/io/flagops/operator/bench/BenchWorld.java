@@ -1,6 +1,7 @@
 package io.flagops.operator.bench;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -80,6 +81,23 @@ final class BenchWorld implements AutoCloseable {
     }
     kubernetesWrites.set(0);
     firstWriteAt = null;
+  }
+
+  /** Secrets that are not token Secrets (no label): the operator must not keep them. */
+  void createUnrelatedSecrets(int count) {
+    for (int i = 0; i < count; i++) {
+      client
+          .secrets()
+          .inNamespace("default")
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("unrelated-" + i)
+                  .endMetadata()
+                  .withStringData(java.util.Map.of("password", "x".repeat(256)))
+                  .build())
+          .create();
+    }
   }
 
   /** A client for an operator: closing the operator must not close the world's own. */

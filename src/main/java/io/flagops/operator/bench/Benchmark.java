@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * allows. Writes docs/benchmarks.{json,md,svg}.
  *
  * <p>Arguments (all optional): {@code --sizes 100,1000,5000 --latency-ms 50 --rates 20,20,100
- * --threads 20 --out docs}. Each FlagRelease attaches a flag to a two-phase pipeline and starts the
- * first phase: at least 3 calls (read, create, start) plus one pipeline read in all.
+ * --threads 20 --unrelated-secrets 10000 --out docs}. Each FlagRelease attaches a flag to a
+ * two-phase pipeline and starts the first phase: at least 3 calls (read, create, start) plus one
+ * pipeline read in all.
  */
 public final class Benchmark {
   private static final Duration CONVERGENCE_POLL = Duration.ofHours(1);
@@ -52,9 +53,44 @@ public final class Benchmark {
       BenchReport.print(result);
       results.add(result);
     }
-    BenchReport.write(results, out);
+    int unrelated = Integer.parseInt(options.getOrDefault("unrelated-secrets", "10000"));
+    SecretsHeap secrets = unrelated > 0 ? secretsHeap(100, unrelated) : null;
+    BenchReport.write(results, secrets, out);
     System.out.println("\nWrote " + out.resolve("benchmarks.md") + ", .json and .svg");
     System.exit(0); // the mock server's threads are not daemons
+  }
+
+  /**
+   * The operator's heap with {@code unrelated} Secrets in the cluster (none of them token Secrets)
+   * against none: it must not grow, since only labelled Secrets are cached.
+   */
+  record SecretsHeap(int resources, int unrelatedSecrets, long heapWithoutMiB, long heapWithMiB) {}
+
+  static SecretsHeap secretsHeap(int n, int unrelated) throws Exception {
+    System.out.printf(
+        "%n== heap with %d unrelated Secrets in the cluster, N=%d ==%n", unrelated, n);
+    long without = operatorHeap(n, 0);
+    long with = operatorHeap(n, unrelated);
+    System.out.printf(
+        "operator heap: %d MiB with %d unrelated Secrets, %d MiB without%n",
+        with, unrelated, without);
+    return new SecretsHeap(n, unrelated, without, with);
+  }
+
+  private static long operatorHeap(int n, int unrelatedSecrets) throws Exception {
+    try (BenchWorld world = new BenchWorld(n, Duration.ZERO, 1000)) {
+      world.createUnrelatedSecrets(unrelatedSecrets);
+      world.apply(n);
+      long baseline = heapAfterGc();
+      EmbeddedSettings settings =
+          EmbeddedSettings.fast(world.launchDarkly.baseUrl(), BenchWorld.TOKEN)
+              .withPolls(CONVERGENCE_POLL, Duration.ofSeconds(15));
+      EmbeddedOperator operator = EmbeddedOperator.start(world.newOperatorClient(), settings, null);
+      waitUntil(() -> world.readyCount() >= n, Duration.ofMinutes(5));
+      long heap = Math.max(0, heapAfterGc() - baseline);
+      operator.close();
+      return heap / (1024 * 1024);
+    }
   }
 
   static BenchResult run(int n, Duration latency, int rate, int threads) throws Exception {

@@ -26,6 +26,37 @@ public interface FlagReleaseConfig {
 
   CircuitBreaker circuitBreaker();
 
+  /** Who may use the operator's default token, for which LaunchDarkly projects. */
+  DefaultToken defaultToken();
+
+  /** Where FlagReleases may name a token Secret of their own. */
+  TokenSecrets tokenSecrets();
+
+  /** What a FlagRelease waiting for another's flag is told. */
+  Claims claims();
+
+  interface DefaultToken {
+    /**
+     * {@code NAMESPACE=PROJECT[,PROJECT...]} entries separated by {@code ;}, {@code *} for any;
+     * empty: no namespace may use the default token. See {@link DefaultTokenGrants}.
+     */
+    Optional<String> grants();
+  }
+
+  interface TokenSecrets {
+    /** Empty: none; {@code *}: every watched namespace; else a comma-separated list. */
+    Optional<String> namespaces();
+  }
+
+  interface Claims {
+    /**
+     * Name the FlagRelease that holds a flag even when it is in another namespace; off by default,
+     * so one tenant does not learn another's resource names.
+     */
+    @WithDefault("false")
+    boolean nameOtherNamespaces();
+  }
+
   /** One budget of LaunchDarkly calls for the whole process, shared by every FlagRelease. */
   interface Budget {
     /** Sustained calls per second. */

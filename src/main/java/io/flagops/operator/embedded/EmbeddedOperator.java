@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flagops.operator.config.LaunchDarklyClientFactory;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
+import io.flagops.operator.reconciler.FlagClaims;
 import io.flagops.operator.reconciler.FlagReleaseReconciler;
 import io.flagops.operator.reconciler.ReleaseDeletion;
 import io.flagops.operator.reconciler.ReleaseSync;
@@ -77,12 +78,14 @@ public final class EmbeddedOperator implements AutoCloseable {
         LaunchDarklyClientFactory.create(
             launchDarklyConfig, config.budget(), config.circuitBreaker(), json, clock, registry);
     EventRecorder events = new EventRecorder(kubernetes, clock);
-    FlagReleaseWatches watches = new FlagReleaseWatches();
-    AccessTokens tokens = new AccessTokens(new DefaultToken(launchDarklyConfig, watches));
+    FlagReleaseWatches watches = new FlagReleaseWatches(config);
+    AccessTokens tokens =
+        new AccessTokens(new DefaultToken(launchDarklyConfig, watches), watches, config);
     FlagReleaseReconciler reconciler =
         new FlagReleaseReconciler(
             tokens,
             watches,
+            new FlagClaims(watches, tokens, config),
             new ReleaseSync(launchDarkly, new PipelineCatalog(launchDarkly), events),
             new ReleaseDeletion(tokens, launchDarkly, events, config),
             new StatusWriter(kubernetes, json),

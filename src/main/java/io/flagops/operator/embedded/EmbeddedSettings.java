@@ -2,237 +2,101 @@ package io.flagops.operator.embedded;
 
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.config.LaunchDarklyConfig;
-import java.nio.file.Path;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The operator's settings as plain values, for an operator started without Quarkus.
- *
- * @param retryInitial first backoff after a LaunchDarkly error, doubled after each one in a row
- * @param retryMax the longest backoff
- * @param breakerOpenFor how long calls stay off once the circuit breaker opens
+ * The operator's settings for an operator started without Quarkus: the same config mappings, read
+ * from a map of the same properties, so every default is the one the mapping declares.
  */
-public record EmbeddedSettings(
-    String launchDarklyBaseUrl,
-    String defaultToken,
-    Duration settledPoll,
-    Duration progressingPoll,
-    Duration unauthorizedPoll,
-    double jitter,
-    int reconcileThreads,
-    double requestsPerSecond,
-    int burst,
-    Duration retryInitial,
-    Duration retryMax,
-    Duration breakerOpenFor) {
+public final class EmbeddedSettings {
+  private final Map<String, String> properties;
+
+  private EmbeddedSettings(Map<String, String> properties) {
+    this.properties = Map.copyOf(properties);
+  }
 
   /**
-   * Test-friendly defaults: fast polls and retries, so behaviour over several polls takes seconds.
+   * Test-friendly settings: fast polls and retries, so behaviour over several polls takes seconds.
    */
   public static EmbeddedSettings fast(String launchDarklyBaseUrl, String defaultToken) {
-    return new EmbeddedSettings(
-        launchDarklyBaseUrl,
-        defaultToken,
-        Duration.ofSeconds(1),
-        Duration.ofMillis(300),
-        Duration.ofSeconds(1),
-        0.1,
-        10,
-        1000,
-        100,
-        Duration.ofMillis(200),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2));
+    Map<String, String> properties = new HashMap<>();
+    properties.put("launchdarkly.base-url", launchDarklyBaseUrl);
+    if (defaultToken != null) {
+      properties.put("launchdarkly.access-token", defaultToken);
+    }
+    properties.put("flagrelease.polling.settled", "1s");
+    properties.put("flagrelease.polling.progressing", "300ms");
+    properties.put("flagrelease.polling.unauthorized", "1s");
+    properties.put("flagrelease.polling.jitter", "0.1");
+    properties.put("flagrelease.budget.requests-per-second", "1000");
+    properties.put("flagrelease.budget.burst", "100");
+    properties.put("flagrelease.retry.initial-interval", "200ms");
+    properties.put("flagrelease.retry.max-interval", "2s");
+    properties.put("flagrelease.circuit-breaker.open-for", "2s");
+    properties.put("flagrelease.default-token.grants", "*=*");
+    properties.put("flagrelease.token-secrets.namespaces", "*");
+    properties.put(RECONCILE_THREADS, "10");
+    return new EmbeddedSettings(properties);
+  }
+
+  /** The same settings with one property changed (a Quarkus property name). */
+  public EmbeddedSettings with(String property, String value) {
+    Map<String, String> changed = new HashMap<>(properties);
+    changed.put(property, value);
+    return new EmbeddedSettings(changed);
   }
 
   public EmbeddedSettings withPolls(Duration settled, Duration progressing) {
-    return new EmbeddedSettings(
-        launchDarklyBaseUrl,
-        defaultToken,
-        settled,
-        progressing,
-        unauthorizedPoll,
-        jitter,
-        reconcileThreads,
-        requestsPerSecond,
-        burst,
-        retryInitial,
-        retryMax,
-        breakerOpenFor);
+    return with("flagrelease.polling.settled", settled.toMillis() + "ms")
+        .with("flagrelease.polling.progressing", progressing.toMillis() + "ms");
   }
 
   public EmbeddedSettings withReconcileThreads(int threads) {
-    return new EmbeddedSettings(
-        launchDarklyBaseUrl,
-        defaultToken,
-        settledPoll,
-        progressingPoll,
-        unauthorizedPoll,
-        jitter,
-        threads,
-        requestsPerSecond,
-        burst,
-        retryInitial,
-        retryMax,
-        breakerOpenFor);
+    return with(RECONCILE_THREADS, Integer.toString(threads));
   }
 
   public EmbeddedSettings withBudget(double perSecond, int burstSize) {
-    return new EmbeddedSettings(
-        launchDarklyBaseUrl,
-        defaultToken,
-        settledPoll,
-        progressingPoll,
-        unauthorizedPoll,
-        jitter,
-        reconcileThreads,
-        perSecond,
-        burstSize,
-        retryInitial,
-        retryMax,
-        breakerOpenFor);
+    return with("flagrelease.budget.requests-per-second", Double.toString(perSecond))
+        .with("flagrelease.budget.burst", Integer.toString(burstSize));
   }
 
-  /** The production retry and circuit-breaker timings (the operator's defaults). */
+  /** The retry and circuit-breaker timings of a real deployment: the mapping's defaults. */
   public EmbeddedSettings withProductionFaultHandling() {
-    return new EmbeddedSettings(
-        launchDarklyBaseUrl,
-        defaultToken,
-        settledPoll,
-        progressingPoll,
-        unauthorizedPoll,
-        jitter,
-        reconcileThreads,
-        requestsPerSecond,
-        burst,
-        Duration.ofSeconds(2),
-        Duration.ofMinutes(5),
-        Duration.ofSeconds(30));
+    Map<String, String> changed = new HashMap<>(properties);
+    changed.remove("flagrelease.retry.initial-interval");
+    changed.remove("flagrelease.retry.max-interval");
+    changed.remove("flagrelease.circuit-breaker.open-for");
+    return new EmbeddedSettings(changed);
+  }
+
+  int reconcileThreads() {
+    return Integer.parseInt(properties.get(RECONCILE_THREADS));
   }
 
   LaunchDarklyConfig launchDarkly() {
-    return new LaunchDarklyConfig() {
-      @Override
-      public String baseUrl() {
-        return launchDarklyBaseUrl;
-      }
-
-      @Override
-      public Optional<String> accessToken() {
-        return Optional.ofNullable(defaultToken);
-      }
-
-      @Override
-      public Optional<Path> accessTokenFile() {
-        return Optional.empty();
-      }
-
-      @Override
-      public Duration connectTimeout() {
-        return Duration.ofSeconds(5);
-      }
-
-      @Override
-      public Duration readTimeout() {
-        return Duration.ofSeconds(30);
-      }
-    };
+    return config().getConfigMapping(LaunchDarklyConfig.class);
   }
 
   FlagReleaseConfig flagRelease() {
-    FlagReleaseConfig.Polling polling =
-        new FlagReleaseConfig.Polling() {
-          @Override
-          public Duration settled() {
-            return settledPoll;
-          }
+    return config().getConfigMapping(FlagReleaseConfig.class);
+  }
 
-          @Override
-          public Duration progressing() {
-            return progressingPoll;
-          }
+  private static final String RECONCILE_THREADS =
+      "quarkus.operator-sdk.concurrent-reconciliation-threads";
 
-          @Override
-          public Duration unauthorized() {
-            return unauthorizedPoll;
-          }
-
-          @Override
-          public double jitter() {
-            return jitter;
-          }
-        };
-    return new FlagReleaseConfig() {
-      @Override
-      public boolean requireDefaultToken() {
-        return false;
-      }
-
-      @Override
-      public Polling polling() {
-        return polling;
-      }
-
-      @Override
-      public Retry retry() {
-        return new Retry() {
-          @Override
-          public Duration initialInterval() {
-            return retryInitial;
-          }
-
-          @Override
-          public Duration maxInterval() {
-            return retryMax;
-          }
-
-          @Override
-          public double multiplier() {
-            return 2.0;
-          }
-        };
-      }
-
-      @Override
-      public LeaderElection leaderElection() {
-        throw new UnsupportedOperationException("leader election is set on EmbeddedOperator");
-      }
-
-      @Override
-      public Budget budget() {
-        return new Budget() {
-          @Override
-          public double requestsPerSecond() {
-            return requestsPerSecond;
-          }
-
-          @Override
-          public int burst() {
-            return burst;
-          }
-        };
-      }
-
-      @Override
-      public CircuitBreaker circuitBreaker() {
-        return new CircuitBreaker() {
-          @Override
-          public int failureRate() {
-            return 75;
-          }
-
-          @Override
-          public int windowSize() {
-            return 20;
-          }
-
-          @Override
-          public Duration openFor() {
-            return breakerOpenFor;
-          }
-        };
-      }
-    };
+  private SmallRyeConfig config() {
+    return new SmallRyeConfigBuilder()
+        .withMapping(FlagReleaseConfig.class)
+        .withMapping(LaunchDarklyConfig.class)
+        // durations as the operator's users write them: 30s, 5m
+        .withConverter(Duration.class, 200, new DurationConverter())
+        .withSources(new PropertiesConfigSource(properties, "embedded settings", 100))
+        .build();
   }
 }

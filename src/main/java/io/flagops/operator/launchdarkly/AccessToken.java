@@ -1,10 +1,15 @@
 package io.flagops.operator.launchdarkly;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /** A LaunchDarkly access token. {@link #toString()} never shows it. */
 public final class AccessToken {
   private final String value;
+  private volatile String fingerprint;
 
   private AccessToken(String value) {
     this.value = value;
@@ -29,6 +34,25 @@ public final class AccessToken {
   /** The raw token, for the Authorization header only. */
   String reveal() {
     return value;
+  }
+
+  /**
+   * A stand-in for the token where one is needed as a key (caches, the account a claim is scoped
+   * to): a SHA-256 digest, so no cache holds the token itself.
+   */
+  public String fingerprint() {
+    String computed = fingerprint;
+    if (computed == null) {
+      try {
+        byte[] digest =
+            MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        computed = HexFormat.of().formatHex(digest, 0, 16);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is part of every JDK", e);
+      }
+      fingerprint = computed;
+    }
+    return computed;
   }
 
   /** Replaces every occurrence of the token in {@code text}, for text that echoes a request. */

@@ -65,7 +65,10 @@ public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoClosea
 
   @Override
   public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
-    return guarded("GET_RELEASE", new Caller(token, flag), () -> delegate.getRelease(token, flag));
+    return guarded(
+        "GET_RELEASE",
+        new Caller(token.fingerprint(), flag),
+        () -> delegate.getRelease(token, flag));
   }
 
   @Override
@@ -108,8 +111,8 @@ public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoClosea
     metrics.stopWatching();
   }
 
-  /** Who waits for a turn: a flag of one account. */
-  private record Caller(AccessToken token, FlagRef flag) {}
+  /** Who waits for a turn: a flag of one account (the token's fingerprint, never the token). */
+  private record Caller(String account, FlagRef flag) {}
 
   /**
    * @param turnOf the caller whose pass this read begins; null for a call that follows a read
@@ -137,8 +140,6 @@ public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoClosea
         metrics.unanswered(route);
       }
       throw e;
-    } finally {
-      budget.done();
     }
   }
 

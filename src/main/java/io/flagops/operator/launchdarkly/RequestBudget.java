@@ -11,31 +11,24 @@ import java.util.function.LongSupplier;
  * caller wait: a reconcile pass that finds the bucket empty gets a turn reserved in order and is
  * told how long until it comes, so it is rescheduled instead of holding a worker thread. The calls
  * that follow a pass's first one (its writes) borrow from later turns, so a pass is not cut in the
- * middle.
+ * middle, and the turns reserved after them move back accordingly.
  *
- * <p>It never spends more than LaunchDarkly's rate-limit headers say is left of the window, and
- * starts a pass only when the window has room for the writes passes usually make. After a 429, or a
- * window spent before the pass could finish, every caller waits until the window resets and the
- * rate halves, then climbs back slowly (additive increase, multiplicative decrease), so a budget
- * set higher than the account allows settles just under it. Hand-written because its waits come
- * from LaunchDarkly's own headers.
+ * <p>It never plans to spend more than LaunchDarkly's rate-limit headers say is left of the window,
+ * and stops until the reset when nothing is left. After a 429 every caller waits until the window
+ * resets and the rate halves (once per such event), then climbs back slowly (additive increase,
+ * multiplicative decrease), so a budget set higher than the account allows settles just under it.
+ * Hand-written because its waits come from LaunchDarkly's own headers.
  */
 public final class RequestBudget {
   private static final long RECOVERY_STEP_NANOS = 10_000_000_000L;
   private static final double MIN_FRACTION = 0.05;
   private static final long FORGET_TURN_AFTER_NANOS = 60_000_000_000L;
 
-  /** Reset times this close apart name the same window (they are computed from epoch millis). */
-  private static final long SAME_WINDOW_NANOS = 100_000_000L;
-
-  /** Weight of the latest turn in the running average of follow-up calls per turn. */
-  private static final double FOLLOW_UP_WEIGHT = 0.2;
-
   private final double ratePerNano;
   private final double burst;
   private final LongSupplier nanoClock;
 
-  /** The rate after limits were hit: halved by each, back up by a tenth of the configured rate. */
+  /** The rate after 429s: halved by each, back up by a tenth of the configured rate per step. */
   private double adaptiveRatePerNano;
 
   private long adjustedAt;
@@ -48,16 +41,8 @@ public final class RequestBudget {
 
   private long refilledAt;
 
-  /** No permits before this time (a 429). */
+  /** No permits before this time (a 429, or a window LaunchDarkly says is spent). */
   private long pausedUntil;
-
-  /** What LaunchDarkly last said is left of its window, less the calls made since; its end. */
-  private long windowLeft = Long.MAX_VALUE;
-
-  private long windowResetAt;
-
-  /** Calls granted whose answer has not come yet: LaunchDarkly may not have counted them. */
-  private int inFlight;
 
   /**
    * Callers with a reserved turn (already paid for): when it comes, and {@link #borrowed} at the
@@ -70,13 +55,8 @@ public final class RequestBudget {
   /** Time worth of permits that follow-up calls took ahead of the reserved turns, in nanos. */
   private double borrowed;
 
-  /** Turns held back by a pause or a spent window are spread out from here, one per permit. */
-  private long nextTurnAfterBlock;
-
-  /** The running average of follow-up calls per pass, and those asked for since the last turn. */
-  private double followUpsPerTurn;
-
-  private int followUpsSinceTurn;
+  /** Turns held back by a pause are spread out from here, one per permit. */
+  private long nextTurnAfterPause;
 
   public RequestBudget(double requestsPerSecond, int burst) {
     this(requestsPerSecond, burst, System::nanoTime);
@@ -104,29 +84,27 @@ public final class RequestBudget {
   public synchronized Duration takeTurn(Object caller) {
     long now = nanoClock.getAsLong();
     refill(now);
-    // a pass starts only where the window has room for it and the writes passes usually make
-    long blockedUntil = blockedUntil(now, 1 + (long) Math.ceil(followUpsPerTurn));
     Turn turn = turns.get(caller);
     if (turn != null) {
       long due = turn.at() + (long) (borrowed - turn.borrowedBefore());
-      if (now < blockedUntil) {
-        // spread the turns held back instead of letting them all go when the block ends
-        due = Math.max(due, Math.max(blockedUntil, nextTurnAfterBlock));
-        nextTurnAfterBlock = due + (long) (1 / currentRate(now));
+      if (now < pausedUntil) {
+        // spread the turns a pause held back instead of letting them all go when it ends
+        due = Math.max(due, Math.max(pausedUntil, nextTurnAfterPause));
+        nextTurnAfterPause = due + (long) (1 / currentRate(now));
         turns.put(caller, new Turn(due, borrowed));
       }
       if (due > now) {
         return Duration.ofNanos(due - now);
       }
       turns.remove(caller);
-      return grantTurn();
+      return Duration.ZERO;
     }
-    if (now >= blockedUntil && tokens >= 1) {
+    if (now >= pausedUntil && tokens >= 1) {
       tokens -= 1;
-      return grantTurn();
+      return Duration.ZERO;
     }
     tokens -= 1; // the turn is paid for now, so later callers queue behind it
-    long wait = Math.max(blockedUntil - now, (long) Math.ceil(-tokens / currentRate(now)));
+    long wait = Math.max(pausedUntil - now, (long) Math.ceil(-tokens / currentRate(now)));
     forgetStaleTurns(now);
     turns.put(caller, new Turn(now + wait, borrowed));
     return Duration.ofNanos(Math.max(wait, 1));
@@ -134,31 +112,19 @@ public final class RequestBudget {
 
   /**
    * A permit for a call that follows a granted one in the same pass (a write after its read). It is
-   * taken even from an empty bucket, borrowing from later turns; only a pause or a window
-   * LaunchDarkly says is spent refuses it.
+   * taken even from an empty bucket, borrowing from later turns; only a pause refuses it.
    *
-   * @return zero when granted, else how long until calls may go again
+   * @return zero when granted, else how long the pause lasts
    */
   public synchronized Duration takeFollowUp() {
     long now = nanoClock.getAsLong();
-    followUpsSinceTurn++;
-    long blockedUntil = blockedUntil(now, 1);
-    if (now < blockedUntil) {
-      if (now >= pausedUntil) {
-        // the window ran out before this pass could finish: more passes started than it holds
-        slowDown(now, blockedUntil);
-      }
-      return Duration.ofNanos(blockedUntil - now);
+    if (now < pausedUntil) {
+      return Duration.ofNanos(pausedUntil - now);
     }
     refill(now);
     tokens -= 1;
     borrowed += 1 / currentRate(now);
-    return granted();
-  }
-
-  /** The answer to a granted call came (or none will). */
-  public synchronized void done() {
-    inFlight = Math.max(0, inFlight - 1);
+    return Duration.ZERO;
   }
 
   /**
@@ -167,26 +133,28 @@ public final class RequestBudget {
    */
   public synchronized void pauseFor(Duration wait) {
     long now = nanoClock.getAsLong();
-    slowDown(now, now + wait.toNanos());
+    if (now >= slowedUntil) {
+      adaptiveRatePerNano = Math.max(ratePerNano * MIN_FRACTION, adaptiveRatePerNano / 2);
+      adjustedAt = now;
+      slowedUntil = now + wait.toNanos();
+    }
     pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
     tokens = Math.min(tokens, 0);
   }
 
   /**
-   * What LaunchDarkly says is left of its window: no more calls than that go before the reset, and
-   * none at all until then when nothing is left.
+   * What LaunchDarkly says is left of its window: never plan to spend more, and stop until the
+   * reset when nothing is left.
    */
   public synchronized void observe(long remaining, Duration untilReset) {
     long now = nanoClock.getAsLong();
-    long resetAt = now + Math.max(0, untilReset.toNanos());
-    // the other calls on their way were not all counted yet: they come off what is left
-    long left = remaining - Math.max(0, inFlight - 1);
-    // answers can arrive out of order: within one window, only ever believe less is left
-    boolean sameWindow = Math.abs(resetAt - windowResetAt) < SAME_WINDOW_NANOS;
-    windowLeft = sameWindow ? Math.min(windowLeft, left) : left;
-    windowResetAt = sameWindow ? windowResetAt : resetAt;
+    if (remaining <= 0) {
+      pausedUntil = Math.max(pausedUntil, now + Math.max(0, untilReset.toNanos()));
+      tokens = Math.min(tokens, 0);
+      return;
+    }
     refill(now);
-    tokens = Math.min(tokens, Math.max(remaining, 0)); // never plan to spend more than is left
+    tokens = Math.min(tokens, remaining);
   }
 
   /** The rate allowed now, in requests per second (for metrics and tests). */
@@ -196,37 +164,7 @@ public final class RequestBudget {
 
   /** How long callers are held back from now, zero when they are not. */
   public synchronized Duration pausedFor() {
-    long now = nanoClock.getAsLong();
-    return Duration.ofNanos(Math.max(0, blockedUntil(now, 1) - now));
-  }
-
-  private Duration grantTurn() {
-    followUpsPerTurn =
-        (1 - FOLLOW_UP_WEIGHT) * followUpsPerTurn + FOLLOW_UP_WEIGHT * followUpsSinceTurn;
-    followUpsSinceTurn = 0;
-    return granted();
-  }
-
-  private Duration granted() {
-    windowLeft--;
-    inFlight++;
-    return Duration.ZERO;
-  }
-
-  /** Until when no call needing {@code room} permits may go: a pause, or a spent window. */
-  private long blockedUntil(long now, long room) {
-    boolean windowSpent = windowLeft < room && now < windowResetAt;
-    return windowSpent ? Math.max(pausedUntil, windowResetAt) : pausedUntil;
-  }
-
-  /** Halves the rate, once for a limit that lasts until {@code until}. */
-  private void slowDown(long now, long until) {
-    if (now < slowedUntil) {
-      return; // the same limit, met again by calls that were already on their way
-    }
-    adaptiveRatePerNano = Math.max(ratePerNano * MIN_FRACTION, adaptiveRatePerNano / 2);
-    adjustedAt = now;
-    slowedUntil = until;
+    return Duration.ofNanos(Math.max(0, pausedUntil - nanoClock.getAsLong()));
   }
 
   private double currentRate(long now) {

@@ -60,6 +60,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private static final Set<String> REFUSED_WRITES = Set.of(Reasons.REJECTED, Reasons.NOT_FOUND);
 
   private final AccessTokens tokens;
+  private final FlagClaims claims;
   private final ReleaseSync sync;
   private final ReleaseDeletion deletion;
   private final StatusFactory statuses;
@@ -78,6 +79,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   public FlagReleaseReconciler(
       AccessTokens tokens,
       FlagReleaseWatches watches,
+      FlagClaims claims,
       ReleaseSync sync,
       ReleaseDeletion deletion,
       StatusWriter statusWriter,
@@ -86,6 +88,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       FlagReleaseConfig config,
       Clock clock) {
     this.tokens = tokens;
+    this.claims = claims;
     this.sync = sync;
     this.deletion = deletion;
     this.statuses = new StatusFactory(clock);
@@ -124,17 +127,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
           failed(verdict.reason(), verdict.message()));
       return UpdateControl.noUpdate();
     }
-    Optional<FlagRelease> holder =
-        FlagClaims.heldByAnother(resource, watches.sharingTheFlagOf(resource));
-    if (holder.isPresent()) {
-      report(
-          resource,
-          Seen.unknown(),
-          Ownership.NONE,
-          failed(Reasons.FLAG_CLAIMED, claimedBy(spec, holder.get())));
-      // no call is made while waiting, so looking again soon costs nothing
-      return after(polling.progressing());
-    }
     if (settledBeforeThisProcess(resource)) {
       // after a start or a restart, spread the polls of settled resources over the period
       // instead of reading them all at once
@@ -156,14 +148,20 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     }
     AccessTokens.Resolved token;
     try {
-      token = tokens.resolve(resource, context);
+      token = tokens.resolve(resource);
     } catch (AccessTokens.Unavailable e) {
       report(
           resource,
           Seen.unknown(),
           Ownership.of(resource.getStatus()),
-          failed(Reasons.TOKEN_UNAVAILABLE, e.getMessage()));
+          failed(e.reason(), e.getMessage()));
       return after(polling.unauthorized());
+    }
+    Optional<String> claimed = claims.heldByAnother(resource, token.token().fingerprint());
+    if (claimed.isPresent()) {
+      report(resource, Seen.unknown(), Ownership.NONE, failed(Reasons.FLAG_CLAIMED, claimed.get()));
+      // no call is made while waiting, so looking again soon costs nothing
+      return after(polling.progressing());
     }
     Optional<Duration> untilPoll = recentSyncs.untilPlannedPoll(resource, token.version());
     if (untilPoll.isPresent()) {
@@ -213,11 +211,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
 
   @Override
   public DeleteControl cleanup(FlagRelease resource, Context<FlagRelease> context) {
-    List<FlagRelease> sharing = watches.sharingTheFlagOf(resource);
-    boolean holdsTheFlag = FlagClaims.heldByAnother(resource, sharing).isEmpty();
     // a FlagRelease waiting for another's flag never touches the release on its way out
+    boolean holdsTheFlag =
+        tokens
+            .accountOf(resource)
+            .map(account -> claims.heldByAnother(resource, account).isEmpty())
+            .orElse(true);
     ReleaseDeletion.Result result =
-        holdsTheFlag ? deletion.delete(resource, context) : ReleaseDeletion.Result.finished();
+        holdsTheFlag ? deletion.delete(resource) : ReleaseDeletion.Result.finished();
     if (result.done()) {
       metrics.forget(resource.getMetadata().getUid());
       seen.remove(resource.getMetadata().getUid());
@@ -412,18 +413,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private UpdateControl<FlagRelease> after(Duration interval) {
     return UpdateControl.<FlagRelease>noUpdate()
         .rescheduleAfter(Jitter.spread(interval, polling.jitter()));
-  }
-
-  private static String claimedBy(FlagReleaseSpec spec, FlagRelease holder) {
-    return "flag "
-        + spec.getProjectKey()
-        + "/"
-        + spec.getFlagKey()
-        + " is managed by FlagRelease "
-        + holder.getMetadata().getNamespace()
-        + "/"
-        + holder.getMetadata().getName()
-        + "; this one makes no call to LaunchDarkly while that one exists";
   }
 
   private static Outcome failed(String reason, String message) {

@@ -14,7 +14,6 @@ import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
@@ -56,10 +55,7 @@ public class ReleaseDeletion {
     }
   }
 
-  /**
-   * @param context gives the token Secret, if the resource names one
-   */
-  public Result delete(FlagRelease resource, Context<FlagRelease> context) {
+  public Result delete(FlagRelease resource) {
     FlagReleaseSpec spec = resource.getSpec();
     if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
       events.normal(
@@ -73,6 +69,11 @@ public class ReleaseDeletion {
           "Left the release in LaunchDarkly: Observe mode never writes there");
       return Result.finished();
     }
+    if (!Ownership.of(resource.getStatus()).ownsAny()) {
+      // it never created or adopted a release: nothing of LaunchDarkly's to touch, no call
+      events.normal(resource, "ReleaseLeft", "This FlagRelease owned no release in LaunchDarkly");
+      return Result.finished();
+    }
     if (spec.isSuspend()) {
       return Result.waiting(
           "deletion waits: spec.suspend is true, so no call is made to LaunchDarkly; set suspend"
@@ -81,7 +82,7 @@ public class ReleaseDeletion {
           null);
     }
     try {
-      return deleteRelease(resource, tokens.resolve(resource, context).token());
+      return deleteRelease(resource, tokens.resolve(resource).token());
     } catch (AccessTokens.Unavailable e) {
       return blocked(resource, e.getMessage(), polling.unauthorized());
     } catch (LaunchDarklyException.RateLimited e) {

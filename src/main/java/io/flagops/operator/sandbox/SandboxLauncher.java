@@ -31,6 +31,9 @@ public final class SandboxLauncher {
     System.setProperty("kubernetes.auth.tryKubeConfig", "false");
     System.setProperty("kubernetes.auth.tryServiceAccount", "false");
     System.setProperty(HttpPort.PROPERTY, String.valueOf(port.number()));
+    // one team, one sandbox: every namespace may use the default token and its own Secrets
+    System.setProperty("flagrelease.default-token.grants", "*=*");
+    System.setProperty("flagrelease.token-secrets.namespaces", "*");
     // guarded phases last seconds here: poll as often while one is in progress
     System.setProperty("flagrelease.polling.progressing", "1s");
     // the terminal shows the dashboard; the operator's log goes to a file

@@ -1,6 +1,7 @@
 package io.flagops.operator.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -55,8 +56,9 @@ class ContainerImageTest {
   }
 
   @Test
-  void basedOnTheJava17RuntimeWithoutARegistryHost() {
-    assertThat(instruction("FROM")).containsExactly("eclipse-temurin:17-jre");
+  void basedOnAMinimalJava17RuntimeWithoutARegistryHost() {
+    // the chiselled JRE: no shell and no package manager at run time
+    assertThat(instruction("FROM")).containsExactly("ubuntu/jre:17_edge");
     assertThat(Manifests.hasRegistryHost(instruction("FROM").get(0))).isFalse();
   }
 
@@ -100,13 +102,15 @@ class ContainerImageTest {
   }
 
   @Test
-  void startsJavaWithJavaOptsAsPidOne() {
+  void startsJavaAsPidOneWithoutAShell() {
     List<String> entrypoints = instruction("ENTRYPOINT");
     assertThat(entrypoints).hasSize(1);
     assertThat(entrypoints.get(0))
-        .isEqualTo("[\"sh\", \"-c\", \"exec java $JAVA_OPTS -jar /deployments/quarkus-run.jar\"]");
+        .isEqualTo("[\"/opt/java/bin/java\", \"-jar\", \"/deployments/quarkus-run.jar\"]");
     assertThat(instruction("CMD")).isEmpty();
-    assertThat(instruction("ENV")).anyMatch(e -> e.contains("JAVA_OPTS="));
+    assertThat(instruction("RUN")).as("nothing runs in the image, not even at build").isEmpty();
+    // the JVM reads its options itself; nothing needs a shell to expand them
+    assertThat(instruction("ENV")).anyMatch(e -> e.contains("JAVA_TOOL_OPTIONS="));
   }
 
   @Test
@@ -117,19 +121,31 @@ class ContainerImageTest {
     JsonNode values = Manifests.YAML.readTree(HelmChart.DIR.resolve("values.yaml").toFile());
     assertThat(values.path("image").path("repository").asText()).isEqualTo(REPOSITORY);
     assertThat(values.path("image").path("tag").asText()).as("empty: the appVersion").isEmpty();
+    assertThat(values.path("image").path("registry").asText())
+        .as("the chart names no registry of its own")
+        .isEmpty();
 
-    Manifests rendered = HelmChart.render(HelmChart.copy(tmp), List.of());
-    String image =
-        rendered
-            .one(Deployment.class)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getImage();
-    assertThat(image).isEqualTo(REPOSITORY + ":" + version);
-    assertThat(Manifests.hasRegistryHost(image)).isFalse();
+    Path chart = HelmChart.copy(tmp);
+    assertThat(image(HelmChart.render(chart, List.of())))
+        .as("fully qualified")
+        .isEqualTo(HelmChart.REGISTRY + "/" + REPOSITORY + ":" + version);
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    assertThat(image(HelmChart.render(chart, List.of(), "image.digest", digest)))
+        .as("pinned by digest")
+        .isEqualTo(HelmChart.REGISTRY + "/" + REPOSITORY + "@" + digest);
+    assertThatThrownBy(() -> HelmChart.template(chart, List.of(), "image.registry", ""))
+        .hasMessageContaining("image.registry is required");
+  }
+
+  private static String image(Manifests rendered) {
+    return rendered
+        .one(Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
   }
 
   @Test
@@ -140,7 +156,8 @@ class ContainerImageTest {
     assertThat(images).hasSize(1);
     assertThat(images.get(0).path("name").asText()).isEqualTo(REPOSITORY);
     assertThat(images.get(0).path("newTag").asText()).isEqualTo(Manifests.pomVersion());
-    assertThat(images.get(0).has("newName")).isFalse();
+    // fully qualified, with a placeholder registry that never resolves: overlays set theirs
+    assertThat(images.get(0).path("newName").asText()).isEqualTo("registry.invalid/" + REPOSITORY);
   }
 
   @Test

@@ -54,9 +54,16 @@ final class HelmChart {
     }
   }
 
+  /**
+   * The registry every render names unless a test sets its own: the chart requires one and names
+   * none itself.
+   */
+  static final String REGISTRY = "registry.example.com";
+
   /** helm template of the chart copy with values files and --set pairs (k, v, k, v...). */
   static String template(Path chart, List<Path> valuesFiles, String... sets) {
     TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
+    command = command.set("image.registry", REGISTRY);
     for (Path values : valuesFiles) {
       command = command.withValuesFile(values.toAbsolutePath());
     }
@@ -78,12 +85,13 @@ final class HelmChart {
   static LintResult lint(Path parent, JsonNode overrides) {
     Path chart = copy(parent);
     try {
+      Path values = chart.resolve("values.yaml");
+      ObjectNode merged = (ObjectNode) Manifests.YAML.readTree(values.toFile());
+      ((ObjectNode) merged.get("image")).put("registry", REGISTRY);
       if (overrides != null) {
-        Path values = chart.resolve("values.yaml");
-        ObjectNode merged = (ObjectNode) Manifests.YAML.readTree(values.toFile());
         merge(merged, overrides);
-        Manifests.YAML.writeValue(values.toFile(), merged);
       }
+      Manifests.YAML.writeValue(values.toFile(), merged);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

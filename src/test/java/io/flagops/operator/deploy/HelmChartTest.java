@@ -3,6 +3,7 @@ package io.flagops.operator.deploy;
 import static io.flagops.operator.deploy.HelmChart.FULLNAME;
 import static io.flagops.operator.deploy.HelmChart.NAMESPACE;
 import static io.flagops.operator.deploy.Manifests.LEASE_RULES;
+import static io.flagops.operator.deploy.Manifests.SECRET_RULES;
 import static io.flagops.operator.deploy.Manifests.WATCH_RULES;
 import static io.flagops.operator.deploy.Manifests.env;
 import static io.flagops.operator.deploy.Manifests.rules;
@@ -193,6 +194,41 @@ class HelmChartTest {
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getSubjects().get(0).getNamespace()).isEqualTo(NAMESPACE);
     assertThat(env(container(own))).containsEntry("FLAGRELEASE_WATCH_NAMESPACES", NAMESPACE);
+    // tokenSecrets.namespaces: watched, the watched namespace being this one
+    Role secrets = own.named(Role.class, FULLNAME + "-token-secrets").orElseThrow();
+    assertThat(secrets.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(rules(secrets.getRules())).containsExactlyElementsOf(SECRET_RULES);
+    assertThat(env(container(own)))
+        .containsEntry("FLAGRELEASE_TOKEN_SECRETS_NAMESPACES", "*")
+        .containsEntry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", "*=*");
+  }
+
+  @Test
+  void tokenSecretsAreReadOnlyInTheListedNamespaces() {
+    assertThat(env(container(defaults))).containsEntry("FLAGRELEASE_TOKEN_SECRETS_NAMESPACES", "");
+    Manifests list = renderCi("watch-list-values.yaml");
+    assertThat(list.all(Role.class))
+        .filteredOn(r -> r.getMetadata().getName().equals(FULLNAME + "-token-secrets"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getMetadata().getNamespace()).isEqualTo("shop");
+              assertThat(rules(r.getRules())).containsExactlyElementsOf(SECRET_RULES);
+            });
+    assertThat(list.all(RoleBinding.class))
+        .filteredOn(b -> b.getMetadata().getName().equals(FULLNAME + "-token-secrets"))
+        .singleElement()
+        .satisfies(b -> assertThat(b.getMetadata().getNamespace()).isEqualTo("shop"));
+    assertThat(env(container(list))).containsEntry("FLAGRELEASE_TOKEN_SECRETS_NAMESPACES", "shop");
+
+    Manifests everywhere = renderCi("token-secrets-watched-values.yaml");
+    ClusterRole clusterWide =
+        everywhere.named(ClusterRole.class, FULLNAME + "-token-secrets").orElseThrow();
+    assertThat(rules(clusterWide.getRules())).containsExactlyElementsOf(SECRET_RULES);
+    assertThat(everywhere.named(ClusterRoleBinding.class, FULLNAME + "-token-secrets")).isPresent();
+    assertThat(env(container(everywhere)))
+        .containsEntry("FLAGRELEASE_TOKEN_SECRETS_NAMESPACES", "*")
+        .containsEntry("FLAGRELEASE_CLAIMS_NAME_OTHER_NAMESPACES", "true");
   }
 
   @Test
@@ -204,12 +240,14 @@ class HelmChartTest {
       Role role =
           list.all(Role.class).stream()
               .filter(r -> namespace.equals(r.getMetadata().getNamespace()))
+              .filter(r -> r.getMetadata().getName().equals(FULLNAME))
               .findFirst()
               .orElseThrow(() -> new AssertionError("no Role in " + namespace));
       assertThat(rules(role.getRules())).containsExactlyElementsOf(WATCH_RULES);
       RoleBinding binding =
           list.all(RoleBinding.class).stream()
               .filter(b -> namespace.equals(b.getMetadata().getNamespace()))
+              .filter(b -> b.getMetadata().getName().equals(FULLNAME))
               .findFirst()
               .orElseThrow();
       assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
@@ -315,21 +353,24 @@ class HelmChartTest {
   void theJvmGetsAWritableTmp() {
     PodSpec pod = pod(defaults);
     assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("tmp"))
         .singleElement()
         .satisfies(
             v -> {
-              assertThat(v.getName()).isEqualTo("tmp");
               assertThat(v.getEmptyDir()).isNotNull();
               assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("64Mi"));
             });
     assertThat(container(defaults).getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("tmp"))
         .singleElement()
         .satisfies(
             m -> {
-              assertThat(m.getName()).isEqualTo("tmp");
               assertThat(m.getMountPath()).isEqualTo("/tmp");
               assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
             });
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsOnly("tmp", "launchdarkly-token");
   }
 
   @Test
@@ -384,7 +425,11 @@ class HelmChartTest {
             entry("POD_NAMESPACE", "fieldRef:metadata.namespace"),
             entry("POD_NAME", "fieldRef:metadata.name"),
             entry("LAUNCHDARKLY_BASE_URL", "https://app.launchdarkly.com"),
+            entry("LAUNCHDARKLY_ACCESS_TOKEN_FILE", "/var/run/secrets/launchdarkly/token"),
             entry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "false"),
+            entry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", ""),
+            entry("FLAGRELEASE_TOKEN_SECRETS_NAMESPACES", ""),
+            entry("FLAGRELEASE_CLAIMS_NAME_OTHER_NAMESPACES", "false"),
             entry("FLAGRELEASE_POLLING_SETTLED", "5m"),
             entry("FLAGRELEASE_POLLING_PROGRESSING", "15s"),
             entry("FLAGRELEASE_POLLING_UNAUTHORIZED", "2m"),
@@ -399,7 +444,7 @@ class HelmChartTest {
             entry("FLAGRELEASE_WATCH_NAMESPACES", ""),
             entry("FLAGRELEASE_LEADER_ELECTION_ENABLED", "true"),
             entry("FLAGRELEASE_LEADER_ELECTION_LEASE_NAME", "flagrelease-operator"),
-            entry("JAVA_OPTS", "-XX:MaxRAMPercentage=75"));
+            entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75"));
   }
 
   @Test
@@ -421,9 +466,10 @@ class HelmChartTest {
             entry("FLAGRELEASE_CIRCUIT_BREAKER_WINDOW_SIZE", "50"),
             entry("FLAGRELEASE_CIRCUIT_BREAKER_OPEN_FOR", "90s"),
             entry("FLAGRELEASE_LEADER_ELECTION_LEASE_NAME", "frop-lease"),
-            entry("JAVA_OPTS", "-XX:MaxRAMPercentage=60 -Xss512k"),
+            entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60 -Xss512k"),
             entry("LAUNCHDARKLY_READ_TIMEOUT", "45s"));
-    assertThat(container.getImage()).isEqualTo("acme/flagrelease-operator:9.9.9");
+    assertThat(container.getImage())
+        .isEqualTo(HelmChart.REGISTRY + "/acme/flagrelease-operator:9.9.9");
     assertThat(container.getImagePullPolicy()).isEqualTo("Always");
     assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("768Mi"));
     assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("200m"));
@@ -454,7 +500,10 @@ class HelmChartTest {
         Arguments.of("labelSelector", "shard=b", "FLAGRELEASE_LABEL_SELECTOR"),
         Arguments.of(
             "leaderElection.leaseName", "lease-7", "FLAGRELEASE_LEADER_ELECTION_LEASE_NAME"),
-        Arguments.of("javaOpts", "-Xmx77m", "JAVA_OPTS"));
+        Arguments.of("token.grants", "team-a=shop", "FLAGRELEASE_DEFAULT_TOKEN_GRANTS"),
+        Arguments.of(
+            "claims.nameOtherNamespaces", "true", "FLAGRELEASE_CLAIMS_NAME_OTHER_NAMESPACES"),
+        Arguments.of("javaOpts", "-Xmx77m", "JAVA_TOOL_OPTIONS"));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -505,51 +554,52 @@ class HelmChartTest {
   }
 
   @Test
-  void withoutATokenTheOperatorMayStartWithoutOne() {
+  void theTokenSecretIsMountedOptionallySoItMayComeLaterOrRotateWithoutARestart() {
     Map<String, String> env = env(container(defaults));
-    assertThat(env).doesNotContainKey("LAUNCHDARKLY_ACCESS_TOKEN_FILE");
-    assertThat(env).containsEntry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "false");
-    assertThat(defaults.all(Secret.class)).isEmpty();
+    assertThat(env)
+        .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN_FILE", "/var/run/secrets/launchdarkly/token")
+        .containsEntry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "false");
+    assertThat(defaults.all(Secret.class)).as("the chart creates no Secret by default").isEmpty();
+    assertTokenMounted(defaults, "flagrelease-operator-token", "token");
+    assertThat(
+            pod(defaults).getVolumes().stream()
+                .filter(v -> v.getName().equals("launchdarkly-token"))
+                .findFirst()
+                .orElseThrow()
+                .getSecret()
+                .getOptional())
+        .isTrue();
+    assertThat(pod(defaults).getContainers().get(0).getEnv())
+        .as("never as a variable: that would need a restart to rotate")
+        .noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
   }
 
   @Test
-  void anExistingSecretProvidesTheToken() {
-    Manifests existing = renderCi("token-existing-secret-values.yaml");
-    assertThat(env(container(existing)))
+  void aSecretOfAnotherNameProvidesTheToken() {
+    Manifests named = renderCi("token-secret-name-values.yaml");
+    assertThat(env(container(named)))
         .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN_FILE", "/var/run/secrets/launchdarkly/api-token")
-        .containsEntry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "true");
-    assertThat(existing.all(Secret.class)).isEmpty();
-    assertTokenMounted(existing, "launchdarkly-token", "api-token");
+        .containsEntry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", "shop=checkout,search;payments=*");
+    assertThat(named.all(Secret.class)).isEmpty();
+    assertTokenMounted(named, "launchdarkly-token", "api-token");
   }
 
   @Test
-  void aTokenValueBecomesASecretOfTheChart() {
+  void aTokenValueBecomesTheSameSecretMadeByTheChart() {
     Manifests created = renderCi("token-value-values.yaml");
     Secret secret = created.one(Secret.class);
-    assertThat(secret.getMetadata().getName()).isEqualTo(FULLNAME + "-token");
+    assertThat(secret.getMetadata().getName()).isEqualTo("flagrelease-operator-token");
     assertThat(secret.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(secret.getData()).containsOnlyKeys("token");
     assertThat(
             new String(
                 Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8))
         .isEqualTo("api-00000000-0000-0000-0000-000000000000");
-    assertThat(env(container(created)))
-        .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN_FILE", "/var/run/secrets/launchdarkly/token")
-        .containsEntry("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", "true");
-    assertTokenMounted(created, FULLNAME + "-token", "token");
-    // a new token rolls the pods
-    assertThat(created.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsKey("checksum/token-secret");
+    assertTokenMounted(created, "flagrelease-operator-token", "token");
     // the token itself appears nowhere but in the Secret
     String rendered =
         HelmChart.template(chart, List.of(HelmChart.CI_VALUES.resolve("token-value-values.yaml")));
     assertThat(rendered).doesNotContain("api-00000000-0000-0000-0000-000000000000");
-  }
-
-  @Test
-  void bothTokenSourcesAtOnceAreRefused() {
-    assertThatThrownBy(() -> render("token.value", "x", "token.existingSecret", "y"))
-        .hasMessageContaining("set either token.existingSecret (preferred) or token.value");
   }
 
   // ---------------------------------------------------------------- availability
@@ -678,14 +728,44 @@ class HelmChartTest {
     assertThat(egress).hasSize(4);
     assertThat(ports(egress.get(0).getPorts())).containsExactly("UDP/53", "TCP/53");
     assertThat(egress.get(0).getTo()).isNullOrEmpty();
-    assertThat(ports(egress.get(1).getPorts())).containsExactly("TCP/443");
-    assertThat(egress.get(1).getTo()).isNullOrEmpty();
-    assertThat(ports(egress.get(2).getPorts())).containsExactly("TCP/6443");
-    assertThat(egress.get(2).getTo())
+    // the API server, on its own port, only at its address
+    assertThat(ports(egress.get(1).getPorts())).containsExactly("TCP/6443");
+    assertThat(egress.get(1).getTo())
         .singleElement()
         .satisfies(p -> assertThat(p.getIpBlock().getCidr()).isEqualTo("10.0.0.1/32"));
+    // LaunchDarkly
+    assertThat(ports(egress.get(2).getPorts())).containsExactly("TCP/443");
+    assertThat(egress.get(2).getTo()).isNullOrEmpty();
     assertThat(ports(egress.get(3).getPorts())).containsExactly("TCP/8443");
     assertThat(egress.get(3).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.10.0.0/16");
+  }
+
+  @Test
+  void networkPolicyLetsOutExactlyThePortOfTheLaunchDarklyUrl() {
+    var egress =
+        render(
+                "networkPolicy.enabled", "true",
+                "launchDarkly.baseUrl", "https://ld-relay.internal:8443/",
+                "networkPolicy.launchDarklyCidrs[0]", "10.20.0.0/16")
+            .one(NetworkPolicy.class)
+            .getSpec()
+            .getEgress();
+    assertThat(egress)
+        .extracting(r -> ports(r.getPorts()))
+        .containsExactly(
+            List.of("UDP/53", "TCP/53"), List.of("TCP/443", "TCP/6443"), List.of("TCP/8443"));
+    assertThat(egress.get(2).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.20.0.0/16");
+    assertThat(
+            render("networkPolicy.enabled", "true", "launchDarkly.baseUrl", "http://ld.test")
+                .one(NetworkPolicy.class)
+                .getSpec()
+                .getEgress()
+                .get(2)
+                .getPorts()
+                .get(0)
+                .getPort()
+                .getIntVal())
+        .isEqualTo(80);
   }
 
   @Test
@@ -700,8 +780,9 @@ class HelmChartTest {
             });
     assertThat(policy.getSpec().getEgress())
         .extracting(r -> ports(r.getPorts()))
-        .containsExactly(List.of("UDP/53", "TCP/53"), List.of("TCP/443"), List.of("TCP/6443"));
-    assertThat(policy.getSpec().getEgress().get(2).getTo()).isNullOrEmpty();
+        .containsExactly(
+            List.of("UDP/53", "TCP/53"), List.of("TCP/443", "TCP/6443"), List.of("TCP/443"));
+    assertThat(policy.getSpec().getEgress().get(1).getTo()).isNullOrEmpty();
   }
 
   private static List<String> ports(List<NetworkPolicyPort> ports) {
@@ -764,7 +845,11 @@ class HelmChartTest {
             new String[] {"launchDarkly.baseUrl", "app.launchdarkly.com"}, "launchDarkly.baseUrl"),
         Arguments.of(new String[] {"image.pullPolicy", "Sometimes"}, "image.pullPolicy"),
         Arguments.of(new String[] {"leaderElection.enabled", "maybe"}, "leaderElection.enabled"),
-        Arguments.of(new String[] {"token.existingSecret", "Bad_Name"}, "token.existingSecret"),
+        Arguments.of(new String[] {"token.secretName", "Bad_Name"}, "token.secretName"),
+        Arguments.of(new String[] {"token.grants", "team-a"}, "token.grants"),
+        Arguments.of(
+            new String[] {"tokenSecrets.namespaces", "everywhere"}, "tokenSecrets.namespaces"),
+        Arguments.of(new String[] {"image.digest", "latest"}, "image.digest"),
         Arguments.of(
             new String[] {"podDisruptionBudget.minAvailable", "lots"},
             "podDisruptionBudget.minAvailable"),

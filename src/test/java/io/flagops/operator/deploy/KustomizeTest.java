@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -109,7 +108,6 @@ class KustomizeTest {
     Manifests manifests = kustomize(overlay);
     assertThat(manifests.kinds())
         .contains(
-            "Namespace",
             "CustomResourceDefinition",
             "ServiceAccount",
             "Role",
@@ -128,8 +126,9 @@ class KustomizeTest {
         .isTrue();
     assertThat(manifests.one(CustomResourceDefinition.class).getMetadata().getName())
         .isEqualTo("flagreleases.flagops.io");
+    // neither the namespace nor a Secret: `kubectl delete -k` must never take the team's token
+    assertThat(manifests.kinds()).doesNotContain("Namespace", "Secret");
     // every namespaced object lands in the operator's namespace
-    assertThat(manifests.one(Namespace.class).getMetadata().getName()).isEqualTo(NAMESPACE);
     for (var object : manifests.objects) {
       if (object instanceof Deployment
           || object instanceof Service
@@ -151,7 +150,7 @@ class KustomizeTest {
     PodSpec pod = manifests.one(Deployment.class).getSpec().getTemplate().getSpec();
     Container container = container(manifests);
     assertThat(container.getImage())
-        .isEqualTo("flagops/flagrelease-operator:" + Manifests.pomVersion());
+        .isEqualTo("registry.invalid/flagops/flagrelease-operator:" + Manifests.pomVersion());
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
@@ -205,7 +204,9 @@ class KustomizeTest {
             "FLAGRELEASE_WATCH_NAMESPACES",
             "FLAGRELEASE_LEADER_ELECTION_ENABLED",
             "FLAGRELEASE_LEADER_ELECTION_LEASE_NAME",
-            "JAVA_OPTS")
+            "FLAGRELEASE_DEFAULT_TOKEN_GRANTS",
+            "FLAGRELEASE_TOKEN_SECRETS_NAMESPACES",
+            "JAVA_TOOL_OPTIONS")
         .containsEntry("POD_NAMESPACE", "fieldRef:metadata.namespace")
         .containsEntry("POD_NAME", "fieldRef:metadata.name")
         .containsEntry("LAUNCHDARKLY_ACCESS_TOKEN_FILE", "/var/run/secrets/launchdarkly/token")
@@ -254,6 +255,10 @@ class KustomizeTest {
               assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
             });
     assertThat(manifests.all(Role.class)).hasSize(1); // the Lease Role only
+    // a shared cluster: nobody may use the default token, nobody's Secrets are read
+    assertThat(env(container(manifests)))
+        .containsEntry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", "")
+        .containsEntry("FLAGRELEASE_TOKEN_SECRETS_NAMESPACES", "");
   }
 
   @Test
@@ -273,7 +278,13 @@ class KustomizeTest {
         .containsEntry("FLAGRELEASE_WATCH_NAMESPACES", "fieldRef:metadata.namespace");
     Role role = manifests.named(Role.class, NAME).orElseThrow();
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
-    assertThat(rules(role.getRules())).containsExactlyElementsOf(WATCH_RULES);
+    // its FlagReleases, their Events and the token Secrets they name, there and only there
+    List<String> rules = new java.util.ArrayList<>(WATCH_RULES);
+    rules.addAll(Manifests.SECRET_RULES);
+    assertThat(rules(role.getRules())).containsExactlyElementsOf(rules);
+    assertThat(env(container(manifests)))
+        .containsEntry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", "*=*")
+        .containsEntry("FLAGRELEASE_TOKEN_SECRETS_NAMESPACES", "*");
     RoleBinding binding = manifests.named(RoleBinding.class, NAME).orElseThrow();
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
     assertThat(binding.getRoleRef().getName()).isEqualTo(NAME);

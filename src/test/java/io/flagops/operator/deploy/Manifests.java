@@ -126,14 +126,16 @@ final class Manifests {
         .collect(Collectors.toList());
   }
 
-  /** What the operator may do with the FlagReleases it watches (ClusterRole or Role). */
+  /** What the operator may do with the FlagReleases it watches and their Events. */
   static final List<String> WATCH_RULES =
       List.of(
           "flagops.io flagreleases: get,list,watch,patch,update",
           "flagops.io flagreleases/status: get,patch,update",
           "flagops.io flagreleases/finalizers: update",
-          " events: create,patch",
-          " secrets: get,list,watch");
+          " events: create,patch");
+
+  /** Reading token Secrets, where FlagReleases may name their own (Role or ClusterRole). */
+  static final List<String> SECRET_RULES = List.of(" secrets: get,list,watch");
 
   /** Leader election, only in the operator's own namespace. */
   static final List<String> LEASE_RULES = List.of("coordination.k8s.io leases: get,create,update");

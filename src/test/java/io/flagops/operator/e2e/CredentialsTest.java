@@ -3,7 +3,6 @@ package io.flagops.operator.e2e;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
@@ -40,12 +39,12 @@ class CredentialsTest extends OperatorTestBase {
 
   @Test
   void aFixedSecretMakesTheReleaseReadyWithinSeconds() {
-    secret("team-token", "api-not-a-valid-token");
+    tokenSecret("team-token", "api-not-a-valid-token");
     create("rotated", specWithSecret("flag-31", "team-token"));
     awaitCondition("rotated", ConditionTypes.STALLED, "True", "Unauthorized");
 
     long started = System.nanoTime();
-    secret("team-token", SimulatorResource.SECRET_TOKEN);
+    tokenSecret("team-token", SimulatorResource.SECRET_TOKEN);
     awaitReady("rotated");
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(WITHIN_SECONDS);
@@ -53,12 +52,12 @@ class CredentialsTest extends OperatorTestBase {
 
   @Test
   void aRefusedWriteIsTriedAgainWhenTheTokenChanges() {
-    secret("writer-token", SimulatorResource.SECRET_TOKEN);
+    tokenSecret("writer-token", SimulatorResource.SECRET_TOKEN);
     create("refused", specWithSecret("banner-text", "writer-token")); // not boolean: 400
     awaitCondition("refused", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
     assertThat(countFor("banner-text", CallLog.CREATE_RELEASE)).isEqualTo(1);
 
-    secret("writer-token", SimulatorResource.SECRET_TOKEN + " "); // rotated (same account)
+    tokenSecret("writer-token", SimulatorResource.SECRET_TOKEN + " "); // rotated (same account)
 
     org.awaitility.Awaitility.await()
         .atMost(WITHIN_SECONDS)
@@ -69,20 +68,5 @@ class CredentialsTest extends OperatorTestBase {
     FlagReleaseSpec spec = spec(flag, "fast-track", phase("Canary", Started));
     spec.setAccessTokenSecretRef(new SecretKeyReference(secret, "token"));
     return spec;
-  }
-
-  private void secret(String name, String token) {
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .withStringData(Map.of("token", token))
-                .build())
-        .createOr(s -> s.update());
   }
 }

@@ -4,7 +4,6 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
@@ -15,7 +14,6 @@ import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Deleting a FlagRelease, with each deletion policy and when LaunchDarkly is out of reach. */
@@ -124,17 +122,7 @@ class FlagReleaseDeletionTest extends OperatorTestBase {
 
   @Test
   void switchingToOrphanLetsAStuckDeletionFinish() {
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("ld-token-stuck")
-                .endMetadata()
-                .withStringData(Map.of("token", SimulatorResource.SECRET_TOKEN))
-                .build())
-        .create();
+    tokenSecret("ld-token-stuck", SimulatorResource.SECRET_TOKEN);
     FlagReleaseSpec spec = spec("flag-14", "fast-track", phase("Canary", Started));
     spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token-stuck", "token"));
     create("stuck", spec);

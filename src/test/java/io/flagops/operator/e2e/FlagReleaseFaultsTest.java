@@ -3,8 +3,6 @@ package io.flagops.operator.e2e;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
@@ -16,7 +14,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,7 @@ class FlagReleaseFaultsTest extends OperatorTestBase {
 
   @Test
   void unauthorizedUntilTheSecretIsCorrectedThenReady() {
-    secret("ld-token", WRONG_TOKEN);
+    tokenSecret("ld-token", WRONG_TOKEN);
     FlagReleaseSpec spec = spec("flag-20", "fast-track", phase("Canary", Started));
     spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token", "token"));
     create("auth", spec);
@@ -39,7 +36,7 @@ class FlagReleaseFaultsTest extends OperatorTestBase {
     assertThat(stalled.getStatus().getMessage()).contains("401").contains("check the access token");
     assertThat(writesFor("flag-20")).isEmpty();
 
-    secret("ld-token", SimulatorResource.SECRET_TOKEN);
+    tokenSecret("ld-token", SimulatorResource.SECRET_TOKEN);
     awaitReady("auth");
     assertThat(writesFor("flag-20").stream().map(this::describe))
         .containsExactly("create fast-track", "Started Canary");
@@ -57,7 +54,8 @@ class FlagReleaseFaultsTest extends OperatorTestBase {
         .isEqualTo(
             "spec.accessTokenSecretRef: Secret 'nowhere' not found in namespace '"
                 + NAMESPACE
-                + "'");
+                + "', or not labelled flagops.io/launchdarkly-token=true (the operator sees only"
+                + " token Secrets with that label)");
     assertThat(callsFor("flag-21")).isEmpty();
   }
 
@@ -105,14 +103,14 @@ class FlagReleaseFaultsTest extends OperatorTestBase {
     operatorLogs.setLevel(Level.FINEST);
     LogCapture logs = LogCapture.install();
     try {
-      secret("leaky", WRONG_TOKEN);
+      tokenSecret("leaky", WRONG_TOKEN);
       FlagReleaseSpec spec = spec("flag-24", "fast-track", phase("Canary", Started));
       spec.setAccessTokenSecretRef(new SecretKeyReference("leaky", "token"));
       create("leak", spec);
       awaitCondition("leak", ConditionTypes.STALLED, "True", "Unauthorized");
 
       // LaunchDarkly echoing the token in an error must not carry it any further
-      secret("leaky", SimulatorResource.SECRET_TOKEN);
+      tokenSecret("leaky", SimulatorResource.SECRET_TOKEN);
       simulator
           .faults()
           .respondNext(
@@ -139,17 +137,5 @@ class FlagReleaseFaultsTest extends OperatorTestBase {
       assertThat(logs.lines()).noneMatch(line -> line.contains(token));
     }
     assertThat(logs.lines()).as("debug logging was on").isNotEmpty();
-  }
-
-  private void secret(String name, String token) {
-    Secret secret =
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(NAMESPACE)
-            .endMetadata()
-            .withStringData(Map.of("token", token))
-            .build();
-    client.secrets().inNamespace(NAMESPACE).resource(secret).createOr(s -> s.update());
   }
 }

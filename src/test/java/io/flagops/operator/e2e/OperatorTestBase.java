@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -22,6 +24,7 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.simulator.CallLog;
 import io.flagops.operator.simulator.LaunchDarklySimulator;
@@ -76,18 +79,32 @@ public abstract class OperatorTestBase {
   /** Deletes every FlagRelease without touching LaunchDarkly, then forgets LaunchDarkly's state. */
   @AfterEach
   void removeResources() {
-    for (FlagRelease resource : releases().list().getItems()) {
-      Resource<FlagRelease> handle = releases().withName(resource.getMetadata().getName());
-      handle.edit(
-          r -> {
-            r.getSpec().setDeletionPolicy(DeletionPolicy.Orphan);
-            r.getSpec().setSuspend(false);
-            return r;
-          });
+    removeAllIn(NAMESPACE);
+    simulator.reset();
+  }
+
+  /** Orphans and deletes every FlagRelease in a namespace, retrying edits the operator raced. */
+  protected void removeAllIn(String namespace) {
+    var inNamespace = client.resources(FlagRelease.class).inNamespace(namespace);
+    for (FlagRelease resource : inNamespace.list().getItems()) {
+      Resource<FlagRelease> handle = inNamespace.withName(resource.getMetadata().getName());
+      await()
+          .atMost(TIMEOUT)
+          .ignoreExceptionsMatching(
+              e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+          .until(
+              () -> {
+                handle.edit(
+                    r -> {
+                      r.getSpec().setDeletionPolicy(DeletionPolicy.Orphan);
+                      r.getSpec().setSuspend(false);
+                      return r;
+                    });
+                return true;
+              });
       handle.delete();
     }
-    await().atMost(TIMEOUT).until(() -> releases().list().getItems().isEmpty());
-    simulator.reset();
+    await().atMost(TIMEOUT).until(() -> inNamespace.list().getItems().isEmpty());
   }
 
   protected NonNamespaceOperation<
@@ -110,10 +127,14 @@ public abstract class OperatorTestBase {
   }
 
   protected FlagRelease create(String name, FlagReleaseSpec spec) {
+    return createIn(NAMESPACE, name, spec);
+  }
+
+  protected FlagRelease createIn(String namespace, String name, FlagReleaseSpec spec) {
     FlagRelease resource = new FlagRelease();
-    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     resource.setSpec(spec);
-    return releases().resource(resource).create();
+    return client.resources(FlagRelease.class).inNamespace(namespace).resource(resource).create();
   }
 
   protected FlagRelease get(String name) {
@@ -139,12 +160,19 @@ public abstract class OperatorTestBase {
    * Waits until the condition has that status (and reason, if given) for the current generation.
    */
   protected FlagRelease awaitCondition(String name, String type, String status, String reason) {
+    return awaitConditionIn(NAMESPACE, name, type, status, reason);
+  }
+
+  /** {@link #awaitCondition} for a FlagRelease of another namespace. */
+  protected FlagRelease awaitConditionIn(
+      String namespace, String name, String type, String status, String reason) {
+    var releases = client.resources(FlagRelease.class).inNamespace(namespace);
     await()
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              FlagRelease resource = get(name);
+              FlagRelease resource = releases.withName(name).get();
               if (resource == null || resource.getStatus() == null) {
                 return false;
               }
@@ -158,7 +186,7 @@ public abstract class OperatorTestBase {
                       .getGeneration()
                       .equals(resource.getStatus().getObservedGeneration());
             });
-    return get(name);
+    return releases.withName(name).get();
   }
 
   /**
@@ -200,6 +228,23 @@ public abstract class OperatorTestBase {
   void closeWatches() {
     watches.forEach(Watch::close);
     watches.clear();
+  }
+
+  /** A token Secret as a team would make one: labelled for the operator to see it. */
+  protected void tokenSecret(String name, String token) {
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NAMESPACE)
+                .addToLabels(TokenSecretScope.LABEL, "true")
+                .endMetadata()
+                .withStringData(java.util.Map.of("token", token))
+                .build())
+        .createOr(s -> s.update());
   }
 
   protected static FlagReleaseCondition condition(FlagRelease resource, String type) {

@@ -36,8 +36,9 @@ class OwnershipAndDriftTest extends OperatorTestBase {
 
     assertThat(waiting.getStatus().getMessage())
         .isEqualTo(
-            "flag shop/flag-32 is managed by FlagRelease e2e/first; this one makes no call to"
-                + " LaunchDarkly while that one exists");
+            "flag shop/flag-32 of this LaunchDarkly account is managed by FlagRelease e2e/first;"
+                + " this one makes no call to LaunchDarkly while that one exists. Delete one of"
+                + " them");
     assertThat(writesFor("flag-32")).hasSize((int) writesBefore);
     assertThat(get("first").getStatus().getState().name()).isEqualTo("Ready");
 

@@ -9,7 +9,6 @@ import io.flagops.operator.api.v1alpha1.ReleaseState;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,17 +16,7 @@ import org.junit.jupiter.api.Test;
  * calls a second, a resource that needs no call is handled at once while the others wait for their
  * turns.
  */
-class BudgetWaitTest {
-  private Harness harness;
-  private EmbeddedOperator operator;
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    harness.close();
-  }
+class BudgetWaitTest extends EmbeddedOperatorTest {
 
   @Test
   void resourcesWaitingForTheBudgetHoldNoWorker() {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * started again twice. At the end LaunchDarkly matches every live resource exactly, and nothing was
  * written twice or written where it must not be.
  */
-class ChaosTest {
+class ChaosTest extends EmbeddedOperatorTest {
   private static final int RESOURCES = 50;
   private static final List<String> THREE_STEP = List.of("Alpha", "Beta", "Gamma");
   private static final List<String> TWO_STEP = List.of("One", "Two");
@@ -36,8 +35,6 @@ class ChaosTest {
 
   private final Random random = new Random(20261128);
   private final Map<String, Model> models = new LinkedHashMap<>();
-  private Harness harness;
-  private EmbeddedOperator operator;
 
   /** What the test asked of one FlagRelease, to check LaunchDarkly against at the end. */
   static final class Model {
@@ -53,16 +50,6 @@ class ChaosTest {
 
     Model(String name) {
       this.name = name;
-    }
-  }
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (harness != null) {
-      harness.close();
     }
   }
 

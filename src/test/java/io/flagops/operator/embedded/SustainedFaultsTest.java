@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,20 +22,8 @@ import org.junit.jupiter.api.Test;
  * errors, a tenth of the connections drop, and 15% of the writes are applied but their answer is
  * lost. Every resource still converges within three minutes, each release created exactly once.
  */
-class SustainedFaultsTest {
+class SustainedFaultsTest extends EmbeddedOperatorTest {
   private static final int RESOURCES = 10;
-  private Harness harness;
-  private EmbeddedOperator operator;
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (harness != null) {
-      harness.close();
-    }
-  }
 
   @Test
   void tenResourcesConvergeWithinThreeMinutes() {

@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.flagops.operator.launchdarkly.model.CreateReleaseInput;
-import io.flagops.operator.launchdarkly.model.PatchOperation;
 import io.flagops.operator.launchdarkly.model.Release;
-import io.flagops.operator.launchdarkly.model.ReleasePipeline;
-import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -28,37 +23,10 @@ class GuardedLaunchDarklyClientTest {
   private final Deque<Supplier<Optional<Release>>> script = new ArrayDeque<>();
 
   private final LaunchDarklyClient scripted =
-      new LaunchDarklyClient() {
+      new ReadOnlyClient() {
         @Override
         public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
           return script.isEmpty() ? Optional.empty() : script.removeFirst().get();
-        }
-
-        @Override
-        public Optional<ReleasePipeline> getReleasePipeline(
-            AccessToken token, String projectKey, String pipelineKey) {
-          return Optional.empty();
-        }
-
-        @Override
-        public Release createRelease(AccessToken token, FlagRef flag, CreateReleaseInput input) {
-          throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Release updatePhaseStatus(
-            AccessToken token, FlagRef flag, String phaseId, UpdatePhaseStatusInput input) {
-          throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch) {
-          throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deleteRelease(AccessToken token, FlagRef flag) {
-          throw new UnsupportedOperationException();
         }
       };
 

@@ -88,15 +88,6 @@ class RequestBudgetTest {
   }
 
   @Test
-  void anAnswerThatArrivesLateNeverRaisesWhatIsLeftOfTheSameWindow() {
-    budget.observe(1, Duration.ofSeconds(3));
-    budget.observe(5, Duration.ofSeconds(3));
-
-    assertThat(budget.takeTurn("a")).isZero();
-    assertThat(budget.takeFollowUp()).isEqualTo(Duration.ofSeconds(3));
-  }
-
-  @Test
   void aRateLimitHalvesTheRateWhichClimbsBackWhenQuiet() {
     budget.pauseFor(Duration.ofSeconds(1));
     assertThat(budget.currentRequestsPerSecond()).isEqualTo(5.0);
@@ -117,19 +108,6 @@ class RequestBudgetTest {
     }
 
     assertThat(budget.currentRequestsPerSecond()).isEqualTo(5.0);
-  }
-
-  @Test
-  void noCallGoesOnceTheWindowLaunchDarklyReportedIsUsedUp() {
-    budget.observe(2, Duration.ofSeconds(3));
-
-    assertThat(budget.takeTurn("a")).isZero();
-    assertThat(budget.takeFollowUp()).isZero();
-    assertThat(budget.takeFollowUp()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(budget.takeTurn("b")).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-
-    now.addAndGet(Duration.ofSeconds(3).toNanos());
-    assertThat(budget.takeFollowUp()).isZero();
   }
 
   @Test

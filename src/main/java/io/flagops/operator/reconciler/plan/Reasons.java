@@ -27,6 +27,7 @@ public final class Reasons {
   public static final String REJECTED = "LaunchDarklyRejected";
   public static final String UNAUTHORIZED = "Unauthorized";
   public static final String TOKEN_UNAVAILABLE = "AccessTokenUnavailable";
+  public static final String DEFAULT_TOKEN_NOT_GRANTED = "DefaultTokenNotGranted";
   public static final String UNAVAILABLE = "LaunchDarklyUnavailable";
   public static final String RATE_LIMITED = "RateLimited";
   public static final String CIRCUIT_OPEN = "CircuitOpen";

@@ -3,61 +3,173 @@ package io.flagops.operator.reconciler.support;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.config.DefaultTokenGrants;
+import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.launchdarkly.AccessToken;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.flagops.operator.reconciler.plan.Reasons;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
- * Finds the token a FlagRelease uses: its own Secret (same namespace only, read from the watched
- * Secrets) or the operator's default token.
+ * Finds the token a FlagRelease may use: its own Secret (same namespace only, where the admin lets
+ * FlagReleases name one, labelled for the operator to see), or the operator's default token, only
+ * for the namespaces and projects the admin granted it to.
  */
 @ApplicationScoped
 public class AccessTokens {
+  private static final Logger LOG = Logger.getLogger(AccessTokens.class);
   private final DefaultToken defaultToken;
+  private final FlagReleaseWatches watches;
+  private final DefaultTokenGrants grants;
+  private final TokenSecretScope secretScope;
 
-  public AccessTokens(DefaultToken defaultToken) {
+  @Inject
+  public AccessTokens(
+      DefaultToken defaultToken, FlagReleaseWatches watches, FlagReleaseConfig config) {
+    this(
+        defaultToken,
+        watches,
+        DefaultTokenGrants.parse(config.defaultToken().grants().orElse("")),
+        TokenSecretScope.parse(config.tokenSecrets().namespaces().orElse("")));
+  }
+
+  public AccessTokens(
+      DefaultToken defaultToken,
+      FlagReleaseWatches watches,
+      DefaultTokenGrants grants,
+      TokenSecretScope secretScope) {
     this.defaultToken = defaultToken;
+    this.watches = watches;
+    this.grants = grants;
+    this.secretScope = secretScope;
+    describe();
+  }
+
+  /** Says once, at start, who may use which token: an admin reads it in the operator's log. */
+  private void describe() {
+    if (defaultToken.value().isEmpty()) {
+      LOG.warnf(
+          "No default LaunchDarkly token (%s): FlagReleases without spec.accessTokenSecretRef"
+              + " report AccessTokenUnavailable until it is set",
+          defaultToken.source());
+    } else if (grants.grantsNothing()) {
+      LOG.warnf(
+          "The default LaunchDarkly token is granted to no namespace (%s is empty): FlagReleases"
+              + " without spec.accessTokenSecretRef report DefaultTokenNotGranted",
+          DefaultTokenGrants.SETTING);
+    } else {
+      LOG.infof("The default LaunchDarkly token is granted to: %s", grants);
+    }
+    LOG.infof(
+        "Token Secrets are read in %s, when labelled %s=true",
+        secretScope.isEmpty()
+            ? "no namespace"
+            : secretScope.everyWatched()
+                ? "every watched namespace"
+                : "namespaces " + String.join(", ", secretScope.namespaces()),
+        TokenSecretScope.LABEL);
+  }
+
+  /** The token, or {@link Unavailable} with a reason and a message that names what to fix. */
+  public Resolved resolve(FlagRelease resource) {
+    SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();
+    return ref == null ? defaultTokenFor(resource) : fromSecret(resource, ref);
   }
 
   /**
-   * The token, or {@link Unavailable} with a message that names what to fix.
-   *
-   * @param context gives the Secret that {@code spec.accessTokenSecretRef} names, if it exists
+   * Which LaunchDarkly account the resource's calls go to, as far as the operator can tell: the
+   * fingerprint of its token. Empty when it has no usable token (it then makes no call).
    */
-  public Resolved resolve(FlagRelease resource, Context<FlagRelease> context) {
-    SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();
-    if (ref == null) {
-      return defaultToken
-          .value()
-          .map(token -> new Resolved(parse(token, defaultToken.source()), defaultToken.version()))
-          .orElseThrow(
-              () ->
-                  new Unavailable(
-                      "spec.accessTokenSecretRef is not set and the operator has no default"
-                          + " token ("
-                          + defaultToken.source()
-                          + ")"));
+  public Optional<String> accountOf(FlagRelease resource) {
+    try {
+      return Optional.of(resolve(resource).token().fingerprint());
+    } catch (Unavailable e) {
+      return Optional.empty();
     }
-    if (ref.getName() == null || ref.getName().isBlank()) {
-      throw new Unavailable("spec.accessTokenSecretRef.name is required");
-    }
+  }
+
+  /**
+   * A token and which version of its source it came from (never the token itself), so that a
+   * refused write is tried again once the token changes.
+   */
+  public record Resolved(AccessToken token, String version) {}
+
+  private Resolved defaultTokenFor(FlagRelease resource) {
     String namespace = resource.getMetadata().getNamespace();
+    String project = resource.getSpec().getProjectKey();
+    if (!grants.allows(namespace, project)) {
+      throw new Unavailable(Reasons.DEFAULT_TOKEN_NOT_GRANTED, notGranted(namespace, project));
+    }
+    return defaultToken
+        .value()
+        .map(token -> new Resolved(parse(token, defaultToken.source()), defaultToken.version()))
+        .orElseThrow(
+            () ->
+                new Unavailable(
+                    Reasons.TOKEN_UNAVAILABLE,
+                    "spec.accessTokenSecretRef is not set and the operator has no default"
+                        + " token ("
+                        + defaultToken.source()
+                        + ")"));
+  }
+
+  private String notGranted(String namespace, String project) {
+    String granted =
+        grants.projectsFor(namespace).isEmpty()
+            ? "it grants this namespace no project"
+            : "it grants this namespace projects "
+                + String.join(", ", grants.projectsFor(namespace));
+    return "namespace '"
+        + namespace
+        + "' may not use the operator's default LaunchDarkly token for project '"
+        + project
+        + "' ("
+        + granted
+        + "): set spec.accessTokenSecretRef to a token Secret of this namespace, or ask the"
+        + " cluster admin to grant it ("
+        + DefaultTokenGrants.SETTING
+        + ", the chart's token.grants)";
+  }
+
+  private Resolved fromSecret(FlagRelease resource, SecretKeyReference ref) {
+    String namespace = resource.getMetadata().getNamespace();
+    if (ref.getName() == null || ref.getName().isBlank()) {
+      throw new Unavailable(
+          Reasons.TOKEN_UNAVAILABLE, "spec.accessTokenSecretRef.name is required");
+    }
+    if (!secretScope.allows(namespace)) {
+      throw new Unavailable(
+          Reasons.TOKEN_UNAVAILABLE,
+          "spec.accessTokenSecretRef: the operator reads no token Secrets in namespace '"
+              + namespace
+              + "'; the cluster admin lists the namespaces where FlagReleases may name their own"
+              + " Secret ("
+              + TokenSecretScope.SETTING
+              + ", the chart's tokenSecrets.namespaces)");
+    }
     String key = ref.getKey() == null ? SecretKeyReference.DEFAULT_KEY : ref.getKey();
-    Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
+    Secret secret = watches.tokenSecret(resource).orElse(null);
     if (secret == null) {
       throw new Unavailable(
+          Reasons.TOKEN_UNAVAILABLE,
           "spec.accessTokenSecretRef: Secret '"
               + ref.getName()
               + "' not found in namespace '"
               + namespace
-              + "'");
+              + "', or not labelled "
+              + TokenSecretScope.LABEL
+              + "=true (the operator sees only token Secrets with that label)");
     }
     String value = valueOf(secret, key);
     if (value == null || value.isBlank()) {
       throw new Unavailable(
+          Reasons.TOKEN_UNAVAILABLE,
           "spec.accessTokenSecretRef: Secret '"
               + ref.getName()
               + "' has no value at key '"
@@ -70,17 +182,11 @@ public class AccessTokens {
         token, "secret/" + ref.getName() + "@" + secret.getMetadata().getResourceVersion());
   }
 
-  /**
-   * A token and which version of its source it came from (never the token itself), so that a
-   * refused write is tried again once the token changes.
-   */
-  public record Resolved(AccessToken token, String version) {}
-
   private static AccessToken parse(String value, String source) {
     try {
       return AccessToken.of(value);
     } catch (IllegalArgumentException e) {
-      throw new Unavailable(source + ": " + e.getMessage());
+      throw new Unavailable(Reasons.TOKEN_UNAVAILABLE, source + ": " + e.getMessage());
     }
   }
 
@@ -97,10 +203,18 @@ public class AccessTokens {
     return stringData == null ? null : stringData.get(key);
   }
 
-  /** No usable token: a person must create or fix the Secret, or configure a default. */
+  /** No usable token: a person must create or fix the Secret, grant the token, or configure one. */
   public static final class Unavailable extends RuntimeException {
-    public Unavailable(String message) {
+    private final String reason;
+
+    public Unavailable(String reason, String message) {
       super(message, null, false, false);
+      this.reason = reason;
+    }
+
+    /** The condition reason, for tools. */
+    public String reason() {
+      return reason;
     }
   }
 }

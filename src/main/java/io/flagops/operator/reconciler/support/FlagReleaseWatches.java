@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.config.TokenSecretScope;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -12,8 +14,10 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -29,7 +33,22 @@ public class FlagReleaseWatches {
 
   private final SimpleInboundEventSource<FlagRelease> wakeUps =
       new SimpleInboundEventSource<>("flagrelease-wake-ups");
+  private final TokenSecretScope secretScope;
   private volatile IndexerResourceCache<FlagRelease> primaries;
+  private volatile InformerEventSource<Secret, FlagRelease> secrets;
+
+  @Inject
+  public FlagReleaseWatches(FlagReleaseConfig config) {
+    this(TokenSecretScope.parse(config.tokenSecrets().namespaces().orElse("")));
+  }
+
+  /**
+   * @param secretScope where token Secrets may be read: only there, and only labelled ones, are
+   *     watched, so unrelated Secrets never enter the operator's memory
+   */
+  public FlagReleaseWatches(TokenSecretScope secretScope) {
+    this.secretScope = secretScope;
+  }
 
   /** The event sources to register with the controller. */
   public List<EventSource<?, FlagRelease>> eventSources(EventSourceContext<FlagRelease> context) {
@@ -37,9 +56,20 @@ public class FlagReleaseWatches {
     primaries.addIndexer(BY_SECRET, r -> secretKey(r).map(List::of).orElse(List.of()));
     primaries.addIndexer(
         BY_FLAG, r -> r.getSpec() == null ? List.of() : List.of(flagKey(r.getSpec())));
-    InformerEventSourceConfiguration<Secret> secrets =
+    if (secretScope.isEmpty()) {
+      return List.of(wakeUps); // no FlagRelease may name a Secret: read none
+    }
+    InformerEventSourceConfiguration.Builder<Secret> builder =
         InformerEventSourceConfiguration.from(Secret.class, FlagRelease.class)
             .withName("token-secrets")
+            .withLabelSelector(TokenSecretScope.LABEL + "=true");
+    if (secretScope.everyWatched()) {
+      builder.withNamespacesInheritedFromController();
+    } else {
+      builder.withNamespaces(secretScope.namespaces());
+    }
+    InformerEventSourceConfiguration<Secret> configuration =
+        builder
             .withSecondaryToPrimaryMapper(
                 secret ->
                     ids(
@@ -59,7 +89,17 @@ public class FlagReleaseWatches {
                                         r.getMetadata().getNamespace())))
                         .orElse(Set.of()))
             .build();
-    return List.of(new InformerEventSource<>(secrets, context), wakeUps);
+    secrets = new InformerEventSource<>(configuration, context);
+    return List.of(secrets, wakeUps);
+  }
+
+  /** The token Secret the resource names, from the cache of labelled Secrets, if it is there. */
+  public Optional<Secret> tokenSecret(FlagRelease resource) {
+    SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();
+    if (secrets == null || ref == null || ref.getName() == null) {
+      return Optional.empty();
+    }
+    return secrets.get(new ResourceID(ref.getName(), resource.getMetadata().getNamespace()));
   }
 
   /** Other FlagReleases in the cache for the same LaunchDarkly project and flag. */
@@ -92,13 +132,13 @@ public class FlagReleaseWatches {
     return resources.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
-  private static java.util.Optional<String> secretKey(FlagRelease resource) {
+  private static Optional<String> secretKey(FlagRelease resource) {
     SecretKeyReference ref =
         resource.getSpec() == null ? null : resource.getSpec().getAccessTokenSecretRef();
     if (ref == null || ref.getName() == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(resource.getMetadata().getNamespace() + "/" + ref.getName());
+    return Optional.of(resource.getMetadata().getNamespace() + "/" + ref.getName());
   }
 
   private static String flagKey(FlagReleaseSpec spec) {

@@ -1,23 +1,30 @@
 package io.flagops.operator.reconciler.support;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * Release pipelines as LaunchDarkly defines them. Whether a pipeline is a legacy one never changes
- * after it is created, so that is read once per process and token; a pipeline about to receive a
- * moved release is always read afresh.
+ * after it is created, so that is read once per token and kept in a bounded cache; a pipeline about
+ * to receive a moved release is always read afresh.
  */
 @ApplicationScoped
 public class PipelineCatalog {
+  /** Far more pipelines than any account has; tokens that rotate away age out. */
+  static final int MAX_PIPELINES = 10_000;
+
+  private static final Duration FORGET_AFTER = Duration.ofHours(12);
+
   private final LaunchDarklyClient launchDarkly;
-  private final ConcurrentMap<Key, Boolean> legacy = new ConcurrentHashMap<>();
+  private final Cache<Key, Boolean> legacy =
+      Caffeine.newBuilder().maximumSize(MAX_PIPELINES).expireAfterAccess(FORGET_AFTER).build();
 
   public PipelineCatalog(LaunchDarklyClient launchDarkly) {
     this.launchDarkly = launchDarkly;
@@ -25,9 +32,9 @@ public class PipelineCatalog {
 
   public boolean isLegacy(AccessToken token, String projectKey, String pipelineKey) {
     // one read per pipeline even when many reconciles ask at once; a failed read caches nothing
-    return legacy.computeIfAbsent(
-        new Key(token, projectKey, pipelineKey),
-        key ->
+    return legacy.get(
+        key(token, projectKey, pipelineKey),
+        k ->
             launchDarkly
                 .getReleasePipeline(token, projectKey, pipelineKey)
                 .orElseThrow(
@@ -45,10 +52,20 @@ public class PipelineCatalog {
   public Optional<ReleasePipeline> read(AccessToken token, String projectKey, String pipelineKey) {
     Optional<ReleasePipeline> pipeline =
         launchDarkly.getReleasePipeline(token, projectKey, pipelineKey);
-    pipeline.ifPresent(p -> legacy.put(new Key(token, projectKey, pipelineKey), p.legacy()));
+    pipeline.ifPresent(p -> legacy.put(key(token, projectKey, pipelineKey), p.legacy()));
     return pipeline;
   }
 
-  /** The token is part of the key: two tokens may reach two accounts with the same keys. */
-  private record Key(AccessToken token, String projectKey, String pipelineKey) {}
+  /** How many pipelines are remembered now (for tests). */
+  long size() {
+    legacy.cleanUp();
+    return legacy.estimatedSize();
+  }
+
+  private static Key key(AccessToken token, String projectKey, String pipelineKey) {
+    return new Key(token.fingerprint(), projectKey, pipelineKey);
+  }
+
+  /** Two tokens may reach two accounts with the same keys; the fingerprint tells them apart. */
+  private record Key(String account, String projectKey, String pipelineKey) {}
 }

@@ -1,0 +1,58 @@
+package io.flagops.operator.reconciler.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flagops.operator.launchdarkly.AccessToken;
+import io.flagops.operator.launchdarkly.LaunchDarklyClient;
+import io.flagops.operator.launchdarkly.ReadOnlyClient;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Pipelines are remembered per token without holding the tokens, and never without bound. */
+class PipelineCatalogTest {
+  private final AtomicInteger reads = new AtomicInteger();
+
+  private final LaunchDarklyClient pipelines =
+      new ReadOnlyClient() {
+        @Override
+        public Optional<ReleasePipeline> getReleasePipeline(
+            AccessToken token, String projectKey, String pipelineKey) {
+          reads.incrementAndGet();
+          return Optional.of(new ReleasePipeline(pipelineKey, pipelineKey, false, List.of()));
+        }
+      };
+
+  @Test
+  void aPipelineIsReadOncePerAccount() {
+    PipelineCatalog catalog = new PipelineCatalog(pipelines);
+
+    catalog.isLegacy(AccessToken.of("api-one"), "shop", "standard");
+    catalog.isLegacy(AccessToken.of("api-one"), "shop", "standard");
+    catalog.isLegacy(AccessToken.of("api-two"), "shop", "standard");
+
+    assertThat(reads).hasValue(2);
+  }
+
+  @Test
+  void rotatedTokensDoNotGrowTheCacheWithoutBound() {
+    PipelineCatalog catalog = new PipelineCatalog(pipelines);
+
+    for (int i = 0; i < 3 * PipelineCatalog.MAX_PIPELINES; i++) {
+      catalog.isLegacy(AccessToken.of("api-rotated-" + i), "shop", "standard");
+    }
+
+    assertThat(catalog.size()).isLessThanOrEqualTo(PipelineCatalog.MAX_PIPELINES);
+  }
+
+  @Test
+  void aFingerprintStandsForTheTokenWithoutShowingIt() {
+    AccessToken token = AccessToken.of("api-secret-value-123");
+
+    assertThat(token.fingerprint()).hasSize(32).doesNotContain("secret");
+    assertThat(token.fingerprint()).isEqualTo(AccessToken.of("api-secret-value-123").fingerprint());
+    assertThat(token.fingerprint()).isNotEqualTo(AccessToken.of("api-other").fingerprint());
+  }
+}
