@@ -1,22 +1,17 @@
 package io.flagops.operator;
 
-import io.flagops.operator.sandbox.SandboxLauncher;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Starts the operator: against the cluster of the current kubeconfig (or in-cluster), or, with
- * {@code -Dflagops.sandbox=true} ({@code make run}), inside an embedded sandbox.
+ * Starts the operator against the cluster of the current kubeconfig, or the one it runs in. (The
+ * sandbox of {@code make run} is a cluster like any other to it: the dev kit starts this jar.)
  */
 @QuarkusMain
 public final class Main {
   private Main() {}
 
   public static void main(String... args) {
-    if (Boolean.parseBoolean(System.getProperty("flagops.sandbox", "false"))) {
-      SandboxLauncher.run(args);
-      return;
-    }
     String problem;
     try {
       problem = Preflight.problem();

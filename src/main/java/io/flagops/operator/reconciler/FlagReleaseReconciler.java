@@ -3,12 +3,10 @@ package io.flagops.operator.reconciler;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
-import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
-import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
@@ -20,12 +18,10 @@ import io.flagops.operator.reconciler.status.Outcome;
 import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.AccessTokens;
-import io.flagops.operator.reconciler.support.Backoff;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.FlagReleaseWatches;
-import io.flagops.operator.reconciler.support.Jitter;
 import io.flagops.operator.reconciler.support.JitteredBackoffRetry;
-import io.flagops.operator.reconciler.support.RecentSyncs;
+import io.flagops.operator.reconciler.support.PollSchedule;
 import io.flagops.operator.reconciler.support.ReconcileMetrics;
 import io.flagops.operator.reconciler.support.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -42,22 +38,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
- * Keeps a flag's LaunchDarkly release in line with its FlagRelease: observe (one GET), plan (a pure
- * function), act (the minimum writes, in pipeline order), report (status and events), then poll
- * again, as LaunchDarkly sends no events.
+ * Keeps a flag's LaunchDarkly release in line with its FlagRelease. A pass first checks what stops
+ * it before any call (the spec, suspension, the token, another resource's claim, a poll not yet
+ * due), then observes (one GET), plans (a pure function), acts (the minimum writes, in pipeline
+ * order) through {@link ReleaseSync}, and reports (status and events); its {@link PollSchedule}
+ * says when to look again, as LaunchDarkly sends no events.
  */
 @ControllerConfiguration(name = FlagReleaseReconciler.NAME, retry = JitteredBackoffRetry.class)
 public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<FlagRelease> {
   public static final String NAME = "flagrelease";
-
-  /** Stalls caused by a write LaunchDarkly refused: not retried until the spec changes. */
-  private static final Set<String> REFUSED_WRITES = Set.of(Reasons.REJECTED, Reasons.NOT_FOUND);
+  private static final String RECONCILE_ERROR = "ReconcileError";
 
   private final AccessTokens tokens;
   private final FlagClaims claims;
@@ -66,15 +59,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   private final StatusFactory statuses;
   private final StatusWriter statusWriter;
   private final EventRecorder events;
-  private final FlagReleaseConfig.Polling polling;
   private final ReconcileMetrics metrics;
   private final FlagReleaseWatches watches;
-
-  /** FlagReleases this process has reconciled at least once. */
-  private final Set<String> seen = ConcurrentHashMap.newKeySet();
-
-  private final RecentSyncs recentSyncs;
-  private final Backoff backoff;
+  private final PollSchedule schedule;
 
   public FlagReleaseReconciler(
       AccessTokens tokens,
@@ -94,11 +81,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     this.statuses = new StatusFactory(clock);
     this.statusWriter = statusWriter;
     this.events = events;
-    this.polling = config.polling();
     this.metrics = metrics;
     this.watches = watches;
-    this.recentSyncs = new RecentSyncs();
-    this.backoff = new Backoff(config.retry());
+    this.schedule = new PollSchedule(config);
   }
 
   @Override
@@ -106,7 +91,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     long started = System.nanoTime();
     String result = "error";
     try {
-      UpdateControl<FlagRelease> control = reconcileTimed(resource, context);
+      UpdateControl<FlagRelease> control = pass(resource);
       result = resource.getStatus() == null ? "none" : resource.getStatus().getState().name();
       return control;
     } finally {
@@ -114,60 +99,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     }
   }
 
-  private UpdateControl<FlagRelease> reconcileTimed(
-      FlagRelease resource, Context<FlagRelease> context) {
-    FlagReleaseSpec spec = resource.getSpec();
-    Optional<Verdict> invalid = ReleasePlanner.validate(spec);
-    if (invalid.isPresent()) {
-      Verdict verdict = invalid.get();
-      report(
-          resource,
-          Seen.unknown(),
-          Ownership.of(resource.getStatus()),
-          failed(verdict.reason(), verdict.message()));
-      return UpdateControl.noUpdate();
+  /** One pass: gates, then observe → plan → act (ReleaseSync), then report. */
+  private UpdateControl<FlagRelease> pass(FlagRelease resource) {
+    Admission admission = admit(resource);
+    if (admission.stop() != null) {
+      return admission.stop();
     }
-    if (settledBeforeThisProcess(resource)) {
-      // after a start or a restart, spread the polls of settled resources over the period
-      // instead of reading them all at once
-      return UpdateControl.<FlagRelease>noUpdate()
-          .rescheduleAfter(
-              Duration.ofMillis(
-                  ThreadLocalRandom.current().nextLong(1, polling.settled().toMillis() + 1)));
-    }
-    if (spec.isSuspend()) {
-      report(
-          resource,
-          Seen.unknown(),
-          Ownership.of(resource.getStatus()),
-          new Outcome(
-              ReleaseState.Suspended,
-              Reasons.SUSPENDED,
-              "spec.suspend is true: no calls are made to LaunchDarkly"));
-      return UpdateControl.noUpdate();
-    }
-    AccessTokens.Resolved token;
-    try {
-      token = tokens.resolve(resource);
-    } catch (AccessTokens.Unavailable e) {
-      report(
-          resource,
-          Seen.unknown(),
-          Ownership.of(resource.getStatus()),
-          failed(e.reason(), e.getMessage()));
-      return after(polling.unauthorized());
-    }
-    Optional<String> claimed = claims.heldByAnother(resource, token.token().fingerprint());
-    if (claimed.isPresent()) {
-      report(resource, Seen.unknown(), Ownership.NONE, failed(Reasons.FLAG_CLAIMED, claimed.get()));
-      // no call is made while waiting, so looking again soon costs nothing
-      return after(polling.progressing());
-    }
-    Optional<Duration> untilPoll = recentSyncs.untilPlannedPoll(resource, token.version());
-    if (untilPoll.isPresent()) {
-      return UpdateControl.<FlagRelease>noUpdate().rescheduleAfter(untilPoll.get());
-    }
-    boolean manage = spec.getManagementPolicy() == ManagementPolicy.Manage;
+    AccessTokens.Resolved token = admission.token();
+    boolean manage = resource.getSpec().getManagementPolicy() == ManagementPolicy.Manage;
     SyncResult result;
     try {
       result =
@@ -178,29 +117,73 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
               (seen, owned, announced) ->
                   report(resource, seen, owned, announced, token.version()));
     } catch (SyncException e) {
-      recentSyncs.forget(resource);
-      return onError(resource, e, token.version());
+      schedule.replan(resource);
+      return onFailure(resource, e, token.version());
     }
-    backoff.reset(resource);
+    return reportSynced(resource, result, manage, token.version());
+  }
+
+  /** The pass goes on with a token, or stops before any LaunchDarkly call. */
+  private record Admission(AccessTokens.Resolved token, UpdateControl<FlagRelease> stop) {
+    static Admission stop(UpdateControl<FlagRelease> control) {
+      return new Admission(null, control);
+    }
+  }
+
+  /** What stops a pass before it calls LaunchDarkly, in the order it is checked. */
+  private Admission admit(FlagRelease resource) {
+    Optional<Verdict> invalid = ReleasePlanner.validate(resource.getSpec());
+    if (invalid.isPresent()) {
+      report(resource, failed(invalid.get().reason(), invalid.get().message()));
+      return Admission.stop(UpdateControl.noUpdate());
+    }
+    Optional<Duration> spread = schedule.firstLookAfterStart(resource);
+    if (spread.isPresent()) {
+      return Admission.stop(after(spread.get()));
+    }
+    if (resource.getSpec().isSuspend()) {
+      report(
+          resource,
+          new Outcome(
+              ReleaseState.Suspended,
+              Reasons.SUSPENDED,
+              "spec.suspend is true: no calls are made to LaunchDarkly"));
+      return Admission.stop(UpdateControl.noUpdate());
+    }
+    AccessTokens.Resolved token;
+    try {
+      token = tokens.resolve(resource);
+    } catch (AccessTokens.Unavailable e) {
+      report(resource, failed(e.reason(), e.getMessage()));
+      return Admission.stop(after(schedule.whileUnauthorized()));
+    }
+    Optional<String> claimed = claims.heldByAnother(resource, token.token().fingerprint());
+    if (claimed.isPresent()) {
+      report(resource, Seen.unknown(), Ownership.NONE, failed(Reasons.FLAG_CLAIMED, claimed.get()));
+      return Admission.stop(after(schedule.whileWaitingInKubernetes()));
+    }
+    Optional<Duration> untilPoll = schedule.untilPlannedPoll(resource, token.version());
+    return untilPoll.isPresent()
+        ? Admission.stop(after(untilPoll.get()))
+        : new Admission(token, null);
+  }
+
+  /** Report a pass that got through, and plan the next poll before its status write wakes it. */
+  private UpdateControl<FlagRelease> reportSynced(
+      FlagRelease resource, SyncResult result, boolean manage, String tokenVersion) {
     Outcome outcome = outcomeOf(resource, result, manage);
     boolean waitingOnLaunchDarkly =
         result.plan().verdict().kind() == Verdict.Kind.WAITING && !result.plan().hasWrites();
-    Duration nextPoll =
-        Jitter.spread(
-            waitingOnLaunchDarkly ? polling.progressing() : polling.settled(), polling.jitter());
-    if (outcome.state() == ReleaseState.Ready) {
-      // before the status write, whose event may wake the resource again at once
-      recentSyncs.inSync(resource, token.version(), nextPoll);
-    } else {
-      recentSyncs.forget(resource);
-    }
+    Duration next =
+        schedule.afterSync(
+            resource, tokenVersion, outcome.state() == ReleaseState.Ready, waitingOnLaunchDarkly);
     try {
-      report(resource, result.seen(), result.owned(), outcome, token.version());
+      report(resource, result.seen(), result.owned(), outcome, tokenVersion);
     } catch (RuntimeException e) {
-      recentSyncs.forget(resource); // the retry must read and write the status again
+      schedule.replan(resource); // the retry must read and write the status again
       throw e;
     }
-    return UpdateControl.<FlagRelease>noUpdate().rescheduleAfter(nextPoll);
+    return after(next);
   }
 
   @Override
@@ -221,20 +204,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
         holdsTheFlag ? deletion.delete(resource) : ReleaseDeletion.Result.finished();
     if (result.done()) {
       metrics.forget(resource.getMetadata().getUid());
-      seen.remove(resource.getMetadata().getUid());
-      recentSyncs.forget(resource);
-      backoff.reset(resource);
+      schedule.forget(resource);
       return DeleteControl.defaultDelete();
     }
-    report(
-        resource,
-        Seen.unknown(),
-        Ownership.of(resource.getStatus()),
-        new Outcome(ReleaseState.Deleting, Reasons.DELETING, result.message()));
+    report(resource, new Outcome(ReleaseState.Deleting, Reasons.DELETING, result.message()));
     DeleteControl control = DeleteControl.noFinalizerRemoval();
     return result.retryAfter() == null
         ? control
-        : control.rescheduleAfter(Jitter.atLeast(result.retryAfter(), polling.jitter()).toMillis());
+        : control.rescheduleAfter(schedule.afterDeletionWait(result.retryAfter()).toMillis());
   }
 
   /**
@@ -244,73 +221,48 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
   public ErrorStatusUpdateControl<FlagRelease> updateErrorStatus(
       FlagRelease resource, Context<FlagRelease> context, Exception e) {
     String message = "reconcile failed and will be retried: " + e.getMessage();
-    report(
-        resource,
-        Seen.unknown(),
-        Ownership.of(resource.getStatus()),
-        progressing("ReconcileError", message));
+    report(resource, warning(RECONCILE_ERROR, message));
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**
-   * What a failed LaunchDarkly call means for the resource: a person must act (Stalled), or it is
-   * tried again, when LaunchDarkly or the backoff says. A resource that was Ready is not flipped by
-   * a failed poll: it stays Ready while the failures last less than a settled poll interval.
+   * A failed LaunchDarkly call, as {@link FailureResponse} classifies it. A resource that was Ready
+   * is not flipped by a failed poll: it stays Ready while the failures last less than a settled
+   * poll interval.
    */
-  private UpdateControl<FlagRelease> onError(
+  private UpdateControl<FlagRelease> onFailure(
       FlagRelease resource, SyncException e, String tokenVersion) {
-    LaunchDarklyException error = e.launchDarklyError();
-    String message = error.getMessage();
-    if (error instanceof LaunchDarklyException.Throttled throttled) {
-      // our own budget, not an error: come back for the turn it reserved, status as it was
-      return UpdateControl.<FlagRelease>noUpdate()
-          .rescheduleAfter(throttled.retryAfter().plusMillis(1));
+    FailureResponse failure = FailureResponse.of(e.launchDarklyError());
+    switch (failure.kind()) {
+      case OWN_TURN:
+        // come back for the turn the budget reserved, status as it was
+        return after(failure.given().plusMillis(1));
+      case PERSON_MUST_ACT:
+        report(
+            resource,
+            e.seen(),
+            e.owned(),
+            failed(failure.reason(), failure.message()),
+            tokenVersion);
+        return after(
+            Reasons.UNAUTHORIZED.equals(failure.reason())
+                ? schedule.whileUnauthorized()
+                : schedule.whileStalled());
+      default:
+        Duration retry =
+            failure.given() != null
+                ? schedule.afterGivenWait(resource, failure.given())
+                : schedule.afterTransientFailure(resource, e.step(), e.progressed());
+        if (!schedule.isBlip(resource, e.progressed())) {
+          report(
+              resource,
+              e.seen(),
+              e.owned(),
+              warning(failure.reason(), failure.message()),
+              tokenVersion);
+        }
+        return after(retry);
     }
-    if (error instanceof LaunchDarklyException.Unauthorized) {
-      report(
-          resource,
-          e.seen(),
-          e.owned(),
-          failed(Reasons.UNAUTHORIZED, message + "; check the access token"),
-          tokenVersion);
-      return after(polling.unauthorized());
-    }
-    if (error instanceof LaunchDarklyException.NotFound
-        || error instanceof LaunchDarklyException.Rejected) {
-      String reason =
-          error instanceof LaunchDarklyException.NotFound ? Reasons.NOT_FOUND : Reasons.REJECTED;
-      report(resource, e.seen(), e.owned(), failed(reason, message), tokenVersion);
-      return after(polling.settled());
-    }
-    // what is left passes: LaunchDarkly unavailable, busy, rate limiting, or the breaker open
-    Transient retry = retryAfter(resource, e);
-    boolean blip =
-        resource.isSettledIn(ReleaseState.Ready)
-            && !e.progressed()
-            && backoff.failingFor(resource).compareTo(polling.settled()) < 0;
-    if (!blip) {
-      report(resource, e.seen(), e.owned(), progressing(retry.reason(), message), tokenVersion);
-    }
-    return UpdateControl.<FlagRelease>noUpdate().rescheduleAfter(retry.after());
-  }
-
-  private record Transient(String reason, Duration after) {}
-
-  private Transient retryAfter(FlagRelease resource, SyncException e) {
-    LaunchDarklyException error = e.launchDarklyError();
-    if (error instanceof LaunchDarklyException.CircuitOpen open) {
-      backoff.noteFailure(resource);
-      return new Transient(
-          Reasons.CIRCUIT_OPEN, Jitter.atLeast(open.retryAfter(), polling.jitter()));
-    }
-    if (error instanceof LaunchDarklyException.RateLimited limited) {
-      backoff.noteFailure(resource);
-      return new Transient(
-          Reasons.RATE_LIMITED, Jitter.atLeast(limited.retryAfter(), polling.jitter()));
-    }
-    String reason =
-        error instanceof LaunchDarklyException.Conflict ? Reasons.CONFLICT : Reasons.UNAVAILABLE;
-    return new Transient(reason, backoff.afterFailure(resource, e.step(), e.progressed()));
   }
 
   private Outcome outcomeOf(FlagRelease resource, SyncResult result, boolean manage) {
@@ -334,27 +286,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       }
       String wouldDo =
           plan.actions().stream().map(ReleaseAction::describe).collect(Collectors.joining(", "));
-      return progressing(
+      return warning(
           Reasons.DRIFTED,
           "LaunchDarkly differs from the spec; Observe mode makes no change (Manage would "
               + wouldDo
               + ")");
     }
     if (verdict.kind() == Verdict.Kind.WAITING) {
-      return progressing(verdict.reason(), verdict.message());
+      return new Outcome(ReleaseState.Progressing, verdict.reason(), verdict.message());
     }
     return new Outcome(ReleaseState.Ready, Reasons.IN_SYNC, verdict.message());
-  }
-
-  /**
-   * True the first time this process sees a resource that was Ready for its current generation:
-   * nothing changed in Kubernetes, so its next poll can wait its turn.
-   */
-  private boolean settledBeforeThisProcess(FlagRelease resource) {
-    if (!seen.add(resource.getMetadata().getUid())) {
-      return false;
-    }
-    return resource.isSettledIn(ReleaseState.Ready);
   }
 
   /**
@@ -375,10 +316,15 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     boolean refused =
         stalled != null
             && "True".equals(stalled.getStatus())
-            && REFUSED_WRITES.contains(stalled.getReason())
+            && FailureResponse.isRefusedWrite(stalled.getReason())
             && resource.getMetadata().getGeneration().equals(stalled.getObservedGeneration());
     Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
     return new ReleaseSync.Writes(true, refused, version);
+  }
+
+  /** A report made before any LaunchDarkly call: nothing seen, ownership as the status had it. */
+  private void report(FlagRelease resource, Outcome outcome) {
+    report(resource, Seen.unknown(), Ownership.of(resource.getStatus()), outcome, null);
   }
 
   private void report(FlagRelease resource, Seen seen, Ownership owned, Outcome outcome) {
@@ -390,7 +336,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
    */
   private void report(
       FlagRelease resource, Seen seen, Ownership owned, Outcome outcome, String tokenVersion) {
-    if (outcome.state() == ReleaseState.Failed || isError(outcome.reason())) {
+    if (outcome.warns()) {
       events.warning(resource, outcome.reason(), outcome.message());
     }
     FlagReleaseStatus status = statuses.build(resource, seen, owned, outcome);
@@ -401,25 +347,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     metrics.stateOf(resource.getMetadata().getUid(), outcome.state());
   }
 
-  private static boolean isError(String reason) {
-    return Reasons.UNAVAILABLE.equals(reason)
-        || Reasons.RATE_LIMITED.equals(reason)
-        || Reasons.CIRCUIT_OPEN.equals(reason)
-        || Reasons.CONFLICT.equals(reason)
-        || Reasons.DRIFTED.equals(reason)
-        || "ReconcileError".equals(reason);
-  }
-
-  private UpdateControl<FlagRelease> after(Duration interval) {
-    return UpdateControl.<FlagRelease>noUpdate()
-        .rescheduleAfter(Jitter.spread(interval, polling.jitter()));
+  private static UpdateControl<FlagRelease> after(Duration wait) {
+    return UpdateControl.<FlagRelease>noUpdate().rescheduleAfter(wait);
   }
 
   private static Outcome failed(String reason, String message) {
     return new Outcome(ReleaseState.Failed, reason, message);
   }
 
-  private static Outcome progressing(String reason, String message) {
-    return new Outcome(ReleaseState.Progressing, reason, message);
+  /** Progressing, with a Warning event: something went wrong that should pass by itself. */
+  private static Outcome warning(String reason, String message) {
+    return new Outcome(ReleaseState.Progressing, reason, message, true);
   }
 }

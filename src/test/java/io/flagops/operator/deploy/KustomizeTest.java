@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.flagops.operator.sandbox.Kubectl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,10 +51,9 @@ class KustomizeTest {
     if (test.getTags().contains("files")) {
       return;
     }
-    Assumptions.assumeTrue(
-        KUBECTL != null,
-        "kubectl is not on the PATH: the kustomize overlays cannot be rendered, so this test is"
-            + " skipped (install kubectl >= 1.27 to run it)");
+    if (KUBECTL == null) {
+      Assertions.fail(Kubectl.MISSING);
+    }
   }
 
   private static String kubectlVersion() {

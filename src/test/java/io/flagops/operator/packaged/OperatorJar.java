@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -53,13 +54,39 @@ final class OperatorJar implements AutoCloseable {
    */
   static OperatorJar start(Path workDir, Map<String, String> env, String... javaOptions) {
     assertThat(JAR).as("the packaged operator; run the package phase first").isRegularFile();
+    List<String> arguments = new ArrayList<>(List.of(javaOptions));
+    arguments.addAll(List.of("-jar", JAR.toString()));
+    return java(workDir, env, arguments);
+  }
+
+  /** Starts the dev kit's sandbox as {@code make run} does; it starts the packaged operator. */
+  static OperatorJar startSandbox(Path workDir, Map<String, String> env, String... javaOptions) {
+    assertThat(JAR).as("the packaged operator; run the package phase first").isRegularFile();
+    Path target = JAR.getParent().getParent();
+    String classpath;
+    try {
+      classpath =
+          String.join(
+              File.pathSeparator,
+              target.resolve("test-classes").toString(),
+              target.resolve("classes").toString(),
+              Files.readString(target.resolve("devkit.classpath")).strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> arguments = new ArrayList<>(List.of(javaOptions));
+    arguments.add("-Dflagops.sandbox.operator-jar=" + JAR);
+    arguments.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+    arguments.addAll(List.of("-cp", classpath, "io.flagops.operator.sandbox.SandboxLauncher"));
+    return java(workDir, env, arguments);
+  }
+
+  private static OperatorJar java(Path workDir, Map<String, String> env, List<String> arguments) {
     Path home = workDir.resolve("home");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Duser.home=" + home);
-    command.addAll(List.of(javaOptions));
-    command.add("-jar");
-    command.add(JAR.toString());
+    command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().clear();
     builder.environment().put("HOME", home.toString());

@@ -4,6 +4,7 @@ import static io.flagops.operator.packaged.OperatorJar.assertCannotStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flagops.operator.sandbox.Sandbox;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxIT {
   private static final Pattern CHOSEN_PORT =
       Pattern.compile("^Port (\\d+) is taken: .* on port (\\d+) instead\\.$");
+
+  private static final Pattern SETTLED =
+      Pattern.compile("^All (\\d+) examples settled \\(Ready or Suspended\\)");
 
   @TempDir static Path dir;
 
@@ -75,6 +79,16 @@ class SandboxIT {
   }
 
   @Test
+  void theExamplesSettleUnderTheOperatorTheSandboxStarted() {
+    var settled = first.awaitStdout(SETTLED);
+    assertThat(Integer.parseInt(settled.group(1))).isPositive();
+    assertThat(dir.resolve(".sandbox").resolve("operator.log"))
+        .content()
+        .contains("Installed features")
+        .doesNotContain(Sandbox.DEFAULT_TOKEN);
+  }
+
+  @Test
   void aSecondSandboxInTheSameDirectoryRefusesToStart() throws IOException {
     Path kubeconfig = dir.resolve(".sandbox").resolve("kubeconfig");
     byte[] before = Files.readAllBytes(kubeconfig);
@@ -92,10 +106,9 @@ class SandboxIT {
   }
 
   private static OperatorJar sandbox() {
-    return OperatorJar.start(
+    return OperatorJar.startSandbox(
         dir,
         Map.of(),
-        "-Dflagops.sandbox=true",
         "-Dflagops.sandbox.examples=" + OperatorJar.EXAMPLES,
         "-Dquarkus.http.port=" + taken.getLocalPort());
   }

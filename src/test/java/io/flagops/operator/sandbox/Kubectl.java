@@ -1,6 +1,6 @@
 package io.flagops.operator.sandbox;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,22 +11,29 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real kubectl binary against a kubeconfig. */
-final class Kubectl {
+public final class Kubectl {
+  /** Tests that need kubectl fail without it: CI (.ci/run) installs it, a developer should too. */
+  public static final String MISSING =
+      "kubectl is not on the PATH: these tests drive the real kubectl (>= 1.27); .ci/run installs"
+          + " it, install it the same way to run them here";
+
   private final Path kubeconfig;
 
   Kubectl(Path kubeconfig) {
     this.kubeconfig = kubeconfig;
   }
 
-  /** Skips the calling test, saying why, where kubectl is not installed. */
-  static void assumeInstalled() {
+  /** Fails the calling test, saying what to do, where kubectl is not installed. */
+  public static void requireInstalled() {
     boolean found;
     try {
       found = new ProcessBuilder("kubectl", "version", "--client").start().waitFor() == 0;
     } catch (IOException | InterruptedException e) {
       found = false;
     }
-    assumeTrue(found, "kubectl is not on the PATH of this machine: the kubectl tests need it");
+    if (!found) {
+      fail(MISSING);
+    }
   }
 
   record Result(int exitCode, String output) {}

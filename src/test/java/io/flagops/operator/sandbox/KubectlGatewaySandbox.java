@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * The sandbox of the gateway tests: a Fabric8 mock API server (CRUD) holding the FlagRelease CRD,
@@ -71,10 +71,12 @@ final class KubectlGatewaySandbox implements AutoCloseable {
     return new KubectlGatewaySandbox(dir);
   }
 
-  /** Skips the test, with the reason, when there is no kubectl to drive. */
+  /** Fails the test, with the reason, when there is no kubectl to drive. */
   static void assumeKubectl() {
     String reason = kubectlMissing();
-    Assumptions.assumeTrue(reason == null, "kubectl not on PATH: " + reason);
+    if (reason != null) {
+      Assertions.fail(Kubectl.MISSING + " (" + reason + ")");
+    }
   }
 
   /** Why kubectl cannot be run, or null when it can. */

@@ -1,0 +1,66 @@
+package io.flagops.operator.reconciler;
+
+import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.reconciler.plan.Reasons;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * What a failed LaunchDarkly call means for a FlagRelease: the one place the reconciler classifies
+ * errors. The status reason, and whether a person must act, it is tried again, or it simply waits
+ * for its turn.
+ *
+ * @param given the wait LaunchDarkly, the breaker or the budget named; null when backoff decides
+ */
+record FailureResponse(Kind kind, String reason, String message, Duration given) {
+
+  enum Kind {
+    /** The operator's own request budget: not an error, the status stays as it was. */
+    OWN_TURN,
+    /** A person must act (Stalled): the token, or a write LaunchDarkly refused. */
+    PERSON_MUST_ACT,
+    /** It passes by itself (Progressing, a Warning event): tried again. */
+    TRANSIENT
+  }
+
+  /**
+   * Stalls of a write LaunchDarkly refused: not repeated until the spec, token or release moves.
+   */
+  private static final Set<String> REFUSED_WRITES = Set.of(Reasons.REJECTED, Reasons.NOT_FOUND);
+
+  static FailureResponse of(LaunchDarklyException error) {
+    String message = error.getMessage();
+    if (error instanceof LaunchDarklyException.Throttled throttled) {
+      return new FailureResponse(Kind.OWN_TURN, null, message, throttled.retryAfter());
+    }
+    if (error instanceof LaunchDarklyException.Unauthorized) {
+      return stall(Reasons.UNAUTHORIZED, message + "; check the access token");
+    }
+    if (error instanceof LaunchDarklyException.NotFound) {
+      return stall(Reasons.NOT_FOUND, message);
+    }
+    if (error instanceof LaunchDarklyException.Rejected) {
+      return stall(Reasons.REJECTED, message);
+    }
+    if (error instanceof LaunchDarklyException.CircuitOpen open) {
+      return new FailureResponse(Kind.TRANSIENT, Reasons.CIRCUIT_OPEN, message, open.retryAfter());
+    }
+    if (error instanceof LaunchDarklyException.RateLimited limited) {
+      return new FailureResponse(
+          Kind.TRANSIENT, Reasons.RATE_LIMITED, message, limited.retryAfter());
+    }
+    if (error instanceof LaunchDarklyException.Conflict) {
+      return new FailureResponse(Kind.TRANSIENT, Reasons.CONFLICT, message, null);
+    }
+    return new FailureResponse(Kind.TRANSIENT, Reasons.UNAVAILABLE, message, null);
+  }
+
+  /** A Stalled reason that records a write LaunchDarkly refused. */
+  static boolean isRefusedWrite(String reason) {
+    return REFUSED_WRITES.contains(reason);
+  }
+
+  private static FailureResponse stall(String reason, String message) {
+    return new FailureResponse(Kind.PERSON_MUST_ACT, reason, message, null);
+  }
+}

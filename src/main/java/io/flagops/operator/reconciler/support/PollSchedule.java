@@ -1,0 +1,133 @@
+package io.flagops.operator.reconciler.support;
+
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.config.FlagReleaseConfig;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * When the reconciler looks at a FlagRelease again. LaunchDarkly sends no events, so every pass
+ * ends by choosing its next one: after a start, after a sync, after a failure, or when a wake-up
+ * comes too soon to be worth a call. All of those choices, and what they remember per resource,
+ * live here.
+ */
+public final class PollSchedule {
+  private final FlagReleaseConfig.Polling polling;
+  private final RecentSyncs recentSyncs;
+  private final Backoff backoff;
+
+  /** FlagReleases this process has looked at at least once. */
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+  public PollSchedule(FlagReleaseConfig config) {
+    this(config.polling(), new RecentSyncs(), new Backoff(config.retry()));
+  }
+
+  PollSchedule(FlagReleaseConfig.Polling polling, RecentSyncs recentSyncs, Backoff backoff) {
+    this.polling = polling;
+    this.recentSyncs = recentSyncs;
+    this.backoff = backoff;
+  }
+
+  /**
+   * The first time this process sees a resource that was Ready for its current generation, a random
+   * point in the settled interval: after a start or a restart the polls of settled resources are
+   * spread over the period instead of all reading at once.
+   */
+  public Optional<Duration> firstLookAfterStart(FlagRelease resource) {
+    if (!seen.add(resource.getMetadata().getUid()) || !resource.isSettledIn(ReleaseState.Ready)) {
+      return Optional.empty();
+    }
+    long settled = polling.settled().toMillis();
+    return Optional.of(Duration.ofMillis(ThreadLocalRandom.current().nextLong(1, settled + 1)));
+  }
+
+  /**
+   * The wait until the poll planned when the resource was found in sync, when it is woken again
+   * early with nothing changed (see {@link RecentSyncs}); empty when LaunchDarkly must be read.
+   */
+  public Optional<Duration> untilPlannedPoll(FlagRelease resource, String tokenVersion) {
+    return recentSyncs.untilPlannedPoll(resource, tokenVersion);
+  }
+
+  /**
+   * After a pass that got through: the progressing interval while LaunchDarkly itself has work to
+   * finish, else the settled one. A Ready resource remembers it, so that an early wake-up keeps the
+   * plan.
+   */
+  public Duration afterSync(
+      FlagRelease resource, String tokenVersion, boolean ready, boolean waitingOnLaunchDarkly) {
+    backoff.reset(resource);
+    Duration next =
+        Jitter.spread(
+            waitingOnLaunchDarkly ? polling.progressing() : polling.settled(), polling.jitter());
+    if (ready) {
+      recentSyncs.inSync(resource, tokenVersion, next);
+    } else {
+      recentSyncs.forget(resource);
+    }
+    return next;
+  }
+
+  /** The pass did not end as planned (a call or its status write failed): the next one reads. */
+  public void replan(FlagRelease resource) {
+    recentSyncs.forget(resource);
+  }
+
+  /** After a failure LaunchDarkly or the breaker gave a wait for: at least that long. */
+  public Duration afterGivenWait(FlagRelease resource, Duration wait) {
+    backoff.noteFailure(resource);
+    return Jitter.atLeast(wait, polling.jitter());
+  }
+
+  /**
+   * After a transient failure: backoff that grows while the same step keeps failing, and starts
+   * over when a pass got further.
+   */
+  public Duration afterTransientFailure(FlagRelease resource, String step, boolean progressed) {
+    return backoff.afterFailure(resource, step, progressed);
+  }
+
+  /** How long the resource has been failing since its last good pass; zero when it is not. */
+  public Duration failingFor(FlagRelease resource) {
+    return backoff.failingFor(resource);
+  }
+
+  /** A Ready resource whose failures have lasted less than a settled interval stays Ready. */
+  public boolean isBlip(FlagRelease resource, boolean progressed) {
+    return resource.isSettledIn(ReleaseState.Ready)
+        && !progressed
+        && failingFor(resource).compareTo(polling.settled()) < 0;
+  }
+
+  /** A person must act (a refused write, a rejected token): look again now and then. */
+  public Duration whileStalled() {
+    return Jitter.spread(polling.settled(), polling.jitter());
+  }
+
+  /** The token cannot be used: look again at the unauthorized interval. */
+  public Duration whileUnauthorized() {
+    return Jitter.spread(polling.unauthorized(), polling.jitter());
+  }
+
+  /** Waiting for something in Kubernetes (another resource's claim): no call, so soon. */
+  public Duration whileWaitingInKubernetes() {
+    return Jitter.spread(polling.progressing(), polling.jitter());
+  }
+
+  /** A deletion that must be tried again after the given wait. */
+  public Duration afterDeletionWait(Duration wait) {
+    return Jitter.atLeast(wait, polling.jitter());
+  }
+
+  /** The resource is gone: forget everything about it. */
+  public void forget(FlagRelease resource) {
+    seen.remove(resource.getMetadata().getUid());
+    recentSyncs.forget(resource);
+    backoff.reset(resource);
+  }
+}

@@ -1,0 +1,55 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flagops.operator.reconciler.support.FlagReleaseWatches;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A FlagRelease woken again soon after it was found in sync (as a late watch event of the
+ * operator's own write does) is not read again; its planned poll still reads.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(DuplicateWakeUpIT.SlowerPolls.class)
+class DuplicateWakeUpIT extends OperatorTestBase {
+
+  /** A poll interval long enough to wake the resource well inside its first half. */
+  public static class SlowerPolls implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("flagrelease.polling.settled", "6s");
+    }
+  }
+
+  @Inject FlagReleaseWatches watches;
+
+  @Test
+  void aWakeUpSoonAfterASyncCostsNoCallAndThePlannedPollStillReads() throws InterruptedException {
+    create("woken", spec("flag-36", "fast-track", phase("Canary", Started)));
+    awaitReady("woken");
+    long reads = countFor("flag-36", CallLog.GET_RELEASE);
+
+    watches.wakeUp(List.of(get("woken")));
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> countFor("flag-36", CallLog.GET_RELEASE) == reads);
+
+    await().atMost(TIMEOUT).until(() -> countFor("flag-36", CallLog.GET_RELEASE) == reads + 1);
+    assertThat(writesFor("flag-36")).hasSize(2); // the create and the phase start, once each
+  }
+}

@@ -1,0 +1,109 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.NotStarted;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import org.junit.jupiter.api.Test;
+
+/** Specs that cannot be met: Stalled with a message naming the problem, and no retry storm. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class FlagReleaseBadInputIT extends OperatorTestBase {
+
+  @Test
+  void anUnknownPhaseNameStallsNamingTheField() {
+    create("typo", spec("flag-15", "standard", phase("Testing", Complete), phase("Prod", Started)));
+
+    FlagRelease stalled = awaitStalled("typo", "UnknownPhase");
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.phases[1].name: pipeline 'standard' has no phase 'Prod' (its phases: Testing,"
+                + " Staging, Production)");
+    assertThat(stalled.getStatus().getState()).isEqualTo(ReleaseState.Failed);
+    // the release was created; no phase was touched, since the spec as a whole cannot be met
+    assertThat(writesFor("flag-15").stream().map(this::describe))
+        .containsExactly("create standard");
+    assertThat(eventReasons("typo")).contains("UnknownPhase");
+  }
+
+  @Test
+  void anImpossiblePhaseOrderStalls() {
+    create(
+        "order",
+        spec("flag-16", "standard", phase("Testing", NotStarted), phase("Staging", Started)));
+
+    FlagRelease stalled = awaitStalled("order", "ImpossiblePhaseOrder");
+
+    assertThat(stalled.getStatus().getMessage())
+        .contains("spec.phases[1].status")
+        .contains("'Staging' cannot be Started while the earlier phase 'Testing' is NotStarted");
+    assertThat(countFor("flag-16", CallLog.UPDATE_PHASE)).isZero();
+  }
+
+  @Test
+  void anUnknownProjectFlagOrPipelineStallsNamingIt() {
+    FlagReleaseSpec project = spec("flag-17", "standard");
+    project.setProjectKey("no-such-project");
+    create("project", project);
+    create("flag", spec("no-such-flag", "standard"));
+    create("pipeline", spec("flag-18", "no-such-pipeline"));
+
+    assertThat(awaitStalled("project", "NotFound").getStatus().getMessage())
+        .contains("no-such-project");
+    assertThat(awaitStalled("flag", "NotFound").getStatus().getMessage()).contains("no-such-flag");
+    assertThat(awaitStalled("pipeline", "NotFound").getStatus().getMessage())
+        .contains("no-such-pipeline");
+  }
+
+  @Test
+  void aRequestLaunchDarklyRejectsIsNotRepeatedUntilTheSpecChanges() {
+    // banner-text is not a boolean flag: LaunchDarkly refuses to add it to a pipeline (400)
+    create("string-flag", spec("banner-text", "standard", phase("Testing", Started)));
+
+    FlagRelease stalled = awaitStalled("string-flag", "LaunchDarklyRejected");
+    assertThat(stalled.getStatus().getMessage()).contains("400").contains("boolean");
+
+    // several polls later: still the one refused create, and reads only
+    await().atMost(TIMEOUT).until(() -> countFor("banner-text", CallLog.GET_RELEASE) >= 4);
+    assertThat(countFor("banner-text", CallLog.CREATE_RELEASE)).isEqualTo(1);
+
+    edit("string-flag", s -> s.getPhases().get(0).setStatus(Complete));
+    await().atMost(TIMEOUT).until(() -> countFor("banner-text", CallLog.CREATE_RELEASE) == 2);
+    FlagRelease again = awaitStalled("string-flag", "LaunchDarklyRejected");
+    assertThat(again.getStatus().getObservedGeneration()).isEqualTo(2L);
+  }
+
+  @Test
+  void aSpecTheSchemaWouldRefuseNeverReachesLaunchDarkly() {
+    // the mock API server does not enforce the CRD schema; the operator checks again
+    FlagReleaseSpec spec =
+        spec("flag-19", "standard", phase("Testing", Started), phase("Testing", Complete));
+    create("duplicate", spec);
+
+    FlagRelease stalled = awaitStalled("duplicate", "InvalidSpec");
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo("spec.phases[1].name: phase 'Testing' is listed twice");
+    assertThat(callsFor("flag-19")).isEmpty();
+  }
+
+  private FlagRelease awaitStalled(String name, String reason) {
+    FlagRelease stalled = awaitCondition(name, ConditionTypes.STALLED, "True", reason);
+    assertThat(condition(stalled, ConditionTypes.READY).getStatus()).isEqualTo("False");
+    assertThat(condition(stalled, ConditionTypes.RECONCILING).getStatus()).isEqualTo("False");
+    return stalled;
+  }
+}

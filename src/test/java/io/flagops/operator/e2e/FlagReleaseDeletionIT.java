@@ -1,0 +1,147 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import org.junit.jupiter.api.Test;
+
+/** Deleting a FlagRelease, with each deletion policy and when LaunchDarkly is out of reach. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class FlagReleaseDeletionIT extends OperatorTestBase {
+
+  @Test
+  void deletePolicyDeletesTheRelease() {
+    create("doomed", spec("flag-11", "fast-track", phase("Canary", Started)));
+    assertThat(awaitReady("doomed").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Created);
+
+    releases().withName("doomed").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("doomed") == null);
+    assertThat(simulator.release(PROJECT, "flag-11")).isEmpty();
+    assertThat(countFor("flag-11", CallLog.DELETE_RELEASE)).isEqualTo(1);
+    assertThat(eventReasons("doomed")).contains("ReleaseDeleted");
+  }
+
+  @Test
+  void anAdoptedReleaseIsLeftInPlaceWhenTheResourceGoes() {
+    simulator.ui().createRelease(PROJECT, "flag-15", "fast-track");
+    create("adopter", spec("flag-15", "fast-track", phase("Canary", Started)));
+    assertThat(awaitReady("adopter").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Adopted);
+
+    releases().withName("adopter").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("adopter") == null);
+    assertThat(simulator.release(PROJECT, "flag-15")).isPresent();
+    assertThat(countFor("flag-15", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(eventsFor("adopter"))
+        .anyMatch(
+            e ->
+                e.getReason().equals("ReleaseLeft")
+                    && e.getMessage()
+                        .equals(
+                            "Left the release of shop/flag-15 on pipeline 'fast-track' in"
+                                + " LaunchDarkly: this FlagRelease adopted it rather than created"
+                                + " it (deletionPolicy DeleteEvenIfAdopted deletes adopted"
+                                + " releases too)"));
+  }
+
+  @Test
+  void deleteEvenIfAdoptedDeletesAnAdoptedRelease() {
+    simulator.ui().createRelease(PROJECT, "flag-16", "fast-track");
+    FlagReleaseSpec spec = spec("flag-16", "fast-track", phase("Canary", Started));
+    spec.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted);
+    create("taker", spec);
+    awaitReady("taker");
+
+    releases().withName("taker").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("taker") == null);
+    assertThat(simulator.release(PROJECT, "flag-16")).isEmpty();
+  }
+
+  @Test
+  void aReleaseWhoseCreateAnswerWasLostStillCountsAsCreated() {
+    simulator.faults().loseAnswerOfNext(CallLog.CREATE_RELEASE);
+    create("unanswered", spec("flag-17", "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady("unanswered");
+
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    assertThat(countFor("flag-17", CallLog.CREATE_RELEASE)).as("created once").isEqualTo(1);
+    assertThat(eventReasons("unanswered")).doesNotContain("ReleaseAdopted");
+
+    releases().withName("unanswered").delete();
+    await().atMost(TIMEOUT).until(() -> get("unanswered") == null);
+    assertThat(simulator.release(PROJECT, "flag-17")).isEmpty();
+  }
+
+  @Test
+  void orphanPolicyKeepsTheRelease() {
+    FlagReleaseSpec spec = spec("flag-12", "fast-track", phase("Canary", Started));
+    spec.setDeletionPolicy(DeletionPolicy.Orphan);
+    create("kept", spec);
+    awaitReady("kept");
+
+    releases().withName("kept").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("kept") == null);
+    assertThat(simulator.release(PROJECT, "flag-12")).isPresent();
+    assertThat(countFor("flag-12", CallLog.DELETE_RELEASE)).isZero();
+  }
+
+  @Test
+  void aReleaseAlreadyGoneDoesNotBlockDeletion() {
+    create("gone", spec("flag-13", "fast-track", phase("Canary", Started)));
+    awaitReady("gone");
+    long createsBefore = countFor("flag-13", CallLog.CREATE_RELEASE);
+
+    simulator.ui().deleteRelease(PROJECT, "flag-13");
+    releases().withName("gone").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("gone") == null);
+    assertThat(simulator.release(PROJECT, "flag-13")).isEmpty();
+    if (countFor("flag-13", CallLog.CREATE_RELEASE) == createsBefore) {
+      // no poll recreated it in between: deletion found nothing to delete
+      assertThat(countFor("flag-13", CallLog.DELETE_RELEASE)).isZero();
+    }
+  }
+
+  @Test
+  void switchingToOrphanLetsAStuckDeletionFinish() {
+    tokenSecret("ld-token-stuck", SimulatorResource.SECRET_TOKEN);
+    FlagReleaseSpec spec = spec("flag-14", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token-stuck", "token"));
+    create("stuck", spec);
+    awaitReady("stuck");
+
+    client.secrets().inNamespace(NAMESPACE).withName("ld-token-stuck").delete();
+    releases().withName("stuck").delete();
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get("stuck").getStatus().getState() == ReleaseState.Deleting
+                    && get("stuck").getStatus().getMessage().contains("deletionPolicy to Orphan"));
+    FlagRelease stuck = get("stuck");
+    assertThat(stuck.getStatus().getMessage()).contains("Secret 'ld-token-stuck' not found");
+
+    edit("stuck", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
+    await().atMost(TIMEOUT).until(() -> get("stuck") == null);
+    assertThat(simulator.release(PROJECT, "flag-14")).isPresent();
+  }
+}

@@ -1,0 +1,141 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/** LaunchDarkly refusing the token, limiting the rate, failing: waited out, never leaked. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class FlagReleaseFaultsIT extends OperatorTestBase {
+  private static final String WRONG_TOKEN = "api-wrong-token-0c0ffee0";
+
+  @Test
+  void unauthorizedUntilTheSecretIsCorrectedThenReady() {
+    tokenSecret("ld-token", WRONG_TOKEN);
+    FlagReleaseSpec spec = spec("flag-20", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token", "token"));
+    create("auth", spec);
+
+    FlagRelease stalled = awaitCondition("auth", ConditionTypes.STALLED, "True", "Unauthorized");
+    assertThat(stalled.getStatus().getMessage()).contains("401").contains("check the access token");
+    assertThat(writesFor("flag-20")).isEmpty();
+
+    tokenSecret("ld-token", SimulatorResource.SECRET_TOKEN);
+    awaitReady("auth");
+    assertThat(writesFor("flag-20").stream().map(this::describe))
+        .containsExactly("create fast-track", "Started Canary");
+  }
+
+  @Test
+  void aMissingSecretStallsNamingIt() {
+    FlagReleaseSpec spec = spec("flag-21", "fast-track");
+    spec.setAccessTokenSecretRef(new SecretKeyReference("nowhere", "token"));
+    create("no-secret", spec);
+
+    FlagRelease stalled =
+        awaitCondition("no-secret", ConditionTypes.STALLED, "True", "AccessTokenUnavailable");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.accessTokenSecretRef: Secret 'nowhere' not found in namespace '"
+                + NAMESPACE
+                + "', or not labelled flagops.io/launchdarkly-token=true (the operator sees only"
+                + " token Secrets with that label)");
+    assertThat(callsFor("flag-21")).isEmpty();
+  }
+
+  @Test
+  void aRateLimitIsWaitedOutAsLaunchDarklyAsks() {
+    simulator.faults().rateLimitStorm(Duration.ofMillis(1500), Duration.ofSeconds(1));
+
+    create("limited", spec("flag-22", "fast-track", phase("Canary", Started)));
+    awaitReady("limited");
+
+    List<CallLog.Call> calls = callsFor("flag-22");
+    List<CallLog.Call> limited = calls.stream().filter(c -> c.status() == 429).toList();
+    assertThat(limited).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+    for (CallLog.Call call : limited) {
+      CallLog.Call next = calls.get(calls.indexOf(call) + 1);
+      assertThat(Duration.between(call.at(), next.at()))
+          .as("the next call waits for Retry-After")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+    assertThat(eventReasons("limited")).contains("RateLimited");
+  }
+
+  @Test
+  void aBurstOfServerErrorsIsRetriedWithGrowingBackoff() {
+    simulator.faults().failNext(3, 503);
+
+    create("flaky", spec("flag-23", "fast-track", phase("Canary", Started)));
+    awaitReady("flaky");
+
+    List<CallLog.Call> calls = callsFor("flag-23");
+    assertThat(calls.subList(0, 3)).allMatch(c -> c.status() == 503);
+    assertThat(calls.get(3).status()).as("a 404: no release yet, then created").isEqualTo(404);
+    Duration first = Duration.between(calls.get(0).at(), calls.get(1).at());
+    Duration third = Duration.between(calls.get(2).at(), calls.get(3).at());
+    assertThat(third).as("backoff grows").isGreaterThan(first);
+    assertThat(writesFor("flag-23").stream().map(this::describe))
+        .containsExactly("create fast-track", "Started Canary");
+    assertThat(eventReasons("flaky")).contains("LaunchDarklyUnavailable");
+  }
+
+  @Test
+  void theTokenAppearsInNoLogEventOrStatus() {
+    Logger operatorLogs = Logger.getLogger("io.flagops");
+    Level before = operatorLogs.getLevel();
+    operatorLogs.setLevel(Level.FINEST);
+    LogCapture logs = LogCapture.install();
+    try {
+      tokenSecret("leaky", WRONG_TOKEN);
+      FlagReleaseSpec spec = spec("flag-24", "fast-track", phase("Canary", Started));
+      spec.setAccessTokenSecretRef(new SecretKeyReference("leaky", "token"));
+      create("leak", spec);
+      awaitCondition("leak", ConditionTypes.STALLED, "True", "Unauthorized");
+
+      // LaunchDarkly echoing the token in an error must not carry it any further
+      tokenSecret("leaky", SimulatorResource.SECRET_TOKEN);
+      simulator
+          .faults()
+          .respondNext(
+              1,
+              400,
+              "application/json",
+              "{\"code\":\"invalid_request\",\"message\":\"token "
+                  + SimulatorResource.SECRET_TOKEN
+                  + " may not do that\"}");
+      FlagRelease rejected =
+          awaitCondition("leak", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+      assertThat(rejected.getStatus().getMessage()).contains("<redacted>");
+    } finally {
+      logs.uninstall();
+      operatorLogs.setLevel(before);
+    }
+
+    String status = Serialization.asJson(get("leak"));
+    String events = Serialization.asJson(eventsFor("leak"));
+    for (String token :
+        List.of(WRONG_TOKEN, SimulatorResource.SECRET_TOKEN, SimulatorResource.DEFAULT_TOKEN)) {
+      assertThat(status).doesNotContain(token);
+      assertThat(events).doesNotContain(token);
+      assertThat(logs.lines()).noneMatch(line -> line.contains(token));
+    }
+    assertThat(logs.lines()).as("debug logging was on").isNotEmpty();
+  }
+}

@@ -1,0 +1,272 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.NotStarted;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flagops.operator.api.v1alpha1.AudienceSpec;
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Create, drive, edit, adopt, move: the happy paths, with every write counted. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class FlagReleaseLifecycleIT extends OperatorTestBase {
+
+  @Test
+  void createsTheReleaseAndDrivesItsPhasesInOrderToReady() {
+    PhaseSpec production = phase("Production", Started);
+    ReleaseGuardianSpec guardian = new ReleaseGuardianSpec("30m", 20);
+    production.setAudiences(List.of(new AudienceSpec("Prod env", guardian)));
+    FlagReleaseSpec spec =
+        spec(
+            "flag-01",
+            "standard",
+            phase("Testing", Complete),
+            phase("Staging", Complete),
+            production);
+    spec.setReleaseVariationId("var-on-01");
+
+    create("checkout", spec);
+    FlagRelease ready = awaitReady("checkout");
+
+    assertThat(ready.getStatus().getObservedGeneration())
+        .isEqualTo(ready.getMetadata().getGeneration());
+    assertThat(ready.getStatus().getState()).isEqualTo(ReleaseState.Ready);
+    assertThat(ready.getStatus().getCurrentPhase()).isEqualTo("Production");
+    assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("standard");
+    assertThat(ready.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
+    assertThat(ready.getStatus().getRelease().getLegacy()).isFalse();
+    assertThat(ready.getStatus().getRelease().getVariationId()).isEqualTo("var-on-01");
+    assertThat(ready.getStatus().getPhases())
+        .extracting(p -> p.getName() + "=" + p.getStatus())
+        .containsExactly("Testing=Complete", "Staging=Complete", "Production=Started");
+    assertThat(condition(ready, ConditionTypes.RECONCILING).getStatus()).isEqualTo("False");
+    assertThat(condition(ready, ConditionTypes.STALLED).getStatus()).isEqualTo("False");
+
+    // LaunchDarkly holds what the spec asked, with the guardian settings sent at start
+    JsonNode release = simulator.release(PROJECT, "flag-01").orElseThrow();
+    assertThat(release.path("releasePipelineKey").asText()).isEqualTo("standard");
+    JsonNode prodAudience = release.path("phases").get(2).path("_audiences").get(0);
+    assertThat(
+            prodAudience
+                .path("configuration")
+                .path("releaseGuardianConfiguration")
+                .path("monitoringWindowMilliseconds")
+                .asLong())
+        .isEqualTo(1_800_000L);
+    assertThat(
+            prodAudience
+                .path("configuration")
+                .path("releaseGuardianConfiguration")
+                .path("rolloutWeight")
+                .asInt())
+        .isEqualTo(20);
+
+    // every write exactly once, in pipeline order
+    List<String> writes = writesFor("flag-01").stream().map(this::describe).toList();
+    assertThat(writes)
+        .containsExactly(
+            "create standard",
+            "Started Testing",
+            "Complete Testing",
+            "Started Staging",
+            "Complete Staging",
+            "Started Production");
+    assertThat(writesFor("flag-01")).allMatch(c -> c.status() == 200);
+    assertThat(eventReasons("checkout"))
+        .contains("ReleaseCreated", "PhaseStarted", "PhaseCompleted")
+        .doesNotContain("ReleaseAdopted");
+  }
+
+  @Test
+  void anInSyncResourceCostsOneGetPerPollAndNoWrites() {
+    create("steady", spec("flag-02", "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady("steady");
+    String resourceVersion = ready.getMetadata().getResourceVersion();
+    simulator.calls().clear();
+
+    // polls every ~1 s in tests: wait for at least three
+    await().atMost(TIMEOUT).until(() -> countFor("flag-02", CallLog.GET_RELEASE) >= 3);
+
+    assertThat(callsFor("flag-02")).allMatch(c -> c.route().equals(CallLog.GET_RELEASE));
+    assertThat(simulator.calls().count(CallLog.GET_PIPELINE)).isZero();
+    assertThat(get("steady").getMetadata().getResourceVersion())
+        .as("no status write when nothing changed")
+        .isEqualTo(resourceVersion);
+  }
+
+  @Test
+  void editingTheSpecToStartTheNextPhaseMakesExactlyThatCall() {
+    create("next", spec("flag-03", "standard", phase("Testing", Complete)));
+    awaitReady("next");
+    simulator.calls().clear();
+
+    edit("next", s -> s.getPhases().add(phase("Staging", Started)));
+    FlagRelease ready = awaitReady("next");
+
+    assertThat(writesFor("flag-03").stream().map(this::describe))
+        .containsExactly("Started Staging");
+    assertThat(ready.getStatus().getCurrentPhase()).isEqualTo("Staging");
+  }
+
+  @Test
+  void completesAStartedPhaseWhenTheSpecAsksComplete() {
+    create(
+        "finish",
+        spec("flag-04", "standard", phase("Testing", Complete), phase("Staging", Started)));
+    awaitReady("finish");
+    simulator.calls().clear();
+
+    edit("finish", s -> s.getPhases().get(1).setStatus(Complete));
+    FlagRelease ready = awaitReady("finish");
+
+    assertThat(writesFor("flag-04").stream().map(this::describe))
+        .containsExactly("Complete Staging");
+    assertThat(ready.getStatus().getCurrentPhase()).isEqualTo("Production");
+  }
+
+  @Test
+  void aLaterPhaseWaitsWhileLaunchDarklyFinishesAnEarlierOne() {
+    simulator.setMonitoringWindowScale(0.0005);
+    create(
+        "chain",
+        spec(
+            "flag-05",
+            "standard",
+            phase("Testing", Complete),
+            phase("Staging", Complete),
+            phase("Production", Started)));
+    awaitReady("chain");
+    // the release is on fast polling only while it waits; here it waited for nothing
+    create(
+        "wait", spec("flag-06", "fast-track", phase("Canary", Started), phase("General", Started)));
+
+    FlagRelease waiting =
+        awaitCondition("wait", ConditionTypes.RECONCILING, "True", "WaitingForPhase");
+    assertThat(waiting.getStatus().getMessage())
+        .contains("waiting for LaunchDarkly to complete phase 'Canary'");
+    assertThat(waiting.getStatus().getState()).isEqualTo(ReleaseState.Progressing);
+
+    simulator.ui().completePhase(PROJECT, "flag-06", "Canary");
+    awaitReady("wait");
+    assertThat(writesFor("flag-06").stream().map(this::describe))
+        .containsExactly("create fast-track", "Started Canary", "Started General");
+  }
+
+  @Test
+  void drivesALegacyPipelineWithTheJsonPatchBothWays() {
+    create(
+        "legacy",
+        spec("flag-07", "manual", phase("QA", Complete), phase("Production", NotStarted)));
+    FlagRelease ready = awaitReady("legacy");
+    assertThat(ready.getStatus().getRelease().getLegacy()).isTrue();
+    assertThat(ready.getStatus().getPhases())
+        .extracting(p -> p.getName() + "=" + p.getStatus())
+        .containsExactly("QA=Complete", "Production=NotStarted");
+
+    edit("legacy", s -> s.getPhases().get(0).setStatus(NotStarted));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                !simulator
+                    .release(PROJECT, "flag-07")
+                    .orElseThrow()
+                    .path("phases")
+                    .get(0)
+                    .path("complete")
+                    .asBoolean());
+    awaitReady("legacy");
+
+    List<CallLog.Call> writes = writesFor("flag-07");
+    assertThat(writes.stream().map(this::describe))
+        .containsExactly("create manual", "PATCH", "PATCH");
+    assertThat(writes.get(1).requestBody()).contains("\"/phases/0/complete\"").contains("true");
+    assertThat(writes.get(2).requestBody()).contains("\"/phases/0/complete\"").contains("false");
+    assertThat(countFor("flag-07", CallLog.UPDATE_PHASE)).isZero();
+  }
+
+  @Test
+  void adoptsAReleaseThatAlreadyFollowsThePipeline() {
+    simulator.ui().createRelease(PROJECT, "flag-08", "standard");
+
+    create("adopt", spec("flag-08", "standard", phase("Testing", Started)));
+    FlagRelease ready = awaitReady("adopt");
+
+    assertThat(countFor("flag-08", CallLog.CREATE_RELEASE)).isZero();
+    assertThat(writesFor("flag-08").stream().map(this::describe))
+        .containsExactly("Started Testing");
+    assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("standard");
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
+    assertThat(eventReasons("adopt")).contains("ReleaseAdopted");
+  }
+
+  @Test
+  void leavesAReleaseOnAnotherPipelineItDoesNotOwnUntouched() {
+    simulator.ui().createRelease(PROJECT, "flag-09", "fast-track");
+
+    create("conflict", spec("flag-09", "standard", phase("Testing", Started)));
+    FlagRelease stalled =
+        awaitCondition("conflict", ConditionTypes.STALLED, "True", "PipelineConflict");
+
+    assertThat(stalled.getStatus().getMessage()).contains("pipeline 'fast-track'");
+    assertThat(stalled.getStatus().getState()).isEqualTo(ReleaseState.Failed);
+    assertThat(condition(stalled, ConditionTypes.READY).getStatus()).isEqualTo("False");
+    assertThat(writesFor("flag-09")).isEmpty();
+    assertThat(
+            simulator.release(PROJECT, "flag-09").orElseThrow().path("releasePipelineKey").asText())
+        .isEqualTo("fast-track");
+  }
+
+  @Test
+  void movesAnOwnedReleaseWhenThePipelineChangesAnnouncingItFirst() {
+    create("mover", spec("flag-10", "standard", phase("Testing", Started)));
+    awaitReady("mover");
+    simulator.calls().clear();
+    List<String> reasons = recordReasons("mover");
+
+    edit(
+        "mover",
+        s -> {
+          s.setReleasePipelineKey("fast-track");
+          s.setPhases(new java.util.ArrayList<>(List.of(phase("Canary", Started))));
+        });
+    FlagRelease ready = awaitReady("mover");
+
+    assertThat(writesFor("flag-10").stream().map(this::describe))
+        .containsExactly("DELETE", "create fast-track", "Started Canary");
+    assertThat(simulator.calls().entries().stream().map(c -> c.method() + " " + c.path()))
+        .as("the new pipeline is read before the release is deleted")
+        .containsSubsequence(
+            "GET /api/v2/projects/shop/release-pipelines/fast-track",
+            "DELETE /api/v2/flags/shop/flag-10/release");
+    assertThat(reasons)
+        .as("the status says what is about to happen before it happens")
+        .contains(
+            "MovingPipeline: moving the release of shop/flag-10 from pipeline 'standard' to"
+                + " 'fast-track': deleting it there, then creating it on 'fast-track'");
+    assertThat(eventReasons("mover"))
+        .containsSubsequence("ReleaseMoving", "ReleaseDeleted", "ReleaseCreated");
+    assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("fast-track");
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    assertThat(
+            simulator.release(PROJECT, "flag-10").orElseThrow().path("releasePipelineKey").asText())
+        .isEqualTo("fast-track");
+  }
+}

@@ -1,0 +1,75 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import org.junit.jupiter.api.Test;
+
+/** Observe reads and reports, never writes; suspend makes no call at all. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class FlagReleaseModesIT extends OperatorTestBase {
+
+  @Test
+  void observeReportsTheDriftAndNeverWrites() throws InterruptedException {
+    simulator.ui().createRelease(PROJECT, "flag-25", "standard");
+    FlagReleaseSpec spec = spec("flag-25", "standard", phase("Testing", Complete));
+    spec.setManagementPolicy(ManagementPolicy.Observe);
+
+    create("watcher", spec);
+    FlagRelease drifted = awaitCondition("watcher", ConditionTypes.RECONCILING, "True", "Drifted");
+
+    assertThat(drifted.getStatus().getMessage())
+        .isEqualTo(
+            "LaunchDarkly differs from the spec; Observe mode makes no change (Manage would start"
+                + " phase 'Testing', complete phase 'Testing')");
+    assertThat(condition(drifted, ConditionTypes.READY).getStatus()).isEqualTo("False");
+    assertThat(drifted.getStatus().getPhases().get(0).getStatus()).isEqualTo("ReadyToStart");
+
+    // a person completes the phase in LaunchDarkly: now it matches
+    simulator.ui().startPhase(PROJECT, "flag-25", "Testing");
+    simulator.ui().completePhase(PROJECT, "flag-25", "Testing");
+    awaitReady("watcher");
+    assertThat(writesFor("flag-25")).isEmpty();
+  }
+
+  @Test
+  void observeWithoutAReleaseIsPendingAndCreatesNothing() {
+    FlagReleaseSpec spec = spec("flag-26", "standard");
+    spec.setManagementPolicy(ManagementPolicy.Observe);
+
+    create("nothing-yet", spec);
+    FlagRelease pending =
+        awaitCondition("nothing-yet", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
+
+    assertThat(pending.getStatus().getState()).isEqualTo(ReleaseState.Pending);
+    assertThat(writesFor("flag-26")).isEmpty();
+  }
+
+  @Test
+  void suspendMakesNoCallUntilResumed() throws InterruptedException {
+    FlagReleaseSpec spec = spec("flag-27", "fast-track", phase("Canary", Started));
+    spec.setSuspend(true);
+
+    create("paused", spec);
+    FlagRelease suspended = awaitCondition("paused", ConditionTypes.READY, "False", "Suspended");
+    assertThat(suspended.getStatus().getState()).isEqualTo(ReleaseState.Suspended);
+    Thread.sleep(2500); // more than two poll intervals
+    assertThat(callsFor("flag-27")).isEmpty();
+
+    edit("paused", s -> s.setSuspend(false));
+    awaitReady("paused");
+    assertThat(writesFor("flag-27").stream().map(this::describe))
+        .containsExactly("create fast-track", "Started Canary");
+  }
+}

@@ -1,0 +1,115 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LaunchDarkly's guardrails are kept: a guarded rollout is monitored to its end, an approval is
+ * waited for and shown as such, and a canceled release is never driven.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class GuardrailsIT extends OperatorTestBase {
+
+  @Test
+  void aGuardedPhaseDeclaredCompleteIsStartedAndLeftToLaunchDarklyToComplete() {
+    create(
+        "guarded",
+        spec("flag-25", "guarded-first", phase("Canary", Complete), phase("Everyone", Started)));
+
+    FlagRelease waiting =
+        awaitCondition("guarded", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+    PhaseStatus canary = waiting.getStatus().getPhases().get(0);
+    assertThat(canary.getStatus()).isEqualTo("Started");
+    Instant endsAt = Instant.parse(canary.getMonitoringEndsAt());
+    assertThat(endsAt).isEqualTo(Instant.parse(canary.getStartedAt()).plusSeconds(3600));
+    assertThat(waiting.getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Canary' is in a guarded rollout: LaunchDarkly monitors it until about "
+                + endsAt
+                + ", then completes it (spec.phases[0].forceComplete skips the wait)");
+    assertThat(writesFor("flag-25").stream().map(this::describe))
+        .as("started, not completed")
+        .containsExactly("create guarded-first", "Started Canary");
+
+    simulator.setMonitoringWindowScale(0.0001); // the hour of monitoring ends now
+    awaitReady("guarded");
+    assertThat(writesFor("flag-25").stream().map(this::describe))
+        .containsExactly("create guarded-first", "Started Canary", "Started Everyone");
+  }
+
+  @Test
+  void forceCompleteSkipsTheMonitoringOnlyWhenTheSpecSaysSo() {
+    PhaseSpec canary = phase("Canary", Complete);
+    canary.setForceComplete(true);
+
+    create("forced", spec("flag-26", "guarded-first", canary));
+    awaitReady("forced");
+
+    assertThat(writesFor("flag-26").stream().map(this::describe))
+        .containsExactly("create guarded-first", "Started Canary", "Complete Canary");
+  }
+
+  @Test
+  void anApprovalIsWaitedForAndShownWithWhoCanApprove() {
+    create(
+        "approval",
+        spec("flag-27", "approved", phase("Testing", Complete), phase("Production", Complete)));
+
+    FlagRelease waiting =
+        awaitCondition("approval", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+    assertThat(waiting.getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Production' waits for approval in LaunchDarkly for audience 'Prod env'"
+                + " (approvers notified: members member-1; teams release-managers); the operator"
+                + " goes on once it is approved");
+    assertThat(waiting.getStatus().getPhases().get(1).getAwaitingApproval())
+        .containsExactly("Prod env");
+    assertThat(waiting.getStatus().getState()).isEqualTo(ReleaseState.Progressing);
+
+    simulator.ui().approvePhase(PROJECT, "flag-27", "Production");
+    awaitReady("approval");
+    assertThat(writesFor("flag-27").stream().map(this::describe))
+        .containsExactly(
+            "create approved",
+            "Started Testing",
+            "Complete Testing",
+            "Started Production",
+            "Complete Production");
+  }
+
+  @Test
+  void aCanceledReleaseIsReportedAndNeverDriven() {
+    simulator.ui().createRelease(PROJECT, "flag-28", "standard");
+    simulator.ui().cancelRelease(PROJECT, "flag-28");
+
+    create("canceled", spec("flag-28", "standard", phase("Testing", Started)));
+    FlagRelease stalled =
+        awaitCondition("canceled", ConditionTypes.STALLED, "True", "ReleaseCanceled");
+
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith("LaunchDarkly canceled the release on pipeline 'standard' at ")
+        .endsWith(
+            "; the operator does not drive a canceled release. Delete it in LaunchDarkly to have"
+                + " the operator create a new one, or delete this FlagRelease");
+    assertThat(writesFor("flag-28")).isEmpty();
+
+    simulator.ui().deleteRelease(PROJECT, "flag-28");
+    awaitReady("canceled");
+    assertThat(writesFor("flag-28").stream().map(this::describe))
+        .containsExactly("create standard", "Started Testing");
+  }
+}

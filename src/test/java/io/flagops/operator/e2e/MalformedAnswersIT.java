@@ -1,0 +1,113 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Answers LaunchDarkly should never give: each is a clear error, retried, and no write is ever
+ * based on a release that was only half read.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class MalformedAnswersIT extends OperatorTestBase {
+  private static final String RELEASE_WITHOUT_AUDIENCES =
+      "{\"name\":\"Fast track\",\"releasePipelineKey\":\"fast-track\","
+          + "\"releasePipelineDescription\":\"\",\"_version\":1,\"phases\":[{\"_id\":\"p1\","
+          + "\"_name\":\"Canary\",\"complete\":false,\"_creationDate\":1}]}";
+
+  static Stream<Arguments> answers() {
+    return Stream.of(
+        Arguments.of(
+            "an HTML error page",
+            "flag-36",
+            502,
+            "text/html",
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "LaunchDarkly answered 502: an unexpected text/html body"),
+        Arguments.of("an empty body", "flag-37", 200, "application/json", "", "is empty"),
+        Arguments.of(
+            "a release without required fields",
+            "flag-38",
+            200,
+            "application/json",
+            RELEASE_WITHOUT_AUDIENCES,
+            "the answer has no 'phases[0]._audiences'"),
+        Arguments.of(
+            "a field of the wrong type",
+            "flag-39",
+            200,
+            "application/json",
+            "{\"name\":\"x\",\"releasePipelineKey\":\"fast-track\",\"_version\":\"one\",\"phases\":[]}",
+            "not a valid Release"),
+        Arguments.of(
+            "JSON cut short",
+            "flag-40",
+            200,
+            "application/json",
+            "{\"name\":\"Fast track\",\"phases\":[{\"_id\"",
+            "not a valid Release"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("answers")
+  void aMalformedAnswerIsAClearErrorThenRetriedWithNoWriteFromIt(
+      String name, String flag, int status, String contentType, String body, String expected) {
+    simulator.ui().createRelease(PROJECT, flag, "fast-track"); // a release exists: reads decide
+    simulator.faults().respondNext(1, status, contentType, body);
+
+    create(flag, spec(flag, "fast-track", phase("Canary", Started)));
+    awaitReady(flag);
+
+    Event error =
+        eventsFor(flag).stream()
+            .filter(e -> "LaunchDarklyUnavailable".equals(e.getReason()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(error.getMessage()).as(name).contains("reading the release").contains(expected);
+    assertThat(error.getType()).isEqualTo("Warning");
+    // the garbled read led to nothing; the retry read again and started the phase once
+    assertThat(writesFor(flag).stream().map(this::describe)).containsExactly("Started Canary");
+    assertThat(countFor(flag, CallLog.GET_RELEASE)).isGreaterThanOrEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "a dropped connection")
+  @MethodSource("dropped")
+  void aDroppedConnectionIsRetried(String flag) {
+    simulator.faults().dropConnectionRate(1.0);
+    create(flag, spec(flag, "fast-track", phase("Canary", Started)));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                eventsFor(flag).stream()
+                    .anyMatch(e -> "LaunchDarklyUnavailable".equals(e.getReason())));
+    simulator.faults().dropConnectionRate(0.0);
+
+    awaitReady(flag);
+    assertThat(
+            eventsFor(flag).stream()
+                .filter(e -> "LaunchDarklyUnavailable".equals(e.getReason()))
+                .findFirst()
+                .orElseThrow()
+                .getMessage())
+        .contains("connection failed");
+    assertThat(writesFor(flag).stream().filter(c -> c.status() == 200).map(this::describe))
+        .containsExactly("create fast-track", "Started Canary");
+  }
+
+  static Stream<String> dropped() {
+    return Stream.of("flag-01");
+  }
+}

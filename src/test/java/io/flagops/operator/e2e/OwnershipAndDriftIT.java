@@ -1,0 +1,100 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.NotStarted;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import org.junit.jupiter.api.Test;
+
+/** One owner per flag, and changes made in LaunchDarkly behind the operator's back. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class OwnershipAndDriftIT extends OperatorTestBase {
+
+  @Test
+  void aSecondFlagReleaseForTheSameFlagWaitsAndTakesOverWhenTheFirstGoes() {
+    FlagReleaseSpec first = spec("flag-32", "fast-track", phase("Canary", Started));
+    first.setDeletionPolicy(DeletionPolicy.Orphan);
+    create("first", first);
+    awaitReady("first");
+    long writesBefore = writesFor("flag-32").size();
+
+    create("second", spec("flag-32", "fast-track", phase("Canary", Complete)));
+    FlagRelease waiting = awaitCondition("second", ConditionTypes.STALLED, "True", "FlagClaimed");
+
+    assertThat(waiting.getStatus().getMessage())
+        .isEqualTo(
+            "flag shop/flag-32 of this LaunchDarkly account is managed by FlagRelease e2e/first;"
+                + " this one makes no call to LaunchDarkly while that one exists. Delete one of"
+                + " them");
+    assertThat(writesFor("flag-32")).hasSize((int) writesBefore);
+    assertThat(get("first").getStatus().getState().name()).isEqualTo("Ready");
+
+    releases().withName("first").delete();
+    awaitReady("second");
+    assertThat(writesFor("flag-32").stream().skip(writesBefore).map(this::describe))
+        .as("the second adopts the release and completes the phase")
+        .containsExactly("Complete Canary");
+  }
+
+  @Test
+  void progressMadeInLaunchDarklyAheadOfTheSpecIsKept() {
+    create(
+        "ahead",
+        spec("flag-33", "standard", phase("Testing", Started), phase("Staging", NotStarted)));
+    awaitReady("ahead");
+    long writesBefore = writesFor("flag-33").size();
+
+    simulator.ui().completePhase(PROJECT, "flag-33", "Testing");
+    simulator.ui().startPhase(PROJECT, "flag-33", "Staging");
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> "Started".equals(get("ahead").getStatus().getPhases().get(1).getStatus()));
+
+    FlagRelease kept = awaitReady("ahead");
+    assertThat(kept.getStatus().getMessage())
+        .contains("phase 'Staging' is started in LaunchDarkly although the spec asks NotStarted");
+    assertThat(writesFor("flag-33")).as("nothing rolled back").hasSize((int) writesBefore);
+  }
+
+  @Test
+  void aReleaseDeletedInLaunchDarklyIsCreatedAgain() {
+    create("recreated", spec("flag-34", "fast-track", phase("Canary", Started)));
+    awaitReady("recreated");
+
+    simulator.ui().deleteRelease(PROJECT, "flag-34");
+
+    await().atMost(TIMEOUT).until(() -> countFor("flag-34", CallLog.CREATE_RELEASE) == 2);
+    awaitReady("recreated");
+    assertThat(simulator.release(PROJECT, "flag-34")).isPresent();
+  }
+
+  @Test
+  void aReleaseDeletedInLaunchDarklyIsReportedInObserveMode() {
+    simulator.ui().createRelease(PROJECT, "flag-35", "fast-track");
+    FlagReleaseSpec spec = spec("flag-35", "fast-track");
+    spec.setManagementPolicy(ManagementPolicy.Observe);
+    create("watched", spec);
+    awaitReady("watched");
+
+    simulator.ui().deleteRelease(PROJECT, "flag-35");
+
+    FlagRelease reported =
+        awaitCondition("watched", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
+    assertThat(reported.getStatus().getMessage())
+        .isEqualTo("LaunchDarkly has no release for this flag; Observe mode does not create it");
+    assertThat(writesFor("flag-35")).isEmpty();
+  }
+}

@@ -1,0 +1,119 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flagops.operator.api.v1alpha1.AudienceSpec;
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pipeline change never deletes first and asks later: a target pipeline that does not exist, or
+ * lacks a phase or audience the spec names, leaves the live release untouched.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class PipelineChangeSafetyIT extends OperatorTestBase {
+
+  @Test
+  void aTypoInThePipelineKeyLeavesTheLiveReleaseAlone() {
+    FlagRelease stalled =
+        changePipeline("typo", "flag-01", s -> s.setReleasePipelineKey("standrd"));
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.releasePipelineKey: project 'shop' has no release pipeline 'standrd'; the"
+                + " release on pipeline 'standard' is left untouched");
+    assertUntouched("flag-01");
+  }
+
+  @Test
+  void aTargetPipelineWithoutTheSpecsPhaseLeavesTheLiveReleaseAlone() {
+    FlagRelease stalled =
+        changePipeline("phase", "flag-02", s -> s.setReleasePipelineKey("fast-track"));
+
+    assertThat(condition(stalled, ConditionTypes.STALLED).getReason()).isEqualTo("UnknownPhase");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.phases[0].name: pipeline 'fast-track' has no phase 'Testing' (its phases:"
+                + " Canary, General); the release on pipeline 'standard' is left untouched");
+    assertUntouched("flag-02");
+  }
+
+  @Test
+  void aTargetPipelineWithoutTheSpecsAudienceLeavesTheLiveReleaseAlone() {
+    FlagRelease stalled =
+        changePipeline(
+            "audience",
+            "flag-03",
+            s -> {
+              s.setReleasePipelineKey("fast-track");
+              PhaseSpec canary = phase("Canary", Started);
+              canary.setAudiences(List.of(new AudienceSpec("Test env", null)));
+              s.setPhases(new ArrayList<>(List.of(canary)));
+            });
+
+    assertThat(condition(stalled, ConditionTypes.STALLED).getReason()).isEqualTo("UnknownAudience");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.phases[0].audiences[0].name: phase 'Canary' of pipeline 'fast-track' has no"
+                + " audience 'Test env' (its audiences: Canary env); the release on pipeline"
+                + " 'standard' is left untouched");
+    assertUntouched("flag-03");
+  }
+
+  @Test
+  void fixingTheTypoMovesTheReleaseAfterAll() {
+    changePipeline("fixed", "flag-04", s -> s.setReleasePipelineKey("fast-track-x"));
+
+    edit(
+        "fixed",
+        s -> {
+          s.setReleasePipelineKey("fast-track");
+          s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
+        });
+    FlagRelease ready = awaitReady("fixed");
+
+    assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("fast-track");
+    assertThat(writesFor("flag-04").stream().map(this::describe))
+        .containsExactly("DELETE", "create fast-track", "Started Canary");
+  }
+
+  /**
+   * A Ready resource on pipeline "standard" with phase Testing started, then {@code change}:
+   * returns it once it is Stalled for the new generation.
+   */
+  private FlagRelease changePipeline(String name, String flag, Consumer<FlagReleaseSpec> change) {
+    create(name, spec(flag, "standard", phase("Testing", Started)));
+    awaitReady(name);
+    simulator.calls().clear();
+
+    edit(name, change);
+    FlagRelease stalled = awaitCondition(name, ConditionTypes.STALLED, "True", null);
+    assertThat(stalled.getStatus().getState()).isEqualTo(ReleaseState.Failed);
+    assertThat(condition(stalled, ConditionTypes.READY).getStatus()).isEqualTo("False");
+    return stalled;
+  }
+
+  private void assertUntouched(String flag) {
+    assertThat(countFor(flag, CallLog.DELETE_RELEASE)).as("DELETE calls").isZero();
+    assertThat(writesFor(flag)).as("writes").isEmpty();
+    assertThat(simulator.release(PROJECT, flag).orElseThrow().path("releasePipelineKey").asText())
+        .isEqualTo("standard");
+    assertThat(simulator.calls().count(CallLog.GET_PIPELINE))
+        .as("the target pipeline was read")
+        .isPositive();
+  }
+}

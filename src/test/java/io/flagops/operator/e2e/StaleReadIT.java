@@ -1,0 +1,99 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LaunchDarkly changes a release between the operator's read and its write: the refused write is
+ * followed by a fresh read and a new plan, and the resource is never left stuck.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+class StaleReadIT extends OperatorTestBase {
+
+  @Test
+  void aPhaseLaunchDarklyCompletedBeforeTheWriteArrivedIsNotAReasonToStall() {
+    simulator.ui().createRelease(PROJECT, "flag-21", "standard");
+    simulator.ui().startPhase(PROJECT, "flag-21", "Testing");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE,
+            () -> simulator.ui().completePhase(PROJECT, "flag-21", "Testing"));
+    List<String> reasons = recordReasons("completed");
+
+    create("completed", spec("flag-21", "standard", phase("Testing", Complete)));
+    FlagRelease ready = awaitReady("completed");
+
+    assertThat(ready.getStatus().getPhases().get(0).getStatus()).isEqualTo("Complete");
+    assertThat(callsFor("flag-21").stream().map(c -> c.method() + " " + c.status()))
+        .as("the refused write is followed by a read, and nothing is written twice")
+        .containsSubsequence("PUT 400", "GET 200");
+    assertThat(countFor("flag-21", CallLog.UPDATE_PHASE)).isEqualTo(1);
+    assertThat(reasons).noneMatch(r -> r.contains("(stalled)"));
+    assertThat(eventReasons("completed")).contains("WriteRefused");
+  }
+
+  @Test
+  void aPhaseSomeoneStartedInTheUiMeanwhileIsTakenAsStarted() {
+    simulator.ui().createRelease(PROJECT, "flag-22", "fast-track");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE, () -> simulator.ui().startPhase(PROJECT, "flag-22", "Canary"));
+
+    create("started", spec("flag-22", "fast-track", phase("Canary", Started)));
+    awaitReady("started");
+
+    assertThat(writesFor("flag-22")).extracting(CallLog.Call::status).containsExactly(400);
+  }
+
+  @Test
+  void aConflictIsRetriedWithBackoffAndNeverStalls() {
+    simulator.ui().createRelease(PROJECT, "flag-23", "fast-track");
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 409).failNextOn(CallLog.UPDATE_PHASE, 409);
+    List<String> reasons = recordReasons("conflict");
+
+    create("conflict", spec("flag-23", "fast-track", phase("Canary", Started)));
+    awaitReady("conflict");
+
+    assertThat(writesFor("flag-23"))
+        .extracting(CallLog.Call::status)
+        .containsExactly(409, 409, 200);
+    assertThat(reasons).noneMatch(r -> r.contains("(stalled)"));
+    assertThat(reasons).anyMatch(r -> r.startsWith("Conflict: "));
+  }
+
+  @Test
+  void aWriteStillRefusedAfterAFreshReadStallsWithLaunchDarklysReason() {
+    simulator.ui().createRelease(PROJECT, "flag-24", "fast-track");
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+
+    create("refused", spec("flag-24", "fast-track", phase("Canary", Started)));
+    FlagRelease stalled =
+        awaitCondition("refused", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith(
+            "updating the phase status: LaunchDarkly answered 400: Injected fault: the simulator"
+                + " answers 400 (invalid_request, error id ");
+    assertThat(callsFor("flag-24").stream().map(c -> c.method() + " " + c.status()))
+        .as("the refusal is checked against a fresh read")
+        .containsSubsequence("PUT 400", "GET 200");
+    // the release does not change, so the refused write is not repeated poll after poll
+    await().atMost(TIMEOUT).until(() -> countFor("flag-24", CallLog.GET_RELEASE) >= 5);
+    assertThat(writesFor("flag-24")).hasSize(1);
+  }
+}

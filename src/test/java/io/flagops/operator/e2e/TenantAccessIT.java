@@ -1,0 +1,181 @@
+package io.flagops.operator.e2e;
+
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.config.TokenSecretScope;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many teams, one operator: the default token only where the admin granted it, token Secrets only
+ * where allowed and labelled, and one owner per flag of each LaunchDarkly account.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
+@TestProfile(TenantAccessIT.SharedCluster.class)
+class TenantAccessIT extends OperatorTestBase {
+  private static final String TEAM_A = "team-a";
+  private static final String TEAM_B = "team-b";
+
+  /** team-a may use the default token for project shop; team-b only its own token Secrets. */
+  public static class SharedCluster implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "flagrelease.default-token.grants", "team-a=shop;e2e=shop",
+          "flagrelease.token-secrets.namespaces", "team-b");
+    }
+  }
+
+  @BeforeEach
+  void namespaces() {
+    for (String namespace : List.of(TEAM_A, TEAM_B)) {
+      if (client.namespaces().withName(namespace).get() == null) {
+        client
+            .namespaces()
+            .resource(
+                new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+            .create();
+      }
+    }
+  }
+
+  @AfterEach
+  void removeTeamResources() {
+    for (String namespace : List.of(TEAM_A, TEAM_B)) {
+      removeAllIn(namespace);
+      client.secrets().inNamespace(namespace).delete();
+    }
+  }
+
+  @Test
+  void theDefaultTokenIsUsedOnlyWhereTheAdminGrantedIt() {
+    createIn(TEAM_A, "granted", spec("flag-01", "fast-track", phase("Canary", Started)));
+    createIn(TEAM_B, "not-granted", spec("flag-02", "fast-track", phase("Canary", Started)));
+
+    awaitIn(TEAM_A, "granted", ConditionTypes.READY, "True");
+    FlagRelease refused = awaitIn(TEAM_B, "not-granted", ConditionTypes.STALLED, "True");
+
+    assertThat(condition(refused, ConditionTypes.READY).getStatus()).isEqualTo("False");
+    assertThat(condition(refused, ConditionTypes.STALLED).getReason())
+        .isEqualTo("DefaultTokenNotGranted");
+    assertThat(refused.getStatus().getMessage())
+        .isEqualTo(
+            "namespace 'team-b' may not use the operator's default LaunchDarkly token for project"
+                + " 'shop' (it grants this namespace no project): set spec.accessTokenSecretRef to"
+                + " a token Secret of this namespace, or ask the cluster admin to grant it"
+                + " (FLAGRELEASE_DEFAULT_TOKEN_GRANTS, the chart's token.grants)");
+    assertThat(callsFor("flag-02")).as("no LaunchDarkly call").isEmpty();
+  }
+
+  @Test
+  void aTeamsOwnTokenSecretIsNotLimitedByTheGrants() {
+    secretIn(TEAM_B, "team-token", SimulatorResource.SECRET_TOKEN, true);
+    FlagReleaseSpec spec = spec("flag-03", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("team-token", "token"));
+
+    createIn(TEAM_B, "own-token", spec);
+
+    awaitIn(TEAM_B, "own-token", ConditionTypes.READY, "True");
+  }
+
+  @Test
+  void anUnlabelledSecretIsNotSeenAndItsAbsenceIsExplained() {
+    secretIn(TEAM_B, "unlabelled", SimulatorResource.SECRET_TOKEN, false);
+    FlagReleaseSpec spec = spec("flag-04", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("unlabelled", "token"));
+
+    createIn(TEAM_B, "unlabelled", spec);
+    FlagRelease waiting = awaitIn(TEAM_B, "unlabelled", ConditionTypes.STALLED, "True");
+
+    assertThat(waiting.getStatus().getMessage())
+        .isEqualTo(
+            "spec.accessTokenSecretRef: Secret 'unlabelled' not found in namespace 'team-b', or"
+                + " not labelled flagops.io/launchdarkly-token=true (the operator sees only token"
+                + " Secrets with that label)");
+    assertThat(callsFor("flag-04")).isEmpty();
+  }
+
+  @Test
+  void secretsAreReadOnlyWhereTheAdminAllowsThem() {
+    secretIn(TEAM_A, "team-token", SimulatorResource.SECRET_TOKEN, true);
+    FlagReleaseSpec spec = spec("flag-05", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("team-token", "token"));
+
+    createIn(TEAM_A, "secret-elsewhere", spec);
+    FlagRelease waiting = awaitIn(TEAM_A, "secret-elsewhere", ConditionTypes.STALLED, "True");
+
+    assertThat(waiting.getStatus().getMessage())
+        .startsWith(
+            "spec.accessTokenSecretRef: the operator reads no token Secrets in namespace 'team-a'");
+    assertThat(callsFor("flag-05")).isEmpty();
+  }
+
+  @Test
+  void oneFlagOfOneAccountHasOneOwnerWithoutNamingAnotherTeamsResource() {
+    createIn(TEAM_A, "first", spec("flag-06", "fast-track", phase("Canary", Started)));
+    awaitIn(TEAM_A, "first", ConditionTypes.READY, "True");
+
+    create("second", spec("flag-06", "fast-track", phase("Canary", Started)));
+    FlagRelease waiting = awaitCondition("second", ConditionTypes.STALLED, "True", "FlagClaimed");
+
+    assertThat(waiting.getStatus().getMessage())
+        .isEqualTo(
+            "flag shop/flag-06 of this LaunchDarkly account is managed by a FlagRelease in another"
+                + " namespace; this one makes no call to LaunchDarkly while that one exists. Delete"
+                + " one of them, or ask the cluster admin which team owns the flag")
+        .doesNotContain("team-a")
+        .doesNotContain("first");
+  }
+
+  @Test
+  void flagReleasesOnDifferentAccountsNeverBlockEachOther() {
+    createIn(TEAM_A, "default-account", spec("flag-07", "fast-track", phase("Canary", Started)));
+    awaitIn(TEAM_A, "default-account", ConditionTypes.READY, "True");
+    secretIn(TEAM_B, "other-account", SimulatorResource.SECRET_TOKEN, true);
+    FlagReleaseSpec spec = spec("flag-07", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("other-account", "token"));
+
+    createIn(TEAM_B, "other-account", spec);
+
+    FlagRelease ready = awaitIn(TEAM_B, "other-account", ConditionTypes.READY, "True");
+    assertThat(condition(ready, ConditionTypes.STALLED).getReason()).isNotEqualTo("FlagClaimed");
+  }
+
+  private FlagRelease awaitIn(String namespace, String name, String type, String status) {
+    return awaitConditionIn(namespace, name, type, status, null);
+  }
+
+  private void secretIn(String namespace, String name, String token, boolean labelled) {
+    var metadata = new ObjectMetaBuilder().withName(name).withNamespace(namespace);
+    if (labelled) {
+      metadata.addToLabels(TokenSecretScope.LABEL, "true");
+    }
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(metadata.build())
+                .withStringData(Map.of("token", token))
+                .build())
+        .createOr(s -> s.update());
+  }
+}

@@ -1,0 +1,70 @@
+package io.flagops.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.reconciler.FailureResponse.Kind;
+import io.flagops.operator.reconciler.plan.Reasons;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Every kind of LaunchDarkly failure, and what the resource shows and does about it. */
+class FailureResponseTest {
+
+  @Test
+  void theOperatorsOwnBudgetIsATurnToWaitForNotAnError() {
+    FailureResponse response =
+        FailureResponse.of(new LaunchDarklyException.Throttled(Duration.ofSeconds(3)));
+
+    assertThat(response.kind()).isEqualTo(Kind.OWN_TURN);
+    assertThat(response.given()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void aRejectedTokenAndRefusedWritesNeedAPerson() {
+    FailureResponse unauthorized =
+        FailureResponse.of(new LaunchDarklyException.Unauthorized("LaunchDarkly answered 401"));
+    FailureResponse notFound =
+        FailureResponse.of(new LaunchDarklyException.NotFound("no pipeline 'fast-trak'"));
+    FailureResponse rejected =
+        FailureResponse.of(new LaunchDarklyException.Rejected("phase is not startable", 400));
+
+    assertThat(unauthorized.kind()).isEqualTo(Kind.PERSON_MUST_ACT);
+    assertThat(unauthorized.reason()).isEqualTo(Reasons.UNAUTHORIZED);
+    assertThat(unauthorized.message()).endsWith("check the access token");
+    assertThat(notFound.reason()).isEqualTo(Reasons.NOT_FOUND);
+    assertThat(rejected.reason()).isEqualTo(Reasons.REJECTED);
+    assertThat(FailureResponse.isRefusedWrite(notFound.reason())).isTrue();
+    assertThat(FailureResponse.isRefusedWrite(rejected.reason())).isTrue();
+    assertThat(FailureResponse.isRefusedWrite(unauthorized.reason()))
+        .as("a token is fixed by a person, not by the spec: no write was refused")
+        .isFalse();
+  }
+
+  @Test
+  void outagesLimitsConflictsAndAnOpenBreakerPassByThemselves() {
+    FailureResponse unavailable =
+        FailureResponse.of(new LaunchDarklyException.Unavailable("answered 502", 502, null));
+    FailureResponse conflict =
+        FailureResponse.of(new LaunchDarklyException.Conflict("the release changed"));
+    FailureResponse limited =
+        FailureResponse.of(
+            new LaunchDarklyException.RateLimited("answered 429", Duration.ofSeconds(7)));
+    FailureResponse open =
+        FailureResponse.of(
+            new LaunchDarklyException.CircuitOpen("breaker open", Duration.ofSeconds(20)));
+
+    assertThat(unavailable)
+        .extracting(FailureResponse::kind, FailureResponse::reason, FailureResponse::given)
+        .containsExactly(Kind.TRANSIENT, Reasons.UNAVAILABLE, null);
+    assertThat(conflict)
+        .extracting(FailureResponse::kind, FailureResponse::reason, FailureResponse::given)
+        .containsExactly(Kind.TRANSIENT, Reasons.CONFLICT, null);
+    assertThat(limited)
+        .extracting(FailureResponse::kind, FailureResponse::reason, FailureResponse::given)
+        .containsExactly(Kind.TRANSIENT, Reasons.RATE_LIMITED, Duration.ofSeconds(7));
+    assertThat(open)
+        .extracting(FailureResponse::kind, FailureResponse::reason, FailureResponse::given)
+        .containsExactly(Kind.TRANSIENT, Reasons.CIRCUIT_OPEN, Duration.ofSeconds(20));
+  }
+}

@@ -1,0 +1,141 @@
+package io.flagops.operator.reconciler.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.config.FlagReleaseConfig;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** When the reconciler looks again, on a clock the test moves: no operator, no server. */
+class PollScheduleTest {
+  private static final Duration SETTLED = Duration.ofMinutes(5);
+  private static final Duration PROGRESSING = Duration.ofSeconds(10);
+
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final PollSchedule schedule =
+      new PollSchedule(
+          new NoJitter(),
+          new RecentSyncs(now::get),
+          new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), 2.0, now::get));
+
+  @Test
+  void aReadyResourceSeenFirstAfterAStartWaitsItsTurnWithinTheSettledInterval() {
+    FlagRelease ready = resource("a", ReleaseState.Ready);
+
+    assertThat(schedule.firstLookAfterStart(ready))
+        .hasValueSatisfying(wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(SETTLED));
+    assertThat(schedule.firstLookAfterStart(ready)).as("the second look").isEmpty();
+    assertThat(schedule.firstLookAfterStart(resource("b", ReleaseState.Progressing))).isEmpty();
+  }
+
+  @Test
+  void aSyncPlansThePollAndAnEarlyWakeUpKeepsItUntilAFailureReplans() {
+    FlagRelease ready = resource("a", ReleaseState.Ready);
+
+    assertThat(schedule.afterSync(ready, "t@1", true, false)).isEqualTo(SETTLED);
+    advance(Duration.ofMinutes(1));
+    assertThat(schedule.untilPlannedPoll(ready, "t@1")).contains(Duration.ofMinutes(4));
+
+    schedule.replan(ready);
+    assertThat(schedule.untilPlannedPoll(ready, "t@1")).isEmpty();
+  }
+
+  @Test
+  void whileLaunchDarklyHasWorkToFinishItPollsAtTheProgressingInterval() {
+    FlagRelease waiting = resource("a", ReleaseState.Progressing);
+
+    assertThat(schedule.afterSync(waiting, "t@1", false, true)).isEqualTo(PROGRESSING);
+    assertThat(schedule.untilPlannedPoll(waiting, "t@1")).as("not Ready: read again").isEmpty();
+  }
+
+  @Test
+  void theSameStepFailingBacksOffFurtherAndAPassThatGotFurtherStartsOver() {
+    FlagRelease resource = resource("a", ReleaseState.Progressing);
+
+    Duration first = schedule.afterTransientFailure(resource, "reading the release", false);
+    schedule.afterTransientFailure(resource, "reading the release", false);
+    Duration third = schedule.afterTransientFailure(resource, "reading the release", false);
+    Duration movedOn = schedule.afterTransientFailure(resource, "starting phase 'Beta'", true);
+
+    assertThat(first).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(third).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+    assertThat(movedOn).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aReadyResourceStaysReadyThroughFailuresShorterThanASettledInterval() {
+    FlagRelease ready = resource("a", ReleaseState.Ready);
+
+    schedule.afterGivenWait(ready, Duration.ofSeconds(30));
+    assertThat(schedule.isBlip(ready, false)).isTrue();
+    assertThat(schedule.isBlip(ready, true)).as("a pass that changed the release").isFalse();
+
+    advance(SETTLED);
+    assertThat(schedule.isBlip(ready, false)).isFalse();
+  }
+
+  @Test
+  void aWaitLaunchDarklyGivesIsNeverShortened() {
+    FlagRelease resource = resource("a", ReleaseState.Progressing);
+
+    assertThat(schedule.afterGivenWait(resource, Duration.ofSeconds(30)))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aResourceThatIsGoneIsForgotten() {
+    FlagRelease ready = resource("a", ReleaseState.Ready);
+    schedule.firstLookAfterStart(ready);
+    schedule.afterSync(ready, "t@1", true, false);
+    schedule.afterGivenWait(ready, Duration.ofSeconds(1));
+
+    schedule.forget(ready);
+
+    assertThat(schedule.untilPlannedPoll(ready, "t@1")).isEmpty();
+    assertThat(schedule.failingFor(ready)).isZero();
+    assertThat(schedule.firstLookAfterStart(ready)).as("seen again as new").isPresent();
+  }
+
+  private void advance(Duration by) {
+    now.addAndGet(by.toNanos());
+  }
+
+  private static FlagRelease resource(String uid, ReleaseState state) {
+    FlagRelease resource = new FlagRelease();
+    resource.setMetadata(
+        new ObjectMetaBuilder().withName("r-" + uid).withUid(uid).withGeneration(1L).build());
+    FlagReleaseStatus status = new FlagReleaseStatus();
+    status.setState(state);
+    status.setObservedGeneration(1L);
+    resource.setStatus(status);
+    return resource;
+  }
+
+  /** The default intervals, without jitter, so that waits can be compared exactly. */
+  private static final class NoJitter implements FlagReleaseConfig.Polling {
+    @Override
+    public Duration settled() {
+      return SETTLED;
+    }
+
+    @Override
+    public Duration progressing() {
+      return PROGRESSING;
+    }
+
+    @Override
+    public Duration unauthorized() {
+      return Duration.ofMinutes(10);
+    }
+
+    @Override
+    public double jitter() {
+      return 0;
+    }
+  }
+}
