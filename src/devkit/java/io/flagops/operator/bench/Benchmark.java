@@ -36,7 +36,20 @@ public final class Benchmark {
 
   private Benchmark() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    int exitCode = 1;
+    try {
+      measure(args);
+      exitCode = 0;
+    } catch (Exception | Error e) {
+      System.err.println("The benchmark failed: " + e);
+      e.printStackTrace();
+    } finally {
+      System.exit(exitCode); // the mock server's threads are not daemons: end even on a failure
+    }
+  }
+
+  private static void measure(String[] args) throws Exception {
     java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
         .setLevel(java.util.logging.Level.WARNING);
     Map<String, String> options = options(args);
@@ -57,7 +70,6 @@ public final class Benchmark {
     SecretsHeap secrets = unrelated > 0 ? secretsHeap(100, unrelated) : null;
     BenchReport.write(results, secrets, out);
     System.out.println("\nWrote " + out.resolve("benchmarks.md") + ", .json and .svg");
-    System.exit(0); // the mock server's threads are not daemons
   }
 
   /**

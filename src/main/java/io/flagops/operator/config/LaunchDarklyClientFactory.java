@@ -1,15 +1,15 @@
 package io.flagops.operator.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flagops.operator.launchdarkly.GuardedLaunchDarklyClient;
 import io.flagops.operator.launchdarkly.HttpLaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
+import io.flagops.operator.launchdarkly.LaunchDarklyGuard;
 import io.flagops.operator.launchdarkly.LaunchDarklyMetrics;
 import io.flagops.operator.launchdarkly.RequestBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 
-/** Builds the client the reconciler uses: HTTP, behind the request budget and the breaker. */
+/** Builds the client the reconciler uses: HTTP, every call through the budget and the breaker. */
 public final class LaunchDarklyClientFactory {
   private LaunchDarklyClientFactory() {}
 
@@ -23,21 +23,21 @@ public final class LaunchDarklyClientFactory {
     LaunchDarklyMetrics metrics = new LaunchDarklyMetrics(registry);
     RequestBudget budget =
         new RequestBudget(budgetConfig.requestsPerSecond(), budgetConfig.burst());
-    HttpLaunchDarklyClient http =
-        new HttpLaunchDarklyClient(
-            launchDarkly.baseUrl(),
-            launchDarkly.connectTimeout(),
-            launchDarkly.readTimeout(),
-            json,
-            clock,
-            metrics.listener(budget, clock),
-            OperatorVersion.userAgent());
-    return new GuardedLaunchDarklyClient(
-        http,
-        budget,
-        breakerConfig.failureRate(),
-        breakerConfig.windowSize(),
-        breakerConfig.openFor(),
-        metrics);
+    LaunchDarklyGuard guard =
+        new LaunchDarklyGuard(
+            budget,
+            breakerConfig.failureRate(),
+            breakerConfig.windowSize(),
+            breakerConfig.openFor(),
+            metrics);
+    return new HttpLaunchDarklyClient(
+        launchDarkly.baseUrl(),
+        launchDarkly.connectTimeout(),
+        launchDarkly.readTimeout(),
+        json,
+        clock,
+        metrics.listener(budget, clock),
+        OperatorVersion.userAgent(),
+        guard);
   }
 }

@@ -30,11 +30,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
-/** {@link LaunchDarklyClient} over HTTP with the JDK client. */
-public class HttpLaunchDarklyClient implements LaunchDarklyClient {
+/**
+ * {@link LaunchDarklyClient} over HTTP with the JDK client. Every request passes one {@link
+ * CallGuard} (the budget and the breaker) on its way out, its answer parsed inside it.
+ */
+public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HttpLaunchDarklyClient.class);
   private static final String JSON = "application/json";
 
@@ -45,6 +49,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
   private final Clock clock;
   private final ResponseListener listener;
   private final String userAgent;
+  private final CallGuard guard;
 
   /** Sees every answer's status and rate-limit headers (the request budget listens here). */
   public interface ResponseListener {
@@ -53,6 +58,9 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     void onResponse(String route, int status, java.net.http.HttpHeaders headers);
   }
 
+  /**
+   * @param guard what every call passes before it leaves ({@link CallGuard#NONE} for none)
+   */
   public HttpLaunchDarklyClient(
       String baseUrl,
       Duration connectTimeout,
@@ -60,7 +68,8 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
       ObjectMapper json,
       Clock clock,
       ResponseListener listener,
-      String userAgent) {
+      String userAgent,
+      CallGuard guard) {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(connectTimeout)
@@ -72,58 +81,91 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient {
     this.clock = clock;
     this.listener = listener;
     this.userAgent = userAgent;
+    this.guard = guard;
   }
 
   @Override
   public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
-    return call(token, "GET", releasePath(flag), null, Route.GET_RELEASE, true)
-        .map(body -> readRelease(body, Route.GET_RELEASE));
+    // the read that begins a pass waits its turn; the calls that follow it borrow
+    Caller turn = new Caller(token.fingerprint(), flag);
+    return exchange(
+        token, "GET", releasePath(flag), null, Route.GET_RELEASE, true, turn, this::readRelease);
   }
 
   @Override
   public Optional<ReleasePipeline> getReleasePipeline(
       AccessToken token, String projectKey, String pipelineKey) {
     String path = "/api/v2/projects/" + enc(projectKey) + "/release-pipelines/" + enc(pipelineKey);
-    return call(token, "GET", path, null, Route.GET_PIPELINE, true)
-        .map(
-            body ->
-                read(
-                    body,
-                    ReleasePipeline.class,
-                    ReleasePipeline::requireComplete,
-                    Route.GET_PIPELINE));
+    return exchange(
+        token,
+        "GET",
+        path,
+        null,
+        Route.GET_PIPELINE,
+        true,
+        null,
+        (answer, route) ->
+            read(answer, ReleasePipeline.class, ReleasePipeline::requireComplete, route));
   }
 
   @Override
   public Release createRelease(AccessToken token, FlagRef flag, CreateReleaseInput input) {
-    return releaseFrom(
-        call(token, "PUT", projectReleasePath(flag), input, Route.CREATE_RELEASE, false),
-        Route.CREATE_RELEASE);
+    return write(token, "PUT", projectReleasePath(flag), input, Route.CREATE_RELEASE);
   }
 
   @Override
   public Release updatePhaseStatus(
       AccessToken token, FlagRef flag, String phaseId, UpdatePhaseStatusInput input) {
     String path = projectReleasePath(flag) + "/phases/" + enc(phaseId);
-    return releaseFrom(
-        call(token, "PUT", path, input, Route.UPDATE_PHASE, false), Route.UPDATE_PHASE);
+    return write(token, "PUT", path, input, Route.UPDATE_PHASE);
   }
 
   @Override
   public Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch) {
-    return releaseFrom(
-        call(token, "PATCH", releasePath(flag), patch, Route.PATCH_RELEASE, false),
-        Route.PATCH_RELEASE);
+    return write(token, "PATCH", releasePath(flag), patch, Route.PATCH_RELEASE);
   }
 
   @Override
   public void deleteRelease(AccessToken token, FlagRef flag) {
-    call(token, "DELETE", releasePath(flag), null, Route.DELETE_RELEASE, true);
+    exchange(
+        token, "DELETE", releasePath(flag), null, Route.DELETE_RELEASE, true, null, (a, r) -> a);
   }
 
-  private Release releaseFrom(Optional<byte[]> body, Route route) {
-    // Writes never map a 404 to empty, so the body is always there (possibly zero bytes).
-    return readRelease(body.orElseThrow(), route);
+  @Override
+  public void close() throws Exception {
+    if (guard instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
+  }
+
+  /** Who waits for a turn: a flag of one account (the token's fingerprint, never the token). */
+  private record Caller(String account, FlagRef flag) {}
+
+  /** A write: never a 404 taken for empty, so the answer is always a release. */
+  private Release write(AccessToken token, String method, String path, Object body, Route route) {
+    return exchange(token, method, path, body, route, false, null, this::readRelease).orElseThrow();
+  }
+
+  /**
+   * The one way out: the guard, then the request, then the answer read as the route's type (empty
+   * for a 404 where {@code notFoundIsEmpty}), all inside the guard so that a garbled answer counts
+   * as a failure too.
+   */
+  private <T> Optional<T> exchange(
+      AccessToken token,
+      String method,
+      String path,
+      Object body,
+      Route route,
+      boolean notFoundIsEmpty,
+      Caller turnOf,
+      BiFunction<byte[], Route, T> parse) {
+    return guard.call(
+        route.name(),
+        turnOf,
+        () ->
+            call(token, method, path, body, route, notFoundIsEmpty)
+                .map(answer -> parse.apply(answer, route)));
   }
 
   private Release readRelease(byte[] body, Route route) {

@@ -34,4 +34,9 @@ public interface LaunchDarklyClient {
 
   /** Deletes the flag's release. Idempotent: a release already gone counts as deleted. */
   void deleteRelease(AccessToken token, FlagRef flag);
+
+  /** This API with one token, for every call of a pass. */
+  default LaunchDarklySession as(AccessToken token) {
+    return new LaunchDarklySession(this, token);
+  }
 }

@@ -6,10 +6,10 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.config.FlagReleaseConfig;
-import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.launchdarkly.LaunchDarklySession;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.support.AccessTokens;
@@ -82,20 +82,29 @@ public class ReleaseDeletion {
           null);
     }
     try {
-      return deleteRelease(resource, tokens.resolve(resource).token());
+      return deleteRelease(resource, launchDarkly.as(tokens.resolve(resource).token()));
     } catch (AccessTokens.Unavailable e) {
       return blocked(resource, e.getMessage(), polling.unauthorized());
-    } catch (LaunchDarklyException.RateLimited e) {
-      return blocked(resource, e.getMessage(), e.retryAfter());
-    } catch (LaunchDarklyException.Throttled e) {
-      return Result.waiting(
-          "deletion waits for the operator's LaunchDarkly request budget", e.retryAfter());
-    } catch (LaunchDarklyException.CircuitOpen e) {
-      return blocked(resource, e.getMessage(), e.retryAfter());
-    } catch (LaunchDarklyException.Unavailable e) {
-      return blocked(resource, e.getMessage(), polling.progressing());
     } catch (LaunchDarklyException e) {
-      return blocked(resource, e.getMessage(), polling.unauthorized());
+      return afterFailure(resource, FailureResponse.of(e));
+    }
+  }
+
+  /**
+   * A failed call, as the reconciler classifies it: wait for the turn, the given time, or longer.
+   */
+  private Result afterFailure(FlagRelease resource, FailureResponse failure) {
+    switch (failure.kind()) {
+      case OWN_TURN:
+        return Result.waiting(
+            "deletion waits for the operator's LaunchDarkly request budget", failure.given());
+      case PERSON_MUST_ACT:
+        return blocked(resource, failure.message(), polling.unauthorized());
+      default:
+        return blocked(
+            resource,
+            failure.message(),
+            failure.given() != null ? failure.given() : polling.progressing());
     }
   }
 
@@ -103,10 +112,10 @@ public class ReleaseDeletion {
    * Deletes the release only when this resource owns it: created it, or adopted it and the policy
    * says adopted releases go too. Anything else is left in LaunchDarkly, with an event saying why.
    */
-  private Result deleteRelease(FlagRelease resource, AccessToken token) {
+  private Result deleteRelease(FlagRelease resource, LaunchDarklySession session) {
     FlagReleaseSpec spec = resource.getSpec();
     FlagRef flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
-    Optional<Release> release = launchDarkly.getRelease(token, flag);
+    Optional<Release> release = session.getRelease(flag);
     if (release.isEmpty()) {
       events.normal(resource, "ReleaseDeleted", "The release of " + flag + " was already gone");
       return Result.finished();
@@ -129,7 +138,7 @@ public class ReleaseDeletion {
               + " DeleteEvenIfAdopted deletes adopted releases too)");
       return Result.finished();
     }
-    launchDarkly.deleteRelease(token, flag);
+    session.deleteRelease(flag);
     events.normal(
         resource,
         "ReleaseDeleted",

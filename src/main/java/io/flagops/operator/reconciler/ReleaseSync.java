@@ -9,6 +9,7 @@ import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.launchdarkly.LaunchDarklySession;
 import io.flagops.operator.launchdarkly.model.CreateReleaseInput;
 import io.flagops.operator.launchdarkly.model.PatchOperation;
 import io.flagops.operator.launchdarkly.model.Release;
@@ -110,7 +111,7 @@ public class ReleaseSync {
   private final class Pass {
     private final FlagRelease resource;
     private final FlagReleaseSpec spec;
-    private final AccessToken token;
+    private final LaunchDarklySession session;
     private final Writes writes;
     private final Announcer announcer;
     private final FlagRef flag;
@@ -127,7 +128,7 @@ public class ReleaseSync {
     Pass(FlagRelease resource, AccessToken token, Writes writes, Announcer announcer) {
       this.resource = resource;
       this.spec = resource.getSpec();
-      this.token = token;
+      this.session = launchDarkly.as(token);
       this.writes = writes;
       this.announcer = announcer;
       this.flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
@@ -170,13 +171,13 @@ public class ReleaseSync {
 
     private void read() {
       step = "reading the release";
-      current = launchDarkly.getRelease(token, flag);
+      current = session.getRelease(flag);
       read = true;
     }
 
     private ReleasePlan plan() {
       legacy =
-          onDesiredPipeline() ? pipelines.isLegacy(token, flag.projectKey(), pipeline()) : null;
+          onDesiredPipeline() ? pipelines.isLegacy(session, flag.projectKey(), pipeline()) : null;
       if (writes.manage() && onDesiredPipeline()) {
         adopt();
       }
@@ -188,7 +189,7 @@ public class ReleaseSync {
         observed =
             observed.withTarget(
                 pipelines
-                    .read(token, flag.projectKey(), spec.getReleasePipelineKey())
+                    .read(session, flag.projectKey(), spec.getReleasePipelineKey())
                     .map(Target::of)
                     .orElse(Target.MISSING));
       }
@@ -242,7 +243,7 @@ public class ReleaseSync {
           move(delete);
         } else if (action instanceof SetPhaseStatus set) {
           UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
-          current = Optional.of(launchDarkly.updatePhaseStatus(token, flag, set.phaseId(), input));
+          current = Optional.of(session.updatePhaseStatus(flag, set.phaseId(), input));
           wrote = true;
           String reason =
               ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
@@ -252,7 +253,7 @@ public class ReleaseSync {
               patch.changes().stream()
                   .map(c -> PatchOperation.setPhaseComplete(c.index(), c.complete()))
                   .toList();
-          current = Optional.of(launchDarkly.patchRelease(token, flag, operations));
+          current = Optional.of(session.patchRelease(flag, operations));
           wrote = true;
           events.normal(
               resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
@@ -271,10 +272,8 @@ public class ReleaseSync {
       try {
         current =
             Optional.of(
-                launchDarkly.createRelease(
-                    token,
-                    flag,
-                    new CreateReleaseInput(create.pipelineKey(), create.variationId())));
+                session.createRelease(
+                    flag, new CreateReleaseInput(create.pipelineKey(), create.variationId())));
       } catch (LaunchDarklyException.Rejected
           | LaunchDarklyException.Conflict
           | LaunchDarklyException.NotFound e) {
@@ -303,7 +302,7 @@ public class ReleaseSync {
       events.normal(resource, "ReleaseMoving", capitalize(what));
       announcer.announce(
           seen(), owned, new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what));
-      launchDarkly.deleteRelease(token, flag);
+      session.deleteRelease(flag);
       wrote = true;
       current = Optional.empty();
       owned = Ownership.NONE;

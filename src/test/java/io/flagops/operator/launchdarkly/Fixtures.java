@@ -45,7 +45,8 @@ final class Fixtures {
         new ObjectMapper(),
         CLOCK,
         listener,
-        OperatorVersion.userAgent());
+        OperatorVersion.userAgent(),
+        CallGuard.NONE);
   }
 
   /** A fixture file as text. */

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flagops.operator.launchdarkly.RecordingServer.Answer;
 import io.flagops.operator.launchdarkly.RecordingServer.Request;
 import io.flagops.operator.launchdarkly.model.AudienceConfigInput;
@@ -18,8 +19,10 @@ import io.flagops.operator.launchdarkly.model.ReleaseGuardianConfiguration;
 import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -381,5 +384,67 @@ class HttpLaunchDarklyClientTest {
         .extracting(Seen::route, Seen::status)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("GET_RELEASE", 404));
     assertRateLimitHeaders(seen.get(0).headers());
+  }
+
+  @Test
+  void everyCallPassesTheGuardOnceAndOnlyTheReadThatBeginsAPassTakesATurn() {
+    List<String> passed = new ArrayList<>();
+    CallGuard recording =
+        new CallGuard() {
+          @Override
+          public <T> T call(String route, Object turnOf, Supplier<T> call) {
+            passed.add(route + (turnOf == null ? "" : " (turn)"));
+            return call.get();
+          }
+        };
+    HttpLaunchDarklyClient client = guardedClient(recording);
+    server.answerAlways(Call.GET_RELEASE.success());
+
+    client.getRelease(TOKEN, ODD_FLAG);
+    client.patchRelease(TOKEN, ODD_FLAG, List.of(PatchOperation.setPhaseComplete(0, true)));
+    client.createRelease(TOKEN, ODD_FLAG, new CreateReleaseInput("three-stage", null));
+    client.updatePhaseStatus(
+        TOKEN, ODD_FLAG, "phase-1", new UpdatePhaseStatusInput("Started", null));
+    server.answerAlways(Call.GET_PIPELINE.success());
+    client.getReleasePipeline(TOKEN, "webshop", "three-stage");
+    server.answerAlways(Answer.status(204));
+    client.deleteRelease(TOKEN, ODD_FLAG);
+
+    assertThat(passed)
+        .containsExactly(
+            "GET_RELEASE (turn)",
+            "PATCH_RELEASE",
+            "CREATE_RELEASE",
+            "UPDATE_PHASE",
+            "GET_PIPELINE",
+            "DELETE_RELEASE");
+    assertThat(server.requests()).hasSize(6);
+  }
+
+  @Test
+  void aCallTheGuardRefusesNeverLeaves() {
+    CallGuard spent =
+        new CallGuard() {
+          @Override
+          public <T> T call(String route, Object turnOf, Supplier<T> call) {
+            throw new LaunchDarklyException.Throttled(Duration.ofSeconds(1));
+          }
+        };
+
+    assertThatThrownBy(() -> guardedClient(spent).getRelease(TOKEN, ODD_FLAG))
+        .isInstanceOf(LaunchDarklyException.Throttled.class);
+    assertThat(server.requests()).isEmpty();
+  }
+
+  private static HttpLaunchDarklyClient guardedClient(CallGuard guard) {
+    return new HttpLaunchDarklyClient(
+        server.baseUrl(),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        new ObjectMapper(),
+        Fixtures.CLOCK,
+        HttpLaunchDarklyClient.ResponseListener.NONE,
+        "test",
+        guard);
   }
 }

@@ -2,9 +2,8 @@ package io.flagops.operator.reconciler.support;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.flagops.operator.launchdarkly.AccessToken;
-import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.launchdarkly.LaunchDarklySession;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -22,21 +21,16 @@ public class PipelineCatalog {
 
   private static final Duration FORGET_AFTER = Duration.ofHours(12);
 
-  private final LaunchDarklyClient launchDarkly;
   private final Cache<Key, Boolean> legacy =
       Caffeine.newBuilder().maximumSize(MAX_PIPELINES).expireAfterAccess(FORGET_AFTER).build();
 
-  public PipelineCatalog(LaunchDarklyClient launchDarkly) {
-    this.launchDarkly = launchDarkly;
-  }
-
-  public boolean isLegacy(AccessToken token, String projectKey, String pipelineKey) {
+  public boolean isLegacy(LaunchDarklySession session, String projectKey, String pipelineKey) {
     // one read per pipeline even when many reconciles ask at once; a failed read caches nothing
     return legacy.get(
-        key(token, projectKey, pipelineKey),
+        key(session, projectKey, pipelineKey),
         k ->
-            launchDarkly
-                .getReleasePipeline(token, projectKey, pipelineKey)
+            session
+                .getReleasePipeline(projectKey, pipelineKey)
                 .orElseThrow(
                     () ->
                         new LaunchDarklyException.NotFound(
@@ -49,10 +43,10 @@ public class PipelineCatalog {
   }
 
   /** The pipeline as LaunchDarkly has it now, or empty when the project has none by that key. */
-  public Optional<ReleasePipeline> read(AccessToken token, String projectKey, String pipelineKey) {
-    Optional<ReleasePipeline> pipeline =
-        launchDarkly.getReleasePipeline(token, projectKey, pipelineKey);
-    pipeline.ifPresent(p -> legacy.put(key(token, projectKey, pipelineKey), p.legacy()));
+  public Optional<ReleasePipeline> read(
+      LaunchDarklySession session, String projectKey, String pipelineKey) {
+    Optional<ReleasePipeline> pipeline = session.getReleasePipeline(projectKey, pipelineKey);
+    pipeline.ifPresent(p -> legacy.put(key(session, projectKey, pipelineKey), p.legacy()));
     return pipeline;
   }
 
@@ -62,8 +56,8 @@ public class PipelineCatalog {
     return legacy.estimatedSize();
   }
 
-  private static Key key(AccessToken token, String projectKey, String pipelineKey) {
-    return new Key(token.fingerprint(), projectKey, pipelineKey);
+  private static Key key(LaunchDarklySession session, String projectKey, String pipelineKey) {
+    return new Key(session.account(), projectKey, pipelineKey);
   }
 
   /** Two tokens may reach two accounts with the same keys; the fingerprint tells them apart. */

@@ -27,21 +27,21 @@ class PipelineCatalogTest {
 
   @Test
   void aPipelineIsReadOncePerAccount() {
-    PipelineCatalog catalog = new PipelineCatalog(pipelines);
+    PipelineCatalog catalog = new PipelineCatalog();
 
-    catalog.isLegacy(AccessToken.of("api-one"), "shop", "standard");
-    catalog.isLegacy(AccessToken.of("api-one"), "shop", "standard");
-    catalog.isLegacy(AccessToken.of("api-two"), "shop", "standard");
+    catalog.isLegacy(pipelines.as(AccessToken.of("api-one")), "shop", "standard");
+    catalog.isLegacy(pipelines.as(AccessToken.of("api-one")), "shop", "standard");
+    catalog.isLegacy(pipelines.as(AccessToken.of("api-two")), "shop", "standard");
 
     assertThat(reads).hasValue(2);
   }
 
   @Test
   void rotatedTokensDoNotGrowTheCacheWithoutBound() {
-    PipelineCatalog catalog = new PipelineCatalog(pipelines);
+    PipelineCatalog catalog = new PipelineCatalog();
 
     for (int i = 0; i < 3 * PipelineCatalog.MAX_PIPELINES; i++) {
-      catalog.isLegacy(AccessToken.of("api-rotated-" + i), "shop", "standard");
+      catalog.isLegacy(pipelines.as(AccessToken.of("api-rotated-" + i)), "shop", "standard");
     }
 
     assertThat(catalog.size()).isLessThanOrEqualTo(PipelineCatalog.MAX_PIPELINES);

@@ -1,29 +1,21 @@
 package io.flagops.operator.launchdarkly;
 
-import io.flagops.operator.launchdarkly.model.CreateReleaseInput;
-import io.flagops.operator.launchdarkly.model.PatchOperation;
-import io.flagops.operator.launchdarkly.model.Release;
-import io.flagops.operator.launchdarkly.model.ReleasePipeline;
-import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Puts every call through the process-wide {@link RequestBudget} and a circuit breaker before it
- * reaches LaunchDarkly. Nothing here waits: callers get {@link LaunchDarklyException.Throttled}
- * with the time of their turn when the budget is spent, and {@link
+ * The one seam every LaunchDarkly call passes: the process-wide {@link RequestBudget} and a circuit
+ * breaker, before the request leaves. Nothing here waits: callers get {@link
+ * LaunchDarklyException.Throttled} with the time of their turn when the budget is spent, and {@link
  * LaunchDarklyException.CircuitOpen} while LaunchDarkly keeps failing.
  *
  * <p>A pass begins with a read of the release, which waits its turn; the calls that follow it in
  * the same pass borrow from the budget, so a pass is never cut between its read and its writes.
  */
-public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable {
-  private final LaunchDarklyClient delegate;
+public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
   private final RequestBudget budget;
   private final CircuitBreaker breaker;
   private final Duration openFor;
@@ -34,14 +26,12 @@ public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoClosea
    *     among the last {@code window} calls that opens the breaker
    * @param openFor how long calls stay off before one probe is let through
    */
-  public GuardedLaunchDarklyClient(
-      LaunchDarklyClient delegate,
+  public LaunchDarklyGuard(
       RequestBudget budget,
       int failureRate,
       int window,
       Duration openFor,
       LaunchDarklyMetrics metrics) {
-    this.delegate = delegate;
     this.budget = budget;
     this.openFor = openFor;
     this.metrics = metrics;
@@ -64,60 +54,12 @@ public class GuardedLaunchDarklyClient implements LaunchDarklyClient, AutoClosea
   }
 
   @Override
-  public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
-    return guarded(
-        "GET_RELEASE",
-        new Caller(token.fingerprint(), flag),
-        () -> delegate.getRelease(token, flag));
-  }
-
-  @Override
-  public Optional<ReleasePipeline> getReleasePipeline(
-      AccessToken token, String projectKey, String pipelineKey) {
-    return guarded(
-        "GET_PIPELINE", null, () -> delegate.getReleasePipeline(token, projectKey, pipelineKey));
-  }
-
-  @Override
-  public Release createRelease(AccessToken token, FlagRef flag, CreateReleaseInput input) {
-    return guarded("CREATE_RELEASE", null, () -> delegate.createRelease(token, flag, input));
-  }
-
-  @Override
-  public Release updatePhaseStatus(
-      AccessToken token, FlagRef flag, String phaseId, UpdatePhaseStatusInput input) {
-    return guarded(
-        "UPDATE_PHASE", null, () -> delegate.updatePhaseStatus(token, flag, phaseId, input));
-  }
-
-  @Override
-  public Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch) {
-    return guarded("PATCH_RELEASE", null, () -> delegate.patchRelease(token, flag, patch));
-  }
-
-  @Override
-  public void deleteRelease(AccessToken token, FlagRef flag) {
-    guarded(
-        "DELETE_RELEASE",
-        null,
-        () -> {
-          delegate.deleteRelease(token, flag);
-          return null;
-        });
-  }
-
-  @Override
   public void close() {
     metrics.stopWatching();
   }
 
-  /** Who waits for a turn: a flag of one account (the token's fingerprint, never the token). */
-  private record Caller(String account, FlagRef flag) {}
-
-  /**
-   * @param turnOf the caller whose pass this read begins; null for a call that follows a read
-   */
-  private <T> T guarded(String route, Caller turnOf, Supplier<T> call) {
+  @Override
+  public <T> T call(String route, Object turnOf, Supplier<T> call) {
     if (!breaker.tryAcquirePermission()) {
       throw open();
     }

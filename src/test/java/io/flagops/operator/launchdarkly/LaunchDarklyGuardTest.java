@@ -13,26 +13,16 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** The guard in front of LaunchDarkly: a breaker that cannot wedge, a budget that never sleeps. */
-class GuardedLaunchDarklyClientTest {
-  private static final AccessToken TOKEN = AccessToken.of("api-guard-test");
+/** The seam every call passes: a breaker that cannot wedge, a budget that never sleeps. */
+class LaunchDarklyGuardTest {
   private static final FlagRef FLAG = new FlagRef("shop", "flag");
   private static final Duration OPEN_FOR = Duration.ofMillis(200);
 
   /** Answers reads from a script: each entry returns a value or throws. */
   private final Deque<Supplier<Optional<Release>>> script = new ArrayDeque<>();
 
-  private final LaunchDarklyClient scripted =
-      new ReadOnlyClient() {
-        @Override
-        public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
-          return script.isEmpty() ? Optional.empty() : script.removeFirst().get();
-        }
-      };
-
-  private final GuardedLaunchDarklyClient guarded =
-      new GuardedLaunchDarklyClient(
-          scripted,
+  private final LaunchDarklyGuard guard =
+      new LaunchDarklyGuard(
           new RequestBudget(1000, 1000),
           75,
           4,
@@ -48,13 +38,12 @@ class GuardedLaunchDarklyClientTest {
           throw new IllegalStateException("a bug of ours, not LaunchDarkly's");
         });
 
-    assertThatThrownBy(() -> guarded.getRelease(TOKEN, FLAG))
-        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> read()).isInstanceOf(IllegalStateException.class);
 
     // the probe's slot is free again: the next call goes through and closes the breaker
-    assertThat(guarded.getRelease(TOKEN, FLAG)).isEmpty();
+    assertThat(read()).isEmpty();
     for (int i = 0; i < 10; i++) {
-      assertThat(guarded.getRelease(TOKEN, FLAG)).isEmpty();
+      assertThat(read()).isEmpty();
     }
   }
 
@@ -62,30 +51,28 @@ class GuardedLaunchDarklyClientTest {
   void aFailedProbeOpensTheBreakerAgainAndASuccessfulOneClosesIt() {
     openTheBreaker();
     awaitHalfOpen();
-    script.add(GuardedLaunchDarklyClientTest::serverError);
-    assertThatThrownBy(() -> guarded.getRelease(TOKEN, FLAG))
-        .isInstanceOf(LaunchDarklyException.Unavailable.class);
-    assertThatThrownBy(() -> guarded.getRelease(TOKEN, FLAG))
-        .isInstanceOf(LaunchDarklyException.CircuitOpen.class);
+    script.add(LaunchDarklyGuardTest::serverError);
+    assertThatThrownBy(() -> read()).isInstanceOf(LaunchDarklyException.Unavailable.class);
+    assertThatThrownBy(() -> read()).isInstanceOf(LaunchDarklyException.CircuitOpen.class);
 
     awaitHalfOpen();
-    assertThat(guarded.getRelease(TOKEN, FLAG)).isEmpty();
-    assertThat(guarded.getRelease(TOKEN, FLAG)).isEmpty();
+    assertThat(read()).isEmpty();
+    assertThat(read()).isEmpty();
   }
 
   @Test
   void aSteadyShareOfFailuresBelowTheRateNeverOpensTheBreaker() {
     for (int i = 0; i < 300; i++) {
-      script.add(i % 3 == 0 ? GuardedLaunchDarklyClientTest::serverError : Optional::empty);
+      script.add(i % 3 == 0 ? LaunchDarklyGuardTest::serverError : Optional::empty);
     }
     for (int i = 0; i < 300; i++) {
       try {
-        guarded.getRelease(TOKEN, FLAG);
+        read();
       } catch (LaunchDarklyException.Unavailable expected) {
         // a third of the calls fail, as configured
       }
     }
-    assertThat(guarded.getRelease(TOKEN, FLAG)).isEmpty();
+    assertThat(read()).isEmpty();
   }
 
   @Test
@@ -95,26 +82,24 @@ class GuardedLaunchDarklyClientTest {
           () -> {
             throw new LaunchDarklyException.Rejected("no", 400);
           });
-      assertThatThrownBy(() -> guarded.getRelease(TOKEN, FLAG))
-          .isInstanceOf(LaunchDarklyException.Rejected.class);
+      assertThatThrownBy(() -> read()).isInstanceOf(LaunchDarklyException.Rejected.class);
     }
-    assertThat(guarded.getRelease(TOKEN, FLAG)).isEmpty();
+    assertThat(read()).isEmpty();
   }
 
   @Test
   void aSpentBudgetDefersTheCallerToItsTurnWithoutWaiting() {
-    GuardedLaunchDarklyClient slow =
-        new GuardedLaunchDarklyClient(
-            scripted,
+    LaunchDarklyGuard slow =
+        new LaunchDarklyGuard(
             new RequestBudget(1, 1),
             75,
             4,
             OPEN_FOR,
             new LaunchDarklyMetrics(new SimpleMeterRegistry()));
-    assertThat(slow.getRelease(TOKEN, FLAG)).isEmpty();
+    assertThat(readThrough(slow, FLAG)).isEmpty();
 
     long started = System.nanoTime();
-    assertThatThrownBy(() -> slow.getRelease(TOKEN, new FlagRef("shop", "other")))
+    assertThatThrownBy(() -> readThrough(slow, new FlagRef("shop", "other")))
         .isInstanceOfSatisfying(
             LaunchDarklyException.Throttled.class,
             t ->
@@ -123,17 +108,28 @@ class GuardedLaunchDarklyClientTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(400));
   }
 
+  /** A read of the release that begins a pass for FLAG, answered by the script. */
+  private Optional<Release> read() {
+    return readThrough(guard, FLAG);
+  }
+
+  private Optional<Release> readThrough(LaunchDarklyGuard through, FlagRef flag) {
+    return through.call(
+        "GET_RELEASE",
+        flag,
+        () -> script.isEmpty() ? Optional.<Release>empty() : script.removeFirst().get());
+  }
+
   /** Fails calls until the breaker refuses them (at most the window's worth). */
   private void openTheBreaker() {
     for (int i = 0; i < 4; i++) {
-      script.add(GuardedLaunchDarklyClientTest::serverError);
-      assertThatThrownBy(() -> guarded.getRelease(TOKEN, FLAG))
+      script.add(LaunchDarklyGuardTest::serverError);
+      assertThatThrownBy(() -> read())
           .isInstanceOfAny(
               LaunchDarklyException.Unavailable.class, LaunchDarklyException.CircuitOpen.class);
     }
     script.clear();
-    assertThatThrownBy(() -> guarded.getRelease(TOKEN, FLAG))
-        .isInstanceOf(LaunchDarklyException.CircuitOpen.class);
+    assertThatThrownBy(() -> read()).isInstanceOf(LaunchDarklyException.CircuitOpen.class);
   }
 
   /** Waits out the open period without calling (a call would be the probe). */

@@ -1,0 +1,24 @@
+package io.flagops.operator.launchdarkly;
+
+import java.util.function.Supplier;
+
+/** What a LaunchDarkly call passes through before it leaves: see {@link LaunchDarklyGuard}. */
+public interface CallGuard {
+  /** No budget, no breaker: for a client on its own (tests, tools). */
+  CallGuard NONE =
+      new CallGuard() {
+        @Override
+        public <T> T call(String route, Object turnOf, Supplier<T> call) {
+          return call.get();
+        }
+      };
+
+  /**
+   * Makes the call, or refuses it with a {@link LaunchDarklyException} without calling.
+   *
+   * @param route the route's name, for metrics
+   * @param turnOf who this call begins a pass for (it waits its turn); null for a call that follows
+   *     one in the same pass
+   */
+  <T> T call(String route, Object turnOf, Supplier<T> call);
+}

@@ -1,0 +1,66 @@
+package io.flagops.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Who holds a flag among the FlagReleases of one account: a pure function, no server. */
+class FlagClaimsTest {
+
+  @Test
+  void aFlagNobodyElseNamesIsHeldByItsOnlyResource() {
+    assertThat(FlagClaims.holder(resource("a", "shop", "2026-01-02T00:00:00Z", null), List.of()))
+        .isEmpty();
+  }
+
+  @Test
+  void theOldestHoldsTheFlag() {
+    FlagRelease older = resource("first", "shop", "2026-01-01T00:00:00Z", null);
+    FlagRelease newer = resource("second", "shop", "2026-01-02T00:00:00Z", null);
+
+    assertThat(FlagClaims.holder(newer, List.of(older))).containsSame(older);
+    assertThat(FlagClaims.holder(older, List.of(newer))).isEmpty();
+  }
+
+  @Test
+  void theOneThatAlreadyManagesTheReleaseHoldsItWhateverItsAge() {
+    FlagRelease older = resource("first", "shop", "2026-01-01T00:00:00Z", null);
+    FlagRelease manager = resource("second", "shop", "2026-01-02T00:00:00Z", "standard");
+
+    assertThat(FlagClaims.holder(older, List.of(manager))).containsSame(manager);
+    assertThat(FlagClaims.holder(manager, List.of(older))).isEmpty();
+  }
+
+  @Test
+  void resourcesCreatedInTheSameSecondAgreeByNamespaceThenName() {
+    String sameSecond = "2026-01-01T00:00:00Z";
+    FlagRelease payments = resource("a", "payments", sameSecond, null);
+    FlagRelease shopA = resource("a", "shop", sameSecond, null);
+    FlagRelease shopB = resource("b", "shop", sameSecond, null);
+
+    assertThat(FlagClaims.holder(shopB, List.of(payments, shopA))).containsSame(payments);
+    assertThat(FlagClaims.holder(shopB, List.of(shopA))).containsSame(shopA);
+    assertThat(FlagClaims.holder(payments, List.of(shopA, shopB))).isEmpty();
+  }
+
+  private static FlagRelease resource(
+      String name, String namespace, String created, String ownedPipeline) {
+    FlagRelease resource = new FlagRelease();
+    resource.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(namespace)
+            .withCreationTimestamp(created)
+            .build());
+    if (ownedPipeline != null) {
+      FlagReleaseStatus status = new FlagReleaseStatus();
+      status.setOwnedPipelineKey(ownedPipeline);
+      resource.setStatus(status);
+    }
+    return resource;
+  }
+}

@@ -1,0 +1,134 @@
+package io.flagops.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
+import io.flagops.operator.config.DefaultTokenGrants;
+import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.config.LaunchDarklyConfig;
+import io.flagops.operator.config.TokenSecretScope;
+import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.reconciler.support.AccessTokens;
+import io.flagops.operator.reconciler.support.DefaultToken;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What deleting a FlagRelease does to its release, against an in-memory LaunchDarkly. */
+class ReleaseDeletionTest {
+  private static final SmallRyeConfig CONFIG =
+      new SmallRyeConfigBuilder()
+          .withMapping(FlagReleaseConfig.class)
+          .withMapping(LaunchDarklyConfig.class)
+          // the operator's defaults, read as Quarkus reads them (5m, 30s)
+          .withConverter(Duration.class, 200, new DurationConverter())
+          .withDefaultValue("launchdarkly.access-token", "api-deletion-test")
+          .build();
+  private static final FlagReleaseConfig.Polling POLLING =
+      CONFIG.getConfigMapping(FlagReleaseConfig.class).polling();
+
+  private final InMemoryLaunchDarkly launchDarkly = new InMemoryLaunchDarkly();
+  private final List<String> events = new ArrayList<>();
+  private final ReleaseDeletion deletion =
+      new ReleaseDeletion(
+          new AccessTokens(
+              new DefaultToken(CONFIG.getConfigMapping(LaunchDarklyConfig.class), null),
+              null,
+              DefaultTokenGrants.parse("*=*"),
+              TokenSecretScope.NONE),
+          launchDarkly,
+          new InMemoryLaunchDarkly.RecordingEvents(events),
+          CONFIG.getConfigMapping(FlagReleaseConfig.class));
+
+  @Test
+  void aReleaseThisResourceCreatedIsDeleted() {
+    ReleaseDeletion.Result result =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
+
+    assertThat(result.done()).isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release", "DELETE release");
+    assertThat(events).anyMatch(e -> e.startsWith("ReleaseDeleted: Deleted the release"));
+  }
+
+  @Test
+  void anAdoptedReleaseIsLeftUnlessThePolicySaysSo() {
+    assertThat(deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Adopted)).done())
+        .isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(events).anyMatch(e -> e.startsWith("ReleaseLeft:") && e.contains("adopted"));
+
+    deletion.delete(resource(DeletionPolicy.DeleteEvenIfAdopted, ReleaseOrigin.Adopted));
+    assertThat(launchDarkly.calls).endsWith("DELETE release");
+  }
+
+  @Test
+  void aReleaseOnAPipelineThisResourceNeverOwnedIsLeft() {
+    FlagRelease resource = resource(DeletionPolicy.Delete, ReleaseOrigin.Created);
+    resource.getStatus().setOwnedPipelineKey("another-pipeline");
+
+    assertThat(deletion.delete(resource).done()).isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+  }
+
+  @Test
+  void orphanNeverCallsLaunchDarkly() {
+    assertThat(deletion.delete(resource(DeletionPolicy.Orphan, ReleaseOrigin.Created)).done())
+        .isTrue();
+    assertThat(launchDarkly.calls).isEmpty();
+  }
+
+  @Test
+  void anOutageOrAConflictWaitsAndSaysHowToFinishWithoutLaunchDarkly() {
+    launchDarkly.failEveryCall =
+        new LaunchDarklyException.Unavailable("reading the release: 503", 503, null);
+    ReleaseDeletion.Result outage =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
+    launchDarkly.failEveryCall = new LaunchDarklyException.Conflict("the release changed");
+    ReleaseDeletion.Result conflict =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
+
+    assertThat(outage.done()).isFalse();
+    assertThat(outage.message()).contains("503", "deletionPolicy to Orphan");
+    assertThat(outage.retryAfter()).isEqualTo(POLLING.progressing());
+    assertThat(conflict.retryAfter()).isEqualTo(POLLING.progressing());
+    assertThat(events).anyMatch(e -> e.startsWith("DeletionBlocked:"));
+  }
+
+  @Test
+  void aRateLimitWaitsAsLongAsLaunchDarklySays() {
+    launchDarkly.failEveryCall =
+        new LaunchDarklyException.RateLimited("answered 429", Duration.ofSeconds(42));
+
+    ReleaseDeletion.Result result =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
+
+    assertThat(result.done()).isFalse();
+    assertThat(result.retryAfter()).isEqualTo(Duration.ofSeconds(42));
+  }
+
+  private FlagRelease resource(DeletionPolicy policy, ReleaseOrigin origin) {
+    FlagRelease resource = new FlagRelease();
+    resource.setMetadata(
+        new ObjectMetaBuilder().withName("checkout").withNamespace("shop").withUid("u").build());
+    FlagReleaseSpec spec = new FlagReleaseSpec();
+    spec.setProjectKey("webshop");
+    spec.setFlagKey("new-checkout");
+    spec.setReleasePipelineKey("three-stage");
+    spec.setDeletionPolicy(policy);
+    resource.setSpec(spec);
+    FlagReleaseStatus status = new FlagReleaseStatus();
+    status.setOwnedPipelineKey("three-stage");
+    status.setReleaseOrigin(origin);
+    resource.setStatus(status);
+    return resource;
+  }
+}

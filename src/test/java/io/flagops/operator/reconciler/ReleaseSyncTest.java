@@ -1,0 +1,120 @@
+package io.flagops.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.launchdarkly.AccessToken;
+import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.reconciler.support.PipelineCatalog;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One pass of observe → plan → act against an in-memory LaunchDarkly: no Kubernetes API, no HTTP.
+ * The release is the three-stage fixture: QA complete, Canary (guarded) and Everyone after it.
+ */
+class ReleaseSyncTest {
+  private static final AccessToken TOKEN = AccessToken.of("api-release-sync-test");
+  private static final ReleaseSync.Writes MANAGE = new ReleaseSync.Writes(true, false, null);
+
+  private final InMemoryLaunchDarkly launchDarkly = new InMemoryLaunchDarkly();
+  private final List<String> events = new ArrayList<>();
+  private Long lastSeenVersion;
+  private final ReleaseSync sync =
+      new ReleaseSync(
+          launchDarkly, new PipelineCatalog(), new InMemoryLaunchDarkly.RecordingEvents(events));
+
+  @Test
+  void aReleaseThatMatchesIsReadOnceAndNeverWritten() {
+    launchDarkly.phaseStatus(1, "Started");
+
+    SyncResult result = sync(MANAGE);
+
+    assertThat(result.plan().hasWrites()).isFalse();
+    assertThat(launchDarkly.calls).containsExactly("GET release", "GET pipeline");
+  }
+
+  @Test
+  void aPhaseToStartIsStartedOnceWithAnEvent() {
+    SyncResult result = sync(MANAGE);
+
+    assertThat(result.plan().hasWrites()).isFalse();
+    assertThat(launchDarkly.calls)
+        .containsExactly("GET release", "GET pipeline", "PUT phase Canary Started");
+    assertThat(events).anyMatch(event -> event.contains("Canary"));
+  }
+
+  @Test
+  void aWriteRefusedBecauseLaunchDarklyMovedFirstIsReadAgainAndNotRepeated() {
+    // someone starts Canary in LaunchDarkly's UI between the operator's read and its write
+    launchDarkly.beforeNextPhaseWrite = () -> launchDarkly.phaseStatus(1, "Started");
+
+    SyncResult result = sync(MANAGE);
+
+    assertThat(result.plan().hasWrites()).isFalse();
+    assertThat(launchDarkly.calls)
+        .containsExactly(
+            "GET release", "GET pipeline", "PUT phase Canary Started (refused)", "GET release");
+  }
+
+  @Test
+  void observeModeReadsAndPlansButNeverWrites() {
+    SyncResult result = sync(ReleaseSync.Writes.observeOnly());
+
+    assertThat(result.plan().hasWrites()).as("the write Manage would make").isTrue();
+    assertThat(launchDarkly.calls).noneMatch(call -> call.startsWith("PUT"));
+  }
+
+  @Test
+  void aFailedWriteSaysWhatThePassWasDoingAndWhatItSaw() {
+    launchDarkly.failPhaseWrites =
+        new LaunchDarklyException.Unavailable("updating the phase status: 502", 502, null);
+    // the status already records the release as it is: a failed write moved nothing
+    lastSeenVersion = launchDarkly.version();
+
+    assertThatThrownBy(() -> sync(MANAGE))
+        .isInstanceOfSatisfying(
+            SyncException.class,
+            e -> {
+              assertThat(e.step()).contains("Canary");
+              assertThat(e.progressed()).isFalse();
+              assertThat(e.seen().release().releasePipelineKey()).isEqualTo("three-stage");
+            });
+  }
+
+  private SyncResult sync(ReleaseSync.Writes writes) {
+    FlagRelease resource = new FlagRelease();
+    resource.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("checkout")
+            .withNamespace("shop")
+            .withUid("uid-1")
+            .withGeneration(1L)
+            .build());
+    FlagReleaseSpec spec = new FlagReleaseSpec();
+    spec.setProjectKey("webshop");
+    spec.setFlagKey("new-checkout");
+    spec.setReleasePipelineKey("three-stage");
+    spec.setPhases(
+        List.of(
+            new PhaseSpec("QA", DesiredPhaseStatus.Complete),
+            new PhaseSpec("Canary", DesiredPhaseStatus.Started)));
+    resource.setSpec(spec);
+    if (lastSeenVersion != null) {
+      ObservedRelease observed = new ObservedRelease();
+      observed.setVersion(lastSeenVersion);
+      FlagReleaseStatus status = new FlagReleaseStatus();
+      status.setRelease(observed);
+      resource.setStatus(status);
+    }
+    return sync.sync(resource, TOKEN, writes, (seen, owned, outcome) -> {});
+  }
+}

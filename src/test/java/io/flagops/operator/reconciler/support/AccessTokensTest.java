@@ -1,0 +1,101 @@
+package io.flagops.operator.reconciler.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.config.DefaultTokenGrants;
+import io.flagops.operator.config.LaunchDarklyConfig;
+import io.flagops.operator.config.TokenSecretScope;
+import io.flagops.operator.launchdarkly.AccessToken;
+import io.flagops.operator.reconciler.plan.Reasons;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The default token and its grants, without a cluster: who may use it, for which project. */
+class AccessTokensTest {
+  private static final String TOKEN = "api-default-token-for-tests";
+
+  @Test
+  void aGrantedNamespaceUsesTheDefaultTokenForItsProjects() {
+    AccessTokens tokens = tokens(Optional.of(TOKEN), "team-a=shop,search");
+
+    AccessTokens.Resolved resolved = tokens.resolve(resource("team-a", "search"));
+
+    assertThat(resolved.token().fingerprint()).isEqualTo(AccessToken.of(TOKEN).fingerprint());
+    assertThat(resolved.version()).doesNotContain(TOKEN);
+    assertThat(tokens.accountOf(resource("team-a", "shop")))
+        .contains(resolved.token().fingerprint());
+  }
+
+  @Test
+  void anotherProjectOrNamespaceIsRefusedNamingWhatIsMissing() {
+    AccessTokens tokens = tokens(Optional.of(TOKEN), "team-a=shop");
+
+    assertThatThrownBy(() -> tokens.resolve(resource("team-a", "payments")))
+        .isInstanceOfSatisfying(
+            AccessTokens.Unavailable.class,
+            e -> assertThat(e.reason()).isEqualTo(Reasons.DEFAULT_TOKEN_NOT_GRANTED))
+        .hasMessageContaining("namespace 'team-a'")
+        .hasMessageContaining("project 'payments'")
+        .hasMessageContaining("projects shop")
+        .hasMessageNotContaining(TOKEN);
+    assertThatThrownBy(() -> tokens.resolve(resource("team-b", "shop")))
+        .hasMessageContaining("it grants this namespace no project");
+    assertThat(tokens.accountOf(resource("team-b", "shop"))).as("no token, no account").isEmpty();
+  }
+
+  @Test
+  void noDefaultTokenSaysWhereItShouldComeFrom() {
+    AccessTokens tokens = tokens(Optional.empty(), "*=*");
+
+    assertThatThrownBy(() -> tokens.resolve(resource("team-a", "shop")))
+        .isInstanceOfSatisfying(
+            AccessTokens.Unavailable.class,
+            e -> assertThat(e.reason()).isEqualTo(Reasons.TOKEN_UNAVAILABLE))
+        .hasMessageContaining("LAUNCHDARKLY_ACCESS_TOKEN");
+  }
+
+  private static AccessTokens tokens(Optional<String> token, String grants) {
+    DefaultToken defaultToken = new DefaultToken(new Settings(token), null);
+    return new AccessTokens(
+        defaultToken, null, DefaultTokenGrants.parse(grants), TokenSecretScope.NONE);
+  }
+
+  private static FlagRelease resource(String namespace, String project) {
+    FlagRelease resource = new FlagRelease();
+    resource.setMetadata(new ObjectMetaBuilder().withName("r").withNamespace(namespace).build());
+    FlagReleaseSpec spec = new FlagReleaseSpec();
+    spec.setProjectKey(project);
+    spec.setFlagKey("flag");
+    resource.setSpec(spec);
+    return resource;
+  }
+
+  /** The default token from the environment, no file. */
+  private record Settings(Optional<String> accessToken) implements LaunchDarklyConfig {
+    @Override
+    public String baseUrl() {
+      return "https://launchdarkly.invalid";
+    }
+
+    @Override
+    public Optional<Path> accessTokenFile() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Duration connectTimeout() {
+      return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public Duration readTimeout() {
+      return Duration.ofSeconds(1);
+    }
+  }
+}
