@@ -81,7 +81,7 @@ final class Statuses {
    * is invalid: [field: detail, ...]}.
    */
   static ObjectNode invalid(
-      ResourceType type, String name, List<SchemaValidator.Problem> problems) {
+      ResourceType type, String name, List<CrdValidator.Problem> problems) {
     String qualifiedKind = type.kind() + qualifiedGroup(type);
     StringBuilder message = new StringBuilder();
     message.append(qualifiedKind).append(" \"").append(name).append("\" is invalid: ");
@@ -100,9 +100,9 @@ final class Statuses {
     details.put("group", type.group());
     details.put("kind", type.kind());
     ArrayNode causes = details.putArray("causes");
-    for (SchemaValidator.Problem problem : problems) {
+    for (CrdValidator.Problem problem : problems) {
       ObjectNode cause = causes.addObject();
-      cause.put("reason", problem.causeType());
+      cause.put("reason", "FieldValueInvalid");
       cause.put("message", problem.detail());
       cause.put("field", problem.field());
     }
