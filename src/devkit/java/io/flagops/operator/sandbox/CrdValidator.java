@@ -65,7 +65,7 @@ public final class CrdValidator {
   public CrdValidator(JsonNode openApiV3Schema) {
     this.schema = openApiV3Schema;
     ObjectNode closed = openApiV3Schema.deepCopy();
-    ObjectNode root = closed.with("properties");
+    ObjectNode root = closed.withObjectProperty("properties");
     for (String field : new String[] {"apiVersion", "kind"}) {
       root.putIfAbsent(field, Json.object().put("type", "string"));
     }

@@ -34,13 +34,6 @@ final class Statuses {
         notFound(type.qualifiedPlural() + " \"" + name + "\" not found"), type, name);
   }
 
-  static ObjectNode alreadyExists(ResourceType type, String name) {
-    return withDetails(
-        failure(409, "AlreadyExists", type.qualifiedPlural() + " \"" + name + "\" already exists"),
-        type,
-        name);
-  }
-
   /** Adds the {@code details} of a named object (group only when not the core group). */
   private static ObjectNode withDetails(ObjectNode status, ResourceType type, String name) {
     ObjectNode details = status.putObject("details");
