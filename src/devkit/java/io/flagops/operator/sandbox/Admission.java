@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prepares an object for storage as the API server would: kind, namespace and name checks, Secret
@@ -21,6 +22,9 @@ final class Admission {
       return new Admitted(null, status, List.of());
     }
   }
+
+  /** One validator per CRD schema: building one compiles the schema. */
+  private static final Map<JsonNode, CrdValidator> VALIDATORS = new ConcurrentHashMap<>();
 
   private Admission() {}
 
@@ -93,45 +97,40 @@ final class Admission {
 
   private static Admitted checkSchema(
       ResourceType type, ResourcePath path, ObjectNode object, JsonNode old, String validation) {
-    boolean statusWrite = "status".equals(path.subresource());
-    if (type.statusSubresource() && !statusWrite) {
-      // the status of the main resource is ignored: the stored one stays (created without)
-      object.remove("status");
+    boolean mainResource = type.statusSubresource() && !"status".equals(path.subresource());
+    if (mainResource) {
+      object.remove("status"); // the status of the main resource is ignored: the stored one stays
     }
-    SchemaValidator.Result result = SchemaValidator.check(type.schema(), object, old);
-    List<String> warnings = new ArrayList<>();
-    if (!result.unknownFields().isEmpty()) {
-      if ("Strict".equalsIgnoreCase(validation)) {
-        StringBuilder message = new StringBuilder();
-        message
-            .append(type.kind())
-            .append(" in version \"")
-            .append(type.version())
-            .append("\" cannot be handled as a ")
-            .append(type.kind())
-            .append(": strict decoding error: ");
-        for (int i = 0; i < result.unknownFields().size(); i++) {
-          message
-              .append(i == 0 ? "" : ", ")
-              .append("unknown field \"")
-              .append(result.unknownFields().get(i))
-              .append('"');
-        }
-        return Admitted.fail(Statuses.badRequest(message.toString()));
-      }
-      if (!"Ignore".equalsIgnoreCase(validation)) {
-        result.unknownFields().forEach(f -> warnings.add("unknown field \"" + f + "\""));
-      }
+    CrdValidator.Verdict verdict =
+        VALIDATORS.computeIfAbsent(type.schema(), CrdValidator::new).check(object, old);
+    List<String> unknown = verdict.unknownFields();
+    if (!unknown.isEmpty() && "Strict".equalsIgnoreCase(validation)) {
+      return Admitted.fail(
+          Statuses.badRequest(
+              String.format(
+                  "%s in version \"%s\" cannot be handled as a %s: strict decoding error: %s",
+                  type.kind(),
+                  type.version(),
+                  type.kind(),
+                  String.join(", ", unknown.stream().map(f -> "unknown field \"" + f + "\"").toList()))));
     }
-    if (!result.problems().isEmpty()) {
+    List<String> warnings =
+        "Ignore".equalsIgnoreCase(validation)
+            ? List.of()
+            : unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
+    List<CrdValidator.Problem> problems = new ArrayList<>(verdict.problems());
+    if (object.path("metadata").path("name").asText("").isEmpty()
+        && object.path("metadata").path("generateName").asText("").isEmpty()) {
+      problems.add(new CrdValidator.Problem("metadata.name", "Required value: name or generateName is required"));
+    }
+    if (!problems.isEmpty()) {
       String name = object.path("metadata").path("name").asText("");
-      return Admitted.fail(Statuses.invalid(type, name, result.problems()));
+      return Admitted.fail(Statuses.invalid(type, name, problems));
     }
-    ObjectNode admitted = (ObjectNode) result.object();
-    if (type.statusSubresource() && !statusWrite && old != null && old.has("status")) {
-      admitted.set("status", old.get("status").deepCopy());
+    if (mainResource && old != null && old.has("status")) {
+      ((ObjectNode) verdict.object()).set("status", old.get("status").deepCopy());
     }
-    return new Admitted(admitted, null, warnings);
+    return new Admitted(verdict.object(), null, warnings);
   }
 
   /** {@code stringData} is write-only: the API server merges it into {@code data} (base64). */

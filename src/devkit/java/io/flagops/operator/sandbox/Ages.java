@@ -2,9 +2,7 @@ package io.flagops.operator.sandbox;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 
 /** Ages as the API server prints them in tables ("45s", "3m20s", "2d"), and timestamp parsing. */
@@ -64,22 +62,12 @@ final class Ages {
     return hours / 24 / 365 + "y";
   }
 
-  /**
-   * An RFC 3339 timestamp; also the zone-less local time the mock server writes into {@code
-   * deletionTimestamp} (read in the system zone). Null when neither.
-   */
+  /** An RFC 3339 timestamp, null when it is not one. */
   static Instant parse(String timestamp) {
-    if (timestamp == null || timestamp.isBlank()) {
-      return null;
-    }
     try {
-      return OffsetDateTime.parse(timestamp).toInstant();
+      return timestamp == null ? null : OffsetDateTime.parse(timestamp).toInstant();
     } catch (DateTimeParseException e) {
-      try {
-        return LocalDateTime.parse(timestamp).atZone(ZoneId.systemDefault()).toInstant();
-      } catch (DateTimeParseException again) {
-        return null;
-      }
+      return null;
     }
   }
 

@@ -1,18 +1,22 @@
 package io.flagops.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Reads the protobuf bodies {@code kubectl create namespace|secret|configmap|serviceaccount} send
  * ({@code application/vnd.kubernetes.protobuf}: the {@code k8s\0} magic and a runtime.Unknown
- * envelope), turning them into the JSON the mock stores. Only the fields of those kinds are known;
- * other kinds are refused with 415.
+ * envelope), turning them into the JSON the mock stores. protobuf-java reads the wire format; the
+ * field numbers of those kinds (Kubernetes' generated.proto) are listed here, other kinds are
+ * refused with 415.
  */
 final class KubeProtobuf {
   static final String MEDIA_TYPE = "application/vnd.kubernetes.protobuf";
@@ -107,208 +111,94 @@ final class KubeProtobuf {
 
   /** The object as JSON; {@link IllegalArgumentException} when it cannot be read. */
   static JsonNode decode(byte[] body) {
-    if (body.length < MAGIC.length) {
+    if (body.length < MAGIC.length || !Arrays.equals(body, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new IllegalArgumentException("not a Kubernetes protobuf body");
     }
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (body[i] != MAGIC[i]) {
-        throw new IllegalArgumentException("not a Kubernetes protobuf body");
-      }
-    }
-    Reader envelope = new Reader(body, MAGIC.length, body.length);
-    String apiVersion = null;
-    String kind = null;
-    byte[] raw = null;
-    while (envelope.more()) {
-      int tag = (int) envelope.varint();
-      int number = tag >>> 3;
-      if (number == 1 && (tag & 7) == 2) {
-        Reader typeMeta = envelope.sub();
-        while (typeMeta.more()) {
-          int inner = (int) typeMeta.varint();
-          if ((inner >>> 3) == 1) {
-            apiVersion = typeMeta.string();
-          } else if ((inner >>> 3) == 2) {
-            kind = typeMeta.string();
-          } else {
-            typeMeta.skip(inner & 7);
-          }
-        }
-      } else if (number == 2 && (tag & 7) == 2) {
-        raw = envelope.bytes();
-      } else {
-        envelope.skip(tag & 7);
-      }
-    }
-    Map<Integer, Field> message = kind == null ? null : KINDS.get(kind);
-    if (message == null || raw == null || !"v1".equals(apiVersion)) {
+    UnknownFieldSet envelope = parse(ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
+    UnknownFieldSet typeMeta = parse(last(envelope, 1));
+    String apiVersion = last(typeMeta, 1).toStringUtf8();
+    String kind = last(typeMeta, 2).toStringUtf8();
+    Map<Integer, Field> message = KINDS.get(kind);
+    if (message == null || !"v1".equals(apiVersion) || !envelope.hasField(2)) {
       throw new IllegalArgumentException(
           "protobuf bodies of " + apiVersion + " " + kind + " are not supported; send JSON");
     }
     ObjectNode object = Json.object();
     object.put("apiVersion", apiVersion);
     object.put("kind", kind);
-    read(new Reader(raw, 0, raw.length), message, object);
+    read(parse(last(envelope, 2)), message, object);
     return object;
   }
 
-  private static void read(Reader reader, Map<Integer, Field> message, ObjectNode out) {
-    while (reader.more()) {
-      int tag = (int) reader.varint();
-      Field field = message.get(tag >>> 3);
-      if (field == null) {
-        reader.skip(tag & 7);
-        continue;
+  private static void read(UnknownFieldSet in, Map<Integer, Field> message, ObjectNode out) {
+    in.asMap()
+        .forEach(
+            (number, values) -> {
+              Field field = message.get(number);
+              if (field != null) {
+                read(field, values, out);
+              }
+            });
+  }
+
+  private static void read(Field field, UnknownFieldSet.Field values, ObjectNode out) {
+    List<ByteString> bytes = values.getLengthDelimitedList();
+    List<Long> varints = values.getVarintList();
+    String name = field.name();
+    switch (field.kind()) {
+      case STRING -> {
+        String value = bytes.get(bytes.size() - 1).toStringUtf8();
+        if (!value.isEmpty()) {
+          out.put(name, value); // Go writes every string, set or not
+        }
       }
-      switch (field.kind()) {
-        case STRING -> {
-          String value = reader.string();
-          if (!value.isEmpty()) {
-            out.put(field.name(), value); // Go writes every string, set or not
-          }
+      case BYTES -> out.put(name, base64(bytes.get(bytes.size() - 1)));
+      case INT -> {
+        long value = varints.get(varints.size() - 1);
+        if (value != 0 || !name.equals("generation")) {
+          out.put(name, value);
         }
-        case BYTES -> out.put(field.name(), Base64.getEncoder().encodeToString(reader.bytes()));
-        case INT -> {
-          long value = reader.varint();
-          if (value != 0 || !field.name().equals("generation")) {
-            out.put(field.name(), value);
-          }
+      }
+      case BOOL -> out.put(name, varints.get(varints.size() - 1) != 0);
+      case TIME -> {
+        UnknownFieldSet time = parse(bytes.get(bytes.size() - 1));
+        long seconds = time.hasField(1) ? time.getField(1).getVarintList().get(0) : 0;
+        if (seconds != 0) { // the zero time: not set
+          out.put(name, Ages.format(Instant.ofEpochSecond(seconds)));
         }
-        case BOOL -> out.put(field.name(), reader.varint() != 0);
-        case TIME -> {
-          String time = time(reader.sub());
-          if (time != null) {
-            out.put(field.name(), time);
-          }
+      }
+      case MESSAGE -> read(parse(bytes.get(bytes.size() - 1)), field.message(), out.putObject(name));
+      case MESSAGES -> bytes.forEach(b -> read(parse(b), field.message(), out.withArrayProperty(name).addObject()));
+      case STRINGS -> bytes.forEach(b -> out.withArrayProperty(name).add(b.toStringUtf8()));
+      case STRING_MAP, BYTES_MAP -> {
+        ObjectNode map = out.withObjectProperty(name);
+        for (ByteString entry : bytes) {
+          UnknownFieldSet pair = parse(entry);
+          ByteString value = pair.hasField(2) ? last(pair, 2) : ByteString.EMPTY;
+          map.put(
+              last(pair, 1).toStringUtf8(),
+              field.kind() == Kind.BYTES_MAP ? base64(value) : value.toStringUtf8());
         }
-        case MESSAGE -> read(reader.sub(), field.message(), out.putObject(field.name()));
-        case MESSAGES -> {
-          ArrayNode list =
-              out.get(field.name()) instanceof ArrayNode a ? a : out.putArray(field.name());
-          read(reader.sub(), field.message(), list.addObject());
-        }
-        case STRINGS -> {
-          ArrayNode list =
-              out.get(field.name()) instanceof ArrayNode a ? a : out.putArray(field.name());
-          list.add(reader.string());
-        }
-        case STRING_MAP, BYTES_MAP -> {
-          ObjectNode map =
-              out.get(field.name()) instanceof ObjectNode m ? m : out.putObject(field.name());
-          Reader entry = reader.sub();
-          String key = "";
-          String value = "";
-          while (entry.more()) {
-            int inner = (int) entry.varint();
-            if ((inner >>> 3) == 1) {
-              key = entry.string();
-            } else if ((inner >>> 3) == 2) {
-              value =
-                  field.kind() == Kind.BYTES_MAP
-                      ? Base64.getEncoder().encodeToString(entry.bytes())
-                      : entry.string();
-            } else {
-              entry.skip(inner & 7);
-            }
-          }
-          map.put(key, value);
-        }
-        default -> reader.skip(tag & 7);
       }
     }
   }
 
-  /** A metav1.Time (seconds, nanos) as RFC 3339, null for the zero time. */
-  private static String time(Reader reader) {
-    long seconds = 0;
-    long nanos = 0;
-    while (reader.more()) {
-      int tag = (int) reader.varint();
-      if ((tag >>> 3) == 1) {
-        seconds = reader.varint();
-      } else if ((tag >>> 3) == 2) {
-        nanos = reader.varint();
-      } else {
-        reader.skip(tag & 7);
-      }
-    }
-    if (seconds == 0 && nanos == 0) {
-      return null; // the zero time: not set
-    }
-    return Ages.format(Instant.ofEpochSecond(seconds, nanos));
+  /** The last value of a length-delimited field (the one that wins in protobuf), or empty. */
+  private static ByteString last(UnknownFieldSet message, int number) {
+    List<ByteString> values =
+        message.hasField(number) ? message.getField(number).getLengthDelimitedList() : List.of();
+    return values.isEmpty() ? ByteString.EMPTY : values.get(values.size() - 1);
   }
 
-  /** The protobuf wire format, over a slice of bytes. */
-  private static final class Reader {
-    private final byte[] data;
-    private int pos;
-    private final int end;
-
-    Reader(byte[] data, int start, int end) {
-      this.data = data;
-      this.pos = start;
-      this.end = end;
+  private static UnknownFieldSet parse(ByteString bytes) {
+    try {
+      return UnknownFieldSet.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("malformed protobuf: " + e.getMessage(), e);
     }
+  }
 
-    boolean more() {
-      return pos < end;
-    }
-
-    long varint() {
-      long value = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (pos >= end) {
-          throw new IllegalArgumentException("truncated protobuf");
-        }
-        byte b = data[pos++];
-        value |= (long) (b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-          return value;
-        }
-      }
-      throw new IllegalArgumentException("malformed varint");
-    }
-
-    Reader sub() {
-      int length = length();
-      Reader reader = new Reader(data, pos, pos + length);
-      pos += length;
-      return reader;
-    }
-
-    byte[] bytes() {
-      int length = length();
-      byte[] out = java.util.Arrays.copyOfRange(data, pos, pos + length);
-      pos += length;
-      return out;
-    }
-
-    String string() {
-      return new String(bytes(), StandardCharsets.UTF_8);
-    }
-
-    void skip(int wireType) {
-      switch (wireType) {
-        case 0 -> varint();
-        case 1 -> pos += 8;
-        case 2 -> {
-          int length = length(); // read before moving: pos += length() would add to the old pos
-          pos += length;
-        }
-        case 5 -> pos += 4;
-        default -> throw new IllegalArgumentException("unsupported wire type " + wireType);
-      }
-      if (pos > end) {
-        throw new IllegalArgumentException("truncated protobuf");
-      }
-    }
-
-    private int length() {
-      long length = varint();
-      if (length < 0 || pos + length > end) {
-        throw new IllegalArgumentException("truncated protobuf");
-      }
-      return (int) length;
-    }
+  private static String base64(ByteString bytes) {
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
   }
 }

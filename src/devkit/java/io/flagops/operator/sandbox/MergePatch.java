@@ -1,75 +1,51 @@
 package io.flagops.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
-import java.util.Map;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
 
 /**
- * JSON merge patch (RFC 7386): objects merge key by key, {@code null} removes a key, anything else
- * (lists included) replaces. The strategic variant used for built-in kinds is the same with its
- * {@code $}-directives removed (lists are replaced, not merged by key).
+ * JSON merge patch (RFC 7396), applied by the JSON-P implementation on the class path (the mock's
+ * own merge appends to lists). The strategic variant used for built-in kinds is read as a merge
+ * patch: {@code $patch: delete} removes a map, other {@code $} directives are dropped, so lists are
+ * replaced rather than merged by key.
  */
 final class MergePatch {
   private MergePatch() {}
 
   /** Returns the patched document; {@code target} is not modified. */
   static JsonNode apply(JsonNode target, JsonNode patch) {
-    return merge(target == null ? null : target.deepCopy(), patch, false);
+    JsonValue patched = jakarta.json.Json.createMergePatch(read(patch)).apply(read(target));
+    return Json.parse(patched.toString());
   }
 
-  /** A strategic merge patch read as a merge patch, without its {@code $} directives. */
   static JsonNode applyStrategic(JsonNode target, JsonNode patch) {
-    return merge(target == null ? null : target.deepCopy(), patch, true);
+    return apply(target, withoutDirectives(patch, true));
   }
 
-  private static JsonNode merge(JsonNode target, JsonNode patch, boolean strategic) {
-    if (!patch.isObject()) {
-      return strategic ? withoutDirectives(patch) : patch.deepCopy();
+  private static JsonNode withoutDirectives(JsonNode node, boolean inMap) {
+    if (inMap && node.isObject() && "delete".equals(node.path("$patch").asText())) {
+      return NullNode.getInstance();
     }
-    if (strategic && "delete".equals(patch.path("$patch").asText())) {
-      return null;
-    }
-    ObjectNode result;
-    if (target != null && target.isObject()) {
-      result = (ObjectNode) target;
-    } else {
-      result = Json.object();
-    }
-    if (strategic && "replace".equals(patch.path("$patch").asText())) {
-      result.removeAll();
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      String key = entry.getKey();
-      JsonNode value = entry.getValue();
-      if (strategic && key.startsWith("$")) {
-        continue;
-      }
-      if (value.isNull()) {
-        result.remove(key);
-      } else {
-        JsonNode merged = merge(result.get(key), value, strategic);
-        if (merged == null) {
-          result.remove(key);
-        } else {
-          result.set(key, merged);
-        }
-      }
-    }
-    return result;
-  }
-
-  private static JsonNode withoutDirectives(JsonNode node) {
     JsonNode copy = node.deepCopy();
-    strip(copy);
+    if (copy instanceof ObjectNode object) {
+      object.properties().removeIf(e -> e.getKey().startsWith("$"));
+      object.properties().forEach(e -> e.setValue(withoutDirectives(e.getValue(), true)));
+    } else if (copy.isArray()) {
+      for (int i = 0; i < copy.size(); i++) {
+        ((com.fasterxml.jackson.databind.node.ArrayNode) copy)
+            .set(i, withoutDirectives(copy.get(i), false));
+      }
+    }
     return copy;
   }
 
-  private static void strip(JsonNode node) {
-    if (node.isObject()) {
-      ((ObjectNode) node).properties().removeIf(e -> e.getKey().startsWith("$"));
+  private static JsonValue read(JsonNode node) {
+    try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(node.toString()))) {
+      return reader.readValue();
     }
-    node.forEach(MergePatch::strip);
   }
 }

@@ -3,15 +3,37 @@ package io.flagops.operator.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.crdv2.generator.v1.JsonSchema;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ListMeta;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Component schemas of the OpenAPI v3 documents: the shared meta.k8s.io ones, custom resources from
- * their CRD schema, and small schemas of the built-in kinds (enough for {@code kubectl explain};
- * built-in kinds are not validated).
+ * Component schemas of the OpenAPI v3 documents: custom resources from their CRD schema; ObjectMeta
+ * and the built-in kinds from the Fabric8 model classes, through the Fabric8 CRD generator (for
+ * {@code kubectl explain}; built-in kinds are not validated).
  */
 final class OpenApiSchemas {
   static final String META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
+
+  private static final Map<String, Class<?>> BUILTIN_MODELS =
+      Map.of(
+          "Secret", Secret.class,
+          "ConfigMap", ConfigMap.class,
+          "Namespace", Namespace.class,
+          "ServiceAccount", ServiceAccount.class,
+          "Event", Event.class,
+          "Lease", Lease.class);
+  private static final Map<Class<?>, ObjectNode> GENERATED = new ConcurrentHashMap<>();
 
   private OpenApiSchemas() {}
 
@@ -95,205 +117,36 @@ final class OpenApiSchemas {
 
   /** The meta.k8s.io schemas the kinds refer to. */
   static void addMeta(ObjectNode schemas) {
-    ObjectNode objectMeta =
-        object("ObjectMeta is metadata that all persisted resources must have.");
-    ObjectNode meta = objectMeta.putObject("properties");
-    meta.set(
-        "annotations", map("Annotations is an unstructured key value map stored with a resource."));
-    meta.set("creationTimestamp", time("When this object was created (RFC 3339, UTC)."));
-    meta.set(
-        "deletionGracePeriodSeconds",
-        integer("Seconds allowed for this object to gracefully terminate."));
-    meta.set("deletionTimestamp", time("When this resource will be deleted; set by the server."));
-    ObjectNode finalizers = Json.object();
-    finalizers.put(
-        "description",
-        "Must be empty before the object is deleted from the registry. Each entry is an"
-            + " identifier for the responsible component that will remove the entry from the"
-            + " list.");
-    finalizers.put("type", "array");
-    finalizers.set("items", text(null));
-    meta.set("finalizers", finalizers);
-    meta.set("generateName", text("Optional prefix used by the server to generate a unique name."));
-    meta.set(
-        "generation", integer("A sequence number representing a specific generation of the spec."));
-    meta.set("labels", map("Map of string keys and values used to organize and select objects."));
-    ObjectNode managed = Json.object();
-    managed.put("description", "Which workflow manages which fields.");
-    managed.put("type", "array");
-    managed.set(
-        "items",
-        Json.object().put("type", "object").put("x-kubernetes-preserve-unknown-fields", true));
-    meta.set("managedFields", managed);
-    meta.set("name", text(Column.NAME_DESCRIPTION));
-    meta.set(
-        "namespace", text("Namespace defines the space within which each name must be unique."));
-    ObjectNode owners = Json.object();
-    owners.put("description", "Objects depended by this object.");
-    owners.put("type", "array");
-    owners.set("items", ref(META + "OwnerReference"));
-    meta.set("ownerReferences", owners);
-    meta.set(
-        "resourceVersion",
-        text("An opaque value that represents the internal version of this object."));
-    meta.set("selfLink", text("Deprecated."));
-    meta.set("uid", text("The unique in time and space value for this object."));
-    schemas.set(META + "ObjectMeta", objectMeta);
-
-    ObjectNode owner = object("Information to let you identify an owning object.");
-    ObjectNode ownerProperties = owner.putObject("properties");
-    ownerProperties.set("apiVersion", text("API version of the referent."));
-    ownerProperties.set("blockOwnerDeletion", bool("Whether the owner blocks deletion."));
-    ownerProperties.set("controller", bool("Whether this reference points to the controller."));
-    ownerProperties.set("kind", text("Kind of the referent."));
-    ownerProperties.set("name", text("Name of the referent."));
-    ownerProperties.set("uid", text("UID of the referent."));
-    owner.putArray("required").add("apiVersion").add("kind").add("name").add("uid");
-    schemas.set(META + "OwnerReference", owner);
-
-    ObjectNode listMeta = object("Metadata of synthetic resources such as lists.");
-    ObjectNode listProperties = listMeta.putObject("properties");
-    listProperties.set("continue", text("Token to continue a chunked list."));
-    listProperties.set("remainingItemCount", integer("Number of items left."));
-    listProperties.set("resourceVersion", text("Version of the list."));
-    listProperties.set("selfLink", text("Deprecated."));
-    schemas.set(META + "ListMeta", listMeta);
-
-    schemas.set(
-        META + "Patch",
-        object("Patch is provided to give a concrete name and type to the patch body."));
-    ObjectNode status =
-        object("Status is a return value for calls that do not return other objects.");
-    status.put("x-kubernetes-preserve-unknown-fields", true);
-    schemas.set(META + "Status", status);
-    ObjectNode delete = object("DeleteOptions may be provided when deleting an API object.");
-    delete.put("x-kubernetes-preserve-unknown-fields", true);
-    schemas.set(META + "DeleteOptions", delete);
+    schemas.set(META + "ObjectMeta", generated(ObjectMeta.class));
+    schemas.set(META + "ListMeta", generated(ListMeta.class));
+    for (String name : new String[] {"Patch", "Status", "DeleteOptions"}) {
+      schemas.set(
+          META + name,
+          Json.object().put("type", "object").put("x-kubernetes-preserve-unknown-fields", true));
+    }
   }
 
-  /** Small schemas of the built-in kinds. */
+  /** The schema of a built-in kind, from its Fabric8 model class; a loose one for the others. */
   private static ObjectNode builtin(ResourceType type) {
-    return switch (type.kind()) {
-      case "Secret" ->
-          withProperties(
-              "Secret holds secret data of a certain type.",
-              Map.of(
-                  "data", map("Secret data, each value base64 encoded."),
-                  "stringData",
-                      map("Write-only convenience: values in clear text, merged into data."),
-                  "type",
-                      text(
-                          "Used to facilitate programmatic handling of secret data (Opaque, ...)."),
-                  "immutable", bool("If true, the data cannot be updated.")));
-      case "ConfigMap" ->
-          withProperties(
-              "ConfigMap holds configuration data for pods to consume.",
-              Map.of(
-                  "data", map("Configuration data (UTF-8)."),
-                  "binaryData", map("Binary configuration data, base64 encoded."),
-                  "immutable", bool("If true, the data cannot be updated.")));
-      case "Namespace" ->
-          withProperties(
-              "Namespace provides a scope for Names.",
-              Map.of(
-                  "spec", preserved("Spec defines the behavior of the Namespace."),
-                  "status", preserved("Status describes the current status of a Namespace.")));
-      case "ServiceAccount" ->
-          withProperties(
-              "ServiceAccount binds together a name and secrets.",
-              Map.of(
-                  "automountServiceAccountToken", bool("Whether pods mount an API token."),
-                  "secrets", preservedArray("Secrets pods may use."),
-                  "imagePullSecrets", preservedArray("Secrets used to pull images.")));
-      case "Event" ->
-          withProperties(
-              "Event is a report of an event somewhere in the cluster.",
-              Map.of(
-                  "involvedObject", preserved("The object that this event is about."),
-                  "reason", text("A short, machine understandable string giving the reason."),
-                  "message", text("A human-readable description of the status of this operation."),
-                  "type", text("Type of this event (Normal, Warning)."),
-                  "count", integer("The number of times this event has occurred."),
-                  "firstTimestamp", time("The time at which the event was first recorded."),
-                  "lastTimestamp",
-                      time("The time at which the most recent occurrence was recorded."),
-                  "source", preserved("The component reporting this event."),
-                  "reportingComponent", text("Name of the controller that emitted this Event."),
-                  "action", text("What action was taken/failed regarding the involved object.")));
-      case "Lease" ->
-          withProperties(
-              "Lease defines a lease concept.",
-              Map.of("spec", preserved("Specification of the Lease.")));
-      default ->
-          withProperties(
-              type.kind() + " of " + type.apiVersion() + ".",
-              Map.of(
-                  "spec", preserved("Specification."),
-                  "status", preserved("Status.")));
-    };
-  }
-
-  private static ObjectNode withProperties(String description, Map<String, JsonNode> properties) {
-    ObjectNode schema = object(description);
-    ObjectNode props = schema.putObject("properties");
-    properties.keySet().stream().sorted().forEach(k -> props.set(k, properties.get(k)));
+    Class<?> model = BUILTIN_MODELS.get(type.kind());
+    if (model == null) {
+      return (ObjectNode)
+          Json.parse("{\"type\":\"object\",\"x-kubernetes-preserve-unknown-fields\":true}");
+    }
+    ObjectNode schema = generated(model);
+    ((ObjectNode) schema.path("properties")).remove(List.of("apiVersion", "kind", "metadata"));
     return schema;
   }
 
-  private static ObjectNode object(String description) {
-    ObjectNode schema = Json.object();
-    schema.put("description", description);
-    schema.put("type", "object");
-    return schema;
-  }
-
-  private static ObjectNode preserved(String description) {
-    ObjectNode schema = object(description);
-    schema.put("x-kubernetes-preserve-unknown-fields", true);
-    return schema;
-  }
-
-  private static ObjectNode preservedArray(String description) {
-    ObjectNode schema = Json.object();
-    schema.put("description", description);
-    schema.put("type", "array");
-    schema.set(
-        "items",
-        Json.object().put("type", "object").put("x-kubernetes-preserve-unknown-fields", true));
-    return schema;
+  /** The CRD generator's schema of a model class, made once (it takes a while). */
+  private static ObjectNode generated(Class<?> model) {
+    return GENERATED
+        .computeIfAbsent(
+            model, c -> (ObjectNode) Json.parse(Serialization.asJson(JsonSchema.from(c))))
+        .deepCopy();
   }
 
   private static ObjectNode text(String description) {
-    ObjectNode schema = Json.object();
-    if (description != null) {
-      schema.put("description", description);
-    }
-    schema.put("type", "string");
-    return schema;
-  }
-
-  private static ObjectNode time(String description) {
-    return text(description).put("format", "date-time");
-  }
-
-  private static ObjectNode integer(String description) {
-    ObjectNode schema = Json.object();
-    schema.put("description", description);
-    schema.put("type", "integer");
-    schema.put("format", "int64");
-    return schema;
-  }
-
-  private static ObjectNode bool(String description) {
-    ObjectNode schema = Json.object();
-    schema.put("description", description);
-    schema.put("type", "boolean");
-    return schema;
-  }
-
-  private static ObjectNode map(String description) {
-    ObjectNode schema = object(description);
-    schema.set("additionalProperties", Json.object().put("type", "string"));
-    return schema;
+    return Json.object().put("description", description).put("type", "string");
   }
 }

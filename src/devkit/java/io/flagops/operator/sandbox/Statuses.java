@@ -34,13 +34,6 @@ final class Statuses {
         notFound(type.qualifiedPlural() + " \"" + name + "\" not found"), type, name);
   }
 
-  static ObjectNode alreadyExists(ResourceType type, String name) {
-    return withDetails(
-        failure(409, "AlreadyExists", type.qualifiedPlural() + " \"" + name + "\" already exists"),
-        type,
-        name);
-  }
-
   /** Adds the {@code details} of a named object (group only when not the core group). */
   private static ObjectNode withDetails(ObjectNode status, ResourceType type, String name) {
     ObjectNode details = status.putObject("details");
@@ -81,7 +74,7 @@ final class Statuses {
    * is invalid: [field: detail, ...]}.
    */
   static ObjectNode invalid(
-      ResourceType type, String name, List<SchemaValidator.Problem> problems) {
+      ResourceType type, String name, List<CrdValidator.Problem> problems) {
     String qualifiedKind = type.kind() + qualifiedGroup(type);
     StringBuilder message = new StringBuilder();
     message.append(qualifiedKind).append(" \"").append(name).append("\" is invalid: ");
@@ -100,9 +93,9 @@ final class Statuses {
     details.put("group", type.group());
     details.put("kind", type.kind());
     ArrayNode causes = details.putArray("causes");
-    for (SchemaValidator.Problem problem : problems) {
+    for (CrdValidator.Problem problem : problems) {
       ObjectNode cause = causes.addObject();
-      cause.put("reason", problem.causeType());
+      cause.put("reason", "FieldValueInvalid");
       cause.put("message", problem.detail());
       cause.put("field", problem.field());
     }

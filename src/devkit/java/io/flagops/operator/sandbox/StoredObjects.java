@@ -2,7 +2,6 @@ package io.flagops.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,23 +15,12 @@ final class StoredObjects {
           .thenComparing(o -> o.path("metadata").path("name").asText(""));
 
   /**
-   * Fixes what the mock leaves differently: a {@code status: null} left by its merge, and the
-   * zone-less local time it writes as {@code deletionTimestamp} (not RFC 3339, which {@code
-   * kubectl} cannot read). Modifies and returns the object.
+   * Drops the {@code status: null} the mock's writes leave on a kind with a status subresource
+   * (the API server leaves the field out). Modifies and returns the object.
    */
   static JsonNode normalize(JsonNode object) {
-    if (object instanceof ObjectNode node) {
-      if (node.has("status") && node.get("status").isNull()) {
-        node.remove("status");
-      }
-      JsonNode metadata = node.get("metadata");
-      if (metadata instanceof ObjectNode meta && meta.hasNonNull("deletionTimestamp")) {
-        String stamp = meta.get("deletionTimestamp").asText();
-        Instant instant = Ages.parse(stamp);
-        if (instant != null) {
-          meta.put("deletionTimestamp", Ages.format(instant));
-        }
-      }
+    if (object instanceof ObjectNode node && node.path("status").isNull()) {
+      node.remove("status");
     }
     return object;
   }

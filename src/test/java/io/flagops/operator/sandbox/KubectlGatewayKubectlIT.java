@@ -87,7 +87,8 @@ class KubectlGatewayKubectlIT {
     assertThat(strict.err()).contains("unknown field \"spec.colour\"");
     assertThat(invalid.exitCode()).isNotZero();
     assertThat(invalid.err())
-        .contains("spec.phases[1].status: Unsupported value: \"Begun\"")
+        .contains(
+            "spec.phases[1].status: Invalid value: \"Begun\": does not have a value in the enumeration")
         .contains("\"Complete\", \"NotStarted\", \"Started\"");
     assertThat(sandbox.get("unknown")).isNull();
     assertThat(sandbox.get("bad-enum")).isNull();
