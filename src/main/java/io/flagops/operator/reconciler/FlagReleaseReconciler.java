@@ -38,7 +38,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Keeps a flag's LaunchDarkly release in line with its FlagRelease. A pass first checks what stops
@@ -278,19 +277,24 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
       return failed(stalled.getReason(), stalled.getMessage());
     }
     if (plan.hasWrites()) {
+      // Observe: say what Manage would do, in the message and, listed, in status.plannedChanges
+      List<String> wouldDo = plan.actions().stream().map(ReleaseAction::describe).toList();
       if (result.seen().release() == null) {
         return new Outcome(
             ReleaseState.Pending,
             Reasons.RELEASE_NOT_FOUND,
-            "LaunchDarkly has no release for this flag; Observe mode does not create it");
+            "LaunchDarkly has no release for this flag; Observe mode does not create it",
+            false,
+            wouldDo);
       }
-      String wouldDo =
-          plan.actions().stream().map(ReleaseAction::describe).collect(Collectors.joining(", "));
-      return warning(
+      return new Outcome(
+          ReleaseState.Progressing,
           Reasons.DRIFTED,
           "LaunchDarkly differs from the spec; Observe mode makes no change (Manage would "
-              + wouldDo
-              + ")");
+              + String.join(", ", wouldDo)
+              + ")",
+          true,
+          wouldDo);
     }
     if (verdict.kind() == Verdict.Kind.WAITING) {
       return new Outcome(ReleaseState.Progressing, verdict.reason(), verdict.message());

@@ -33,9 +33,11 @@ import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One observe → plan → act pass for a FlagRelease: a single GET, then the planned writes in order,
@@ -121,6 +123,9 @@ public class ReleaseSync {
     private Boolean legacy;
     private boolean read;
     private boolean wrote;
+
+    /** What this pass changed: phase names, and {@link Seen#RELEASE} for a create or move. */
+    private final Set<String> written = new HashSet<>();
 
     /** What the pass was doing: "reading the release" or the write being made. */
     private String step = "reading the release";
@@ -245,6 +250,7 @@ public class ReleaseSync {
           UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
           current = Optional.of(session.updatePhaseStatus(flag, set.phaseId(), input));
           wrote = true;
+          written.add(set.phaseName());
           String reason =
               ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
           events.normal(resource, reason, capitalize(set.describe()) + " of " + flag);
@@ -255,6 +261,7 @@ public class ReleaseSync {
                   .toList();
           current = Optional.of(session.patchRelease(flag, operations));
           wrote = true;
+          patch.changes().forEach(change -> written.add(change.phaseName()));
           events.normal(
               resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
         }
@@ -281,6 +288,7 @@ public class ReleaseSync {
         throw e;
       }
       wrote = true;
+      written.add(Seen.RELEASE);
       events.normal(
           resource,
           "ReleaseCreated",
@@ -304,6 +312,7 @@ public class ReleaseSync {
           seen(), owned, new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what));
       session.deleteRelease(flag);
       wrote = true;
+      written.add(Seen.RELEASE);
       current = Optional.empty();
       owned = Ownership.NONE;
       events.normal(
@@ -330,7 +339,9 @@ public class ReleaseSync {
       if (!read) {
         return Seen.unknown();
       }
-      return current.map(r -> new Seen(true, r, legacy)).orElse(Seen.none());
+      return current
+          .map(r -> new Seen(true, r, legacy, Set.copyOf(written)))
+          .orElse(new Seen(true, null, null, Set.copyOf(written)));
     }
   }
 

@@ -52,7 +52,14 @@ class CrdSchemaTest {
             "Current-Phase .status.currentPhase",
             "State .status.state",
             "Ready .status.conditions[?(@.type==\"Ready\")].status",
-            "Age .metadata.creationTimestamp");
+            "Reason .status.conditions[?(@.type==\"Ready\")].reason",
+            "Age .metadata.creationTimestamp",
+            "Message .status.message");
+    assertThat(version.getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getPriority() != null && c.getPriority() > 0)
+        .extracting(c -> c.getName())
+        .as("shown by -o wide only")
+        .containsExactly("Message");
   }
 
   @Test

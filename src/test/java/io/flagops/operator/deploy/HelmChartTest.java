@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.entry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -807,6 +808,35 @@ class HelmChartTest {
             monitor.path("spec").path("selector").path("matchLabels"), Map.class);
     assertThat(monitored.one(Service.class).getMetadata().getLabels())
         .containsAllEntriesOf(selector);
+  }
+
+  @Test
+  void alertsAreTheRuleFilePromtoolTestsAndTheDashboardAConfigMapForTheSidecar()
+      throws IOException {
+    assertThat(defaults.document("PrometheusRule")).isEmpty();
+    assertThat(defaults.all(ConfigMap.class))
+        .noneMatch(c -> c.getMetadata().getName().endsWith("-dashboard"));
+
+    Manifests monitored = renderCi("monitoring-values.yaml");
+    JsonNode rule = monitored.document("PrometheusRule").orElseThrow();
+    assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(rule.path("metadata").path("labels").path("release").asText())
+        .isEqualTo("prometheus");
+    JsonNode ruleFile =
+        Manifests.YAML.readTree(HelmChart.DIR.resolve("files/alerts.yaml").toFile());
+    assertThat(rule.path("spec")).isEqualTo(ruleFile);
+    assertThat(rule.at("/spec/groups/0/rules/0/annotations/description").asText())
+        .as("Prometheus' templates reach the rule untouched by Helm")
+        .startsWith("{{ $value }} FlagRelease(s)");
+
+    ConfigMap dashboard =
+        monitored.all(ConfigMap.class).stream()
+            .filter(c -> c.getMetadata().getName().endsWith("-dashboard"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(Manifests.JSON.readTree(dashboard.getData().get("flagrelease-operator.json")))
+        .isEqualTo(Manifests.JSON.readTree(HelmChart.DIR.resolve("files/dashboard.json").toFile()));
   }
 
   // ---------------------------------------------------------------- schema

@@ -123,6 +123,30 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
     assertThat(writesFor("flag-03").stream().map(this::describe))
         .containsExactly("Started Staging");
     assertThat(ready.getStatus().getCurrentPhase()).isEqualTo("Staging");
+    // the history: created, Testing driven to Complete, then the edit's start of Staging
+    assertThat(ready.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .startsWith("null null -> standard Operator")
+        .anyMatch(change -> change.startsWith("Testing ") && change.endsWith("Complete Operator"))
+        .contains("Staging NotStarted -> ReadyToStart LaunchDarkly")
+        .endsWith("Staging ReadyToStart -> Started Operator");
+  }
+
+  @Test
+  void aPhaseStartedInLaunchDarklyIsInTheHistoryAsNotTheOperators() {
+    create("watched", spec("flag-37", "standard", phase("Testing", Complete)));
+    awaitReady("watched");
+
+    simulator.ui().startPhase(PROJECT, "flag-37", "Staging");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(get("watched").getStatus().getHistory())
+                    .last()
+                    .extracting(c -> c.getPhase() + " " + c.getTo() + " " + c.getBy())
+                    .isEqualTo("Staging Started Unknown"));
   }
 
   @Test

@@ -35,11 +35,15 @@ class FlagReleaseModesIT extends OperatorTestBase {
                 + " phase 'Testing', complete phase 'Testing')");
     assertThat(condition(drifted, ConditionTypes.READY).getStatus()).isEqualTo("False");
     assertThat(drifted.getStatus().getPhases().get(0).getStatus()).isEqualTo("ReadyToStart");
+    assertThat(drifted.getStatus().getPlannedChanges())
+        .as("what Manage would write, to review before switching")
+        .containsExactly("start phase 'Testing'", "complete phase 'Testing'");
 
     // a person completes the phase in LaunchDarkly: now it matches
     simulator.ui().startPhase(PROJECT, "flag-25", "Testing");
     simulator.ui().completePhase(PROJECT, "flag-25", "Testing");
-    awaitReady("watcher");
+    FlagRelease ready = awaitReady("watcher");
+    assertThat(ready.getStatus().getPlannedChanges()).isEmpty();
     assertThat(writesFor("flag-25")).isEmpty();
   }
 
@@ -53,6 +57,8 @@ class FlagReleaseModesIT extends OperatorTestBase {
         awaitCondition("nothing-yet", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
 
     assertThat(pending.getStatus().getState()).isEqualTo(ReleaseState.Pending);
+    assertThat(pending.getStatus().getPlannedChanges())
+        .containsExactly("create the release on pipeline 'standard'");
     assertThat(writesFor("flag-26")).isEmpty();
   }
 

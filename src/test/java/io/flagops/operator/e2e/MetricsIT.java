@@ -12,6 +12,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** What Prometheus scrapes from /q/metrics after some work. */
@@ -41,6 +50,33 @@ class MetricsIT extends OperatorTestBase {
         .contains("flagrelease_launchdarkly_circuit_state 0.0")
         .contains("flagrelease_reconcile_duration_seconds_count{result=\"Ready\"}")
         .contains("flagrelease_launchdarkly_budget_wait_seconds_count");
+  }
+
+  @Test
+  void everyMetricTheAlertsAndTheDashboardUseIsExported() throws Exception {
+    // a 429 first: the rate-limit metrics exist from the first pause on
+    simulator.faults().rateLimitNextUntil(Instant.now().plusSeconds(1));
+    create("watched", spec("flag-31", "fast-track", phase("Canary", Started)));
+    awaitReady("watched");
+
+    Set<String> exported =
+        scrape()
+            .lines()
+            .filter(line -> !line.startsWith("#") && !line.isBlank())
+            .map(line -> line.split("[{ ]", 2)[0])
+            .collect(Collectors.toSet());
+    Path chart = Path.of("deploy/helm/flagrelease-operator/files");
+    Set<String> used = new TreeSet<>();
+    for (String file : List.of("alerts.yaml", "dashboard.json")) {
+      Matcher metric =
+          Pattern.compile("\\bflagrelease_[a-z_]+").matcher(Files.readString(chart.resolve(file)));
+      while (metric.find()) {
+        used.add(metric.group());
+      }
+    }
+
+    assertThat(used).as("metrics the alerts and the dashboard query").hasSizeGreaterThan(5);
+    assertThat(exported).containsAll(used);
   }
 
   private String scrape() throws IOException, InterruptedException {

@@ -12,6 +12,19 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the real kubectl binary against a kubeconfig. */
 public final class Kubectl {
+  /** The columns of `kubectl get fr`, as the CRD's printer columns make them. */
+  static final List<String> GET_FR_COLUMNS =
+      List.of(
+          "NAME",
+          "PROJECT",
+          "FLAG",
+          "PIPELINE",
+          "CURRENT-PHASE",
+          "STATE",
+          "READY",
+          "REASON",
+          "AGE");
+
   /** Tests that need kubectl fail without it: CI (.ci/run) installs it, a developer should too. */
   public static final String MISSING =
       "kubectl is not on the PATH: these tests drive the real kubectl (>= 1.27); .ci/run installs"

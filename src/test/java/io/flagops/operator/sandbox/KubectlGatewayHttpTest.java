@@ -128,14 +128,24 @@ class KubectlGatewayHttpTest {
     assertThat(table.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
     assertThat(table.path("columnDefinitions").findValuesAsText("name"))
         .containsExactly(
-            "Name", "Project", "Flag", "Pipeline", "Current-Phase", "State", "Ready", "Age");
-    assertThat(table.path("columnDefinitions").get(7).path("type").asText()).isEqualTo("date");
+            "Name",
+            "Project",
+            "Flag",
+            "Pipeline",
+            "Current-Phase",
+            "State",
+            "Ready",
+            "Reason",
+            "Age",
+            "Message");
+    assertThat(table.path("columnDefinitions").get(8).path("type").asText()).isEqualTo("date");
+    assertThat(table.path("columnDefinitions").get(9).path("priority").asInt()).isEqualTo(1);
     assertThat(table.path("columnDefinitions").get(0).path("format").asText()).isEqualTo("name");
     JsonNode rowA = row(table, "table-a");
     assertThat(rowA.path("cells").toString())
         .startsWith(
             "[\"table-a\",\"shop\",\"flag-ta\",\"standard\",\"Production\",\"Ready\",\"True\",");
-    assertThat(rowA.path("cells").get(7).asText()).matches("\\d+s");
+    assertThat(rowA.path("cells").get(8).asText()).matches("\\d+s");
     assertThat(rowA.path("object").path("kind").asText()).isEqualTo("PartialObjectMetadata");
     assertThat(rowA.path("object").path("metadata").path("namespace").asText())
         .isEqualTo("default");
@@ -398,7 +408,7 @@ class KubectlGatewayHttpTest {
       assertThat(plain.next().at("/object/status/state").asText()).isEqualTo("Failed");
       assertThat(added.path("type").asText()).isEqualTo("ADDED");
       assertThat(added.at("/object/kind").asText()).isEqualTo("Table");
-      assertThat(added.at("/object/columnDefinitions")).hasSize(8);
+      assertThat(added.at("/object/columnDefinitions")).hasSize(10);
       assertThat(modifiedRow.at("/object/rows/0/cells/5").asText()).isEqualTo("Ready");
       assertThat(modifiedRow.at("/object/columnDefinitions")).isEmpty();
       assertThat(secondRow.at("/object/rows/0/cells/5").asText()).isEqualTo("Failed");

@@ -132,18 +132,36 @@ class KubectlGatewayKubectlIT {
     Run get = sandbox.kubectl("get", "fr").succeeded();
 
     List<String> lines = get.out().lines().toList();
-    assertThat(lines.get(0).split("\\s+"))
-        .containsExactly(
-            "NAME", "PROJECT", "FLAG", "PIPELINE", "CURRENT-PHASE", "STATE", "READY", "AGE");
+    assertThat(lines.get(0).split("\\s+")).containsExactlyElementsOf(Kubectl.GET_FR_COLUMNS);
     String row = lines.stream().filter(l -> l.startsWith("columns ")).findFirst().orElseThrow();
     assertThat(row.split("\\s+"))
-        .hasSize(8)
-        .startsWith("columns", "shop", "flag-c", "standard", "Production", "Progressing", "False");
-    assertThat(row.split("\\s+")[7]).matches("\\d+s");
+        .hasSize(9)
+        .startsWith(
+            "columns",
+            "shop",
+            "flag-c",
+            "standard",
+            "Production",
+            "Progressing",
+            "False",
+            "WaitingForPhase");
+    assertThat(row.split("\\s+")[8]).matches("\\d+s");
     String bare =
         lines.stream().filter(l -> l.startsWith("columns-bare ")).findFirst().orElseThrow();
     // missing status: empty cells, the age still last
     assertThat(bare.split("\\s+")).hasSize(5).startsWith("columns-bare", "shop", "flag-d");
+  }
+
+  @Test
+  void wideOutputAddsTheMessage() throws Exception {
+    sandbox.create("wide", "flag-w");
+    sandbox.setStatus("wide", ReleaseState.Progressing, "Beta", "False");
+
+    Run get = sandbox.kubectl("get", "fr", "wide", "-o", "wide").succeeded();
+
+    List<String> lines = get.out().lines().toList();
+    assertThat(lines.get(0)).containsPattern("REASON\\s+AGE\\s+MESSAGE$");
+    assertThat(lines.get(1)).containsPattern("WaitingForPhase\\s+\\d+s\\s+waiting for phase Beta$");
   }
 
   @Test
@@ -263,7 +281,8 @@ class KubectlGatewayKubectlIT {
         .anyMatch(
             l ->
                 l.matches(
-                    "watched\\s+shop\\s+flag-wa\\s+standard\\s+Production\\s+Failed\\s+False\\s+\\d+s"));
+                    "watched\\s+shop\\s+flag-wa\\s+standard\\s+Production\\s+Failed\\s+False"
+                        + "\\s+WaitingForPhase\\s+\\d+s"));
   }
 
   @Test

@@ -198,6 +198,8 @@ final class KubectlGatewaySandbox implements AutoCloseable {
               var status = new io.flagops.operator.api.v1alpha1.FlagReleaseStatus();
               status.setState(state);
               status.setCurrentPhase(currentPhase);
+              status.setMessage(
+                  "True".equals(ready) ? "in sync" : "waiting for phase " + currentPhase);
               status.setObservedGeneration(r.getMetadata().getGeneration());
               status.setConditions(
                   new ArrayList<>(

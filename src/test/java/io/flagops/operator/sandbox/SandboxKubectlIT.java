@@ -39,11 +39,11 @@ class SandboxKubectlIT {
 
     Kubectl.Result table = assertOk(kubectl.run("get", "fr"));
     assertThat(table.output().lines().findFirst().orElseThrow().split("\\s+"))
-        .containsExactly(
-            "NAME", "PROJECT", "FLAG", "PIPELINE", "CURRENT-PHASE", "STATE", "READY", "AGE");
+        .containsExactlyElementsOf(Kubectl.GET_FR_COLUMNS);
     assertThat(table.output())
         .containsPattern(
-            "one-click-pay\\s+demo-shop\\s+one-click-pay\\s+standard\\s+Testing\\s+Ready\\s+True");
+            "one-click-pay\\s+demo-shop\\s+one-click-pay\\s+standard\\s+Testing\\s+Ready\\s+True"
+                + "\\s+InSync");
 
     // kubectl edit, with an editor that completes the first phase in the spec
     Path editor = Files.createTempFile("editor", ".sh");

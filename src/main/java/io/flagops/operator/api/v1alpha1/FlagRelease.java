@@ -23,9 +23,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// -o wide only: a message can be long
+@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", priority = 1)
 public class FlagRelease extends CustomResource<FlagReleaseSpec, FlagReleaseStatus>
     implements Namespaced {
   public static final String GROUP = "flagops.io";

@@ -1,5 +1,6 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,12 @@ import java.util.Objects;
 
 /** What the operator last saw in LaunchDarkly and what it thinks of it. */
 public class FlagReleaseStatus {
+  /** How many changes {@link #getHistory()} keeps. */
+  public static final int HISTORY_SIZE = 20;
+
+  /** How many writes {@link #getPlannedChanges()} lists. */
+  public static final int PLANNED_SIZE = 10;
+
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
@@ -44,6 +51,37 @@ public class FlagReleaseStatus {
       "Which token the last call used: the token Secret's name and resourceVersion, or the"
           + " default token's version. A refused write is tried again when it changes.")
   private String tokenVersion;
+
+  @JsonPropertyDescription(
+      "The last changes of the release the operator saw (at most "
+          + FlagReleaseStatus.HISTORY_SIZE
+          + ", oldest first): each phase status change and pipeline change, when, and who made"
+          + " it. Written only when something changes.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  private List<ReleaseChange> history = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "With managementPolicy Observe: the writes Manage would make now, in order (at most "
+          + FlagReleaseStatus.PLANNED_SIZE
+          + "), to review before switching to Manage. Empty when LaunchDarkly matches the spec.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  private List<String> plannedChanges = new ArrayList<>();
+
+  public List<String> getPlannedChanges() {
+    return plannedChanges;
+  }
+
+  public void setPlannedChanges(List<String> plannedChanges) {
+    this.plannedChanges = plannedChanges == null ? new ArrayList<>() : plannedChanges;
+  }
+
+  public List<ReleaseChange> getHistory() {
+    return history;
+  }
+
+  public void setHistory(List<ReleaseChange> history) {
+    this.history = history == null ? new ArrayList<>() : history;
+  }
 
   public String getTokenVersion() {
     return tokenVersion;
@@ -137,7 +175,9 @@ public class FlagReleaseStatus {
         && Objects.equals(message, other.message)
         && Objects.equals(ownedPipelineKey, other.ownedPipelineKey)
         && releaseOrigin == other.releaseOrigin
-        && Objects.equals(tokenVersion, other.tokenVersion);
+        && Objects.equals(tokenVersion, other.tokenVersion)
+        && Objects.equals(history, other.history)
+        && Objects.equals(plannedChanges, other.plannedChanges);
   }
 
   @Override
@@ -152,6 +192,8 @@ public class FlagReleaseStatus {
         message,
         ownedPipelineKey,
         releaseOrigin,
-        tokenVersion);
+        tokenVersion,
+        history,
+        plannedChanges);
   }
 }

@@ -14,9 +14,11 @@ import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import io.flagops.operator.reconciler.plan.Ownership;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Builds the status a FlagRelease should have; equal inputs give an equal status. */
 public final class StatusFactory {
@@ -39,6 +41,11 @@ public final class StatusFactory {
     status.setObservedGeneration(generation);
     status.setState(outcome.state());
     status.setMessage(outcome.message());
+    status.setPlannedChanges(
+        new ArrayList<>(
+            outcome
+                .wouldDo()
+                .subList(0, Math.min(outcome.wouldDo().size(), FlagReleaseStatus.PLANNED_SIZE))));
     status.setOwnedPipelineKey(owned.pipelineKey());
     status.setReleaseOrigin(owned.origin());
     status.setTokenVersion(previous.getTokenVersion());
@@ -47,10 +54,13 @@ public final class StatusFactory {
       status.setRelease(seen == null ? null : summary(seen, release.legacy()));
       status.setPhases(seen == null ? List.of() : phases(seen, requestedStatuses(resource)));
       status.setCurrentPhase(seen == null ? null : currentPhase(seen));
+      status.setHistory(
+          ReleaseHistory.next(previous, status, release.operatorWrote(), clock.instant()));
     } else {
       status.setRelease(previous.getRelease());
       status.setPhases(previous.getPhases());
       status.setCurrentPhase(previous.getCurrentPhase());
+      status.setHistory(previous.getHistory());
     }
     status.setConditions(conditions(previous, generation, outcome));
     return status;
@@ -161,18 +171,26 @@ public final class StatusFactory {
     return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
   }
 
-  /** What the reconcile saw of the release: the release (null when none), or nothing at all. */
-  public record Seen(boolean known, Release release, Boolean legacy) {
+  /**
+   * What the reconcile saw of the release: the release (null when none), or nothing at all.
+   *
+   * @param operatorWrote what this pass itself changed: phase names, and {@link #RELEASE} when it
+   *     created or moved the release
+   */
+  public record Seen(boolean known, Release release, Boolean legacy, Set<String> operatorWrote) {
+    /** Stands for the release itself in {@link #operatorWrote}. */
+    public static final String RELEASE = "";
+
     public static Seen unknown() {
-      return new Seen(false, null, null);
+      return new Seen(false, null, null, Set.of());
     }
 
     public static Seen none() {
-      return new Seen(true, null, null);
+      return new Seen(true, null, null, Set.of());
     }
 
     public static Seen of(Release release, boolean legacy) {
-      return new Seen(true, release, legacy);
+      return new Seen(true, release, legacy, Set.of());
     }
   }
 }
