@@ -274,8 +274,17 @@ public class ReleaseSync {
 
     private void create(CreateRelease create) {
       Ownership before = owned;
-      // recorded before the call: a create whose answer is lost may still have been made
+      // recorded before the call: a create whose answer is lost may still have been made; and
+      // written to the status, so that an operator stopped before its next status write still
+      // knows it created the release (and deletes it with deletionPolicy Delete)
       owned = Ownership.created(create.pipelineKey());
+      announcer.announce(
+          seen(),
+          owned,
+          new Outcome(
+              ReleaseState.Progressing,
+              Reasons.CREATING_RELEASE,
+              "creating the release of " + flag + " on pipeline '" + create.pipelineKey() + "'"));
       try {
         current =
             Optional.of(

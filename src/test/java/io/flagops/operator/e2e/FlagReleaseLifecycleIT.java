@@ -11,6 +11,7 @@ import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
@@ -20,6 +21,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Create, drive, edit, adopt, move: the happy paths, with every write counted. */
@@ -130,6 +132,26 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
         .anyMatch(change -> change.startsWith("Testing ") && change.endsWith("Complete Operator"))
         .contains("Staging NotStarted -> ReadyToStart LaunchDarkly")
         .endsWith("Staging ReadyToStart -> Started Operator");
+  }
+
+  @Test
+  void theStatusSaysTheOperatorCreatesTheReleaseBeforeTheCreateIsSent() {
+    // what a restart between the create and the next status write would find in the status
+    AtomicReference<FlagReleaseStatus> whenCreating = new AtomicReference<>();
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.CREATE_RELEASE, () -> whenCreating.set(get("durable").getStatus()));
+
+    create("durable", spec("flag-38", "standard", phase("Testing", Started)));
+    FlagRelease ready = awaitReady("durable");
+
+    assertThat(whenCreating.get())
+        .as("the status when the create reached LaunchDarkly")
+        .isNotNull();
+    assertThat(whenCreating.get().getOwnedPipelineKey()).isEqualTo("standard");
+    assertThat(whenCreating.get().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
   }
 
   @Test
@@ -285,6 +307,8 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
         .contains(
             "MovingPipeline: moving the release of shop/flag-10 from pipeline 'standard' to"
                 + " 'fast-track': deleting it there, then creating it on 'fast-track'");
+    assertThat(reasons)
+        .contains("CreatingRelease: creating the release of shop/flag-10 on pipeline 'fast-track'");
     assertThat(eventReasons("mover"))
         .containsSubsequence("ReleaseMoving", "ReleaseDeleted", "ReleaseCreated");
     assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("fast-track");

@@ -10,6 +10,7 @@ public final class Reasons {
   public static final String SUSPENDED = "Suspended";
   public static final String DELETING = "Deleting";
   public static final String MOVING_PIPELINE = "MovingPipeline";
+  public static final String CREATING_RELEASE = "CreatingRelease";
   public static final String GUARDED_ROLLOUT = "GuardedRolloutInProgress";
   public static final String AWAITING_APPROVAL = "AwaitingApproval";
   public static final String CONFLICT = "Conflict";
