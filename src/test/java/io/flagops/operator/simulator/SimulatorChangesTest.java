@@ -10,33 +10,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What LaunchDarkly does besides answering: approvals, canceled releases, changes made between a
  * caller's read and its write, answers lost after a write, error ids and HTTP-date waits.
  */
-class SimulatorChangesTest {
+class SimulatorChangesTest extends SimulatorCase {
   private static final String CREATE_APPROVED = "{\"releasePipelineKey\":\"approved\"}";
   private static final String CREATE_TWO_STEP = "{\"releasePipelineKey\":\"two-step\"}";
-
-  private TestClock clock;
-  private LaunchDarklySimulator simulator;
-  private SimHttp http;
-
-  @BeforeEach
-  void start() {
-    clock = new TestClock();
-    simulator = LaunchDarklySimulator.start(0, SimHttp.testSeed(), clock);
-    http = new SimHttp(simulator);
-  }
-
-  @AfterEach
-  void stop() {
-    simulator.close();
-  }
 
   @Test
   void aStartedPhaseThatNeedsApprovalWaitsAndIsMonitoredOnlyOnceApproved() {

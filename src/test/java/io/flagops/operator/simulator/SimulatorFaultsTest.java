@@ -9,29 +9,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each injected fault, and that faulted requests reach the call log. */
-class SimulatorFaultsTest {
+class SimulatorFaultsTest extends SimulatorCase {
   private static final String PIPELINES = "/api/v2/projects/shop/release-pipelines";
-
-  private TestClock clock;
-  private LaunchDarklySimulator simulator;
-  private SimHttp http;
-
-  @BeforeEach
-  void start() {
-    clock = new TestClock();
-    simulator = LaunchDarklySimulator.start(0, SimHttp.testSeed(), clock);
-    http = new SimHttp(simulator);
-  }
-
-  @AfterEach
-  void stop() {
-    simulator.close();
-  }
 
   @Test
   void latencyDelaysEveryAnswer() {

@@ -5,27 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Guarded phases complete by themselves once their monitoring window has passed. */
-class SimulatorMonitoringTest {
-  private TestClock clock;
-  private LaunchDarklySimulator simulator;
-  private SimHttp http;
-
-  @BeforeEach
-  void start() {
-    clock = new TestClock();
-    simulator = LaunchDarklySimulator.start(0, SimHttp.testSeed(), clock);
-    http = new SimHttp(simulator);
-  }
-
-  @AfterEach
-  void stop() {
-    simulator.close();
-  }
+class SimulatorMonitoringTest extends SimulatorCase {
 
   @Test
   void guardedPhaseCompletesAfterItsWindow() {

@@ -7,32 +7,14 @@ import io.flagops.operator.simulator.SimHttp.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Rate-limit headers on every answer, and 429 with Retry-After over the limit. */
-class SimulatorRateLimitTest {
+class SimulatorRateLimitTest extends SimulatorCase {
   private static final String PIPELINES = "/api/v2/projects/shop/release-pipelines";
   private static final String GLOBAL = "X-Ratelimit-Global-Remaining";
   private static final String ROUTE = "X-Ratelimit-Route-Remaining";
   private static final String RESET = "X-Ratelimit-Reset";
-
-  private TestClock clock;
-  private LaunchDarklySimulator simulator;
-  private SimHttp http;
-
-  @BeforeEach
-  void start() {
-    clock = new TestClock();
-    simulator = LaunchDarklySimulator.start(0, SimHttp.testSeed(), clock);
-    http = new SimHttp(simulator);
-  }
-
-  @AfterEach
-  void stop() {
-    simulator.close();
-  }
 
   @Test
   void everyAnswerCarriesTheHeaders() {

@@ -17,24 +17,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every answer of a full scenario validates against a JSON Schema written from LaunchDarkly's
  * published schemas (src/test/resources/launchdarkly/release-schema.json).
  */
-class SimulatorSchemaTest {
+class SimulatorSchemaTest extends SimulatorCase {
   private static final SchemaRegistry REGISTRY =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static final Map<String, Schema> SCHEMAS = new HashMap<>();
   private static ObjectNode document;
 
-  private TestClock clock;
-  private LaunchDarklySimulator simulator;
-  private SimHttp http;
   private final List<String> problems = new ArrayList<>();
   private final Map<String, Integer> validated = new HashMap<>();
 
@@ -44,18 +39,6 @@ class SimulatorSchemaTest {
         SimulatorSchemaTest.class.getResourceAsStream("/launchdarkly/release-schema.json")) {
       document = (ObjectNode) SimHttp.JSON.readTree(in);
     }
-  }
-
-  @BeforeEach
-  void start() {
-    clock = new TestClock();
-    simulator = LaunchDarklySimulator.start(0, SimHttp.testSeed(), clock);
-    http = new SimHttp(simulator);
-  }
-
-  @AfterEach
-  void stop() {
-    simulator.close();
   }
 
   @Test

@@ -9,29 +9,11 @@ import io.flagops.operator.simulator.SimHttp.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The call log, reset(), the "UI" and the state page: what tests and people use. */
-class SimulatorToolsTest {
+class SimulatorToolsTest extends SimulatorCase {
   private static final String CREATE = "{\"releasePipelineKey\":\"two-step\"}";
-
-  private TestClock clock;
-  private LaunchDarklySimulator simulator;
-  private SimHttp http;
-
-  @BeforeEach
-  void start() {
-    clock = new TestClock();
-    simulator = LaunchDarklySimulator.start(0, SimHttp.testSeed(), clock);
-    http = new SimHttp(simulator);
-  }
-
-  @AfterEach
-  void stop() {
-    simulator.close();
-  }
 
   @Test
   void callLogCountsPerRouteAndStatus() {
