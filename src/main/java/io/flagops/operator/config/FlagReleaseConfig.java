@@ -41,11 +41,21 @@ public interface FlagReleaseConfig {
      * empty: no namespace may use the default token. See {@link DefaultTokenGrants}.
      */
     Optional<String> grants();
+
+    /** The grants, read (a setting that cannot be read is refused before start: Preflight). */
+    default DefaultTokenGrants parsedGrants() {
+      return DefaultTokenGrants.parse(grants().orElse(""));
+    }
   }
 
   interface TokenSecrets {
     /** Empty: none; {@code *}: every watched namespace; else a comma-separated list. */
     Optional<String> namespaces();
+
+    /** The namespaces, read (a setting that cannot be read is refused before start: Preflight). */
+    default TokenSecretScope scope() {
+      return TokenSecretScope.parse(namespaces().orElse(""));
+    }
   }
 
   interface Claims {

@@ -122,7 +122,6 @@ public class ReleaseSync {
     private Optional<Release> current = Optional.empty();
     private Boolean legacy;
     private boolean read;
-    private boolean wrote;
 
     /** What this pass changed: phase names, and {@link Seen#RELEASE} for a create or move. */
     private final Set<String> written = new HashSet<>();
@@ -203,15 +202,12 @@ public class ReleaseSync {
 
     /** The same write is still needed after a fresh read: LaunchDarkly's refusal stands. */
     private SyncResult stillRefused(Refused refused) {
-      if (refused.cause instanceof LaunchDarklyException.Conflict conflict) {
-        throw conflict; // a concurrent change: retried with backoff, never a reason to stall
+      FailureResponse failure = FailureResponse.of(refused.cause);
+      if (failure.kind() == FailureResponse.Kind.TRANSIENT) {
+        throw refused.cause; // a concurrent change (409): retried with backoff, never a stall
       }
-      String reason =
-          refused.cause instanceof LaunchDarklyException.NotFound
-              ? Reasons.NOT_FOUND
-              : Reasons.REJECTED;
       return new SyncResult(
-          seen(), ReleasePlan.of(Verdict.blocked(reason, refused.cause.getMessage())), owned);
+          seen(), ReleasePlan.of(Verdict.blocked(failure.reason(), failure.message())), owned);
     }
 
     /** A release on the desired pipeline is this resource's from now on, created or found. */
@@ -236,7 +232,8 @@ public class ReleaseSync {
           resource.getStatus() == null || resource.getStatus().getRelease() == null
               ? null
               : resource.getStatus().getRelease().getVersion();
-      return wrote || (read && !Objects.equals(before, current.map(Release::version).orElse(null)));
+      return !written.isEmpty()
+          || (read && !Objects.equals(before, current.map(Release::version).orElse(null)));
     }
 
     private void apply(ReleaseAction action) {
@@ -249,7 +246,6 @@ public class ReleaseSync {
         } else if (action instanceof SetPhaseStatus set) {
           UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
           current = Optional.of(session.updatePhaseStatus(flag, set.phaseId(), input));
-          wrote = true;
           written.add(set.phaseName());
           String reason =
               ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
@@ -260,7 +256,6 @@ public class ReleaseSync {
                   .map(c -> PatchOperation.setPhaseComplete(c.index(), c.complete()))
                   .toList();
           current = Optional.of(session.patchRelease(flag, operations));
-          wrote = true;
           patch.changes().forEach(change -> written.add(change.phaseName()));
           events.normal(
               resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
@@ -296,7 +291,6 @@ public class ReleaseSync {
         owned = before; // refused: nothing was created
         throw e;
       }
-      wrote = true;
       written.add(Seen.RELEASE);
       events.normal(
           resource,
@@ -320,7 +314,6 @@ public class ReleaseSync {
       announcer.announce(
           seen(), owned, new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what));
       session.deleteRelease(flag);
-      wrote = true;
       written.add(Seen.RELEASE);
       current = Optional.empty();
       owned = Ownership.NONE;
@@ -348,9 +341,8 @@ public class ReleaseSync {
       if (!read) {
         return Seen.unknown();
       }
-      return current
-          .map(r -> new Seen(true, r, legacy, Set.copyOf(written)))
-          .orElse(new Seen(true, null, null, Set.copyOf(written)));
+      Release release = current.orElse(null);
+      return new Seen(true, release, release == null ? null : legacy, Set.copyOf(written));
     }
   }
 

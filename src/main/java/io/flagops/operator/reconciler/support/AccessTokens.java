@@ -33,10 +33,7 @@ public class AccessTokens {
   public AccessTokens(
       DefaultToken defaultToken, FlagReleaseWatches watches, FlagReleaseConfig config) {
     this(
-        defaultToken,
-        watches,
-        DefaultTokenGrants.parse(config.defaultToken().grants().orElse("")),
-        TokenSecretScope.parse(config.tokenSecrets().namespaces().orElse("")));
+        defaultToken, watches, config.defaultToken().parsedGrants(), config.tokenSecrets().scope());
   }
 
   public AccessTokens(

@@ -39,7 +39,7 @@ public class FlagReleaseWatches {
 
   @Inject
   public FlagReleaseWatches(FlagReleaseConfig config) {
-    this(TokenSecretScope.parse(config.tokenSecrets().namespaces().orElse("")));
+    this(config.tokenSecrets().scope());
   }
 
   /**
