@@ -40,7 +40,7 @@ bench: $(BUILT) ## measure convergence, calls, steady state and memory (see docs
 fmt: ## format the Java sources
 	$(MVN) spotless:apply
 
-package: $(BUILT) ## build the operator (and the dev kit) without running tests
+package: $(BUILT) ## build the operator, the dev kit and the kubectl plugin (target/kubectl-flagrelease) without running tests
 
 crds: ## regenerate crds/ from the Java API types
 	$(MVN) -q test -Dtest=CrdGenerationTest -Dcrd.update=true -Dsurefire.failIfNoSpecifiedTests=false

@@ -112,7 +112,8 @@ final class Admission {
                   type.kind(),
                   type.version(),
                   type.kind(),
-                  String.join(", ", unknown.stream().map(f -> "unknown field \"" + f + "\"").toList()))));
+                  String.join(
+                      ", ", unknown.stream().map(f -> "unknown field \"" + f + "\"").toList()))));
     }
     List<String> warnings =
         "Ignore".equalsIgnoreCase(validation)
@@ -121,7 +122,9 @@ final class Admission {
     List<CrdValidator.Problem> problems = new ArrayList<>(verdict.problems());
     if (object.path("metadata").path("name").asText("").isEmpty()
         && object.path("metadata").path("generateName").asText("").isEmpty()) {
-      problems.add(new CrdValidator.Problem("metadata.name", "Required value: name or generateName is required"));
+      problems.add(
+          new CrdValidator.Problem(
+              "metadata.name", "Required value: name or generateName is required"));
     }
     if (!problems.isEmpty()) {
       String name = object.path("metadata").path("name").asText("");

@@ -42,8 +42,9 @@ public final class CrdValidator {
   private static final SchemaRegistry REGISTRY =
       SchemaRegistry.withDefaultDialect(
           SpecificationVersion.DRAFT_4,
-          b -> b.schemaRegistryConfig(
-              SchemaRegistryConfig.builder().pathType(PathType.JSON_PATH).build()));
+          b ->
+              b.schemaRegistryConfig(
+                  SchemaRegistryConfig.builder().pathType(PathType.JSON_PATH).build()));
 
   /** One thing wrong with a field ({@code spec.phases[0].status}). */
   public record Problem(String field, String detail) {
@@ -82,7 +83,8 @@ public final class CrdValidator {
             walked,
             true,
             context ->
-                context.walkConfig(w -> w.applyDefaultsStrategy(d -> d.applyPropertyDefaults(true))));
+                context.walkConfig(
+                    w -> w.applyDefaultsStrategy(d -> d.applyPropertyDefaults(true))));
     JsonNode stored = Json.parse(walked.toString());
     List<String> unknown = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
@@ -168,7 +170,8 @@ public final class CrdValidator {
     variables.put("self", Json.MAPPER.convertValue(self, Object.class));
     variables.put("oldSelf", old == null ? Map.of() : Json.MAPPER.convertValue(old, Object.class));
     try {
-      return Boolean.TRUE.equals(PROGRAMS.computeIfAbsent(expression, CrdValidator::compile).eval(variables));
+      return Boolean.TRUE.equals(
+          PROGRAMS.computeIfAbsent(expression, CrdValidator::compile).eval(variables));
     } catch (dev.cel.runtime.CelEvaluationException e) {
       return false; // like the API server: a rule that cannot be evaluated rejects the object
     }
@@ -178,7 +181,8 @@ public final class CrdValidator {
     try {
       return RUNTIME.createProgram(CEL.compile(expression).getAst());
     } catch (Exception e) {
-      throw new IllegalStateException("the CRD has a CEL rule that does not compile: " + expression, e);
+      throw new IllegalStateException(
+          "the CRD has a CEL rule that does not compile: " + expression, e);
     }
   }
 

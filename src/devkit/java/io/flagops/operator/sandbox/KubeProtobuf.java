@@ -111,10 +111,12 @@ final class KubeProtobuf {
 
   /** The object as JSON; {@link IllegalArgumentException} when it cannot be read. */
   static JsonNode decode(byte[] body) {
-    if (body.length < MAGIC.length || !Arrays.equals(body, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+    if (body.length < MAGIC.length
+        || !Arrays.equals(body, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new IllegalArgumentException("not a Kubernetes protobuf body");
     }
-    UnknownFieldSet envelope = parse(ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
+    UnknownFieldSet envelope =
+        parse(ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
     UnknownFieldSet typeMeta = parse(last(envelope, 1));
     String apiVersion = last(typeMeta, 1).toStringUtf8();
     String kind = last(typeMeta, 2).toStringUtf8();
@@ -167,8 +169,11 @@ final class KubeProtobuf {
           out.put(name, Ages.format(Instant.ofEpochSecond(seconds)));
         }
       }
-      case MESSAGE -> read(parse(bytes.get(bytes.size() - 1)), field.message(), out.putObject(name));
-      case MESSAGES -> bytes.forEach(b -> read(parse(b), field.message(), out.withArrayProperty(name).addObject()));
+      case MESSAGE ->
+          read(parse(bytes.get(bytes.size() - 1)), field.message(), out.putObject(name));
+      case MESSAGES ->
+          bytes.forEach(
+              b -> read(parse(b), field.message(), out.withArrayProperty(name).addObject()));
       case STRINGS -> bytes.forEach(b -> out.withArrayProperty(name).add(b.toStringUtf8()));
       case STRING_MAP, BYTES_MAP -> {
         ObjectNode map = out.withObjectProperty(name);

@@ -39,9 +39,11 @@ public final class SandboxLauncher {
       CannotStart.exit(e.getMessage());
       return;
     }
-    Path jar = Path.of(System.getProperty("flagops.sandbox.operator-jar", OperatorProcess.JAR.toString()));
+    Path jar =
+        Path.of(System.getProperty("flagops.sandbox.operator-jar", OperatorProcess.JAR.toString()));
     if (!Files.isRegularFile(jar)) {
-      CannotStart.exit("the packaged operator " + jar + " is missing: build it with `make package`");
+      CannotStart.exit(
+          "the packaged operator " + jar + " is missing: build it with `make package`");
     }
     Sandbox sandbox = Sandbox.start(WORK_DIR);
     OperatorProcess operator =
@@ -102,8 +104,7 @@ public final class SandboxLauncher {
         .launchDarklyConfig()
         .forEach(
             (property, value) ->
-                environment.put(
-                    property.replaceAll("[.-]", "_").toUpperCase(Locale.ROOT), value));
+                environment.put(property.replaceAll("[.-]", "_").toUpperCase(Locale.ROOT), value));
     return environment;
   }
 

@@ -73,8 +73,7 @@ final class Statuses {
    * A 422 Invalid answer listing each cause, as {@code kubectl} prints it: {@code Kind.group "name"
    * is invalid: [field: detail, ...]}.
    */
-  static ObjectNode invalid(
-      ResourceType type, String name, List<CrdValidator.Problem> problems) {
+  static ObjectNode invalid(ResourceType type, String name, List<CrdValidator.Problem> problems) {
     String qualifiedKind = type.kind() + qualifiedGroup(type);
     StringBuilder message = new StringBuilder();
     message.append(qualifiedKind).append(" \"").append(name).append("\" is invalid: ");

@@ -15,8 +15,8 @@ final class StoredObjects {
           .thenComparing(o -> o.path("metadata").path("name").asText(""));
 
   /**
-   * Drops the {@code status: null} the mock's writes leave on a kind with a status subresource
-   * (the API server leaves the field out). Modifies and returns the object.
+   * Drops the {@code status: null} the mock's writes leave on a kind with a status subresource (the
+   * API server leaves the field out). Modifies and returns the object.
    */
   static JsonNode normalize(JsonNode object) {
     if (object instanceof ObjectNode node && node.path("status").isNull()) {

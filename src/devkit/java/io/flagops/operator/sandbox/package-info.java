@@ -6,9 +6,9 @@
  * OpenApiSchemas} describe the kinds of the {@code ResourceCatalog} (built-in {@code BuiltinTypes}
  * plus CRDs); {@code Reads} answers GETs (as {@code Tables} when asked), {@code WatchStream}
  * answers watches as chunked HTTP; {@code Writes} creates, updates, patches ({@code MergePatch})
- * and deletes after {@code Admission} (CRD schema and CEL rules through {@code CrdValidator}); {@code
- * MockClient} talks to the mock. {@code JsonPath}, {@code Ages}, {@code FieldSelector} and {@code
- * KubeProtobuf} reproduce small parts of the API server.
+ * and deletes after {@code Admission} (CRD schema and CEL rules through {@code CrdValidator});
+ * {@code MockClient} talks to the mock. {@code JsonPath}, {@code Ages}, {@code FieldSelector} and
+ * {@code KubeProtobuf} reproduce small parts of the API server.
  *
  * <p>Start it with {@code KubectlGateway.start(0, mockUrl, crds)}, write a kubeconfig with {@code
  * writeKubeconfig(path)}, then {@code kubectl --kubeconfig <path> get fr}.

@@ -13,8 +13,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "launchdarkly")
 public interface LaunchDarklyConfig {
 
+  /** LaunchDarkly's commercial instance; the kubectl plugin uses it too. */
+  String DEFAULT_BASE_URL = "https://app.launchdarkly.com";
+
   /** Commercial, EU and federal instances have different base URLs. */
-  @WithDefault("https://app.launchdarkly.com")
+  @WithDefault(DEFAULT_BASE_URL)
   String baseUrl();
 
   /** The token used by FlagReleases without {@code spec.accessTokenSecretRef}. */

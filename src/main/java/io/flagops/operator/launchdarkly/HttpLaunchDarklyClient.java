@@ -12,7 +12,6 @@ import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -20,7 +19,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,17 +87,15 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
     // the read that begins a pass waits its turn; the calls that follow it borrow
     Caller turn = new Caller(token.fingerprint(), flag);
     return exchange(
-        token, "GET", releasePath(flag), null, Route.GET_RELEASE, true, turn, this::readRelease);
+        token, ApiCall.getRelease(flag), null, Route.GET_RELEASE, true, turn, this::readRelease);
   }
 
   @Override
   public Optional<ReleasePipeline> getReleasePipeline(
       AccessToken token, String projectKey, String pipelineKey) {
-    String path = "/api/v2/projects/" + enc(projectKey) + "/release-pipelines/" + enc(pipelineKey);
     return exchange(
         token,
-        "GET",
-        path,
+        ApiCall.getReleasePipeline(projectKey, pipelineKey),
         null,
         Route.GET_PIPELINE,
         true,
@@ -110,25 +106,24 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
 
   @Override
   public Release createRelease(AccessToken token, FlagRef flag, CreateReleaseInput input) {
-    return write(token, "PUT", projectReleasePath(flag), input, Route.CREATE_RELEASE);
+    return write(token, ApiCall.createRelease(flag), input, Route.CREATE_RELEASE);
   }
 
   @Override
   public Release updatePhaseStatus(
       AccessToken token, FlagRef flag, String phaseId, UpdatePhaseStatusInput input) {
-    String path = projectReleasePath(flag) + "/phases/" + enc(phaseId);
-    return write(token, "PUT", path, input, Route.UPDATE_PHASE);
+    return write(token, ApiCall.updatePhaseStatus(flag, phaseId), input, Route.UPDATE_PHASE);
   }
 
   @Override
   public Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch) {
-    return write(token, "PATCH", releasePath(flag), patch, Route.PATCH_RELEASE);
+    return write(token, ApiCall.patchRelease(flag), patch, Route.PATCH_RELEASE);
   }
 
   @Override
   public void deleteRelease(AccessToken token, FlagRef flag) {
     exchange(
-        token, "DELETE", releasePath(flag), null, Route.DELETE_RELEASE, true, null, (a, r) -> a);
+        token, ApiCall.deleteRelease(flag), null, Route.DELETE_RELEASE, true, null, (a, r) -> a);
   }
 
   @Override
@@ -142,8 +137,8 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
   private record Caller(String account, FlagRef flag) {}
 
   /** A write: never a 404 taken for empty, so the answer is always a release. */
-  private Release write(AccessToken token, String method, String path, Object body, Route route) {
-    return exchange(token, method, path, body, route, false, null, this::readRelease).orElseThrow();
+  private Release write(AccessToken token, ApiCall call, Object body, Route route) {
+    return exchange(token, call, body, route, false, null, this::readRelease).orElseThrow();
   }
 
   /**
@@ -153,8 +148,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
    */
   private <T> Optional<T> exchange(
       AccessToken token,
-      String method,
-      String path,
+      ApiCall call,
       Object body,
       Route route,
       boolean notFoundIsEmpty,
@@ -164,7 +158,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
         route.name(),
         turnOf,
         () ->
-            call(token, method, path, body, route, notFoundIsEmpty)
+            send(token, call, body, route, notFoundIsEmpty)
                 .map(answer -> parse.apply(answer, route)));
   }
 
@@ -177,14 +171,9 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
    * when {@code notFoundIsEmpty}; throws a typed {@link LaunchDarklyException} otherwise. The read
    * timeout bounds the whole exchange, body included.
    */
-  private Optional<byte[]> call(
-      AccessToken token,
-      String method,
-      String path,
-      Object body,
-      Route route,
-      boolean notFoundIsEmpty) {
-    HttpRequest request = request(token, method, path, body);
+  private Optional<byte[]> send(
+      AccessToken token, ApiCall call, Object body, Route route, boolean notFoundIsEmpty) {
+    HttpRequest request = request(token, call, body);
     HttpResponse<byte[]> response;
     long started = System.nanoTime();
     CompletableFuture<HttpResponse<byte[]>> pending =
@@ -216,7 +205,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
     listener.onResponse(route.name(), status, response.headers());
     LOG.debugf(
         "%s %s -> %d in %d ms",
-        method, route.template, status, (System.nanoTime() - started) / 1_000_000);
+        call.method(), route.template, status, (System.nanoTime() - started) / 1_000_000);
     if (status >= 200 && status < 300) {
       // An empty 2xx is not a 404: reads must not take it for "no release".
       byte[] bytes = response.body();
@@ -235,22 +224,22 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
         null);
   }
 
-  private HttpRequest request(AccessToken token, String method, String path, Object body) {
+  private HttpRequest request(AccessToken token, ApiCall call, Object body) {
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.newBuilder(URI.create(baseUrl + call.path()))
             .timeout(readTimeout)
             .header("Authorization", token.reveal())
             .header("LD-API-Version", "beta")
             .header("User-Agent", userAgent) // lets LaunchDarkly tell who called
             .header("Accept", JSON);
     if (body == null) {
-      return builder.method(method, BodyPublishers.noBody()).build();
+      return builder.method(call.method(), BodyPublishers.noBody()).build();
     }
     try {
       byte[] bytes = json.writeValueAsBytes(body);
       return builder
           .header("Content-Type", JSON) // LaunchDarkly takes its JSON patch as application/json too
-          .method(method, BodyPublishers.ofByteArray(bytes))
+          .method(call.method(), BodyPublishers.ofByteArray(bytes))
           .build();
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write request body", e);
@@ -330,25 +319,6 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
     }
   }
 
-  /** get, patch and delete live under {@code /flags/{projectKey}/{flagKey}/release}. */
-  private static String releasePath(FlagRef flag) {
-    return "/api/v2/flags/" + enc(flag.projectKey()) + "/" + enc(flag.flagKey()) + "/release";
-  }
-
-  /** create and phase updates live under {@code /projects/{projectKey}/flags/{flagKey}/release}. */
-  private static String projectReleasePath(FlagRef flag) {
-    return "/api/v2/projects/"
-        + enc(flag.projectKey())
-        + "/flags/"
-        + enc(flag.flagKey())
-        + "/release";
-  }
-
-  private static String enc(String pathSegment) {
-    return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  /** The routes, named for logs and metrics. */
   enum Route {
     GET_RELEASE("GET /api/v2/flags/{projectKey}/{flagKey}/release", "reading the release"),
     GET_PIPELINE(

@@ -69,13 +69,26 @@ public class ReleaseSync {
    * @param refusedAtVersion the release's {@code _version} when a write was refused (null: there
    *     was no release), meaningful only when {@code refused}
    */
-  public record Writes(boolean manage, boolean refused, Long refusedAtVersion) {
+  public record Writes(boolean manage, boolean refused, Long refusedAtVersion, boolean dryRun) {
+    public Writes(boolean manage, boolean refused, Long refusedAtVersion) {
+      this(manage, refused, refusedAtVersion, false);
+    }
+
     public static Writes observeOnly() {
       return new Writes(false, false, null);
     }
 
+    /**
+     * Plans as Manage would (a release found on the desired pipeline is adopted) and writes
+     * nothing: what {@code kubectl flagrelease plan} shows.
+     */
+    public static Writes preview() {
+      return new Writes(true, false, null, true);
+    }
+
     boolean allowedOn(Optional<Release> release) {
       return manage
+          && !dryRun
           && !(refused
               && Objects.equals(refusedAtVersion, release.map(Release::version).orElse(null)));
     }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator's artifact ({@code target/quarkus-app}, which the image copies whole) holds the
- * operator alone: none of the dev kit's classes (src/devkit) and none of its libraries.
+ * operator alone: none of the dev kit's classes (src/devkit) and none of its libraries, nor the
+ * kubectl plugin (src/plugin).
  */
 class ProductionArtifactIT {
   private static final Path APP = Path.of("target", "quarkus-app");
@@ -24,9 +25,12 @@ class ProductionArtifactIT {
           .map(name -> "io/flagops/operator/" + name + "/")
           .toList();
 
+  /** The kubectl plugin ships apart (target/kubectl-flagrelease), not in the operator. */
+  private static final String PLUGIN_PACKAGE = "io/flagops/plugin/";
+
   /** The libraries only the dev kit needs: the mock API server, its web server, its TLS. */
   private static final List<String> DEVKIT_LIBRARIES =
-      List.of("kubernetes-server-mock", "mockwebserver", "bouncycastle");
+      List.of("kubernetes-server-mock", "mockwebserver", "bouncycastle", "picocli");
 
   @Test
   void holdsNoClassOfTheDevKit() throws IOException {
@@ -34,7 +38,8 @@ class ProductionArtifactIT {
     assertThat(classes)
         .as("classes of the packaged operator")
         .anyMatch(name -> name.startsWith("io/flagops/operator/reconciler/"))
-        .noneMatch(name -> DEVKIT_PACKAGES.stream().anyMatch(name::startsWith));
+        .noneMatch(name -> DEVKIT_PACKAGES.stream().anyMatch(name::startsWith))
+        .noneMatch(name -> name.startsWith(PLUGIN_PACKAGE));
   }
 
   @Test

@@ -74,6 +74,19 @@ class ReleaseSyncTest {
   }
 
   @Test
+  void previewPlansAsManageWouldAdoptingTheReleaseAndWritesNothing() {
+    SyncResult result = sync(ReleaseSync.Writes.preview());
+
+    assertThat(result.plan().actions())
+        .extracting(action -> action.describe())
+        .containsExactly("start phase 'Canary'");
+    assertThat(result.owned().owns("three-stage"))
+        .as("Manage adopts a release found on the desired pipeline; so does its preview")
+        .isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release", "GET pipeline");
+  }
+
+  @Test
   void aFailedWriteSaysWhatThePassWasDoingAndWhatItSaw() {
     launchDarkly.failPhaseWrites =
         new LaunchDarklyException.Unavailable("updating the phase status: 502", 502, null);

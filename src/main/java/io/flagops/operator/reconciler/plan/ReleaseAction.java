@@ -1,5 +1,7 @@
 package io.flagops.operator.reconciler.plan;
 
+import io.flagops.operator.launchdarkly.ApiCall;
+import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.model.AudienceConfigInput;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -10,11 +12,19 @@ public sealed interface ReleaseAction {
   /** A sentence for events and logs. */
   String describe();
 
+  /** The request that makes this write. */
+  ApiCall call(FlagRef flag);
+
   /** Attach the flag to a pipeline. */
   record CreateRelease(String pipelineKey, String variationId) implements ReleaseAction {
     @Override
     public String describe() {
       return "create the release on pipeline '" + pipelineKey + "'";
+    }
+
+    @Override
+    public ApiCall call(FlagRef flag) {
+      return ApiCall.createRelease(flag);
     }
   }
 
@@ -23,6 +33,11 @@ public sealed interface ReleaseAction {
     @Override
     public String describe() {
       return "delete the release on pipeline '" + pipelineKey + "' to move it to '" + toKey + "'";
+    }
+
+    @Override
+    public ApiCall call(FlagRef flag) {
+      return ApiCall.deleteRelease(flag);
     }
   }
 
@@ -34,6 +49,11 @@ public sealed interface ReleaseAction {
     public String describe() {
       String verb = "Started".equals(status) ? "start" : "complete";
       return verb + " phase '" + phaseName + "'";
+    }
+
+    @Override
+    public ApiCall call(FlagRef flag) {
+      return ApiCall.updatePhaseStatus(flag, phaseId);
     }
   }
 
@@ -49,6 +69,11 @@ public sealed interface ReleaseAction {
                       + "' "
                       + (c.complete() ? "complete" : "incomplete"))
           .collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public ApiCall call(FlagRef flag) {
+      return ApiCall.patchRelease(flag);
     }
   }
 

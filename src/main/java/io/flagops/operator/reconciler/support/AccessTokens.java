@@ -187,7 +187,10 @@ public class AccessTokens {
     }
   }
 
-  private static String valueOf(Secret secret, String key) {
+  /**
+   * The value at {@code key} of a token Secret ({@code data}, else {@code stringData}), or null.
+   */
+  public static String valueOf(Secret secret, String key) {
     Map<String, String> data = secret.getData();
     if (data != null && data.get(key) != null) {
       try {

@@ -1,0 +1,205 @@
+package io.flagops.plugin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.config.LaunchDarklyConfig;
+import io.flagops.operator.config.OperatorVersion;
+import io.flagops.operator.launchdarkly.CallGuard;
+import io.flagops.operator.launchdarkly.FlagRef;
+import io.flagops.operator.launchdarkly.HttpLaunchDarklyClient;
+import io.flagops.operator.reconciler.ReleaseSync;
+import io.flagops.operator.reconciler.SyncException;
+import io.flagops.operator.reconciler.SyncResult;
+import io.flagops.operator.reconciler.plan.ReleasePlanner;
+import io.flagops.operator.reconciler.plan.Verdict;
+import io.flagops.operator.reconciler.support.PipelineCatalog;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * What the operator would do to LaunchDarkly for a manifest (or a FlagRelease in the cluster):
+ * LaunchDarkly read with the resource's token, the operator's own planner run on it, its calls
+ * printed in order. Never writes to LaunchDarkly or Kubernetes.
+ */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show the calls the operator would make to LaunchDarkly for a FlagRelease, in order, and"
+          + " why. Reads LaunchDarkly and the cluster; writes to neither.",
+      "Token: --token-file, else the resource's spec.accessTokenSecretRef Secret, else"
+          + " LAUNCHDARKLY_ACCESS_TOKEN (for resources on the operator's default token).",
+      "Exit codes (as terraform plan -detailed-exitcode): 0 no change, 1 error, 2 changes."
+    })
+final class PlanCommand implements Callable<Integer> {
+  static final String BASE_URL_ENV = "LAUNCHDARKLY_BASE_URL";
+
+  @ArgGroup(multiplicity = "1")
+  Target target;
+
+  static final class Target {
+    @Option(
+        names = {"-f", "--filename"},
+        paramLabel = "FILE",
+        description = "A manifest with one or more FlagReleases ('-': stdin).")
+    String file;
+
+    @Parameters(paramLabel = "NAME", description = "A FlagRelease in the cluster.")
+    String name;
+  }
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "A file holding the LaunchDarkly token to read with.")
+  String tokenFile;
+
+  @Option(
+      names = "--launchdarkly-url",
+      paramLabel = "URL",
+      description =
+          "LaunchDarkly's base URL (default: " + BASE_URL_ENV + ", else ${DEFAULT-VALUE}).",
+      defaultValue = "${env:" + BASE_URL_ENV + ":-" + LaunchDarklyConfig.DEFAULT_BASE_URL + "}")
+  String baseUrl;
+
+  @Mixin ClusterOptions clusterOptions;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Cluster cluster = clusterOptions.connect();
+        HttpLaunchDarklyClient http = launchDarkly()) {
+      List<FlagRelease> resources =
+          target.file != null
+              ? Manifests.read(target.file)
+              : List.of(cluster.get(cluster.namespace(), target.name));
+      int exit = ExitCodes.OK;
+      for (FlagRelease resource : resources) {
+        if (resources.size() > 1) {
+          out.println("--- " + resource.getMetadata().getName());
+        }
+        int one;
+        try {
+          one = plan(live(resource, cluster), cluster, http, out);
+        } catch (PluginError e) {
+          if (resources.size() == 1) {
+            throw e;
+          }
+          spec.commandLine().getErr().println("error: " + e.getMessage());
+          one = ExitCodes.ERROR;
+        }
+        exit = worse(exit, one);
+        out.flush();
+      }
+      return exit;
+    } catch (Exception e) {
+      throw e instanceof PluginError error ? error : new PluginError(Messages.oneLine(e));
+    }
+  }
+
+  /** The manifest's spec with the live resource's identity and status, as the operator sees it. */
+  private FlagRelease live(FlagRelease resource, Cluster cluster) {
+    if (resource.getMetadata().getNamespace() == null) {
+      resource.getMetadata().setNamespace(cluster.namespace());
+    }
+    if (target.file == null) {
+      return resource;
+    }
+    Optional<FlagRelease> inCluster =
+        cluster.find(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+    inCluster.ifPresent(
+        found -> {
+          resource.setStatus(found.getStatus());
+          resource.getMetadata().setUid(found.getMetadata().getUid());
+        });
+    return resource;
+  }
+
+  private int plan(
+      FlagRelease resource, Cluster cluster, HttpLaunchDarklyClient http, PrintWriter out) {
+    var spec = resource.getSpec();
+    if (spec == null) {
+      throw new PluginError("flagrelease \"" + resource.getMetadata().getName() + "\": no spec");
+    }
+    PlanReport report = new PlanReport(resource, out);
+    Optional<Verdict> invalid = ReleasePlanner.validate(spec);
+    if (invalid.isPresent()) {
+      throw new PluginError(
+          "flagrelease \""
+              + resource.getMetadata().getName()
+              + "\": "
+              + invalid.get().reason()
+              + ": "
+              + invalid.get().message());
+    }
+    if (spec.isSuspend()) {
+      report.suspended();
+      return ExitCodes.OK;
+    }
+    PlanToken token = PlanToken.resolve(resource, tokenFile, cluster);
+    ReadOnlyLaunchDarkly readOnly = new ReadOnlyLaunchDarkly(http);
+    PlanEvents events = new PlanEvents();
+    SyncResult result;
+    try {
+      result =
+          new ReleaseSync(readOnly, new PipelineCatalog(), events)
+              .sync(resource, token.token(), ReleaseSync.Writes.preview(), (s, o, a) -> {});
+    } catch (SyncException e) {
+      throw new PluginError(
+          "LaunchDarkly at "
+              + baseUrl
+              + ", "
+              + e.step()
+              + " with "
+              + token.source()
+              + ": "
+              + token.token().redact(e.launchDarklyError().getMessage()));
+    }
+    report.print(result, token.source(), readOnly.calls(), events.recorded(), flag(resource));
+    Verdict verdict = result.plan().verdict();
+    if (verdict.kind() == Verdict.Kind.BLOCKED) {
+      return ExitCodes.ERROR;
+    }
+    return result.plan().hasWrites() && spec.getManagementPolicy() == ManagementPolicy.Manage
+        ? ExitCodes.TIMEOUT_OR_CHANGES
+        : ExitCodes.OK;
+  }
+
+  private HttpLaunchDarklyClient launchDarkly() {
+    return new HttpLaunchDarklyClient(
+        baseUrl,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30),
+        new ObjectMapper(),
+        Clock.systemUTC(),
+        HttpLaunchDarklyClient.ResponseListener.NONE,
+        "kubectl-flagrelease/" + OperatorVersion.version(),
+        CallGuard.NONE);
+  }
+
+  private static FlagRef flag(FlagRelease resource) {
+    return new FlagRef(resource.getSpec().getProjectKey(), resource.getSpec().getFlagKey());
+  }
+
+  /** terraform's order: an error outweighs changes, changes outweigh none. */
+  private static int worse(int a, int b) {
+    if (a == ExitCodes.ERROR || b == ExitCodes.ERROR) {
+      return ExitCodes.ERROR;
+    }
+    return Math.max(a, b);
+  }
+}

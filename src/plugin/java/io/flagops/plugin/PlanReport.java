@@ -1,0 +1,173 @@
+package io.flagops.plugin;
+
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.launchdarkly.FlagRef;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.SyncResult;
+import io.flagops.operator.reconciler.plan.ReleaseAction;
+import io.flagops.operator.reconciler.plan.ReleaseAction.CreateRelease;
+import io.flagops.operator.reconciler.plan.ReleaseAction.DeleteRelease;
+import io.flagops.operator.reconciler.plan.ReleaseAction.PatchLegacyPhases;
+import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
+import io.flagops.operator.reconciler.plan.Verdict;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What plan prints: what LaunchDarkly has, each call with its reason, and where that leaves it. */
+final class PlanReport {
+  private final FlagRelease resource;
+  private final FlagReleaseSpec spec;
+  private final PrintWriter out;
+
+  PlanReport(FlagRelease resource, PrintWriter out) {
+    this.resource = resource;
+    this.spec = resource.getSpec();
+    this.out = out;
+  }
+
+  void suspended() {
+    header();
+    out.println("No changes: spec.suspend is true, the operator makes no call to LaunchDarkly.");
+  }
+
+  void print(SyncResult result, String tokenSource, int reads, List<String> notes, FlagRef flag) {
+    header();
+    Release release = result.seen().release();
+    out.println(
+        "LaunchDarkly: "
+            + (release == null ? "no release for this flag" : describe(release))
+            + " (read with "
+            + tokenSource
+            + ", "
+            + reads
+            + (reads == 1 ? " GET)" : " GETs)"));
+    notes.forEach(note -> out.println("  " + note));
+    out.println();
+    List<ReleaseAction> actions = result.plan().actions();
+    Verdict verdict = result.plan().verdict();
+    if (verdict.kind() == Verdict.Kind.BLOCKED) {
+      out.println("The operator would stop here (" + verdict.reason() + "): " + verdict.message());
+      return;
+    }
+    if (actions.isEmpty()) {
+      out.println("No changes. " + capitalize(verdict.message()));
+      return;
+    }
+    boolean observe = spec.getManagementPolicy() == ManagementPolicy.Observe;
+    out.println(
+        (observe
+                ? "managementPolicy is Observe: the operator makes none of these calls; Manage"
+                    + " would make "
+                : "The operator would make ")
+            + actions.size()
+            + (actions.size() == 1 ? " call:" : " calls, in order:"));
+    for (int i = 0; i < actions.size(); i++) {
+      ReleaseAction action = actions.get(i);
+      out.println("  " + (i + 1) + ". " + action.call(flag));
+      out.println("     " + action.describe() + ": " + why(action, release, actions, i));
+    }
+    if (verdict.kind() == Verdict.Kind.REPLAN) {
+      out.println(
+          "Then it reads the release again and plans what follows from LaunchDarkly's answer.");
+    } else {
+      out.println("Then: " + verdict.message());
+    }
+  }
+
+  private void header() {
+    out.println(
+        "FlagRelease "
+            + resource.getMetadata().getNamespace()
+            + "/"
+            + resource.getMetadata().getName()
+            + ": flag "
+            + spec.getProjectKey()
+            + "/"
+            + spec.getFlagKey()
+            + ", pipeline '"
+            + spec.getReleasePipelineKey()
+            + "', "
+            + spec.getManagementPolicy()
+            + (resource.getStatus() == null ? " (not in the cluster yet)" : ""));
+  }
+
+  private String why(ReleaseAction action, Release release, List<ReleaseAction> all, int index) {
+    if (action instanceof CreateRelease create) {
+      boolean afterDelete = index > 0 && all.get(index - 1) instanceof DeleteRelease;
+      return afterDelete
+          ? "finishes the move to spec.releasePipelineKey '" + create.pipelineKey() + "'"
+          : "LaunchDarkly has no release for this flag";
+    }
+    if (action instanceof DeleteRelease delete) {
+      return "spec.releasePipelineKey is '"
+          + delete.toKey()
+          + "' and the release this resource owns is on '"
+          + delete.pipelineKey()
+          + "'";
+    }
+    if (action instanceof SetPhaseStatus set) {
+      return "the spec asks "
+          + wanted(set.phaseName())
+          + ", LaunchDarkly shows "
+          + statusOf(release, set.phaseName());
+    }
+    PatchLegacyPhases patch = (PatchLegacyPhases) action;
+    return patch.changes().stream()
+        .map(
+            c ->
+                "the spec asks '"
+                    + c.phaseName()
+                    + "' "
+                    + wanted(c.phaseName())
+                    + ", LaunchDarkly shows "
+                    + statusOf(release, c.phaseName()))
+        .collect(Collectors.joining("; "));
+  }
+
+  private String wanted(String phase) {
+    return spec.getPhases().stream()
+        .filter(p -> phase.equals(p.getName()))
+        .findFirst()
+        .map(PhaseSpec::getStatus)
+        .map(Object::toString)
+        .orElse("nothing");
+  }
+
+  private static String statusOf(Release release, String phase) {
+    if (release == null) {
+      return "no release";
+    }
+    return release.phases().stream()
+        .filter(p -> phase.equals(p.name()))
+        .findFirst()
+        .map(PlanReport::statusOf)
+        .orElse("no such phase");
+  }
+
+  private static String statusOf(ReleasePhase phase) {
+    if (phase.status() != null) {
+      return phase.status();
+    }
+    return Boolean.TRUE.equals(phase.complete()) ? "complete" : "incomplete";
+  }
+
+  private static String describe(Release release) {
+    return "release on pipeline '"
+        + release.releasePipelineKey()
+        + "', version "
+        + release.version()
+        + ", phases "
+        + release.phases().stream()
+            .map(p -> p.name() + " " + statusOf(p))
+            .collect(Collectors.joining(", "));
+  }
+
+  private static String capitalize(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+  }
+}

@@ -1,0 +1,72 @@
+package io.flagops.plugin;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.launchdarkly.AccessToken;
+import io.flagops.operator.reconciler.support.AccessTokens;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The token plan reads LaunchDarkly with, and where it came from (never the token): the file given,
+ * else the resource's own Secret (as the operator would use it), else {@code
+ * LAUNCHDARKLY_ACCESS_TOKEN} in place of the operator's default token, which only it can read.
+ */
+record PlanToken(AccessToken token, String source) {
+  static final String ENV = "LAUNCHDARKLY_ACCESS_TOKEN";
+
+  static PlanToken resolve(FlagRelease resource, String tokenFile, Cluster cluster) {
+    if (tokenFile != null) {
+      try {
+        return parse(Files.readString(Path.of(tokenFile)).strip(), "--token-file " + tokenFile);
+      } catch (IOException e) {
+        throw new PluginError("--token-file " + tokenFile + ": cannot read it");
+      }
+    }
+    SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();
+    if (ref != null && ref.getName() != null) {
+      return fromSecret(resource.getMetadata().getNamespace(), ref, cluster);
+    }
+    String fromEnv = System.getenv(ENV);
+    if (fromEnv == null || fromEnv.isBlank()) {
+      throw new PluginError(
+          "no LaunchDarkly token: flagrelease \""
+              + resource.getMetadata().getName()
+              + "\" uses the operator's default token, which only the operator reads; set "
+              + ENV
+              + " or --token-file to a token (a reader role is enough)");
+    }
+    return parse(fromEnv.strip(), ENV);
+  }
+
+  private static PlanToken fromSecret(String namespace, SecretKeyReference ref, Cluster cluster) {
+    String key = ref.getKey() == null ? SecretKeyReference.DEFAULT_KEY : ref.getKey();
+    String source = "Secret " + namespace + "/" + ref.getName() + " key '" + key + "'";
+    Secret secret =
+        cluster
+            .secret(namespace, ref.getName())
+            .orElseThrow(
+                () ->
+                    new PluginError(
+                        "spec.accessTokenSecretRef: Secret \""
+                            + ref.getName()
+                            + "\" not found in namespace \""
+                            + namespace
+                            + "\""));
+    String value = AccessTokens.valueOf(secret, key);
+    if (value == null || value.isBlank()) {
+      throw new PluginError("spec.accessTokenSecretRef: " + source + " holds no token");
+    }
+    return parse(value.strip(), source);
+  }
+
+  private static PlanToken parse(String value, String source) {
+    try {
+      return new PlanToken(AccessToken.of(value), source);
+    } catch (IllegalArgumentException e) {
+      throw new PluginError(source + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.flagops.plugin;
+
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
+
+/** What {@code status} prints: the resource, its Ready condition and each phase. */
+final class StatusView {
+  private StatusView() {}
+
+  static String render(FlagRelease resource) {
+    var spec = resource.getSpec();
+    FlagReleaseStatus status = resource.getStatus();
+    StringBuilder text = new StringBuilder();
+    line(
+        text,
+        "Name",
+        resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
+    line(
+        text,
+        "Flag",
+        spec.getProjectKey()
+            + "/"
+            + spec.getFlagKey()
+            + " on pipeline '"
+            + spec.getReleasePipelineKey()
+            + "' ("
+            + spec.getManagementPolicy()
+            + (spec.isSuspend() ? ", suspended" : "")
+            + ")");
+    if (status == null) {
+      line(text, "State", "no status yet: the operator has not reconciled this resource");
+      return text.toString();
+    }
+    FlagReleaseCondition ready =
+        status.getConditions().stream()
+            .filter(c -> ConditionTypes.READY.equals(c.getType()))
+            .findFirst()
+            .orElse(null);
+    line(
+        text,
+        "State",
+        status.getState()
+            + (ready == null ? "" : " (Ready=" + ready.getStatus() + ", " + ready.getReason() + ")")
+            + generation(resource, status));
+    if (status.getMessage() != null) {
+      line(text, "Message", status.getMessage());
+    }
+    ObservedRelease release = status.getRelease();
+    line(
+        text,
+        "Release",
+        release == null
+            ? "none seen in LaunchDarkly"
+            : "on pipeline '"
+                + release.getPipelineKey()
+                + "', version "
+                + release.getVersion()
+                + (status.getCurrentPhase() == null
+                    ? ""
+                    : ", current phase " + status.getCurrentPhase()));
+    Table phases = new Table("PHASE", "LAUNCHDARKLY", "SPEC", "STARTED", "COMPLETED");
+    for (PhaseStatus phase : status.getPhases()) {
+      phases.row(
+          phase.getName(),
+          phase.getStatus(),
+          wanted(resource, phase.getName()),
+          phase.getStartedAt(),
+          phase.getCompletedAt());
+    }
+    if (!phases.isEmpty()) {
+      text.append('\n').append(phases.render(""));
+    }
+    return text.toString();
+  }
+
+  private static String generation(FlagRelease resource, FlagReleaseStatus status) {
+    Long generation = resource.getMetadata().getGeneration();
+    return generation != null && !generation.equals(status.getObservedGeneration())
+        ? " [generation " + generation + " not observed yet]"
+        : "";
+  }
+
+  private static String wanted(FlagRelease resource, String phase) {
+    return resource.getSpec().getPhases().stream()
+        .filter(p -> p.getName().equals(phase))
+        .findFirst()
+        .map(PhaseSpec::getStatus)
+        .map(Object::toString)
+        .orElse(null);
+  }
+
+  private static void line(StringBuilder text, String label, String value) {
+    text.append(String.format("%-9s%s%n", label + ":", value));
+  }
+}

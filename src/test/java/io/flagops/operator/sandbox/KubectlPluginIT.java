@@ -1,0 +1,313 @@
+package io.flagops.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.simulator.CallLog;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kubectl flagrelease} end to end: the real kubectl runs the built plugin against the
+ * sandbox (the Fabric8 mock API behind its gateway) and the LaunchDarkly simulator, while the
+ * operator reconciles.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = SandboxResource.class, restrictToAnnotatedClass = true)
+class KubectlPluginIT {
+  private static final Pattern CALL =
+      Pattern.compile("(?m)^\\s+\\d+\\. (GET|PUT|PATCH|DELETE) (\\S+)$");
+
+  @InjectSandbox Sandbox sandbox;
+
+  private Kubectl kubectl;
+  private KubectlPlugin plugin;
+
+  @BeforeEach
+  void tools() {
+    Kubectl.requireInstalled();
+    kubectl = new Kubectl(sandbox.kubeconfig());
+    plugin =
+        new KubectlPlugin(
+            sandbox.kubeconfig(),
+            Map.of(
+                "LAUNCHDARKLY_BASE_URL",
+                sandbox.launchDarkly().baseUrl(),
+                "LAUNCHDARKLY_ACCESS_TOKEN",
+                Sandbox.DEFAULT_TOKEN));
+  }
+
+  @Test
+  void statusWatchWaitsForReadyThenExitsZeroAsACiStep() {
+    apply(rollout("ci-wait", "gift-cards", "Complete", "Started"));
+
+    KubectlPlugin.Result watched = plugin.run("status", "ci-wait", "--watch", "--timeout", "60s");
+
+    assertThat(watched.exitCode()).as(watched.err()).isZero();
+    assertThat(watched.out())
+        .contains("State:   Ready (Ready=True, InSync)")
+        .containsPattern("Testing\\s+Complete\\s+Complete\\s+20\\d\\d-")
+        .containsPattern("Staging\\s+Started\\s+Started\\s+20\\d\\d-\\S+\\s+-")
+        .containsPattern("Production\\s+NotStarted\\s+-");
+    assertThat(watched.err()).isEmpty();
+
+    KubectlPlugin.Result once = plugin.run("status", "ci-wait");
+    assertThat(once.exitCode()).isZero();
+    assertThat(once.out()).contains("Release: on pipeline 'standard'");
+  }
+
+  @Test
+  void statusWatchExitsOneWithTheMessageWhenTheReleaseStalls() {
+    // the sandbox's dark-mode already has a release on 'standard' that no FlagRelease created
+    apply(
+        """
+        apiVersion: flagops.io/v1alpha1
+        kind: FlagRelease
+        metadata:
+          name: ci-stall
+        spec:
+          projectKey: demo-shop
+          flagKey: dark-mode
+          releasePipelineKey: classic
+        """);
+
+    KubectlPlugin.Result watched = plugin.run("status", "ci-stall", "--watch", "--timeout", "60s");
+
+    assertThat(watched.exitCode()).isEqualTo(1);
+    assertThat(watched.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("error: flagrelease \"ci-stall\" is Failed: ")
+        .contains(
+            "already has a release on pipeline 'standard' that this FlagRelease did not create");
+    assertThat(watched.out()).contains("State:   Failed");
+  }
+
+  @Test
+  void statusWatchExitsTwoOnTimeoutAndOnBadUsage() {
+    apply(
+        """
+        apiVersion: flagops.io/v1alpha1
+        kind: FlagRelease
+        metadata:
+          name: ci-suspended
+        spec:
+          projectKey: demo-shop
+          flagKey: wishlist
+          releasePipelineKey: standard
+          suspend: true
+        """);
+
+    KubectlPlugin.Result timedOut =
+        plugin.run("status", "ci-suspended", "--watch", "--timeout", "3s");
+    assertThat(timedOut.exitCode()).isEqualTo(2);
+    assertThat(timedOut.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("error: timed out after 3s waiting for flagrelease \"ci-suspended\"");
+
+    assertThat(plugin.run("status").exitCode()).isEqualTo(2);
+    KubectlPlugin.Result badTimeout = plugin.run("status", "x", "--watch", "--timeout", "soon");
+    assertThat(badTimeout.exitCode()).isEqualTo(2);
+    assertThat(badTimeout.err()).contains("--timeout: 'soon' is not a duration");
+  }
+
+  @Test
+  void planListsTheCallsTheOperatorThenMakesAndWritesNothingItself() {
+    apply(rollout("plan-me", "new-checkout", "NotStarted", "NotStarted"));
+    awaitReady("plan-me");
+    Path change = KubectlPlugin.file(rollout("plan-me", "new-checkout", "Complete", "Started"));
+    String resourceVersion = resource("plan-me").getMetadata().getResourceVersion();
+    List<CallLog.Call> writesBefore = sandbox.launchDarkly().calls().writes();
+
+    KubectlPlugin.Result plan = plugin.run("plan", "-f", change.toString());
+
+    assertThat(plan.exitCode()).as(plan.out() + plan.err()).isEqualTo(2);
+    assertThat(plan.out())
+        .contains("The operator would make 3 calls, in order:")
+        .contains("start phase 'Testing': the spec asks Complete, LaunchDarkly shows ReadyToStart")
+        .contains("complete phase 'Testing'")
+        .contains("start phase 'Staging': the spec asks Started, LaunchDarkly shows NotStarted");
+    assertThat(sandbox.launchDarkly().calls().writes())
+        .as("plan never writes to LaunchDarkly")
+        .isEqualTo(writesBefore);
+    assertThat(resource("plan-me").getMetadata().getResourceVersion())
+        .as("nor to Kubernetes")
+        .isEqualTo(resourceVersion);
+
+    // merged: the operator makes exactly the calls plan listed, in that order
+    kubectl.run("apply", "-f", change.toString());
+    awaitReady("plan-me");
+    List<String> made =
+        sandbox.launchDarkly().calls().writes().stream()
+            .skip(writesBefore.size())
+            .filter(call -> call.path().contains("/new-checkout/"))
+            .map(call -> call.method() + " " + call.path())
+            .toList();
+    assertThat(made).containsExactlyElementsOf(calls(plan.out()));
+
+    KubectlPlugin.Result again = plugin.run("plan", "-f", change.toString());
+    assertThat(again.exitCode()).as(again.out()).isZero();
+    assertThat(again.out()).contains("No changes. LaunchDarkly matches the spec");
+  }
+
+  @Test
+  void planOfANewResourceCreatesAndOfABlockedOneIsAnError() {
+    KubectlPlugin.Result create =
+        plugin.run(
+            "plan",
+            "-f",
+            KubectlPlugin.file(rollout("brand-new", "one-click-pay", "NotStarted")).toString());
+    assertThat(create.exitCode()).isEqualTo(2);
+    assertThat(create.out())
+        .contains("(not in the cluster yet)")
+        .contains("LaunchDarkly: no release for this flag")
+        .contains("1. PUT /api/v2/projects/demo-shop/flags/one-click-pay/release")
+        .contains("create the release on pipeline 'standard': LaunchDarkly has no release");
+
+    apply(rollout("taken", "holiday-banner", "NotStarted"));
+    awaitReady("taken");
+    String moved =
+        rollout("taken", "holiday-banner", "NotStarted").replace("standard", "no-such-pipeline");
+    KubectlPlugin.Result blocked = plugin.run("plan", "-f", KubectlPlugin.file(moved).toString());
+    assertThat(blocked.exitCode()).isEqualTo(1);
+    assertThat(blocked.out()).contains("The operator would stop here");
+    assertThat(sandbox.launchDarkly().release("demo-shop", "one-click-pay")).isEmpty();
+  }
+
+  @Test
+  void historySaysWhoMovedEachPhase() {
+    apply(rollout("told", "smart-search", "Complete", "Started"));
+    awaitReady("told");
+
+    KubectlPlugin.Result history = plugin.run("history", "told");
+
+    assertThat(history.exitCode()).isZero();
+    assertThat(history.out().lines().findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("TIME", "PHASE", "FROM", "TO", "BY");
+    assertThat(history.out())
+        .containsPattern("\\(release\\)\\s+-\\s+standard\\s+Operator")
+        .containsPattern("Testing\\s+\\S+\\s+Complete\\s+Operator")
+        .containsPattern("Staging\\s+NotStarted\\s+Started\\s+Operator");
+  }
+
+  @Test
+  void everyFailureIsOneLine() throws IOException {
+    KubectlPlugin.Result missing = plugin.run("status", "nope");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.errLines())
+        .containsExactly("error: flagrelease \"nope\" not found in namespace \"default\"");
+
+    Path unapplied = KubectlPlugin.file(rollout("no-token", "gift-cards", "NotStarted"));
+    KubectlPlugin.Result noToken =
+        plugin.with("LAUNCHDARKLY_ACCESS_TOKEN", null).run("plan", "-f", unapplied.toString());
+    assertThat(noToken.exitCode()).isEqualTo(1);
+    assertThat(noToken.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("error: no LaunchDarkly token: flagrelease \"no-token\" uses the operator's");
+
+    Path dead = kubeconfig("https://127.0.0.1:1");
+    KubectlPlugin.Result unreachable = new KubectlPlugin(dead, Map.of()).run("history", "anything");
+    assertThat(unreachable.exitCode()).isEqualTo(1);
+    assertThat(unreachable.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("error: cannot reach the Kubernetes API at https://127.0.0.1:1/");
+
+    KubernetesMockServer withoutCrd = Sandbox.newCrudMockServer();
+    withoutCrd.init(InetAddress.getLoopbackAddress(), 0);
+    try {
+      KubectlPlugin.Result noCrd =
+          new KubectlPlugin(kubeconfig(withoutCrd.url("/")), Map.of()).run("status", "anything");
+      assertThat(noCrd.exitCode()).isEqualTo(1);
+      assertThat(noCrd.errLines())
+          .singleElement()
+          .asString()
+          .startsWith(
+              "error: the FlagRelease CRD (flagreleases.flagops.io) is not installed in the"
+                  + " cluster");
+    } finally {
+      withoutCrd.destroy();
+    }
+  }
+
+  private static List<String> calls(String plan) {
+    Matcher call = CALL.matcher(plan);
+    List<String> calls = new java.util.ArrayList<>();
+    while (call.find()) {
+      calls.add(call.group(1) + " " + call.group(2));
+    }
+    return calls;
+  }
+
+  /** A FlagRelease on the standard pipeline; each test its own flag of the sandbox's seed. */
+  private static String rollout(String name, String flag, String... phases) {
+    String[] names = {"Testing", "Staging", "Production"};
+    StringBuilder yaml =
+        new StringBuilder(
+            """
+            apiVersion: flagops.io/v1alpha1
+            kind: FlagRelease
+            metadata:
+              name: %s
+            spec:
+              projectKey: demo-shop
+              flagKey: %s
+              releasePipelineKey: standard
+              phases:
+            """
+                .formatted(name, flag));
+    for (int i = 0; i < phases.length; i++) {
+      yaml.append("    - name: ").append(names[i]).append("\n");
+      yaml.append("      status: ").append(phases[i]).append("\n");
+    }
+    return yaml.toString();
+  }
+
+  private void apply(String yaml) {
+    Kubectl.Result applied = kubectl.run("apply", "-f", KubectlPlugin.file(yaml).toString());
+    assertThat(applied.exitCode()).as(applied.output()).isZero();
+  }
+
+  private void awaitReady(String name) {
+    Kubectl.Result ready =
+        kubectl.run("wait", "--for=condition=Ready", "fr/" + name, "--timeout=60s");
+    assertThat(ready.exitCode()).as(ready.output()).isZero();
+  }
+
+  private FlagRelease resource(String name) {
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(read(sandbox.kubeconfig())))
+            .build()) {
+      return client.resources(FlagRelease.class).inNamespace("default").withName(name).get();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path kubeconfig(String server) throws IOException {
+    return Kubeconfig.write(Files.createTempDirectory("kubeconfig").resolve("config"), server);
+  }
+}
