@@ -3,7 +3,6 @@ package io.flagops.operator.sandbox;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -77,12 +76,12 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * A Fabric8 mock Kubernetes API in CRUD mode, not started: the caller picks the address with
-   * {@code init(...)}.
+   * A Fabric8 mock Kubernetes API in CRUD mode, its lookups by name indexed ({@link
+   * IndexedCrudDispatcher}), not started: the caller picks the address with {@code init(...)}.
    */
   public static KubernetesMockServer newCrudMockServer() {
     return new KubernetesMockServer(
-        new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        new Context(), new MockWebServer(), new HashMap<>(), new IndexedCrudDispatcher(), false);
   }
 
   /**

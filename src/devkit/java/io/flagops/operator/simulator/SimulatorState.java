@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -40,6 +42,13 @@ final class SimulatorState {
   private final Clock clock;
   private final String createdAt;
   private final Map<FlagRef, SimRelease> releases = new HashMap<>();
+
+  /**
+   * Releases with a phase whose monitoring window may end: the only ones each request must look at,
+   * so that a request costs the same with 10 or 10,000 releases.
+   */
+  private final Set<SimRelease> monitored = new LinkedHashSet<>();
+
   private double windowScale = 1.0;
 
   SimulatorState(SimulatorSeed seed, Clock clock) {
@@ -57,6 +66,7 @@ final class SimulatorState {
 
   synchronized void reset() {
     releases.clear();
+    monitored.clear();
     windowScale = 1.0;
   }
 
@@ -194,6 +204,7 @@ final class SimulatorState {
     phase.audiences.forEach(a -> a.approved = a.requireApproval || a.approved);
     phase.startAudiences();
     phase.monitoringSince = clock.millis();
+    monitored.add(release);
     release.version++;
   }
 
@@ -290,6 +301,9 @@ final class SimulatorState {
         phase.startAudiences();
         // a guarded rollout monitors only once the change is live, i.e. approved
         phase.monitoringSince = phase.awaitsApproval() ? null : now;
+        if (phase.monitoringSince != null) {
+          monitored.add(release);
+        }
       }
       case PAUSED -> {
         if (from != PhaseStatus.STARTED) {
@@ -412,24 +426,31 @@ final class SimulatorState {
   /** A started guarded phase completes when its longest window (times the scale) has passed. */
   private void completeDuePhases() {
     long now = clock.millis();
-    for (SimRelease release : releases.values()) {
-      if (release.canceledAt != null) {
-        continue;
+    for (var it = monitored.iterator(); it.hasNext(); ) {
+      SimRelease release = it.next();
+      boolean stillMonitored = false;
+      if (release.canceledAt == null
+          && releases.get(new FlagRef(release.projectKey, release.flagKey)) == release) {
+        for (int i = 0; i < release.phases.size(); i++) {
+          SimRelease.Phase phase = release.phases.get(i);
+          if (phase.status != PhaseStatus.STARTED || phase.monitoringSince == null) {
+            continue;
+          }
+          long window = phase.longestWindow();
+          if (window == 0) {
+            continue;
+          }
+          long due = phase.monitoringSince + (long) Math.ceil(window * windowScale);
+          if (now >= due) {
+            complete(release, i, due);
+            release.version++;
+          } else {
+            stillMonitored = true;
+          }
+        }
       }
-      for (int i = 0; i < release.phases.size(); i++) {
-        SimRelease.Phase phase = release.phases.get(i);
-        if (phase.status != PhaseStatus.STARTED || phase.monitoringSince == null) {
-          continue;
-        }
-        long window = phase.longestWindow();
-        if (window == 0) {
-          continue;
-        }
-        long due = phase.monitoringSince + (long) Math.ceil(window * windowScale);
-        if (now >= due) {
-          complete(release, i, due);
-          release.version++;
-        }
+      if (!stillMonitored) {
+        it.remove();
       }
     }
   }

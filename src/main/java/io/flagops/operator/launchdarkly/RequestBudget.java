@@ -50,6 +50,9 @@ public final class RequestBudget {
    */
   private final Map<Object, Turn> turns = new HashMap<>();
 
+  /** Turns are pruned when there are this many: twice what was left last time (amortized). */
+  private int pruneTurnsAbove = 1024;
+
   private record Turn(long at, double borrowedBefore) {}
 
   /** Time worth of permits that follow-up calls took ahead of the reserved turns, in nanos. */
@@ -189,8 +192,9 @@ public final class RequestBudget {
 
   /** A caller that never came back for its turn (its resource went away) is forgotten. */
   private void forgetStaleTurns(long now) {
-    if (turns.size() > 1024) {
+    if (turns.size() > pruneTurnsAbove) {
       turns.values().removeIf(turn -> now - turn.at() > FORGET_TURN_AFTER_NANOS);
+      pruneTurnsAbove = Math.max(1024, 2 * turns.size());
     }
   }
 }

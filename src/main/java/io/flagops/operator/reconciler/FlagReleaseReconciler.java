@@ -82,7 +82,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease>, Cleaner<F
     this.events = events;
     this.metrics = metrics;
     this.watches = watches;
-    this.schedule = new PollSchedule(config);
+    this.schedule = new PollSchedule(config, watches::count);
   }
 
   @Override

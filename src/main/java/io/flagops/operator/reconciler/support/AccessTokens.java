@@ -1,5 +1,7 @@
 package io.flagops.operator.reconciler.support;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
@@ -11,6 +13,7 @@ import io.flagops.operator.reconciler.plan.Reasons;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +27,11 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AccessTokens {
   private static final Logger LOG = Logger.getLogger(AccessTokens.class);
+
+  /** Tokens in use, parsed; far more than any cluster's Secrets hold, rotated ones age out. */
+  private static final Cache<String, AccessToken> PARSED =
+      Caffeine.newBuilder().maximumSize(1_000).expireAfterAccess(Duration.ofHours(1)).build();
+
   private final DefaultToken defaultToken;
   private final FlagReleaseWatches watches;
   private final DefaultTokenGrants grants;
@@ -181,7 +189,14 @@ public class AccessTokens {
 
   private static AccessToken parse(String value, String source) {
     try {
-      return AccessToken.of(value);
+      // one instance per token: its fingerprint (a SHA-256) is then computed once, not per pass
+      AccessToken cached = PARSED.getIfPresent(value);
+      if (cached != null) {
+        return cached;
+      }
+      AccessToken token = AccessToken.of(value);
+      PARSED.put(value, token);
+      return token;
     } catch (IllegalArgumentException e) {
       throw new Unavailable(Reasons.TOKEN_UNAVAILABLE, source + ": " + e.getMessage());
     }

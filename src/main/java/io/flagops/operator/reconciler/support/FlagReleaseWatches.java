@@ -123,6 +123,11 @@ public class FlagReleaseWatches {
         .toList();
   }
 
+  /** How many FlagReleases the operator holds. */
+  public long count() {
+    return primaries == null ? 0 : primaries.keys().count();
+  }
+
   /** Reconciles these FlagReleases soon, whatever their schedule. */
   public void wakeUp(Collection<FlagRelease> resources) {
     resources.forEach(r -> wakeUps.propagateEvent(ResourceID.fromResource(r)));

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
  * When the reconciler looks at a FlagRelease again. LaunchDarkly sends no events, so every pass
@@ -19,31 +20,46 @@ public final class PollSchedule {
   private final FlagReleaseConfig.Polling polling;
   private final RecentSyncs recentSyncs;
   private final Backoff backoff;
+  private final RestartSpread restartSpread;
 
   /** FlagReleases this process has looked at at least once. */
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
-  public PollSchedule(FlagReleaseConfig config) {
-    this(config.polling(), new RecentSyncs(), new Backoff(config.retry()));
+  /**
+   * @param resources how many FlagReleases the operator holds (its cache), to pace the first looks
+   *     after a start by the request budget
+   */
+  public PollSchedule(FlagReleaseConfig config, LongSupplier resources) {
+    this(
+        config.polling(),
+        new RecentSyncs(),
+        new Backoff(config.retry()),
+        new RestartSpread(resources, config.budget().requestsPerSecond()));
   }
 
-  PollSchedule(FlagReleaseConfig.Polling polling, RecentSyncs recentSyncs, Backoff backoff) {
+  PollSchedule(
+      FlagReleaseConfig.Polling polling,
+      RecentSyncs recentSyncs,
+      Backoff backoff,
+      RestartSpread restartSpread) {
     this.polling = polling;
     this.recentSyncs = recentSyncs;
     this.backoff = backoff;
+    this.restartSpread = restartSpread;
   }
 
   /**
    * The first time this process sees a resource that was Ready for its current generation, a random
-   * point in the settled interval: after a start or a restart the polls of settled resources are
-   * spread over the period instead of all reading at once.
+   * point in the time the request budget needs to read them all (at most the settled interval):
+   * after a start or a restart the polls of settled resources are spread, not all at once, and yet
+   * every one is read again as soon as the budget allows.
    */
   public Optional<Duration> firstLookAfterStart(FlagRelease resource) {
     if (!seen.add(resource.getMetadata().getUid()) || !resource.isSettledIn(ReleaseState.Ready)) {
       return Optional.empty();
     }
-    long settled = polling.settled().toMillis();
-    return Optional.of(Duration.ofMillis(ThreadLocalRandom.current().nextLong(1, settled + 1)));
+    long window = restartSpread.window(polling.settled()).toMillis();
+    return Optional.of(Duration.ofMillis(ThreadLocalRandom.current().nextLong(1, window + 1)));
   }
 
   /**

@@ -21,7 +21,8 @@ class PollScheduleTest {
       new PollSchedule(
           new NoJitter(),
           new RecentSyncs(now::get),
-          new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), 2.0, now::get));
+          new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), 2.0, now::get),
+          RestartSpread.overSettledInterval());
 
   @Test
   void aReadyResourceSeenFirstAfterAStartWaitsItsTurnWithinTheSettledInterval() {
@@ -31,6 +32,33 @@ class PollScheduleTest {
         .hasValueSatisfying(wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(SETTLED));
     assertThat(schedule.firstLookAfterStart(ready)).as("the second look").isEmpty();
     assertThat(schedule.firstLookAfterStart(resource("b", ReleaseState.Progressing))).isEmpty();
+  }
+
+  @Test
+  void afterAStartTheFirstLooksAreSpreadOverTheTimeTheBudgetNeedsForThemAll() {
+    // 600 resources at 20 calls per second: 30 s to read them all, well inside the settled 5 min
+    PollSchedule paced =
+        new PollSchedule(
+            new NoJitter(),
+            new RecentSyncs(now::get),
+            new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), 2.0, now::get),
+            new RestartSpread(() -> 600, 20));
+    long latest = 0;
+    for (int i = 0; i < 600; i++) {
+      latest =
+          Math.max(
+              latest,
+              paced
+                  .firstLookAfterStart(resource("r" + i, ReleaseState.Ready))
+                  .orElseThrow()
+                  .toMillis());
+    }
+    assertThat(latest).isBetween(25_000L, 30_000L);
+
+    assertThat(new RestartSpread(() -> 1_000_000, 20).window(SETTLED))
+        .as("more than the budget reads in a settled interval: spread over the interval")
+        .isEqualTo(SETTLED);
+    assertThat(new RestartSpread(() -> 3, 20).window(SETTLED)).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
