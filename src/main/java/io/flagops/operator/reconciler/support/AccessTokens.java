@@ -190,13 +190,7 @@ public class AccessTokens {
   private static AccessToken parse(String value, String source) {
     try {
       // one instance per token: its fingerprint (a SHA-256) is then computed once, not per pass
-      AccessToken cached = PARSED.getIfPresent(value);
-      if (cached != null) {
-        return cached;
-      }
-      AccessToken token = AccessToken.of(value);
-      PARSED.put(value, token);
-      return token;
+      return PARSED.get(value, AccessToken::of);
     } catch (IllegalArgumentException e) {
       throw new Unavailable(Reasons.TOKEN_UNAVAILABLE, source + ": " + e.getMessage());
     }

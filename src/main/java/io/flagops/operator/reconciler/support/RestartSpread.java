@@ -14,6 +14,8 @@ final class RestartSpread {
 
   private final LongSupplier resources;
   private final double requestsPerSecond;
+
+  /** Taken once: the settled interval is fixed for the process. */
   private volatile Duration budgetTime;
 
   RestartSpread(LongSupplier resources, double requestsPerSecond) {
@@ -27,12 +29,16 @@ final class RestartSpread {
   }
 
   Duration window(Duration settled) {
-    Duration time = budgetTime;
-    if (time == null) {
-      double seconds = resources.getAsLong() / Math.max(requestsPerSecond, 0.001);
-      time = seconds >= settled.toSeconds() ? settled : Duration.ofMillis((long) (seconds * 1000));
-      budgetTime = time;
+    Duration window = budgetTime;
+    if (window == null) {
+      // a double beyond Long.MAX_VALUE casts to Long.MAX_VALUE: "longer than any interval"
+      Duration needed =
+          Duration.ofMillis(
+              (long) (resources.getAsLong() * 1000.0 / Math.max(requestsPerSecond, 0.001)));
+      Duration capped = needed.compareTo(settled) > 0 ? settled : needed;
+      window = capped.compareTo(MIN) < 0 ? MIN : capped;
+      budgetTime = window;
     }
-    return time.compareTo(MIN) < 0 ? MIN : time.compareTo(settled) > 0 ? settled : time;
+    return window;
   }
 }
