@@ -225,10 +225,9 @@ final class BenchReport {
           and the events (one per write to LaunchDarkly).
         - **First reconcile**: from starting the operator to its first write to Kubernetes (the
           first reconcile of a new resource adds the finalizer); **first LD call**: to its first
-          call to LaunchDarkly. On a first start every resource is new, so the operator SDK
-          first adds the finalizer to each, and the reads follow in the order the resources were
-          queued: the gap between the two grows with N. After a restart the finalizers are
-          there and the first call comes at once.
+          call to LaunchDarkly. A new resource's first pass adds its finalizer and reads
+          LaunchDarkly at once (the operator SDK, left to add it, ended the pass there and queued
+          the read behind every other resource's finalizer, so the gap grew with N).
         - **Steady state**: after a restart with a poll period the rate limit can sustain, the calls
           made during one period; the spread is the fewest and most calls in any tenth of it.
           Polls are jittered by 10%, so a window of exactly one period holds about N of them.
@@ -427,8 +426,7 @@ final class BenchReport {
             String.format(
                 Locale.ROOT,
                 "- N=%d: the first LaunchDarkly call came %.2f s after the start (first write to"
-                    + " Kubernetes %.2f s): the operator SDK adds every new resource's finalizer"
-                    + " before any of them is read.%n",
+                    + " Kubernetes %.2f s).%n",
                 r.resources(),
                 r.firstCallSeconds(),
                 r.firstReconcileSeconds()));

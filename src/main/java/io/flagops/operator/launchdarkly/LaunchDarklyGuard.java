@@ -82,6 +82,8 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
         metrics.unanswered(route);
       }
       throw e;
+    } finally {
+      budget.finished();
     }
   }
 

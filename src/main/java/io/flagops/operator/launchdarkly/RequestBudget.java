@@ -13,11 +13,15 @@ import java.util.function.LongSupplier;
  * that follow a pass's first one (its writes) borrow from later turns, so a pass is not cut in the
  * middle, and the turns reserved after them move back accordingly.
  *
- * <p>It never plans to spend more than LaunchDarkly's rate-limit headers say is left of the window,
- * and stops until the reset when nothing is left. After a 429 every caller waits until the window
- * resets and the rate halves (once per such event), then climbs back slowly (additive increase,
- * multiplicative decrease), so a budget set higher than the account allows settles just under it.
- * Hand-written because its waits come from LaunchDarkly's own headers.
+ * <p>No pass starts once what LaunchDarkly's rate-limit headers say is left of the window, less the
+ * calls on their way (granted, not yet answered: LaunchDarkly may not have counted them when it
+ * answered) and those granted since, is only enough for the writes of the passes under way; when it
+ * is used up, every call stops until the reset. The token bucket alone cannot promise that: a turn
+ * is paid for when it is reserved, and when workers are busy (thousands of new resources at a
+ * start) turns reserved for one window are taken in the next, all at once. After a 429 every caller
+ * waits until the window resets and the rate halves (once per such event), then climbs back slowly
+ * (additive increase, multiplicative decrease), so a budget set higher than the account allows
+ * settles just under it. Hand-written because its waits come from LaunchDarkly's own headers.
  */
 public final class RequestBudget {
   private static final long RECOVERY_STEP_NANOS = 10_000_000_000L;
@@ -61,6 +65,17 @@ public final class RequestBudget {
   /** Turns held back by a pause are spread out from here, one per permit. */
   private long nextTurnAfterPause;
 
+  /** Calls granted and not yet answered. */
+  private int onTheirWay;
+
+  /**
+   * What LaunchDarkly's last answer said was left of its window, less the calls that were on their
+   * way then and those granted since; unknown once that window has ended.
+   */
+  private long windowLeft = Long.MAX_VALUE;
+
+  private long windowEndsAt = Long.MIN_VALUE;
+
   public RequestBudget(double requestsPerSecond, int burst) {
     this(requestsPerSecond, burst, System::nanoTime);
   }
@@ -87,12 +102,13 @@ public final class RequestBudget {
   public synchronized Duration takeTurn(Object caller) {
     long now = nanoClock.getAsLong();
     refill(now);
+    long paused = firstCallsPausedUntil(now);
     Turn turn = turns.get(caller);
     if (turn != null) {
       long due = turn.at() + (long) (borrowed - turn.borrowedBefore());
-      if (now < pausedUntil) {
+      if (now < paused) {
         // spread the turns a pause held back instead of letting them all go when it ends
-        due = Math.max(due, Math.max(pausedUntil, nextTurnAfterPause));
+        due = Math.max(due, Math.max(paused, nextTurnAfterPause));
         nextTurnAfterPause = due + (long) (1 / currentRate(now));
         turns.put(caller, new Turn(due, borrowed));
       }
@@ -100,14 +116,16 @@ public final class RequestBudget {
         return Duration.ofNanos(due - now);
       }
       turns.remove(caller);
+      granted(now);
       return Duration.ZERO;
     }
-    if (now >= pausedUntil && tokens >= 1) {
+    if (now >= paused && tokens >= 1) {
       tokens -= 1;
+      granted(now);
       return Duration.ZERO;
     }
     tokens -= 1; // the turn is paid for now, so later callers queue behind it
-    long wait = Math.max(pausedUntil - now, (long) Math.ceil(-tokens / currentRate(now)));
+    long wait = Math.max(paused - now, (long) Math.ceil(-tokens / currentRate(now)));
     forgetStaleTurns(now);
     turns.put(caller, new Turn(now + wait, borrowed));
     return Duration.ofNanos(Math.max(wait, 1));
@@ -127,7 +145,37 @@ public final class RequestBudget {
     refill(now);
     tokens -= 1;
     borrowed += 1 / currentRate(now);
+    granted(now);
     return Duration.ZERO;
+  }
+
+  /**
+   * Until when a pass's first call waits: a pause, or the end of a window whose rest is kept for
+   * the writes of passes under way: up to two for each call on its way (a create, then a phase),
+   * and the burst for passes whose read is answered and whose writes are about to go. Passes are
+   * then not cut between their read and their writes, which would cost a second read.
+   */
+  private long firstCallsPausedUntil(long now) {
+    boolean windowNearlySpent = now < windowEndsAt && windowLeft <= 2L * onTheirWay + burst;
+    return windowNearlySpent ? Math.max(pausedUntil, windowEndsAt) : pausedUntil;
+  }
+
+  /**
+   * One call more on its way, spent from what is known to be left of the window; with nothing left,
+   * every call stops until the reset.
+   */
+  private void granted(long now) {
+    onTheirWay++;
+    if (now >= windowEndsAt) {
+      windowLeft = Long.MAX_VALUE; // a new window: nothing known of it until the next answer
+    } else if (--windowLeft <= 0) {
+      pausedUntil = Math.max(pausedUntil, windowEndsAt);
+    }
+  }
+
+  /** A granted call ended: answered, failed or never sent. */
+  public synchronized void finished() {
+    onTheirWay = Math.max(0, onTheirWay - 1);
   }
 
   /**
@@ -146,18 +194,21 @@ public final class RequestBudget {
   }
 
   /**
-   * What LaunchDarkly says is left of its window: never plan to spend more, and stop until the
-   * reset when nothing is left.
+   * What LaunchDarkly says is left of its window, in the answer to a call still counted as on its
+   * way: passes start no new call once that, less the calls on their way and those granted since,
+   * is only enough for the writes of passes under way, and every call stops when it is used up.
    */
   public synchronized void observe(long remaining, Duration untilReset) {
     long now = nanoClock.getAsLong();
+    windowEndsAt = now + Math.max(0, untilReset.toNanos());
+    windowLeft = remaining - Math.max(0, onTheirWay - 1);
     if (remaining <= 0) {
-      pausedUntil = Math.max(pausedUntil, now + Math.max(0, untilReset.toNanos()));
+      pausedUntil = Math.max(pausedUntil, windowEndsAt);
       tokens = Math.min(tokens, 0);
       return;
     }
     refill(now);
-    tokens = Math.min(tokens, remaining);
+    tokens = Math.min(tokens, Math.max(0, windowLeft));
   }
 
   /** The rate allowed now, in requests per second (for metrics and tests). */

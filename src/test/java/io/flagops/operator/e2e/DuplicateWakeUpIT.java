@@ -18,8 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A FlagRelease woken again soon after it was found in sync (as a late watch event of the
- * operator's own write does) is not read again; its planned poll still reads.
+ * A FlagRelease woken again soon after it was found in sync (as a Secret written with the same
+ * token does) is not read again; its planned poll still reads.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)

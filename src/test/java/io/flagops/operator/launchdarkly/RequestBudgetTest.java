@@ -3,6 +3,7 @@ package io.flagops.operator.launchdarkly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -112,9 +113,67 @@ class RequestBudgetTest {
 
   @Test
   void neverPlansToSpendMoreThanTheWindowHasLeft() {
-    budget.observe(1, Duration.ofSeconds(5));
+    budget.observe(4, Duration.ofSeconds(5)); // 3 of them kept for writes (the burst)
 
     assertThat(budget.takeTurn("a")).isZero();
     assertThat(budget.takeTurn("b")).isPositive();
+  }
+
+  @Test
+  void callsOnTheirWayCountAgainstWhatTheWindowHasLeft() {
+    RequestBudget roomy = new RequestBudget(10, 10, now::get);
+    for (int i = 0; i < 5; i++) {
+      assertThat(roomy.takeTurn("sent" + i)).isZero();
+    }
+    // the first answer says 3 are left; 4 other calls are on their way and may not be counted
+    roomy.observe(3, Duration.ofSeconds(5));
+    roomy.finished();
+
+    assertThat(roomy.takeTurn("next"))
+        .as("the calls on their way may take what is left: nothing before the reset")
+        .isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void answeredCallsNoLongerCountAgainstTheWindow() {
+    RequestBudget roomy = new RequestBudget(10, 10, now::get);
+    for (int i = 0; i < 5; i++) {
+      roomy.takeTurn("sent" + i);
+      roomy.finished();
+    }
+    roomy.observe(13, Duration.ofSeconds(5)); // 10 of them kept for writes (the burst)
+
+    for (String caller : List.of("a", "b", "c")) {
+      assertThat(roomy.takeTurn(caller)).isZero();
+      roomy.finished();
+    }
+    assertThat(roomy.takeTurn("d")).isPositive();
+  }
+
+  @Test
+  void turnsTakenLateStopAtWhatTheWindowHasLeft() {
+    for (int i = 0; i < 3; i++) {
+      budget.takeTurn("burst" + i);
+      budget.finished();
+    }
+    List.of("a", "b", "c", "d").forEach(budget::takeTurn); // turns at +100 .. +400 ms, paid now
+    budget.observe(8, Duration.ofSeconds(5));
+
+    // the workers were busy: every turn is taken late, at once
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    assertThat(budget.takeTurn("a")).isZero();
+    assertThat(budget.takeTurn("b")).isZero();
+    assertThat(budget.takeTurn("c"))
+        .as("the rest (6) is kept for the writes of passes under way: 2 per call, and the burst")
+        .isEqualTo(Duration.ofSeconds(4));
+    for (int i = 0; i < 6; i++) {
+      assertThat(budget.takeFollowUp()).as("the writes of the passes under way").isZero();
+    }
+    assertThat(budget.takeFollowUp()).as("the window is used up").isEqualTo(Duration.ofSeconds(4));
+
+    now.addAndGet(Duration.ofSeconds(4).toNanos());
+    assertThat(budget.takeTurn("c"))
+        .as("a new window; the turn moved back by the writes that borrowed from it")
+        .isEqualTo(Duration.ofMillis(600));
   }
 }

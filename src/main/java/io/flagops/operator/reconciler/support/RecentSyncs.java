@@ -8,13 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * FlagReleases found in sync with LaunchDarkly, and when their next poll is due. The watch event of
- * the operator's own finalizer write sometimes arrives late and wakes the resource once more, after
- * it was already read and brought in sync; when many resources wait for the request budget, that
- * second turn can come minutes later. Reading LaunchDarkly then costs a call and tells nothing the
- * planned poll will not. So a resource woken in the first half of its poll interval, with the same
- * generation and token as when it was found in sync, keeps its planned poll instead. A spec change,
- * a token change or the poll itself always reads.
+ * FlagReleases found in sync with LaunchDarkly, and when their next poll is due. A wake-up that
+ * tells nothing new (a Secret the resource names, or the default token's file, written again with
+ * the same token) can come soon after the resource was read and brought in sync; when many
+ * resources wait for the request budget, that turn can come minutes later. Reading LaunchDarkly
+ * then costs a call and tells nothing the planned poll will not. So a resource woken in the first
+ * half of its poll interval, with the same generation and token as when it was found in sync, keeps
+ * its planned poll instead. A spec change, a token change or the poll itself always reads.
  */
 public final class RecentSyncs {
   private static final int PRUNE_ABOVE = 1024;
