@@ -17,7 +17,8 @@ import java.time.Duration;
  * The operator, with each reconciler registered as its annotation says. It replaces the extension's
  * default producer for one reason: quarkus-operator-sdk 7.7 reads {@code
  * triggerReconcilerOnAllEvents} from {@link ControllerConfiguration} but its runtime configuration
- * never hands it to the SDK, which would then neither add the finalizer nor let the reconciler.
+ * never hands it to the SDK, which would then call the reconciler for no deletion at all (the
+ * reconciler adds and removes its own finalizer in that mode).
  */
 @Singleton
 public class OperatorRegistration {
