@@ -261,14 +261,23 @@ final class BenchReport {
         With 10,000 new resources the first LaunchDarkly call came 5.8-10.8 s after the start:
         the operator SDK added each resource's finalizer in a pass of its own and queued the
         first real pass behind every other resource's. The reconciler now adds the finalizer
-        itself at the start of the first pass (the SDK's all-events mode), which reads
-        LaunchDarkly at once. Reading that early showed a gap in the request budget: a turn is
-        paid for when it is reserved, and turns reserved while the workers were busy adding
-        finalizers were taken in the next 10 s window all at once (301 calls in the first
-        window, 2,013 in the second, where the limit was 2,000), so LaunchDarkly answered 429,
-        the rate halved and convergence took 1.56 times the bound. The budget now spends from
-        what LaunchDarkly's headers say is left of the window, less the calls on their way,
-        keeps the rest for the writes of passes under way, and stops at zero until the reset.
+        itself (the SDK's all-events mode) in the first pass that gets its turn in the request
+        budget, just before that pass reads LaunchDarkly; a pass whose turn is still to come
+        writes nothing to Kubernetes and comes back for it. Reading that early showed a gap in
+        the request budget: a turn is paid for when it is reserved, and turns reserved while the
+        workers were busy were taken in the next 10 s window all at once (301 calls in the
+        first window, 2,013 in the second, where the limit was 2,000), so LaunchDarkly answered
+        429, the rate halved and convergence took 1.56 times the bound.
+
+        The budget now also pays for what is actually sent (turns taken late go at the rate, not
+        all at once), spends from what LaunchDarkly's headers say is left of the window (less
+        the calls it may not have counted when it answered, matched by the order calls were
+        granted), keeps the window's last calls for the writes of passes under way and moves
+        every reserved turn past that window's end, so the next window starts with the turns
+        as they were spaced. Measured with a per-second count of the simulator's log at
+        N=1,000 and 20/s: before, 24-37 calls in some seconds (budget 19.4), windows spent
+        early, pauses of 0.9-2.6 s, one 429 from an answer read after a later one; after,
+        18-22 calls every second and 194-196 in every 10 s window.
         """);
     return md.toString();
   }

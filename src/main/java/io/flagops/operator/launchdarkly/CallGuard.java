@@ -1,5 +1,6 @@
 package io.flagops.operator.launchdarkly;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /** What a LaunchDarkly call passes through before it leaves: see {@link LaunchDarklyGuard}. */
@@ -21,4 +22,12 @@ public interface CallGuard {
    *     one in the same pass
    */
   <T> T call(String route, Object turnOf, Supplier<T> call);
+
+  /**
+   * How long until a call for {@code turnOf} would not be refused for its turn; zero when it would
+   * go now. Reserves the turn, takes nothing.
+   */
+  default Duration untilTurn(Object turnOf) {
+    return Duration.ZERO;
+  }
 }

@@ -83,6 +83,11 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
   }
 
   @Override
+  public Duration untilTurn(AccessToken token, FlagRef flag) {
+    return guard.untilTurn(new Caller(token.fingerprint(), flag));
+  }
+
+  @Override
   public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
     // the read that begins a pass waits its turn; the calls that follow it borrow
     Caller turn = new Caller(token.fingerprint(), flag);

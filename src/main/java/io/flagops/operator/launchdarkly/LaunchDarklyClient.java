@@ -5,6 +5,7 @@ import io.flagops.operator.launchdarkly.model.PatchOperation;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +35,14 @@ public interface LaunchDarklyClient {
 
   /** Deletes the flag's release. Idempotent: a release already gone counts as deleted. */
   void deleteRelease(AccessToken token, FlagRef flag);
+
+  /**
+   * How long until a pass for the flag may make its first call (the request budget's turn, reserved
+   * now); zero when it may now.
+   */
+  default Duration untilTurn(AccessToken token, FlagRef flag) {
+    return Duration.ZERO;
+  }
 
   /** This API with one token, for every call of a pass. */
   default LaunchDarklySession as(AccessToken token) {

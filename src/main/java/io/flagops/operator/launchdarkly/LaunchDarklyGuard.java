@@ -87,6 +87,15 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
     }
   }
 
+  @Override
+  public Duration untilTurn(Object turnOf) {
+    Duration wait = budget.untilTurn(turnOf);
+    if (!wait.isZero()) {
+      metrics.waitedForBudget(wait);
+    }
+    return wait;
+  }
+
   private LaunchDarklyException.CircuitOpen open() {
     // no numbers that change from call to call: the message ends up in status conditions
     return new LaunchDarklyException.CircuitOpen(

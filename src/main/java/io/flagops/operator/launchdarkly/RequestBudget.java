@@ -3,6 +3,8 @@ package io.flagops.operator.launchdarkly;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,14 +16,14 @@ import java.util.function.LongSupplier;
  * middle, and the turns reserved after them move back accordingly.
  *
  * <p>No pass starts once what LaunchDarkly's rate-limit headers say is left of the window, less the
- * calls on their way (granted, not yet answered: LaunchDarkly may not have counted them when it
- * answered) and those granted since, is only enough for the writes of the passes under way; when it
- * is used up, every call stops until the reset. The token bucket alone cannot promise that: a turn
- * is paid for when it is reserved, and when workers are busy (thousands of new resources at a
- * start) turns reserved for one window are taken in the next, all at once. After a 429 every caller
- * waits until the window resets and the rate halves (once per such event), then climbs back slowly
- * (additive increase, multiplicative decrease), so a budget set higher than the account allows
- * settles just under it. Hand-written because its waits come from LaunchDarkly's own headers.
+ * calls it may not have counted when it answered and those granted since, is only enough for the
+ * writes of the passes under way; when it is used up, every call stops until the reset. The token
+ * bucket alone cannot promise that: a turn is paid for when it is reserved, and when workers are
+ * busy (thousands of new resources at a start) turns reserved for one window are taken in the next,
+ * all at once. After a 429 every caller waits until the window resets and the rate halves (once per
+ * such event), then climbs back slowly (additive increase, multiplicative decrease), so a budget
+ * set higher than the account allows settles just under it. Hand-written because its waits come
+ * from LaunchDarkly's own headers.
  */
 public final class RequestBudget {
   private static final long RECOVERY_STEP_NANOS = 10_000_000_000L;
@@ -45,6 +47,13 @@ public final class RequestBudget {
 
   private long refilledAt;
 
+  /**
+   * Permits for the calls that actually go, filled like {@link #tokens} but paid when a call is
+   * granted rather than when its turn is reserved: turns taken late (the workers were busy) then go
+   * at the rate, not all at once, which would spend LaunchDarkly's window early.
+   */
+  private double spendable;
+
   /** No permits before this time (a 429, or a window LaunchDarkly says is spent). */
   private long pausedUntil;
 
@@ -65,8 +74,17 @@ public final class RequestBudget {
   /** Turns held back by a pause are spread out from here, one per permit. */
   private long nextTurnAfterPause;
 
-  /** Calls granted and not yet answered. */
-  private int onTheirWay;
+  /** How many calls were granted: each call's number, in the order they were granted. */
+  private long grants;
+
+  /** The numbers of the calls granted and not yet answered. */
+  private final NavigableSet<Long> onTheirWay = new TreeSet<>();
+
+  /**
+   * The call the current thread was last granted: its answer's rate-limit headers are read on the
+   * same thread (see {@link HttpLaunchDarklyClient}), and it ends there too.
+   */
+  private final ThreadLocal<Long> callOfThisThread = new ThreadLocal<>();
 
   /**
    * What LaunchDarkly's last answer said was left of its window, less the calls that were on their
@@ -75,6 +93,9 @@ public final class RequestBudget {
   private long windowLeft = Long.MAX_VALUE;
 
   private long windowEndsAt = Long.MIN_VALUE;
+
+  /** The end of the last window whose rest was kept for writes (reserved turns moved past it). */
+  private long keptUntil = Long.MIN_VALUE;
 
   public RequestBudget(double requestsPerSecond, int burst) {
     this(requestsPerSecond, burst, System::nanoTime);
@@ -88,6 +109,7 @@ public final class RequestBudget {
     this.burst = burst;
     this.nanoClock = nanoClock;
     this.tokens = burst;
+    this.spendable = burst;
     this.refilledAt = nanoClock.getAsLong();
     this.adaptiveRatePerNano = ratePerNano;
     this.adjustedAt = refilledAt;
@@ -100,28 +122,51 @@ public final class RequestBudget {
    * @return zero when the permit is granted now, else how long until the caller's reserved turn
    */
   public synchronized Duration takeTurn(Object caller) {
+    return turn(caller, true);
+  }
+
+  /**
+   * How long until the caller's pass may make its first call, its turn reserved (and paid for) as
+   * {@link #takeTurn} would, but not taken: a pass can then skip the work that comes before that
+   * call (a write to Kubernetes) while its turn is still to come.
+   *
+   * @return zero when a {@link #takeTurn} now would be granted (unless someone takes it first)
+   */
+  public synchronized Duration untilTurn(Object caller) {
+    return turn(caller, false);
+  }
+
+  private Duration turn(Object caller, boolean take) {
     long now = nanoClock.getAsLong();
     refill(now);
     long paused = firstCallsPausedUntil(now);
     Turn turn = turns.get(caller);
     if (turn != null) {
       long due = turn.at() + (long) (borrowed - turn.borrowedBefore());
-      if (now < paused) {
+      if (due < paused && now < paused) {
         // spread the turns a pause held back instead of letting them all go when it ends
-        due = Math.max(due, Math.max(paused, nextTurnAfterPause));
+        due = Math.max(paused, nextTurnAfterPause);
         nextTurnAfterPause = due + (long) (1 / currentRate(now));
         turns.put(caller, new Turn(due, borrowed));
       }
       if (due > now) {
         return Duration.ofNanos(due - now);
       }
-      turns.remove(caller);
-      granted(now);
+      if (take) {
+        turns.remove(caller);
+        spendable -= 1;
+        granted(now);
+      }
       return Duration.ZERO;
     }
     if (now >= paused && tokens >= 1) {
       tokens -= 1;
-      granted(now);
+      if (take) {
+        spendable -= 1;
+        granted(now);
+      } else {
+        turns.put(caller, new Turn(now, borrowed)); // paid: callers asking at once queue behind it
+      }
       return Duration.ZERO;
     }
     tokens -= 1; // the turn is paid for now, so later callers queue behind it
@@ -143,21 +188,47 @@ public final class RequestBudget {
       return Duration.ofNanos(pausedUntil - now);
     }
     refill(now);
-    tokens -= 1;
-    borrowed += 1 / currentRate(now);
+    if (!keepingRestOfWindow(now)) {
+      tokens -= 1;
+      spendable -= 1;
+      borrowed += 1 / currentRate(now);
+    }
     granted(now);
     return Duration.ZERO;
   }
 
   /**
-   * Until when a pass's first call waits: a pause, or the end of a window whose rest is kept for
-   * the writes of passes under way: up to two for each call on its way (a create, then a phase),
-   * and the burst for passes whose read is answered and whose writes are about to go. Passes are
-   * then not cut between their read and their writes, which would cost a second read.
+   * Until when a pass's first call waits: a pause, the end of a window whose rest is kept, or the
+   * next permit when what was actually sent used them up.
    */
   private long firstCallsPausedUntil(long now) {
-    boolean windowNearlySpent = now < windowEndsAt && windowLeft <= 2L * onTheirWay + burst;
-    return windowNearlySpent ? Math.max(pausedUntil, windowEndsAt) : pausedUntil;
+    long until = keepingRestOfWindow(now) ? Math.max(pausedUntil, windowEndsAt) : pausedUntil;
+    if (spendable < 1) {
+      until = Math.max(until, now + (long) Math.ceil((1 - spendable) / currentRate(now)));
+    }
+    return until;
+  }
+
+  /**
+   * Whether the rest of LaunchDarkly's window is kept for the writes of passes under way: up to two
+   * for each call on its way (a create, then a phase), and the burst for passes whose read is
+   * answered and whose writes are about to go, so that passes are not cut between their read and
+   * their writes (which would cost a second read). Those writes are paid by the window's rest, not
+   * borrowed from later turns. When the keeping starts, the bucket stops filling and every reserved
+   * turn moves back by the time the window has left: the turns then go on in the next window as
+   * they were spaced, rather than on top of the ones already due there, which would spend that
+   * window early and cut passes in it.
+   */
+  private boolean keepingRestOfWindow(long now) {
+    boolean nearlySpent = now < windowEndsAt && windowLeft <= 2L * onTheirWay.size() + burst;
+    if (nearlySpent && now >= keptUntil) { // once per window (its end moves by a few ms per answer)
+      keptUntil = windowEndsAt;
+      long rest = windowEndsAt - now;
+      borrowed += rest;
+      tokens -= rest * currentRate(now);
+      spendable -= rest * currentRate(now);
+    }
+    return nearlySpent;
   }
 
   /**
@@ -165,7 +236,8 @@ public final class RequestBudget {
    * every call stops until the reset.
    */
   private void granted(long now) {
-    onTheirWay++;
+    onTheirWay.add(++grants);
+    callOfThisThread.set(grants);
     if (now >= windowEndsAt) {
       windowLeft = Long.MAX_VALUE; // a new window: nothing known of it until the next answer
     } else if (--windowLeft <= 0) {
@@ -173,9 +245,13 @@ public final class RequestBudget {
     }
   }
 
-  /** A granted call ended: answered, failed or never sent. */
+  /** The call this thread was granted ended: answered, failed or never sent. */
   public synchronized void finished() {
-    onTheirWay = Math.max(0, onTheirWay - 1);
+    Long call = callOfThisThread.get();
+    if (call != null) {
+      onTheirWay.remove(call);
+      callOfThisThread.remove();
+    }
   }
 
   /**
@@ -191,24 +267,41 @@ public final class RequestBudget {
     }
     pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
     tokens = Math.min(tokens, 0);
+    spendable = Math.min(spendable, 0);
   }
 
   /**
-   * What LaunchDarkly says is left of its window, in the answer to a call still counted as on its
-   * way: passes start no new call once that, less the calls on their way and those granted since,
-   * is only enough for the writes of passes under way, and every call stops when it is used up.
+   * What LaunchDarkly says is left of its window, in the answer to the call this thread was granted
+   * (read before that call is {@link #finished()}): passes start no new call once that, less the
+   * calls it may not have counted and those granted since, is only enough for the writes of passes
+   * under way, and every call stops when it is used up.
    */
   public synchronized void observe(long remaining, Duration untilReset) {
     long now = nanoClock.getAsLong();
     windowEndsAt = now + Math.max(0, untilReset.toNanos());
-    windowLeft = remaining - Math.max(0, onTheirWay - 1);
+    windowLeft = remaining - notCountedIn(callOfThisThread.get());
     if (remaining <= 0) {
       pausedUntil = Math.max(pausedUntil, windowEndsAt);
       tokens = Math.min(tokens, 0);
+      spendable = Math.min(spendable, 0);
       return;
     }
     refill(now);
     tokens = Math.min(tokens, Math.max(0, windowLeft));
+  }
+
+  /**
+   * The calls LaunchDarkly may not have counted when it answered {@code call}: the others on their
+   * way, and those granted after it and already answered (their answers may be read first). Exact
+   * when calls reach LaunchDarkly in the order they were granted, and on the safe side otherwise.
+   */
+  private long notCountedIn(Long call) {
+    if (call == null || !onTheirWay.contains(call)) {
+      return onTheirWay.size(); // not one of this budget's calls: assume none of those counted
+    }
+    long grantedAfter = grants - call;
+    long answeredAfter = grantedAfter - onTheirWay.tailSet(call, false).size();
+    return onTheirWay.size() - 1 + answeredAfter;
   }
 
   /** The rate allowed now, in requests per second (for metrics and tests). */
@@ -236,7 +329,9 @@ public final class RequestBudget {
 
   private void refill(long now) {
     if (now > refilledAt) {
-      tokens = Math.min(burst, tokens + (now - refilledAt) * currentRate(now));
+      double refilled = (now - refilledAt) * currentRate(now);
+      tokens = Math.min(burst, tokens + refilled);
+      spendable = Math.min(burst, spendable + refilled);
       refilledAt = now;
     }
   }

@@ -47,7 +47,8 @@ import java.util.Optional;
  * <p>It owns its finalizer (the SDK's all-events mode) rather than leaving it to the SDK: the SDK
  * adds a finalizer in a pass of its own and queues the resource's first real pass behind every
  * other resource's, so with 10,000 new resources nothing was read for seconds. Here the finalizer
- * is added at the start of the first pass, which goes on to read LaunchDarkly at once.
+ * is added by the first pass that gets its turn in the request budget, just before its first call
+ * to LaunchDarkly; a pass whose turn is still to come writes nothing and comes back for it.
  */
 @ControllerConfiguration(
     name = FlagReleaseReconciler.NAME,
@@ -103,9 +104,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     long started = System.nanoTime();
     String result = "error";
     try {
-      // before anything else, so that no write to LaunchDarkly can outlive its resource unseen
-      context.resourceOperations().addFinalizer();
-      UpdateControl<FlagRelease> control = pass(resource);
+      UpdateControl<FlagRelease> control = pass(resource, context);
       result = resource.getStatus() == null ? "none" : resource.getStatus().getState().name();
       return control;
     } finally {
@@ -114,12 +113,20 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   }
 
   /** One pass: gates, then observe → plan → act (ReleaseSync), then report. */
-  private UpdateControl<FlagRelease> pass(FlagRelease resource) {
+  private UpdateControl<FlagRelease> pass(FlagRelease resource, Context<FlagRelease> context) {
     Admission admission = admit(resource);
     if (admission.stop() != null) {
       return admission.stop();
     }
     AccessTokens.Resolved token = admission.token();
+    Duration turn = sync.untilTurn(resource, token.token());
+    if (!turn.isZero()) {
+      // come back for the turn the budget reserved: thousands of new resources then cost no
+      // Kubernetes write each before their turn, which would delay the turns that are due
+      return after(turn.plusMillis(1));
+    }
+    // before the first LaunchDarkly call, so that no write to it can outlive its resource unseen
+    context.resourceOperations().addFinalizer();
     boolean manage = resource.getSpec().getManagementPolicy() == ManagementPolicy.Manage;
     SyncResult result;
     try {

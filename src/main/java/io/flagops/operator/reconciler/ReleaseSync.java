@@ -32,6 +32,7 @@ import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -97,6 +98,15 @@ public class ReleaseSync {
   /** Told before a write that cannot be undone, so the status can say it is about to happen. */
   public interface Announcer {
     void announce(Seen seen, Ownership owned, Outcome outcome);
+  }
+
+  /**
+   * How long until the resource's pass may make its first LaunchDarkly call (its turn in the
+   * request budget, reserved now); zero when it may now.
+   */
+  public Duration untilTurn(FlagRelease resource, AccessToken token) {
+    FlagReleaseSpec spec = resource.getSpec();
+    return launchDarkly.untilTurn(token, new FlagRef(spec.getProjectKey(), spec.getFlagKey()));
   }
 
   /**

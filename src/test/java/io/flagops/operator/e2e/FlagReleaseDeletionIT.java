@@ -129,6 +129,10 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     awaitReady("stuck");
 
     client.secrets().inNamespace(NAMESPACE).withName("ld-token-stuck").delete();
+    // the operator has seen the Secret go: else the deletion may still use the token it read
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("stuck").getStatus().getMessage().contains("not found"));
     releases().withName("stuck").delete();
 
     await()

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -130,8 +132,10 @@ class RequestBudgetTest {
     roomy.finished();
 
     assertThat(roomy.takeTurn("next"))
-        .as("the calls on their way may take what is left: nothing before the reset")
-        .isEqualTo(Duration.ofSeconds(5));
+        .as(
+            "the calls on their way may take what is left: nothing before the reset, then the"
+                + " bucket as it was when the window's rest was kept (empty): one turn later")
+        .isEqualTo(Duration.ofMillis(5100));
   }
 
   @Test
@@ -173,7 +177,88 @@ class RequestBudgetTest {
 
     now.addAndGet(Duration.ofSeconds(4).toNanos());
     assertThat(budget.takeTurn("c"))
-        .as("a new window; the turn moved back by the writes that borrowed from it")
-        .isEqualTo(Duration.ofMillis(600));
+        .as("a new window; the writes were paid by the old one's rest, not borrowed from this turn")
+        .isZero();
+  }
+
+  @Test
+  void askingWhenTheTurnComesReservesItAndTakesNothing() {
+    assertThat(budget.untilTurn("a")).as("the bucket is full").isZero();
+    assertThat(budget.untilTurn("a")).as("asked again: the same turn").isZero();
+    assertThat(budget.takeTurn("b")).isZero();
+    assertThat(budget.takeTurn("c")).isZero();
+    assertThat(budget.untilTurn("d")).as("a's permit is reserved for it").isEqualTo(ms(100));
+    assertThat(budget.takeTurn("a")).as("the turn asked about, taken").isZero();
+
+    now.addAndGet(ms(100).toNanos());
+    assertThat(budget.untilTurn("d")).isZero();
+    assertThat(budget.takeTurn("e")).as("in line behind d").isEqualTo(ms(100));
+    assertThat(budget.takeTurn("d")).isZero();
+  }
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+
+  @Test
+  void turnsTakenLateGoAtTheRateNotAllAtOnce() {
+    for (int i = 0; i < 3; i++) {
+      budget.takeTurn("burst" + i);
+    }
+    List.of("a", "b", "c", "d").forEach(budget::takeTurn); // turns at +100 .. +400 ms, paid now
+
+    now.addAndGet(Duration.ofSeconds(1).toNanos()); // the workers were busy
+    for (String caller : List.of("a", "b", "c")) {
+      assertThat(budget.takeTurn(caller)).as("the burst").isZero();
+    }
+    assertThat(budget.takeTurn("d")).as("then the rate").isEqualTo(Duration.ofMillis(100));
+
+    now.addAndGet(Duration.ofMillis(100).toNanos());
+    assertThat(budget.takeTurn("d")).isZero();
+  }
+
+  @Test
+  void keepingTheWindowsRestMovesReservedTurnsBackByTheTimeItHadLeft() {
+    for (int i = 0; i < 3; i++) {
+      budget.takeTurn("burst" + i);
+    }
+    assertThat(budget.takeTurn("a")).isEqualTo(Duration.ofMillis(100));
+    assertThat(budget.takeTurn("b")).isEqualTo(Duration.ofMillis(200));
+    budget.observe(9, Duration.ofMillis(50)); // 3 on their way: 2 writes each and the burst
+
+    assertThat(budget.takeTurn("a"))
+        .as("kept until the window ends, then in line as before, moved back by those 50 ms")
+        .isEqualTo(Duration.ofMillis(150));
+    assertThat(budget.takeTurn("b")).isEqualTo(Duration.ofMillis(250));
+    assertThat(budget.takeFollowUp()).as("a write of a pass under way").isZero();
+    assertThat(budget.takeTurn("c"))
+        .as("a newcomer: the bucket did not fill while the window's rest was kept")
+        .isEqualTo(Duration.ofMillis(350));
+  }
+
+  @Test
+  void anAnswerReadLateDoesNotGiveBackWhatALaterCallSpent() throws Exception {
+    ExecutorService first = Executors.newSingleThreadExecutor();
+    ExecutorService second = Executors.newSingleThreadExecutor();
+    try {
+      on(first, () -> budget.takeTurn("a"));
+      on(second, () -> budget.takeTurn("b"));
+      // LaunchDarkly counts a, then b; b's answer is read first, a's (one more left) after it
+      on(second, () -> budget.observe(3, Duration.ofSeconds(5)));
+      on(second, budget::finished);
+      on(first, () -> budget.observe(4, Duration.ofSeconds(5)));
+      on(first, budget::finished);
+
+      assertThat(budget.takeTurn("c"))
+          .as("3 are left, all kept for the burst: a's answer did not count b, which was answered")
+          .isEqualTo(Duration.ofSeconds(5));
+    } finally {
+      first.shutdownNow();
+      second.shutdownNow();
+    }
+  }
+
+  private static void on(ExecutorService thread, Runnable step) throws Exception {
+    thread.submit(step).get();
   }
 }
