@@ -225,9 +225,10 @@ final class BenchReport {
           and the events (one per write to LaunchDarkly).
         - **First reconcile**: from starting the operator to its first write to Kubernetes (the
           first reconcile of a new resource adds the finalizer); **first LD call**: to its first
-          call to LaunchDarkly. A new resource's first pass adds its finalizer and reads
-          LaunchDarkly at once (the operator SDK, left to add it, ended the pass there and queued
-          the read behind every other resource's finalizer, so the gap grew with N).
+          call to LaunchDarkly. A new resource's pass adds its finalizer once its turn in the
+          request budget has come and reads LaunchDarkly at once (the operator SDK, left to add
+          it, ended the pass there and queued the read behind every other resource's finalizer,
+          so the gap grew with N).
         - **Steady state**: after a restart with a poll period the rate limit can sustain, the calls
           made during one period; the spread is the fewest and most calls in any tenth of it.
           Polls are jittered by 10%, so a window of exactly one period holds about N of them.

@@ -87,8 +87,8 @@ public final class RequestBudget {
   private final ThreadLocal<Long> callOfThisThread = new ThreadLocal<>();
 
   /**
-   * What LaunchDarkly's last answer said was left of its window, less the calls that were on their
-   * way then and those granted since; unknown once that window has ended.
+   * What LaunchDarkly's last answer said was left of its window, less the calls it may not have
+   * counted then and those granted since; unknown once that window has ended.
    */
   private long windowLeft = Long.MAX_VALUE;
 
