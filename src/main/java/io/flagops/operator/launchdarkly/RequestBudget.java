@@ -266,6 +266,11 @@ public final class RequestBudget {
       slowedUntil = now + wait.toNanos();
     }
     pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
+    emptyBuckets();
+  }
+
+  /** Nothing saved up is spent once a pause ends: callers start again at the rate. */
+  private void emptyBuckets() {
     tokens = Math.min(tokens, 0);
     spendable = Math.min(spendable, 0);
   }
@@ -282,8 +287,7 @@ public final class RequestBudget {
     windowLeft = remaining - notCountedIn(callOfThisThread.get());
     if (remaining <= 0) {
       pausedUntil = Math.max(pausedUntil, windowEndsAt);
-      tokens = Math.min(tokens, 0);
-      spendable = Math.min(spendable, 0);
+      emptyBuckets();
       return;
     }
     refill(now);

@@ -121,9 +121,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     AccessTokens.Resolved token = admission.token();
     Duration turn = sync.untilTurn(resource, token.token());
     if (!turn.isZero()) {
-      // come back for the turn the budget reserved: thousands of new resources then cost no
-      // Kubernetes write each before their turn, which would delay the turns that are due
-      return after(turn.plusMillis(1));
+      // nothing written before the turn: thousands of new resources then cost no Kubernetes
+      // write each before their turn, which would delay the turns that are due
+      return atOwnTurn(turn);
     }
     // before the first LaunchDarkly call, so that no write to it can outlive its resource unseen
     context.resourceOperations().addFinalizer();
@@ -242,6 +242,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         : after(schedule.afterDeletionWait(result.retryAfter()));
   }
 
+  /** Come back for the turn the request budget reserved (just after it, not before). */
+  private UpdateControl<FlagRelease> atOwnTurn(Duration wait) {
+    return after(wait.plusMillis(1));
+  }
+
   private void forget(FlagRelease resource) {
     metrics.forget(resource.getMetadata().getUid());
     schedule.forget(resource);
@@ -275,8 +280,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
     switch (failure.kind()) {
       case OWN_TURN:
-        // come back for the turn the budget reserved, status as it was
-        return after(failure.given().plusMillis(1));
+        return atOwnTurn(failure.given()); // status as it was
       case PERSON_MUST_ACT:
         report(
             resource,

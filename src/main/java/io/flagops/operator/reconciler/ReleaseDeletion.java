@@ -114,7 +114,7 @@ public class ReleaseDeletion {
    */
   private Result deleteRelease(FlagRelease resource, LaunchDarklySession session) {
     FlagReleaseSpec spec = resource.getSpec();
-    FlagRef flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
+    FlagRef flag = ReleaseSync.flagOf(spec);
     Optional<Release> release = session.getRelease(flag);
     if (release.isEmpty()) {
       events.normal(resource, "ReleaseDeleted", "The release of " + flag + " was already gone");

@@ -105,8 +105,12 @@ public class ReleaseSync {
    * request budget, reserved now); zero when it may now.
    */
   public Duration untilTurn(FlagRelease resource, AccessToken token) {
-    FlagReleaseSpec spec = resource.getSpec();
-    return launchDarkly.untilTurn(token, new FlagRef(spec.getProjectKey(), spec.getFlagKey()));
+    return launchDarkly.untilTurn(token, flagOf(resource.getSpec()));
+  }
+
+  /** The LaunchDarkly flag a FlagRelease is about. */
+  static FlagRef flagOf(FlagReleaseSpec spec) {
+    return new FlagRef(spec.getProjectKey(), spec.getFlagKey());
   }
 
   /**
@@ -158,7 +162,7 @@ public class ReleaseSync {
       this.session = launchDarkly.as(token);
       this.writes = writes;
       this.announcer = announcer;
-      this.flag = new FlagRef(spec.getProjectKey(), spec.getFlagKey());
+      this.flag = flagOf(spec);
       this.owned = Ownership.of(resource.getStatus());
       this.lastRequested = lastRequested(resource);
     }

@@ -26,9 +26,7 @@ class RequestBudgetTest {
 
   @Test
   void callersThatFindTheBucketEmptyGetTurnsInOrderWithoutWaiting() {
-    for (int i = 0; i < 3; i++) {
-      budget.takeTurn("burst" + i);
-    }
+    spendTheBurst();
 
     assertThat(budget.takeTurn("a")).isEqualTo(Duration.ofMillis(100));
     assertThat(budget.takeTurn("b")).isEqualTo(Duration.ofMillis(200));
@@ -46,9 +44,7 @@ class RequestBudgetTest {
 
   @Test
   void aCallThatFollowsAGrantedOneBorrowsFromLaterTurns() {
-    for (int i = 0; i < 3; i++) {
-      budget.takeTurn("burst" + i);
-    }
+    spendTheBurst();
 
     assertThat(budget.takeFollowUp()).isZero();
     assertThat(budget.takeFollowUp()).isZero();
@@ -71,9 +67,7 @@ class RequestBudgetTest {
 
   @Test
   void aTurnReservedBeforeAPauseWaitsForItsEnd() {
-    for (int i = 0; i < 3; i++) {
-      budget.takeTurn("burst" + i);
-    }
+    spendTheBurst();
     assertThat(budget.takeTurn("a")).isEqualTo(Duration.ofMillis(100));
 
     budget.pauseFor(Duration.ofSeconds(1));
@@ -196,15 +190,20 @@ class RequestBudgetTest {
     assertThat(budget.takeTurn("d")).isZero();
   }
 
+  /** The three permits of a full bucket, granted to callers that never come back. */
+  private void spendTheBurst() {
+    for (int i = 0; i < 3; i++) {
+      budget.takeTurn("burst" + i);
+    }
+  }
+
   private static Duration ms(long millis) {
     return Duration.ofMillis(millis);
   }
 
   @Test
   void turnsTakenLateGoAtTheRateNotAllAtOnce() {
-    for (int i = 0; i < 3; i++) {
-      budget.takeTurn("burst" + i);
-    }
+    spendTheBurst();
     List.of("a", "b", "c", "d").forEach(budget::takeTurn); // turns at +100 .. +400 ms, paid now
 
     now.addAndGet(Duration.ofSeconds(1).toNanos()); // the workers were busy
@@ -219,9 +218,7 @@ class RequestBudgetTest {
 
   @Test
   void keepingTheWindowsRestMovesReservedTurnsBackByTheTimeItHadLeft() {
-    for (int i = 0; i < 3; i++) {
-      budget.takeTurn("burst" + i);
-    }
+    spendTheBurst();
     assertThat(budget.takeTurn("a")).isEqualTo(Duration.ofMillis(100));
     assertThat(budget.takeTurn("b")).isEqualTo(Duration.ofMillis(200));
     budget.observe(9, Duration.ofMillis(50)); // 3 on their way: 2 writes each and the burst
