@@ -4,13 +4,11 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** An incoming request: method, path, decoded query, headers and (read on demand) body. */
 final class ApiRequest {
@@ -48,10 +46,6 @@ final class ApiRequest {
   String param(String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
-  }
-
-  Map<String, List<String>> query() {
-    return query;
   }
 
   String header(String name) {
@@ -94,24 +88,10 @@ final class ApiRequest {
     return body;
   }
 
-  /** The query re-encoded without the named parameters; "" or "?a=b&...". */
-  String queryWithout(Set<String> dropped) {
-    return encode(query, dropped);
-  }
-
-  static String encode(Map<String, List<String>> params, Set<String> dropped) {
-    StringBuilder out = new StringBuilder();
-    for (Map.Entry<String, List<String>> entry : params.entrySet()) {
-      if (dropped.contains(entry.getKey())) {
-        continue;
-      }
-      for (String value : entry.getValue()) {
-        out.append(out.length() == 0 ? '?' : '&');
-        out.append(URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8));
-        out.append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-      }
-    }
-    return out.toString();
+  /** The query as it came, "" or "?a=b&...". */
+  String rawQuery() {
+    String raw = exchange.getRequestURI().getRawQuery();
+    return raw == null || raw.isEmpty() ? "" : "?" + raw;
   }
 
   private static Map<String, List<String>> parseQuery(String raw) {

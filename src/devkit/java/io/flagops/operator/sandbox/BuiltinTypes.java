@@ -12,131 +12,83 @@ final class BuiltinTypes {
   static final String CRD_GROUP = "apiextensions.k8s.io";
 
   static List<ResourceType> all() {
+    Column name = Column.nameColumn();
+    Column age = Column.ageColumn();
     return List.of(
-        core(
+        type(
+            "",
             "Namespace",
-            "namespaces",
             false,
             List.of("ns"),
-            List.of(
-                Column.nameColumn(),
-                Column.computed(
-                    "Status",
-                    "The phase of the namespace.",
-                    o -> orElse(Json.textAt(o, "status", "phase"), "Active")),
-                Column.ageColumn())),
-        core(
-            "Secret",
-            "secrets",
-            true,
-            List.of(),
-            List.of(
-                Column.nameColumn(),
-                Column.computed(
-                    "Type",
-                    "The type of the secret.",
-                    o -> orElse(Json.textAt(o, "type"), "Opaque")),
-                dataCount("Data", "The number of data entries of the secret."),
-                Column.ageColumn())),
-        core(
-            "ConfigMap",
-            "configmaps",
-            true,
-            List.of("cm"),
-            List.of(
-                Column.nameColumn(),
-                dataCount("Data", "The number of data entries of the config map."),
-                Column.ageColumn())),
-        core(
+            name,
+            or("Status", "Active", "status", "phase"),
+            age),
+        type("", "Secret", true, List.of(), name, or("Type", "Opaque", "type"), dataCount(), age),
+        type("", "ConfigMap", true, List.of("cm"), name, dataCount(), age),
+        type(
+            "",
             "Event",
-            "events",
             true,
             List.of("ev"),
-            List.of(
-                new Column(
-                    "Last Seen",
-                    "string",
-                    "",
-                    "When the event was last seen.",
-                    0,
-                    (o, now) -> Column.ageOf(lastSeen(o), now)),
-                Column.computed("Type", "Normal or Warning.", o -> Json.textAt(o, "type")),
-                Column.computed("Reason", "Why the event happened.", o -> Json.textAt(o, "reason")),
-                Column.computed(
-                    "Object", "The object the event is about.", BuiltinTypes::involvedObject),
-                Column.computed(
-                    "Message", "A description of the event.", o -> Json.textAt(o, "message")))),
-        core(
-            "ServiceAccount",
-            "serviceaccounts",
-            true,
-            List.of("sa"),
-            List.of(Column.nameColumn(), Column.ageColumn())),
-        new ResourceType(
+            new Column(
+                "Last Seen", "string", "", "", 0, (o, now) -> Column.ageOf(lastSeen(o), now)),
+            field("Type", ".type"),
+            field("Reason", ".reason"),
+            Column.computed("Object", "", BuiltinTypes::involvedObject),
+            field("Message", ".message")),
+        type("", "ServiceAccount", true, List.of("sa"), name, age),
+        type(
             "coordination.k8s.io",
-            "v1",
             "Lease",
-            "leases",
-            "lease",
             true,
             List.of(),
-            List.of(),
-            false,
-            List.of(
-                Column.nameColumn(),
-                Column.computed(
-                    "Holder",
-                    "The holder of the lease.",
-                    o -> Json.textAt(o, "spec", "holderIdentity")),
-                Column.ageColumn()),
-            null,
-            false),
-        new ResourceType(
+            name,
+            field("Holder", ".spec.holderIdentity"),
+            age),
+        type(
             CRD_GROUP,
-            "v1",
             "CustomResourceDefinition",
-            "customresourcedefinitions",
-            "customresourcedefinition",
             false,
             List.of("crd", "crds"),
-            List.of(),
-            true,
-            List.of(
-                Column.nameColumn(),
-                new Column(
-                    "Created At",
-                    "date",
-                    "",
-                    "When the definition was created.",
-                    0,
-                    (o, now) -> createdAt(o))),
-            null,
-            false));
+            name,
+            new Column("Created At", "date", "", "", 0, (o, now) -> createdAt(o))));
   }
 
-  private static ResourceType core(
-      String kind, String plural, boolean namespaced, List<String> shortNames, List<Column> cols) {
+  /** A built-in kind at version v1: plural and singular from its kind, as they all are. */
+  private static ResourceType type(
+      String group, String kind, boolean namespaced, List<String> shortNames, Column... columns) {
+    String singular = kind.toLowerCase(Locale.ROOT);
     return new ResourceType(
-        "",
+        group,
         "v1",
         kind,
-        plural,
-        kind.toLowerCase(Locale.ROOT),
+        singular + "s",
+        singular,
         namespaced,
         shortNames,
         List.of(),
-        kind.equals("Namespace"),
-        cols,
+        kind.equals("Namespace") || kind.equals("CustomResourceDefinition"),
+        List.of(columns),
         null,
         false);
   }
 
-  private static Column dataCount(String name, String description) {
+  /** A column of a field, read as a CRD's printer column. */
+  private static Column field(String name, String jsonPath) {
+    return Column.printerColumn(Json.object().put("name", name).put("jsonPath", jsonPath));
+  }
+
+  /** A column of a field that the API server shows with a default when it is not set. */
+  private static Column or(String name, String fallback, String... path) {
+    return Column.computed(name, "", o -> orElse(Json.textAt(o, path), fallback));
+  }
+
+  private static Column dataCount() {
     return new Column(
-        name,
+        "Data",
         "integer",
         "",
-        description,
+        "The number of data entries.",
         0,
         (o, now) -> {
           int count = o.path("data").size() + o.path("binaryData").size();

@@ -3,6 +3,8 @@ package io.flagops.operator.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A field selector ({@code involvedObject.name=x,type!=Normal}) evaluated on the gateway, because
@@ -21,6 +23,10 @@ final class FieldSelector {
     }
   }
 
+  private static final Pattern UNESCAPED_COMMA = Pattern.compile("(?<!\\\\),");
+  private static final Pattern TERM = Pattern.compile("([^!=]+)(!=|==|=)(.*)");
+  private static final Pattern ESCAPE = Pattern.compile("\\\\(.)");
+
   private final List<Requirement> requirements;
 
   private FieldSelector(List<Requirement> requirements) {
@@ -38,35 +44,18 @@ final class FieldSelector {
   /** Parses {@code a=b}, {@code a==b}, {@code a!=b} terms joined by commas ({@code \,} escapes). */
   static FieldSelector parse(String selector) {
     List<Requirement> requirements = new ArrayList<>();
-    if (selector != null) {
-      for (String term : split(selector)) {
-        if (term.isBlank()) {
-          continue;
-        }
-        int notEqual = term.indexOf("!=");
-        int doubleEqual = term.indexOf("==");
-        int equal = term.indexOf('=');
-        String key;
-        String value;
-        boolean equality;
-        if (notEqual >= 0 && notEqual < equal) {
-          key = term.substring(0, notEqual);
-          value = term.substring(notEqual + 2);
-          equality = false;
-        } else if (doubleEqual >= 0 && doubleEqual == equal) {
-          key = term.substring(0, doubleEqual);
-          value = term.substring(doubleEqual + 2);
-          equality = true;
-        } else if (equal >= 0) {
-          key = term.substring(0, equal);
-          value = term.substring(equal + 1);
-          equality = true;
-        } else {
-          throw new IllegalArgumentException("invalid field selector term: " + term);
-        }
-        requirements.add(
-            new Requirement(key.trim().split("\\."), equality, unescape(value.trim())));
+    for (String term : selector == null ? new String[0] : UNESCAPED_COMMA.split(selector)) {
+      Matcher parts = TERM.matcher(term);
+      if (term.isBlank()) {
+        continue;
+      } else if (!parts.matches()) {
+        throw new IllegalArgumentException("invalid field selector term: " + term);
       }
+      requirements.add(
+          new Requirement(
+              parts.group(1).trim().split("\\."),
+              !parts.group(2).equals("!="),
+              ESCAPE.matcher(parts.group(3).trim()).replaceAll("$1")));
     }
     return new FieldSelector(List.copyOf(requirements));
   }
@@ -76,41 +65,6 @@ final class FieldSelector {
   }
 
   boolean matches(JsonNode object) {
-    for (Requirement requirement : requirements) {
-      if (!requirement.matches(object)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static List<String> split(String selector) {
-    List<String> terms = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (int i = 0; i < selector.length(); i++) {
-      char c = selector.charAt(i);
-      if (c == '\\' && i + 1 < selector.length()) {
-        current.append(c).append(selector.charAt(++i));
-      } else if (c == ',') {
-        terms.add(current.toString());
-        current.setLength(0);
-      } else {
-        current.append(c);
-      }
-    }
-    terms.add(current.toString());
-    return terms;
-  }
-
-  private static String unescape(String value) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '\\' && i + 1 < value.length()) {
-        c = value.charAt(++i);
-      }
-      out.append(c);
-    }
-    return out.toString();
+    return requirements.stream().allMatch(r -> r.matches(object));
   }
 }

@@ -60,7 +60,7 @@ final class GatewayHandler implements HttpHandler {
             "%s %s%s accept=%s type=%s",
             request.method(),
             request.path(),
-            request.query().isEmpty() ? "" : request.queryWithout(Set.of()),
+            request.rawQuery(),
             request.header("Accept"),
             request.header("Content-Type"));
       }
@@ -103,39 +103,28 @@ final class GatewayHandler implements HttpHandler {
       HttpIo.status(request.exchange(), Statuses.noSuchPath());
       return;
     }
-    switch (method) {
-      case "GET" -> {
-        if (request.isWatch() || resource.watchPrefix()) {
-          watch(request, resource, type);
-        } else if (resource.isCollection()) {
-          reads.list(request, resource, type);
-        } else {
-          reads.get(request, resource, type);
-        }
+    boolean collection = resource.isCollection();
+    if (method.equals("GET") && (request.isWatch() || resource.watchPrefix())) {
+      watch(request, resource, type);
+    } else if (method.equals("GET")) {
+      if (collection) {
+        reads.list(request, resource, type);
+      } else {
+        reads.get(request, resource, type);
       }
-      case "POST" -> {
-        if (!resource.isCollection()) {
-          notAllowed(request);
-        } else {
-          writes.create(request, resource, type);
-        }
-      }
-      case "PUT" -> {
-        if (resource.isCollection()) {
-          notAllowed(request);
-        } else {
-          writes.update(request, resource, type);
-        }
-      }
-      case "PATCH" -> {
-        if (resource.isCollection()) {
-          notAllowed(request);
-        } else {
-          writes.patch(request, resource, type);
-        }
-      }
-      case "DELETE" -> writes.delete(request, resource, type);
-      default -> notAllowed(request);
+    } else if (method.equals("POST") && collection) {
+      writes.create(request, resource, type);
+    } else if (method.equals("PUT") && !collection) {
+      writes.update(request, resource, type);
+    } else if (method.equals("PATCH") && !collection) {
+      writes.patch(request, resource, type);
+    } else if (method.equals("DELETE")) {
+      writes.delete(request, resource, type);
+    } else {
+      HttpIo.status(
+          request.exchange(),
+          Statuses.methodNotAllowed(
+              "the server does not allow this method on the requested resource"));
     }
   }
 
@@ -214,7 +203,7 @@ final class GatewayHandler implements HttpHandler {
     MockClient.Answer answer =
         mock.send(
             request.method(),
-            request.path() + request.queryWithout(Set.of()),
+            request.path() + request.rawQuery(),
             hasBody ? request.header("Content-Type") : null,
             request.header("Accept"),
             hasBody ? body : null);
@@ -230,12 +219,5 @@ final class GatewayHandler implements HttpHandler {
         answer.status(),
         answer.contentType() == null && answer.hasBody() ? HttpIo.JSON : answer.contentType(),
         answer.body());
-  }
-
-  private static void notAllowed(ApiRequest request) throws IOException {
-    HttpIo.status(
-        request.exchange(),
-        Statuses.methodNotAllowed(
-            "the server does not allow this method on the requested resource"));
   }
 }

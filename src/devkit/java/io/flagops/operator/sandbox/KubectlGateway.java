@@ -40,25 +40,20 @@ public final class KubectlGateway implements AutoCloseable {
   private final HttpServer server;
   private final GatewayHandler handler;
   private final ExecutorService requestThreads;
-  private final ExecutorService upstreamThreads;
   private final String url;
   private final AtomicInteger closed = new AtomicInteger();
 
   private KubectlGateway(
-      HttpServer server,
-      GatewayHandler handler,
-      ExecutorService requestThreads,
-      ExecutorService upstreamThreads) {
+      HttpServer server, GatewayHandler handler, ExecutorService requestThreads) {
     this.server = server;
     this.handler = handler;
     this.requestThreads = requestThreads;
-    this.upstreamThreads = upstreamThreads;
     this.url = "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /**
    * Serves on 127.0.0.1:port (0 = any) in front of the mock server at mockUrl; crds are the CRDs to
-   * advertise in discovery and OpenAPI (CRDs stored in the mock are advertised too).
+   * serve (in discovery, OpenAPI, tables and admission).
    */
   public static KubectlGateway start(
       int port, String mockUrl, List<CustomResourceDefinition> crds) {
@@ -66,13 +61,12 @@ public final class KubectlGateway implements AutoCloseable {
     for (CustomResourceDefinition crd : crds) {
       definitions.add(Json.parse(Serialization.asJson(crd)));
     }
-    ExecutorService upstreamThreads = pool("kubectl-gateway-upstream", 4);
     ExecutorService requestThreads = pool("kubectl-gateway", THREADS);
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-      MockClient mock = new MockClient(mockUrl, upstreamThreads);
-      ResourceCatalog catalog = new ResourceCatalog(definitions, mock::crds);
+      MockClient mock = new MockClient(mockUrl);
+      ResourceCatalog catalog = new ResourceCatalog(definitions);
       String address = "127.0.0.1:" + server.getAddress().getPort();
       GatewayHandler handler =
           new GatewayHandler(
@@ -86,13 +80,12 @@ public final class KubectlGateway implements AutoCloseable {
       server.createContext("/", handler);
       server.setExecutor(requestThreads);
       server.start();
-      KubectlGateway gateway = new KubectlGateway(server, handler, requestThreads, upstreamThreads);
+      KubectlGateway gateway = new KubectlGateway(server, handler, requestThreads);
       ensureDefaultNamespace(mock);
       LOG.infof("kubectl gateway listening on %s in front of %s", gateway.url(), mockUrl);
       return gateway;
     } catch (IOException e) {
       requestThreads.shutdownNow();
-      upstreamThreads.shutdownNow();
       throw new UncheckedIOException("cannot start the kubectl gateway on port " + port, e);
     }
   }
@@ -122,7 +115,6 @@ public final class KubectlGateway implements AutoCloseable {
     handler.close();
     server.stop(0);
     requestThreads.shutdownNow();
-    upstreamThreads.shutdownNow();
     try {
       requestThreads.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

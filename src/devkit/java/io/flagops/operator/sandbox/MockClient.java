@@ -8,10 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,13 +36,13 @@ final class MockClient {
   private final String base;
   private final HttpClient http;
 
-  MockClient(String mockUrl, ExecutorService executor) {
+  /** Its HTTP client runs on the JDK's default (daemon) threads. */
+  MockClient(String mockUrl) {
     this.base = mockUrl.replaceAll("/+$", "");
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
-            .executor(executor)
             .build();
   }
 
@@ -88,20 +85,6 @@ final class MockClient {
 
   Answer put(String path, JsonNode object) throws IOException {
     return send("PUT", path, HttpIo.JSON, Json.bytes(object));
-  }
-
-  /** The CRDs stored in the mock (JSON form). */
-  List<JsonNode> crds() {
-    try {
-      Answer answer = get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
-      List<JsonNode> crds = new ArrayList<>();
-      if (answer.ok() && answer.hasBody()) {
-        answer.json().path("items").forEach(crds::add);
-      }
-      return crds;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   /** Opens a watch WebSocket on the mock; waits at most 10 s for it to open. */

@@ -1,6 +1,5 @@
 package io.flagops.operator.sandbox;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,7 +16,8 @@ import java.util.Map;
  * {@code x-kubernetes-group-version-kind} that takes a {@code fieldValidation} parameter: then it
  * leaves validation to the server (which the gateway does from the CRD schema) instead of
  * downloading the protobuf {@code /openapi/v2}, which is not served. {@code kubectl explain} reads
- * the component schemas.
+ * the component schemas. So each document has those PATCH operations and the schemas, nothing else
+ * of what the API server lists.
  */
 final class OpenApi {
   private static final String V3 = "/openapi/v3";
@@ -93,191 +92,35 @@ final class OpenApi {
     OpenApiSchemas.addMeta(schemas);
     for (ResourceType type : types) {
       schemas.set(OpenApiSchemas.name(type), OpenApiSchemas.kind(type));
-      schemas.set(OpenApiSchemas.name(type) + "List", OpenApiSchemas.list(type));
-      addPaths(paths, type);
+      addPatch(paths, type);
     }
     return document;
   }
 
-  private static void addPaths(ObjectNode paths, ResourceType type) {
+  /**
+   * The one operation kubectl reads: the PATCH of an object of the kind, tagged with its GVK and
+   * taking {@code fieldValidation}. The API server lists every verb; kubectl uses no other.
+   */
+  private static void addPatch(ObjectNode paths, ResourceType type) {
     String base = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.apiVersion();
     String scope = type.namespaced() ? base + "/namespaces/{namespace}/" : base + "/";
-    String collection = scope + type.plural();
-    String item = collection + "/{name}";
-    String namespaced = type.namespaced() ? "Namespaced" : "";
-    if (type.namespaced()) {
-      ObjectNode all = paths.putObject(base + "/" + type.plural());
-      all.set(
-          "get",
-          operation(
-              type, "list", "list" + id(type) + type.kind() + "ForAllNamespaces", true, false));
-    }
-    ObjectNode list = paths.putObject(collection);
-    list.set(
-        "get", operation(type, "list", "list" + id(type) + namespaced + type.kind(), true, false));
-    list.set(
-        "post",
-        operation(type, "post", "create" + id(type) + namespaced + type.kind(), false, true));
-    list.set(
-        "delete",
-        operation(
-            type,
-            "deletecollection",
-            "deletecollection" + id(type) + namespaced + type.kind(),
-            false,
-            false));
-    list.set("parameters", pathParameters(type.namespaced(), false));
-    ObjectNode one = paths.putObject(item);
-    one.set(
-        "get", operation(type, "get", "read" + id(type) + namespaced + type.kind(), false, false));
-    one.set(
-        "put",
-        operation(type, "put", "replace" + id(type) + namespaced + type.kind(), false, true));
-    one.set(
-        "patch",
-        operation(type, "patch", "patch" + id(type) + namespaced + type.kind(), false, true));
-    one.set(
-        "delete",
-        operation(type, "delete", "delete" + id(type) + namespaced + type.kind(), false, false));
-    one.set("parameters", pathParameters(type.namespaced(), true));
-    if (type.statusSubresource()) {
-      ObjectNode status = paths.putObject(item + "/status");
-      String suffix = type.kind() + "Status";
-      status.set(
-          "get", operation(type, "get", "read" + id(type) + namespaced + suffix, false, false));
-      status.set(
-          "put", operation(type, "put", "replace" + id(type) + namespaced + suffix, false, true));
-      status.set(
-          "patch", operation(type, "patch", "patch" + id(type) + namespaced + suffix, false, true));
-      status.set("parameters", pathParameters(type.namespaced(), true));
-    }
-  }
-
-  private static ObjectNode operation(
-      ResourceType type, String action, String operationId, boolean isList, boolean writes) {
-    ObjectNode operation = Json.object();
-    operation.put("description", action + " " + type.kind());
-    operation.put("operationId", operationId);
-    operation.putArray("tags").add(id(type));
-    ArrayNode parameters = operation.putArray("parameters");
-    if (writes) {
-      parameters.add(query("dryRun", "When present, modifications are not persisted."));
-      parameters.add(query("fieldManager", "A name for the actor making these changes."));
-      parameters.add(
-          query(
-              "fieldValidation",
-              "How the server treats unknown or duplicate fields in the object: Ignore, Warn"
-                  + " (the default) or Strict."));
-    }
-    if (action.equals("patch")) {
-      parameters.add(
-          Json.object()
-              .put("name", "force")
-              .put("in", "query")
-              .put("description", "Force is only for apply requests.")
-              .set("schema", Json.object().put("type", "boolean").put("uniqueItems", true)));
-    }
-    if (isList) {
-      for (String name :
-          new String[] {
-            "allowWatchBookmarks",
-            "continue",
-            "fieldSelector",
-            "labelSelector",
-            "limit",
-            "resourceVersion",
-            "resourceVersionMatch",
-            "sendInitialEvents",
-            "timeoutSeconds",
-            "watch"
-          }) {
-        parameters.add(query(name, name));
-      }
-    }
-    if (writes) {
-      ObjectNode body = operation.putObject("requestBody");
-      ObjectNode content = body.putObject("content");
-      String schema =
-          action.equals("patch") ? OpenApiSchemas.META + "Patch" : OpenApiSchemas.name(type);
-      List<String> types =
-          action.equals("patch")
-              ? patchTypes(type)
-              : List.of("application/json", "application/yaml");
-      for (String mediaType : types) {
-        content.putObject(mediaType).set("schema", OpenApiSchemas.ref(schema));
-      }
-      body.put("required", true);
-    }
-    String answer = isList ? OpenApiSchemas.name(type) + "List" : OpenApiSchemas.name(type);
-    if (action.equals("delete") || action.equals("deletecollection")) {
-      answer = OpenApiSchemas.META + "Status";
-    }
-    ObjectNode responses = operation.putObject("responses");
-    ObjectNode ok = responses.putObject("200");
-    ok.put("description", "OK");
-    ok.putObject("content").putObject("application/json").set("schema", OpenApiSchemas.ref(answer));
-    responses.putObject("401").put("description", "Unauthorized");
-    operation.put("x-kubernetes-action", action);
-    operation
+    ObjectNode patch = paths.putObject(scope + type.plural() + "/{name}").putObject("patch");
+    patch.put("operationId", "patch" + type.kind());
+    patch
+        .putArray("parameters")
+        .addObject()
+        .put("name", "fieldValidation")
+        .put("in", "query")
+        .put("description", "Strict, Warn (the default) or Ignore unknown fields.")
+        .putObject("schema")
+        .put("type", "string");
+    patch.putObject("responses").putObject("200").put("description", "OK");
+    patch.put("x-kubernetes-action", "patch");
+    patch
         .putObject("x-kubernetes-group-version-kind")
         .put("group", type.group())
         .put("version", type.version())
         .put("kind", type.kind());
-    return operation;
-  }
-
-  private static List<String> patchTypes(ResourceType type) {
-    return type.custom()
-        ? List.of("application/json-patch+json", "application/merge-patch+json")
-        : List.of(
-            "application/json-patch+json",
-            "application/merge-patch+json",
-            "application/strategic-merge-patch+json");
-  }
-
-  private static ArrayNode pathParameters(boolean namespaced, boolean named) {
-    ArrayNode parameters = Json.array();
-    if (named) {
-      parameters.add(pathParameter("name", "name of the object"));
-    }
-    if (namespaced) {
-      parameters.add(pathParameter("namespace", "object name and auth scope"));
-    }
-    parameters.add(query("pretty", "If 'true', then the output is pretty printed."));
-    return parameters;
-  }
-
-  private static ObjectNode pathParameter(String name, String description) {
-    ObjectNode parameter = Json.object();
-    parameter.put("name", name);
-    parameter.put("in", "path");
-    parameter.put("description", description);
-    parameter.put("required", true);
-    parameter.putObject("schema").put("type", "string").put("uniqueItems", true);
-    return parameter;
-  }
-
-  private static ObjectNode query(String name, String description) {
-    ObjectNode parameter = Json.object();
-    parameter.put("name", name);
-    parameter.put("in", "query");
-    parameter.put("description", description);
-    parameter.putObject("schema").put("type", "string").put("uniqueItems", true);
-    return parameter;
-  }
-
-  /** {@code FlagopsIoV1alpha1}, {@code CoreV1}: the API server's operation tag. */
-  private static String id(ResourceType type) {
-    StringBuilder out = new StringBuilder();
-    String group = type.group().isEmpty() ? "core" : type.group();
-    for (String part : group.split("[.-]")) {
-      if (!part.isEmpty()) {
-        out.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
-      }
-    }
-    return out.append(type.version().substring(0, 1).toUpperCase(Locale.ROOT))
-        .append(type.version().substring(1))
-        .toString();
   }
 
   static String hash(ObjectNode document) {

@@ -1,12 +1,9 @@
 package io.flagops.operator.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.crdv2.generator.v1.JsonSchema;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -56,10 +53,6 @@ final class OpenApiSchemas {
     return prefix + "." + type.version() + "." + type.kind();
   }
 
-  static JsonNode ref(String schema) {
-    return Json.object().put("$ref", "#/components/schemas/" + schema);
-  }
-
   /** The schema of a kind, with apiVersion, kind and metadata, tagged with its GVK. */
   static ObjectNode kind(ResourceType type) {
     ObjectNode schema = type.schema() != null ? type.schema().deepCopy() : builtin(type).deepCopy();
@@ -80,50 +73,25 @@ final class OpenApiSchemas {
                 + " Servers may infer this from the endpoint the client submits requests to. Cannot"
                 + " be updated. In CamelCase."));
     ObjectNode metadata = ordered.putObject("metadata");
-    metadata.putArray("allOf").add(ref(META + "ObjectMeta"));
+    metadata
+        .putArray("allOf")
+        .addObject()
+        .put("$ref", "#/components/schemas/" + META + "ObjectMeta");
     metadata.put("description", "Standard object's metadata.");
     ordered.setAll(properties);
     schema.set("properties", ordered);
-    ArrayNode gvk = schema.putArray("x-kubernetes-group-version-kind");
-    gvk.addObject()
+    schema
+        .putArray("x-kubernetes-group-version-kind")
+        .addObject()
         .put("group", type.group())
         .put("kind", type.kind())
         .put("version", type.version());
     return schema;
   }
 
-  static ObjectNode list(ResourceType type) {
-    ObjectNode schema = Json.object();
-    schema.put("description", type.kind() + "List is a list of " + type.kind() + ".");
-    schema.putArray("required").add("items");
-    schema.put("type", "object");
-    ObjectNode properties = schema.putObject("properties");
-    properties.set("apiVersion", text("APIVersion of the list."));
-    ObjectNode items = properties.putObject("items");
-    items.put("description", "List of " + type.plural() + ".");
-    items.put("type", "array");
-    items.set("items", ref(name(type)));
-    properties.set("kind", text("Kind of the list."));
-    ObjectNode metadata = properties.putObject("metadata");
-    metadata.putArray("allOf").add(ref(META + "ListMeta"));
-    schema
-        .putArray("x-kubernetes-group-version-kind")
-        .addObject()
-        .put("group", type.group())
-        .put("kind", type.kind() + "List")
-        .put("version", type.version());
-    return schema;
-  }
-
-  /** The meta.k8s.io schemas the kinds refer to. */
+  /** The meta.k8s.io schema the kinds refer to. */
   static void addMeta(ObjectNode schemas) {
     schemas.set(META + "ObjectMeta", generated(ObjectMeta.class));
-    schemas.set(META + "ListMeta", generated(ListMeta.class));
-    for (String name : new String[] {"Patch", "Status", "DeleteOptions"}) {
-      schemas.set(
-          META + name,
-          Json.object().put("type", "object").put("x-kubernetes-preserve-unknown-fields", true));
-    }
   }
 
   /** The schema of a built-in kind, from its Fabric8 model class; a loose one for the others. */

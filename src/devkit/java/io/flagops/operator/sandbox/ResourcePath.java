@@ -2,8 +2,9 @@ package io.flagops.operator.sandbox;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A REST path of the Kubernetes API, split into its parts: {@code
@@ -25,56 +26,38 @@ record ResourcePath(
     boolean watchPrefix) {
 
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+  private static final Pattern PATH =
+      Pattern.compile(
+          "/+(?:api|apis/(?<group>[^/]+))/(?<version>[^/]+)(?<watch>/watch)?"
+              + "(?:/namespaces/(?<namespace>[^/]+)(?=/[^/]+))?"
+              + "/(?<plural>[^/]+)(?:/(?<name>[^/]+))?(?:/(?<subresource>[^/]+))?/*");
 
   /** Parses a raw (still percent-encoded) path; null when it is not a resource path. */
   static ResourcePath parse(String rawPath) {
-    String[] all = rawPath.replaceAll("^/+|/+$", "").split("/");
-    String group;
-    String version;
-    int start;
-    if (all.length >= 3 && all[0].equals("api")) {
-      group = "";
-      version = all[1];
-      start = 2;
-    } else if (all.length >= 4 && all[0].equals("apis")) {
-      group = decode(all[1]);
-      version = all[2];
-      start = 3;
-    } else {
+    Matcher path = PATH.matcher(rawPath);
+    if (!path.matches()) {
       return null;
     }
-    String[] rest = Arrays.copyOfRange(all, start, all.length);
-    for (int i = 0; i < rest.length; i++) {
-      rest[i] = decode(rest[i]);
-      if (rest[i].isEmpty()) {
-        return null;
-      }
-    }
-    boolean watch = false;
-    if (rest.length > 0 && rest[0].equals("watch")) {
-      watch = true;
-      rest = Arrays.copyOfRange(rest, 1, rest.length);
-    }
-    String namespace = null;
-    boolean namespaceObject =
-        rest.length == 3
-            && rest[0].equals("namespaces")
-            && group.isEmpty()
-            && NAMESPACE_SUBRESOURCES.contains(rest[2]);
-    if (rest.length >= 3 && rest[0].equals("namespaces") && !namespaceObject) {
-      namespace = rest[1];
-      rest = Arrays.copyOfRange(rest, 2, rest.length);
-    }
-    if (rest.length < 1 || rest.length > 3) {
-      return null;
+    String group = path.group("group") == null ? "" : decode(path.group("group"));
+    String namespace = decode(path.group("namespace"));
+    String plural = decode(path.group("plural"));
+    String name = decode(path.group("name"));
+    boolean watch = path.group("watch") != null;
+    if (group.isEmpty()
+        && namespace != null
+        && name == null
+        && NAMESPACE_SUBRESOURCES.contains(plural)) {
+      // /api/v1/namespaces/<ns>/status: a subresource of the Namespace object
+      return new ResourcePath(
+          "", path.group("version"), null, "namespaces", namespace, plural, watch);
     }
     return new ResourcePath(
         group,
-        version,
+        path.group("version"),
         namespace,
-        rest[0],
-        rest.length > 1 ? rest[1] : null,
-        rest.length > 2 ? rest[2] : null,
+        plural,
+        name,
+        decode(path.group("subresource")),
         watch);
   }
 
@@ -104,6 +87,8 @@ record ResourcePath(
   }
 
   private static String decode(String segment) {
-    return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+    return segment == null
+        ? null
+        : URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

@@ -53,13 +53,13 @@ final class StoredObjects {
     return object.path("metadata").path("resourceVersion").asText(null);
   }
 
-  /** A resource version as a number, -1 when it is not one (the mock uses a counter). */
-  static long number(String resourceVersion) {
-    if (resourceVersion == null || resourceVersion.isEmpty()) {
-      return -1;
-    }
+  /**
+   * A decimal parameter (a resource version: the mock uses a counter; a timeout) as a number, -1
+   * when absent or not one.
+   */
+  static long number(String text) {
     try {
-      return Long.parseLong(resourceVersion);
+      return text == null ? -1 : Long.parseLong(text);
     } catch (NumberFormatException e) {
       return -1;
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -201,19 +200,10 @@ final class WatchStream {
     return line;
   }
 
+  /** When a watch with {@code timeoutSeconds} ends; never without a valid one. */
   private static long deadline(String timeoutSeconds) {
-    long now = System.currentTimeMillis();
-    if (timeoutSeconds != null) {
-      try {
-        long seconds = Long.parseLong(timeoutSeconds);
-        if (seconds > 0) {
-          return now + seconds * 1000;
-        }
-      } catch (NumberFormatException e) {
-        // no timeout
-      }
-    }
-    return Long.MAX_VALUE;
+    long seconds = StoredObjects.number(timeoutSeconds);
+    return seconds > 0 ? System.currentTimeMillis() + seconds * 1000 : Long.MAX_VALUE;
   }
 
   private final class Listener implements WebSocket.Listener {
@@ -232,14 +222,6 @@ final class WatchStream {
       }
       webSocket.request(1);
       return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(
-        WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
-      byte[] bytes = new byte[data.remaining()];
-      data.get(bytes);
-      return onText(webSocket, new String(bytes, StandardCharsets.UTF_8), last);
     }
 
     @Override

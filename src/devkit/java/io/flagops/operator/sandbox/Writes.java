@@ -76,31 +76,18 @@ final class Writes {
 
   void patch(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
     String contentType = request.contentType();
-    if (contentType.equals(APPLY)) {
+    List<String> accepted =
+        type.custom() ? List.of(JSON_PATCH, MERGE) : List.of(JSON_PATCH, MERGE, STRATEGIC);
+    if (!accepted.contains(contentType)) {
       HttpIo.status(
           request.exchange(),
           Statuses.unsupportedMediaType(
-              "server-side apply is not supported by the sandbox: use kubectl apply without"
-                  + " --server-side"));
-      return;
-    }
-    boolean strategic = contentType.equals(STRATEGIC);
-    if (strategic && type.custom()) {
-      HttpIo.status(
-          request.exchange(),
-          Statuses.unsupportedMediaType(
-              "the body of the request was in an unknown format - accepted media types include:"
-                  + " application/json-patch+json, application/merge-patch+json,"
-                  + " application/apply-patch+yaml"));
-      return;
-    }
-    if (!strategic && !contentType.equals(MERGE) && !contentType.equals(JSON_PATCH)) {
-      HttpIo.status(
-          request.exchange(),
-          Statuses.unsupportedMediaType(
-              "the body of the request was in an unknown format - accepted media types include:"
-                  + " application/json-patch+json, application/merge-patch+json,"
-                  + " application/strategic-merge-patch+json"));
+              contentType.equals(APPLY)
+                  ? "server-side apply is not supported by the sandbox: use kubectl apply without"
+                      + " --server-side"
+                  : "the body of the request was in an unknown format - accepted media types"
+                      + " include: "
+                      + String.join(", ", accepted)));
       return;
     }
     JsonNode patch = parseBody(request);
@@ -161,17 +148,16 @@ final class Writes {
   }
 
   void delete(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
-    if (request.param("dryRun") != null && path.name() != null) {
-      Answer current = mock.get(path.objectPath());
-      relay(request, type, path, current, null);
+    if (request.param("dryRun") != null) {
+      // what would be deleted, deleting nothing
+      relay(request, type, path, mock.get(path.upstreamPath()), null);
       return;
     }
     byte[] body = request.body();
-    String query = request.queryWithout(java.util.Set.of("dryRun"));
     Answer answer =
         mock.send(
             "DELETE",
-            path.upstreamPath() + query,
+            path.upstreamPath() + request.rawQuery(),
             body.length == 0 ? null : HttpIo.JSON,
             body.length == 0 ? null : body);
     if (answer.ok() && path.name() != null && answer.hasBody()) {

@@ -301,6 +301,22 @@ class KubectlGatewayHttpTest {
     assertThat(sandbox.get("final-client")).isNull();
   }
 
+  @Test
+  void aDryRunDeletionDeletesNothing() throws Exception {
+    sandbox.create("dry-one", "flag-d1");
+    sandbox.create("dry-two", "flag-d2");
+
+    HttpResponse<String> one = send("DELETE", FR + "/dry-one?dryRun=All", null, null);
+    HttpResponse<String> all = send("DELETE", FR + "?dryRun=All", null, null);
+
+    assertThat(one.statusCode()).isEqualTo(200);
+    assertThat(json(one).path("metadata").path("name").asText()).isEqualTo("dry-one");
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(json(all).path("items").findValuesAsText("name")).contains("dry-one", "dry-two");
+    assertThat(sandbox.get("dry-one")).isNotNull();
+    assertThat(sandbox.get("dry-two")).isNotNull();
+  }
+
   /** Why the gateway does the patches itself: what the mock alone does (Fabric8 7.5.2). */
   @Test
   void theMockAloneAppendsListsAndAnswersNoObject() throws Exception {

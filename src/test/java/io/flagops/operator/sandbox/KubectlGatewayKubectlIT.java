@@ -123,6 +123,36 @@ class KubectlGatewayKubectlIT {
     assertThat(list.out()).containsPattern("ld-token\\s+Opaque\\s+1\\s+");
   }
 
+  /** kubectl create sends protobuf: the install guide's namespace, then kinds of its own. */
+  @Test
+  void createNamespaceConfigMapAndServiceAccount() throws Exception {
+    sandbox.kubectl("create", "namespace", "team-proto").succeeded();
+    sandbox
+        .kubectl("-n", "team-proto", "create", "configmap", "settings", "--from-literal=a=b")
+        .succeeded();
+    sandbox.kubectl("-n", "team-proto", "create", "serviceaccount", "deployer").succeeded();
+    Run namespaces = sandbox.kubectl("get", "namespaces").succeeded();
+
+    assertThat(namespaces.out()).containsPattern("team-proto\\s+Active\\s+");
+    assertThat(
+            sandbox
+                .mockClient
+                .configMaps()
+                .inNamespace("team-proto")
+                .withName("settings")
+                .get()
+                .getData())
+        .containsExactly(Map.entry("a", "b"));
+    assertThat(
+            sandbox
+                .mockClient
+                .serviceAccounts()
+                .inNamespace("team-proto")
+                .withName("deployer")
+                .get())
+        .isNotNull();
+  }
+
   @Test
   void getShowsThePrinterColumns() throws Exception {
     sandbox.create("columns", "flag-c");
