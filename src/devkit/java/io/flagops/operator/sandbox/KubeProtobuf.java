@@ -108,7 +108,8 @@ final class KubeProtobuf {
           field.getName().equals("generation") && ((Number) value).longValue() == 0
               ? null
               : Json.NODES.numberNode(((Number) value).longValue());
-      default -> Json.NODES.textNode(String.valueOf(value));
+      case FLOAT, DOUBLE -> Json.NODES.numberNode(((Number) value).doubleValue());
+      default -> Json.NODES.textNode(String.valueOf(value)); // enums: Kubernetes' protos have none
     };
   }
 
