@@ -150,7 +150,12 @@ final class Writes {
   void delete(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
     if (request.param("dryRun") != null) {
       // what would be deleted, deleting nothing
-      relay(request, type, path, mock.get(path.upstreamPath()), null);
+      relay(
+          request,
+          type,
+          path,
+          mock.get(path.upstreamPath() + Reads.labelSelectorQuery(request)),
+          null);
       return;
     }
     byte[] body = request.body();

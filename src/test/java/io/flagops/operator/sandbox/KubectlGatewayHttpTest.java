@@ -308,11 +308,14 @@ class KubectlGatewayHttpTest {
 
     HttpResponse<String> one = send("DELETE", FR + "/dry-one?dryRun=All", null, null);
     HttpResponse<String> all = send("DELETE", FR + "?dryRun=All", null, null);
+    HttpResponse<String> none =
+        send("DELETE", FR + "?dryRun=All&labelSelector=team%3Dnobody", null, null);
 
     assertThat(one.statusCode()).isEqualTo(200);
     assertThat(json(one).path("metadata").path("name").asText()).isEqualTo("dry-one");
     assertThat(all.statusCode()).isEqualTo(200);
     assertThat(json(all).path("items").findValuesAsText("name")).contains("dry-one", "dry-two");
+    assertThat(json(none).path("items")).isEmpty();
     assertThat(sandbox.get("dry-one")).isNotNull();
     assertThat(sandbox.get("dry-two")).isNotNull();
   }
