@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  */
 final class SandboxConsole {
   private static final Duration REFRESH = Duration.ofMillis(500);
+  private static final String NAMESPACE = "default";
 
   private final Sandbox sandbox;
   private final KubernetesClient kubernetes;
@@ -66,8 +67,8 @@ final class SandboxConsole {
   }
 
   /**
-   * Applies every manifest under examples/ in the default namespace; returns the count of
-   * FlagReleases.
+   * Applies every manifest under examples/ in the default namespace, as {@code kubectl apply} would
+   * (so that applying one again says "unchanged"); returns the count of FlagReleases.
    */
   private int applyExamples() throws IOException {
     if (examples == null || !Files.isDirectory(examples)) {
@@ -77,11 +78,16 @@ final class SandboxConsole {
     int releases = 0;
     try (Stream<Path> files = Files.list(examples)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        List<HasMetadata> items;
         try (InputStream in = Files.newInputStream(file)) {
-          for (HasMetadata item : kubernetes.load(in).items()) {
-            kubernetes.resource(item).inNamespace("default").create();
-            releases += item instanceof FlagRelease || "FlagRelease".equals(item.getKind()) ? 1 : 0;
-          }
+          items = kubernetes.load(in).items();
+        }
+        List<String> applied = LastApplied.of(file, NAMESPACE);
+        for (int i = 0; i < items.size(); i++) {
+          HasMetadata item = items.get(i);
+          item.getMetadata().getAnnotations().put(LastApplied.ANNOTATION, applied.get(i));
+          kubernetes.resource(item).inNamespace(NAMESPACE).create();
+          releases += item instanceof FlagRelease || "FlagRelease".equals(item.getKind()) ? 1 : 0;
         }
       }
     }

@@ -4,6 +4,7 @@ import static io.flagops.operator.packaged.OperatorJar.assertCannotStart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flagops.operator.sandbox.Kubectl;
 import io.flagops.operator.sandbox.Sandbox;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -86,6 +87,26 @@ class SandboxIT {
         .content()
         .contains("Installed features")
         .doesNotContain(Sandbox.DEFAULT_TOKEN);
+  }
+
+  /** The README's next step: kubectl apply of an example make run applied. */
+  @Test
+  void applyingAnAppliedExampleAgainChangesNothingAndWarnsNothing() {
+    Kubectl.requireInstalled();
+    first.awaitStdout(SETTLED);
+    Kubectl kubectl = new Kubectl(dir.resolve(".sandbox").resolve("kubeconfig"));
+
+    Kubectl.Result applied =
+        kubectl.run(
+            "apply", "-f", OperatorJar.EXAMPLES.resolve("token-from-secret.yaml").toString());
+
+    assertThat(applied.exitCode()).as(applied.output()).isZero();
+    // no warning that the annotation is missing; stringData is write-only, so a Secret that
+    // has it is patched again by every apply, as on a cluster
+    assertThat(applied.output())
+        .isEqualTo(
+            "secret/launchdarkly-team-token configured\n"
+                + "flagrelease.flagops.io/gift-cards unchanged\n");
   }
 
   @Test

@@ -32,7 +32,7 @@ public final class Kubectl {
 
   private final Path kubeconfig;
 
-  Kubectl(Path kubeconfig) {
+  public Kubectl(Path kubeconfig) {
     this.kubeconfig = kubeconfig;
   }
 
@@ -49,13 +49,13 @@ public final class Kubectl {
     }
   }
 
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
-  Result run(String... args) {
+  public Result run(String... args) {
     return run(Map.of(), args);
   }
 
-  Result run(Map<String, String> environment, String... args) {
+  public Result run(Map<String, String> environment, String... args) {
     List<String> command =
         new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
