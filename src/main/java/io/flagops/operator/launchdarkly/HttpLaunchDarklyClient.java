@@ -96,6 +96,12 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
   }
 
   @Override
+  public Optional<Release> getReleaseAgain(AccessToken token, FlagRef flag) {
+    return exchange(
+        token, ApiCall.getRelease(flag), null, Route.GET_RELEASE, true, null, this::readRelease);
+  }
+
+  @Override
   public Optional<ReleasePipeline> getReleasePipeline(
       AccessToken token, String projectKey, String pipelineKey) {
     return exchange(

@@ -19,6 +19,14 @@ public interface LaunchDarklyClient {
   /** The flag's active release, or empty when it has none (404). */
   Optional<Release> getRelease(AccessToken token, FlagRef flag);
 
+  /**
+   * The release read again within a pass, after LaunchDarkly refused a write: a call that follows
+   * the pass's first one, as its writes do, not a pass of its own waiting for a turn.
+   */
+  default Optional<Release> getReleaseAgain(AccessToken token, FlagRef flag) {
+    return getRelease(token, flag);
+  }
+
   /** The pipeline, or empty when the project has no pipeline with that key. */
   Optional<ReleasePipeline> getReleasePipeline(
       AccessToken token, String projectKey, String pipelineKey);

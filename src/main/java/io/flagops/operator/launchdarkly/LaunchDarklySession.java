@@ -30,6 +30,10 @@ public final class LaunchDarklySession {
     return client.getRelease(token, flag);
   }
 
+  public Optional<Release> getReleaseAgain(FlagRef flag) {
+    return client.getReleaseAgain(token, flag);
+  }
+
   public Optional<ReleasePipeline> getReleasePipeline(String projectKey, String pipelineKey) {
     return client.getReleasePipeline(token, projectKey, pipelineKey);
   }

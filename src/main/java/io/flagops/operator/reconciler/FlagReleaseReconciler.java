@@ -280,7 +280,19 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
     switch (failure.kind()) {
       case OWN_TURN:
-        return atOwnTurn(failure.given()); // status as it was
+        if (e.progressed() || !e.owned().equals(Ownership.of(resource.getStatus()))) {
+          // paused between calls of a pass that wrote, or learned whose release it is: say so
+          report(
+              resource,
+              e.seen(),
+              e.owned(),
+              new Outcome(
+                  ReleaseState.Progressing,
+                  Reasons.RATE_LIMITED,
+                  failure.message() + "; the pass goes on at its next turn"),
+              tokenVersion);
+        }
+        return atOwnTurn(failure.given()); // else the status as it was
       case PERSON_MUST_ACT:
         report(
             resource,

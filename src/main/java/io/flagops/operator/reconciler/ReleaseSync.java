@@ -202,7 +202,7 @@ public class ReleaseSync {
 
     private void read() {
       step = "reading the release";
-      current = session.getRelease(flag);
+      current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       read = true;
     }
 

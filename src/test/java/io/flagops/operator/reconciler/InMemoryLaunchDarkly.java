@@ -67,6 +67,12 @@ final class InMemoryLaunchDarkly implements LaunchDarklyClient {
   }
 
   @Override
+  public Optional<Release> getReleaseAgain(AccessToken token, FlagRef flag) {
+    answer("GET release again");
+    return exists ? Optional.of(read(release, Release.class)) : Optional.empty();
+  }
+
+  @Override
   public Optional<ReleasePipeline> getReleasePipeline(
       AccessToken token, String projectKey, String pipelineKey) {
     answer("GET pipeline");
