@@ -249,6 +249,33 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
   }
 
   @Test
+  void aLegacyPhaseAskedBackIsUnmarkedAlthoughTheFirstPatchFailed() {
+    create(
+        "legacy-back",
+        spec("flag-11", "manual", phase("QA", Complete), phase("Production", NotStarted)));
+    awaitReady("legacy-back");
+    simulator.faults().failNextOn(CallLog.PATCH_RELEASE, 503);
+
+    edit("legacy-back", s -> s.getPhases().get(0).setStatus(NotStarted));
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                !simulator
+                    .release(PROJECT, "flag-11")
+                    .orElseThrow()
+                    .path("phases")
+                    .get(0)
+                    .path("complete")
+                    .asBoolean());
+    FlagRelease ready = awaitReady("legacy-back");
+    assertThat(writesFor("flag-11").stream().map(c -> describe(c) + " " + c.status()))
+        .containsExactly("create manual 200", "PATCH 200", "PATCH 503", "PATCH 200");
+    assertThat(ready.getStatus().getMessage()).isEqualTo("LaunchDarkly matches the spec");
+  }
+
+  @Test
   void adoptsAReleaseThatAlreadyFollowsThePipeline() {
     simulator.ui().createRelease(PROJECT, "flag-08", "standard");
 

@@ -1,14 +1,17 @@
 package io.flagops.operator.e2e;
 
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.NotStarted;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -45,6 +48,30 @@ class FlagReleaseModesIT extends OperatorTestBase {
     FlagRelease ready = awaitReady("watcher");
     assertThat(ready.getStatus().getPlannedChanges()).isEmpty();
     assertThat(writesFor("flag-25")).isEmpty();
+  }
+
+  @Test
+  void observeKeepsReportingALegacyPhaseTheSpecMovedBack() {
+    create("legacy-watch", spec("flag-28", "manual", phase("QA", Complete)));
+    awaitReady("legacy-watch");
+    long writes = writesFor("flag-28").size();
+
+    edit(
+        "legacy-watch",
+        s -> {
+          s.setManagementPolicy(ManagementPolicy.Observe);
+          s.getPhases().get(0).setStatus(NotStarted);
+        });
+    awaitCondition("legacy-watch", ConditionTypes.RECONCILING, "True", "Drifted");
+    long reads = countFor("flag-28", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-28", CallLog.GET_RELEASE) >= reads + 3);
+
+    FlagRelease later = releases().withName("legacy-watch").get();
+    assertThat(condition(later, ConditionTypes.RECONCILING).getReason())
+        .as("still what Manage would do, poll after poll")
+        .isEqualTo("Drifted");
+    assertThat(later.getStatus().getPlannedChanges()).containsExactly("mark phase 'QA' incomplete");
+    assertThat(writesFor("flag-28")).hasSize((int) writes);
   }
 
   @Test

@@ -42,9 +42,10 @@ public class PhaseStatus {
   private Boolean managed;
 
   @JsonPropertyDescription(
-      "The status spec.phases asked for this phase when this status was written. A legacy phase"
-          + " is marked incomplete again only when the spec moves it back, never because"
-          + " LaunchDarkly got ahead of it.")
+      "The status spec.phases asked for this phase when this status was written; for a legacy"
+          + " phase the spec moved back from Complete, Complete until LaunchDarkly has it"
+          + " incomplete. A legacy phase is marked incomplete again only when the spec moves it"
+          + " back, never because LaunchDarkly got ahead of it.")
   private DesiredPhaseStatus requested;
 
   public String getId() {

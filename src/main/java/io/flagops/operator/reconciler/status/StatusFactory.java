@@ -52,7 +52,10 @@ public final class StatusFactory {
     if (release.known()) {
       Release seen = release.release();
       status.setRelease(seen == null ? null : summary(seen, release.legacy()));
-      status.setPhases(seen == null ? List.of() : phases(seen, requestedStatuses(resource)));
+      status.setPhases(
+          seen == null
+              ? List.of()
+              : phases(seen, requestedStatuses(resource, previous, seen, release.legacy())));
       status.setCurrentPhase(seen == null ? null : currentPhase(seen));
       status.setHistory(
           ReleaseHistory.next(previous, status, release.operatorWrote(), clock.instant()));
@@ -158,11 +161,29 @@ public final class StatusFactory {
         .orElse(null);
   }
 
-  /** The status the spec asks for each phase it lists. */
-  private static Map<String, DesiredPhaseStatus> requestedStatuses(FlagRelease resource) {
+  /**
+   * The status the spec asks for each phase it lists; but a legacy phase the spec moved back from
+   * Complete stays requested Complete while LaunchDarkly still has it complete: the write that
+   * marks it incomplete is still to be made (it failed, or Observe mode makes none), and the next
+   * pass must not take the mark for progress made in LaunchDarkly.
+   */
+  private static Map<String, DesiredPhaseStatus> requestedStatuses(
+      FlagRelease resource, FlagReleaseStatus previous, Release seen, Boolean legacy) {
     Map<String, DesiredPhaseStatus> requested = new HashMap<>();
     if (resource.getSpec() != null) {
       resource.getSpec().getPhases().forEach(p -> requested.put(p.getName(), p.getStatus()));
+    }
+    if (Boolean.TRUE.equals(legacy) && previous.getPhases() != null) {
+      for (PhaseStatus before : previous.getPhases()) {
+        boolean stillComplete =
+            seen.phases().stream()
+                .anyMatch(p -> p.name().equals(before.getName()) && p.isComplete());
+        if (before.getRequested() == DesiredPhaseStatus.Complete
+            && stillComplete
+            && requested.containsKey(before.getName())) {
+          requested.put(before.getName(), DesiredPhaseStatus.Complete);
+        }
+      }
     }
     return requested;
   }
