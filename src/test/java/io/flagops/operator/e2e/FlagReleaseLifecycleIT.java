@@ -227,17 +227,7 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
         .containsExactly("QA=Complete", "Production=NotStarted");
 
     edit("legacy", s -> s.getPhases().get(0).setStatus(NotStarted));
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                !simulator
-                    .release(PROJECT, "flag-07")
-                    .orElseThrow()
-                    .path("phases")
-                    .get(0)
-                    .path("complete")
-                    .asBoolean());
+    await().atMost(TIMEOUT).until(() -> !firstPhaseComplete("flag-07"));
     awaitReady("legacy");
 
     List<CallLog.Call> writes = writesFor("flag-07");
@@ -258,17 +248,7 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
 
     edit("legacy-back", s -> s.getPhases().get(0).setStatus(NotStarted));
 
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                !simulator
-                    .release(PROJECT, "flag-11")
-                    .orElseThrow()
-                    .path("phases")
-                    .get(0)
-                    .path("complete")
-                    .asBoolean());
+    await().atMost(TIMEOUT).until(() -> !firstPhaseComplete("flag-11"));
     FlagRelease ready = awaitReady("legacy-back");
     assertThat(writesFor("flag-11").stream().map(c -> describe(c) + " " + c.status()))
         .containsExactly("create manual 200", "PATCH 200", "PATCH 503", "PATCH 200");
@@ -343,5 +323,16 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
     assertThat(
             simulator.release(PROJECT, "flag-10").orElseThrow().path("releasePipelineKey").asText())
         .isEqualTo("fast-track");
+  }
+
+  /** Whether LaunchDarkly has the release's first phase complete. */
+  private boolean firstPhaseComplete(String flag) {
+    return simulator
+        .release(PROJECT, flag)
+        .orElseThrow()
+        .path("phases")
+        .get(0)
+        .path("complete")
+        .asBoolean();
   }
 }
