@@ -75,6 +75,51 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   @Test
+  void aVariationTheLiveReleaseDoesNotHaveLeavesItAlone() {
+    FlagRelease stalled =
+        changePipeline(
+            "variation",
+            "flag-05",
+            s -> {
+              s.setReleasePipelineKey("fast-track");
+              s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
+              s.setReleaseVariationId("no-such-variation");
+            });
+
+    assertThat(condition(stalled, ConditionTypes.STALLED).getReason())
+        .isEqualTo("VariationNotVerified");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.releaseVariationId: the release on pipeline 'standard' releases LaunchDarkly's"
+                + " default variation, and a move keeps it: LaunchDarkly would check"
+                + " 'no-such-variation' only after the release was deleted. Set"
+                + " spec.releaseVariationId to nothing to move it; the release on pipeline"
+                + " 'standard' is left untouched");
+    assertUntouched("flag-05");
+  }
+
+  @Test
+  void aMoveKeepsTheVariationTheReleaseHas() {
+    FlagReleaseSpec first = spec("flag-06", "standard", phase("Testing", Started));
+    first.setReleaseVariationId("var-off-06");
+    create("keeps-variation", first);
+    awaitReady("keeps-variation");
+
+    edit(
+        "keeps-variation",
+        s -> {
+          s.setReleasePipelineKey("fast-track");
+          s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
+          s.setReleaseVariationId(null);
+        });
+    FlagRelease moved = awaitReady("keeps-variation");
+
+    assertThat(moved.getStatus().getOwnedPipelineKey()).isEqualTo("fast-track");
+    assertThat(simulator.release(PROJECT, "flag-06").orElseThrow().path("_releaseVariationId"))
+        .hasToString("\"var-off-06\"");
+  }
+
+  @Test
   void fixingTheTypoMovesTheReleaseAfterAll() {
     changePipeline("fixed", "flag-04", s -> s.setReleasePipelineKey("fast-track-x"));
 

@@ -42,7 +42,10 @@ public class FlagReleaseSpec {
 
   @Size(max = 256)
   @JsonPropertyDescription(
-      "ID of the flag variation released in every phase. Sent when the release is created.")
+      "ID of the flag variation released in every phase. Sent when the release is created. A"
+          + " move to another pipeline keeps the variation the live release has; one that names"
+          + " another variation is not made (VariationNotVerified): LaunchDarkly would check it"
+          + " only after the release was deleted.")
   private String releaseVariationId;
 
   @Size(max = 10)

@@ -22,6 +22,7 @@ public final class Reasons {
   public static final String PHASE_PAUSED = "PhasePaused";
   public static final String PIPELINE_CONFLICT = "PipelineConflict";
   public static final String PIPELINE_NOT_FOUND = "PipelineNotFound";
+  public static final String VARIATION_NOT_VERIFIED = "VariationNotVerified";
   public static final String RELEASE_CANCELED = "ReleaseCanceled";
   public static final String FLAG_CLAIMED = "FlagClaimed";
   public static final String NOT_FOUND = "NotFound";

@@ -55,7 +55,7 @@ public final class ReleasePlanner {
       return new PhasePlanner(spec, release, observed.legacy(), observed.lastRequested()).plan();
     }
     if (observed.owned().owns(observedPipeline)) {
-      return move(spec, observedPipeline, observed.target());
+      return move(spec, release, observed.target());
     }
     return ReleasePlan.of(
         Verdict.blocked(
@@ -70,9 +70,12 @@ public final class ReleasePlanner {
 
   /**
    * Moving deletes the live release, so it happens only once the new pipeline has been read and
-   * holds every phase and audience the spec names.
+   * holds every phase and audience the spec names, and the create that follows releases the
+   * variation the live release has: LaunchDarkly accepted that one for this flag, and another one
+   * could be refused only once the release is gone.
    */
-  private static ReleasePlan move(FlagReleaseSpec spec, String from, Target target) {
+  private static ReleasePlan move(FlagReleaseSpec spec, Release release, Target target) {
+    String from = release.releasePipelineKey();
     String to = spec.getReleasePipelineKey();
     String untouched = "; the release on pipeline '" + from + "' is left untouched";
     if (!target.read()) {
@@ -96,10 +99,29 @@ public final class ReleasePlanner {
       Verdict verdict = misfit.get();
       return ReleasePlan.of(Verdict.blocked(verdict.reason(), verdict.message() + untouched));
     }
+    String variation = release.releaseVariationId();
+    String wanted = spec.getReleaseVariationId();
+    if (wanted != null && !wanted.equals(variation)) {
+      return ReleasePlan.of(
+          Verdict.blocked(
+              Reasons.VARIATION_NOT_VERIFIED,
+              "spec.releaseVariationId: the release on pipeline '"
+                  + from
+                  + "' releases "
+                  + (variation == null
+                      ? "LaunchDarkly's default variation"
+                      : "variation '" + variation + "'")
+                  + ", and a move keeps it: LaunchDarkly would check '"
+                  + wanted
+                  + "' only after the release was deleted. Set spec.releaseVariationId to "
+                  + (variation == null ? "nothing" : "'" + variation + "'")
+                  + " to move it"
+                  + untouched));
+    }
     return ReleasePlan.of(
         Verdict.replan("moving the release from pipeline '" + from + "' to '" + to + "'"),
         new DeleteRelease(from, to),
-        create(spec));
+        new CreateRelease(to, variation));
   }
 
   private static Verdict canceled(Release release) {

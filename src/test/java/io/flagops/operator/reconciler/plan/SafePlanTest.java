@@ -42,6 +42,30 @@ class SafePlanTest {
   }
 
   @Test
+  void aMoveKeepsTheVariationOfTheLiveReleaseWhenTheSpecNamesNone() {
+    FlagReleaseSpec spec = spec(phase("Testing", Started));
+    spec.setReleaseVariationId(null);
+
+    ReleasePlan plan = move(spec, Target.of(pipeline(false)), "var-off");
+
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("delete old", "create standard variation=var-off");
+  }
+
+  @Test
+  void aMoveWithAVariationTheLiveReleaseDoesNotHaveDeletesNothing() {
+    ReleasePlan plan = move(spec(phase("Testing", Started)), Target.of(pipeline(false)), "var-off");
+
+    assertBlocked(
+        plan,
+        Reasons.VARIATION_NOT_VERIFIED,
+        "spec.releaseVariationId: the release on pipeline 'old' releases variation 'var-off', and"
+            + " a move keeps it: LaunchDarkly would check 'var-on' only after the release was"
+            + " deleted. Set spec.releaseVariationId to 'var-off' to move it; the release on"
+            + " pipeline 'old' is left untouched");
+  }
+
+  @Test
   void aMoveToAMissingPipelineDeletesNothing() {
     ReleasePlan plan = move(spec(), Target.MISSING);
 
@@ -244,8 +268,16 @@ class SafePlanTest {
   // ---- helpers ----
 
   private static ReleasePlan move(FlagReleaseSpec spec, Target target) {
-    Observation observed =
-        Observation.of(Optional.of(release("old", "Testing:Started")), false, owned("old"));
+    return move(spec, target, "var-on");
+  }
+
+  /** A move from pipeline "old", whose release releases {@code variation}. */
+  private static ReleasePlan move(FlagReleaseSpec spec, Target target, String variation) {
+    Release old = release("old", "Testing:Started");
+    old =
+        new Release(
+            old.name(), "old", "", old.phases(), old.version(), variation, old.canceledAt());
+    Observation observed = Observation.of(Optional.of(old), false, owned("old"));
     assertThat(ReleasePlanner.needsTarget(spec, observed)).isTrue();
     return ReleasePlanner.plan(spec, observed.withTarget(target));
   }
