@@ -362,7 +362,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   /**
    * What this pass may write. A write LaunchDarkly refused for this very generation of the spec and
    * this very token is not repeated while the release stays at the version it had then: a spec,
-   * token or release change re-arms it.
+   * token or release change re-arms it. A create refused with 404 is tried again at each stalled
+   * poll.
    */
   private static ReleaseSync.Writes writes(
       FlagRelease resource, boolean manage, String tokenVersion) {
@@ -374,12 +375,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       return new ReleaseSync.Writes(true, false, null);
     }
     FlagReleaseCondition stalled = Conditions.find(status.getConditions(), ConditionTypes.STALLED);
+    Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
     boolean refused =
         stalled != null
             && "True".equals(stalled.getStatus())
             && FailureResponse.isRefusedWrite(stalled.getReason())
-            && resource.getMetadata().getGeneration().equals(stalled.getObservedGeneration());
-    Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
+            && resource.getMetadata().getGeneration().equals(stalled.getObservedGeneration())
+            // a create LaunchDarkly answered 404: the project, flag or pipeline is not there yet
+            // (GitOps may apply the FlagRelease first); tried again at each stalled poll, as no
+            // release version can say when it appeared
+            && !(Reasons.NOT_FOUND.equals(stalled.getReason()) && version == null);
     return new ReleaseSync.Writes(true, refused, version);
   }
 

@@ -68,6 +68,21 @@ class FlagReleaseBadInputIT extends OperatorTestBase {
         .contains("no-such-pipeline");
   }
 
+  /** GitOps may apply the FlagRelease before the flag exists in LaunchDarkly. */
+  @Test
+  void aFlagLaunchDarklyDidNotHaveYetIsPickedUpWithoutAnEdit() {
+    // the create's 404 stands for a flag LaunchDarkly does not have yet; then it has it
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 404);
+
+    create("early", spec("flag-20", "standard", phase("Testing", Started)));
+    awaitStalled("early", "NotFound");
+    FlagRelease ready = awaitReady("early");
+
+    assertThat(writesFor("flag-20").stream().map(c -> describe(c) + " " + c.status()))
+        .containsExactly("create standard 404", "create standard 200", "Started Testing 200");
+    assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(1L);
+  }
+
   @Test
   void aRequestLaunchDarklyRejectsIsNotRepeatedUntilTheSpecChanges() {
     // banner-text is not a boolean flag: LaunchDarkly refuses to add it to a pipeline (400)
