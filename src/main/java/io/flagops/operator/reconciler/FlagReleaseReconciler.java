@@ -127,6 +127,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     }
     // before the first LaunchDarkly call, so that no write to it can outlive its resource unseen
     context.resourceOperations().addFinalizer();
+    TokenSourceChange.adoptCreatedRelease(resource, token, events);
     boolean manage = resource.getSpec().getManagementPolicy() == ManagementPolicy.Manage;
     SyncResult result;
     try {

@@ -82,7 +82,9 @@ public class ReleaseDeletion {
           null);
     }
     try {
-      return deleteRelease(resource, launchDarkly.as(tokens.resolve(resource).token()));
+      AccessTokens.Resolved token = tokens.resolve(resource);
+      TokenSourceChange.adoptCreatedRelease(resource, token, events);
+      return deleteRelease(resource, launchDarkly.as(token.token()));
     } catch (AccessTokens.Unavailable e) {
       return blocked(resource, e.getMessage(), polling.unauthorized());
     } catch (LaunchDarklyException e) {

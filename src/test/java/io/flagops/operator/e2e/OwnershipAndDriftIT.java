@@ -11,6 +11,8 @@ import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -96,5 +98,31 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(reported.getStatus().getMessage())
         .isEqualTo("LaunchDarkly has no release for this flag; Observe mode does not create it");
     assertThat(writesFor("flag-35")).isEmpty();
+  }
+
+  /** Another Secret may hold the token of another account, with its own release of the flag. */
+  @Test
+  void aReleaseCreatedBeforeTheTokenSourceChangedCountsAsAdopted() {
+    create("switched", spec("flag-36", "standard", phase("Testing", Started)));
+    assertThat(awaitReady("switched").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Created);
+
+    tokenSecret("other-account", SimulatorResource.SECRET_TOKEN);
+    edit(
+        "switched",
+        s -> s.setAccessTokenSecretRef(new SecretKeyReference("other-account", "token")));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                releases().withName("switched").get().getStatus().getReleaseOrigin()
+                    == ReleaseOrigin.Adopted);
+    assertThat(eventReasons("switched")).contains("ReleaseAdopted");
+
+    releases().withName("switched").delete();
+    await().atMost(TIMEOUT).until(() -> releases().withName("switched").get() == null);
+    assertThat(simulator.release(PROJECT, "flag-36"))
+        .as("deletionPolicy Delete leaves a release it cannot tell is its own")
+        .isPresent();
   }
 }

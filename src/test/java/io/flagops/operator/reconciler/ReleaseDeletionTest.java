@@ -71,6 +71,18 @@ class ReleaseDeletionTest {
   }
 
   @Test
+  void aReleaseCreatedWithATokenFromAnotherSourceIsLeft() {
+    FlagRelease resource = resource(DeletionPolicy.Delete, ReleaseOrigin.Created);
+    // created with a team Secret's token; the resource now uses the default token
+    resource.getStatus().setTokenVersion("secret/old-team-token@7");
+
+    assertThat(deletion.delete(resource).done()).isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(events).anyMatch(e -> e.startsWith("ReleaseAdopted:"));
+    assertThat(events).anyMatch(e -> e.startsWith("ReleaseLeft:") && e.contains("adopted"));
+  }
+
+  @Test
   void aReleaseOnAPipelineThisResourceNeverOwnedIsLeft() {
     FlagRelease resource = resource(DeletionPolicy.Delete, ReleaseOrigin.Created);
     resource.getStatus().setOwnedPipelineKey("another-pipeline");

@@ -44,7 +44,8 @@ public class FlagReleaseStatus {
   @JsonPropertyDescription(
       "Whether this resource created the release (Created) or found it and adopted it"
           + " (Adopted). With deletionPolicy Delete, deleting the resource deletes only a release"
-          + " it created.")
+          + " it created. A release created with a token from another source (another Secret, or"
+          + " the default token) counts as Adopted once the source changes.")
   private ReleaseOrigin releaseOrigin;
 
   @JsonPropertyDescription(

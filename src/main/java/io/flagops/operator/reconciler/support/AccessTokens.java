@@ -105,6 +105,20 @@ public class AccessTokens {
    */
   public record Resolved(AccessToken token, String version) {}
 
+  /**
+   * Whether two token versions come from the same source: the same Secret, or the default token. A
+   * rotation keeps the source; pointing the resource at another Secret, or at none, changes it.
+   */
+  public static boolean sameSource(String version, String other) {
+    return sourceOf(version).equals(sourceOf(other));
+  }
+
+  /** {@code secret/<name>}, {@code file} or {@code env}: a version without what rotates. */
+  private static String sourceOf(String version) {
+    int at = version.indexOf('@');
+    return at < 0 ? version : version.substring(0, at);
+  }
+
   private Resolved defaultTokenFor(FlagRelease resource) {
     String namespace = resource.getMetadata().getNamespace();
     String project = resource.getSpec().getProjectKey();
