@@ -90,15 +90,20 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
   @Override
   public Optional<Release> getRelease(AccessToken token, FlagRef flag) {
     // the read that begins a pass waits its turn; the calls that follow it borrow
-    Caller turn = new Caller(token.fingerprint(), flag);
-    return exchange(
-        token, ApiCall.getRelease(flag), null, Route.GET_RELEASE, true, turn, this::readRelease);
+    return getRelease(token, flag, new Caller(token.fingerprint(), flag));
   }
 
   @Override
   public Optional<Release> getReleaseAgain(AccessToken token, FlagRef flag) {
+    return getRelease(token, flag, null);
+  }
+
+  /**
+   * @param turn whose turn the read waits for; null when it follows a call of the same pass
+   */
+  private Optional<Release> getRelease(AccessToken token, FlagRef flag, Caller turn) {
     return exchange(
-        token, ApiCall.getRelease(flag), null, Route.GET_RELEASE, true, null, this::readRelease);
+        token, ApiCall.getRelease(flag), null, Route.GET_RELEASE, true, turn, this::readRelease);
   }
 
   @Override

@@ -175,12 +175,10 @@ public final class StatusFactory {
     }
     if (Boolean.TRUE.equals(legacy) && previous.getPhases() != null) {
       for (PhaseStatus before : previous.getPhases()) {
-        boolean stillComplete =
-            seen.phases().stream()
-                .anyMatch(p -> p.name().equals(before.getName()) && p.isComplete());
         if (before.getRequested() == DesiredPhaseStatus.Complete
-            && stillComplete
-            && requested.containsKey(before.getName())) {
+            && requested.containsKey(before.getName())
+            && seen.phases().stream()
+                .anyMatch(p -> p.name().equals(before.getName()) && p.isComplete())) {
           requested.put(before.getName(), DesiredPhaseStatus.Complete);
         }
       }
