@@ -20,7 +20,6 @@ import java.util.stream.Stream;
  */
 final class SandboxConsole {
   private static final Duration REFRESH = Duration.ofMillis(500);
-  private static final String NAMESPACE = "default";
 
   private final Sandbox sandbox;
   private final KubernetesClient kubernetes;
@@ -82,11 +81,11 @@ final class SandboxConsole {
         try (InputStream in = Files.newInputStream(file)) {
           items = kubernetes.load(in).items();
         }
-        List<String> applied = LastApplied.of(file, NAMESPACE);
+        List<String> applied = LastApplied.of(file, Kubeconfig.NAMESPACE);
         for (int i = 0; i < items.size(); i++) {
           HasMetadata item = items.get(i);
           item.getMetadata().getAnnotations().put(LastApplied.ANNOTATION, applied.get(i));
-          kubernetes.resource(item).inNamespace(NAMESPACE).create();
+          kubernetes.resource(item).inNamespace(Kubeconfig.NAMESPACE).create();
           releases += item instanceof FlagRelease || "FlagRelease".equals(item.getKind()) ? 1 : 0;
         }
       }
