@@ -4,10 +4,12 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,6 +63,39 @@ class GuardrailsIT extends OperatorTestBase {
 
     assertThat(writesFor("flag-26").stream().map(this::describe))
         .containsExactly("create guarded-first", "Started Canary", "Complete Canary");
+  }
+
+  @Test
+  void aGuardianAddedToAPhaseThatStartedWithoutOneIsReportedRatherThanWaitedForForever() {
+    create("late-guardian", spec("flag-41", "standard", phase("Testing", Started)));
+    awaitReady("late-guardian");
+
+    // LaunchDarkly takes a guarded rollout's settings only when a phase starts
+    edit(
+        "late-guardian",
+        spec -> {
+          PhaseSpec testing = spec.getPhases().get(0);
+          testing.setStatus(Complete);
+          testing
+              .getAudiences()
+              .add(new AudienceSpec("Test env", new ReleaseGuardianSpec("30m", 10)));
+        });
+    FlagRelease stalled =
+        awaitCondition("late-guardian", ConditionTypes.STALLED, "True", "GuardianNotApplied");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Testing' started in LaunchDarkly without the guarded rollout"
+                + " spec.phases[0].audiences[0].releaseGuardian declares, and LaunchDarkly applies"
+                + " one only when a phase starts: nothing monitors it, so it is not completed. Set"
+                + " spec.phases[0].forceComplete to complete it unmonitored, or remove the"
+                + " releaseGuardian");
+    assertThat(writesFor("flag-41").stream().map(this::describe))
+        .containsExactly("create standard", "Started Testing");
+
+    edit("late-guardian", spec -> spec.getPhases().get(0).setForceComplete(true));
+    awaitReady("late-guardian");
+    assertThat(writesFor("flag-41").stream().map(this::describe))
+        .containsExactly("create standard", "Started Testing", "Complete Testing");
   }
 
   @Test

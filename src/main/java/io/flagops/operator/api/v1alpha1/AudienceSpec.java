@@ -13,7 +13,9 @@ public class AudienceSpec {
   @JsonPropertyDescription("Name of the audience in the pipeline phase.")
   private String name;
 
-  @JsonPropertyDescription("Guarded rollout (Release Guardian) settings for this audience.")
+  @JsonPropertyDescription(
+      "Guarded rollout (Release Guardian) settings for this audience, applied by LaunchDarkly when"
+          + " the phase starts.")
   private ReleaseGuardianSpec releaseGuardian;
 
   @Size(max = 50)

@@ -111,6 +111,9 @@ final class PhasePlanner {
           actions.add(start(phase, wanted));
         }
         holds = gate(phase, wanted, startsNow);
+        if (wanted.getStatus() == DesiredPhaseStatus.Started && startedUnguarded(phase, wanted)) {
+          notes.add(unguardedStart(phase, wanted));
+        }
         if (holds == null && wanted.getStatus() == DesiredPhaseStatus.Complete) {
           actions.add(
               new SetPhaseStatus(phase.id(), phase.name(), ReleasePhase.COMPLETE, List.of()));
@@ -149,11 +152,43 @@ final class PhasePlanner {
     if (!approvals.isEmpty()) {
       return awaitingApproval(phase, approvals, startsNow);
     }
-    boolean guarded = phase.monitoringWindowMillis() > 0 || guardedInSpec(wanted);
-    if (wanted.getStatus() == DesiredPhaseStatus.Complete && guarded && !wanted.isForceComplete()) {
+    if (wanted.getStatus() != DesiredPhaseStatus.Complete || wanted.isForceComplete()) {
+      return null;
+    }
+    if (phase.monitoringWindowMillis() > 0 || (startsNow && guardedInSpec(wanted))) {
       return monitoring(phase, wanted, startsNow);
     }
+    if (startedUnguarded(phase, wanted)) {
+      // nothing will ever complete it: waiting would be forever, completing would skip the guardian
+      return Verdict.blocked(
+          Reasons.GUARDIAN_NOT_APPLIED,
+          unguardedStart(phase, wanted)
+              + ": nothing monitors it, so it is not completed. Set spec.phases["
+              + specIndexByName.get(phase.name())
+              + "].forceComplete to complete it unmonitored, or remove the releaseGuardian");
+    }
     return null;
+  }
+
+  /** A phase LaunchDarkly started unmonitored although the spec declares a guarded rollout. */
+  private static boolean startedUnguarded(ReleasePhase phase, PhaseSpec wanted) {
+    return phase.isStarted() && phase.monitoringWindowMillis() == 0 && guardedInSpec(wanted);
+  }
+
+  /** Says which guarded rollout of the spec LaunchDarkly did not apply when the phase started. */
+  private String unguardedStart(ReleasePhase phase, PhaseSpec wanted) {
+    List<AudienceSpec> audiences = wanted.getAudiences();
+    int audience = 0;
+    while (audiences.get(audience).getReleaseGuardian() == null) {
+      audience++;
+    }
+    return "phase '"
+        + phase.name()
+        + "' started in LaunchDarkly without the guarded rollout spec.phases["
+        + specIndexByName.get(phase.name())
+        + "].audiences["
+        + audience
+        + "].releaseGuardian declares, and LaunchDarkly applies one only when a phase starts";
   }
 
   private Verdict monitoring(ReleasePhase phase, PhaseSpec wanted, boolean startsNow) {

@@ -169,6 +169,48 @@ class SafePlanTest {
   }
 
   @Test
+  void aGuardianAddedAfterTheStartIsNotWaitedForNorSkipped() {
+    PhaseSpec testing =
+        phase("Testing", Complete, audience("Test env", new ReleaseGuardianSpec("30m", 5)));
+
+    ReleasePlan plan =
+        plan(spec(testing), ReleasePlannerTest.observed("Testing:Started").orElseThrow());
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().kind()).isEqualTo(Kind.BLOCKED);
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.GUARDIAN_NOT_APPLIED);
+    assertThat(plan.verdict().message())
+        .startsWith(
+            "phase 'Testing' started in LaunchDarkly without the guarded rollout"
+                + " spec.phases[0].audiences[0].releaseGuardian declares");
+
+    testing.setForceComplete(true);
+    assertThat(
+            plan(spec(testing), ReleasePlannerTest.observed("Testing:Started").orElseThrow())
+                .actions()
+                .stream()
+                .map(ReleasePlannerTest::describe))
+        .containsExactly("Complete Testing");
+  }
+
+  @Test
+  void aPhaseStartedWithoutTheGuardianTheSpecDeclaresIsSaidInTheMessage() {
+    PhaseSpec testing =
+        phase("Testing", Started, audience("Test env", new ReleaseGuardianSpec("30m", 5)));
+
+    ReleasePlan plan =
+        plan(spec(testing), ReleasePlannerTest.observed("Testing:Started").orElseThrow());
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().kind()).isEqualTo(Kind.IN_SYNC);
+    assertThat(plan.verdict().message())
+        .isEqualTo(
+            "phase 'Testing' started in LaunchDarkly without the guarded rollout"
+                + " spec.phases[0].audiences[0].releaseGuardian declares, and LaunchDarkly applies"
+                + " one only when a phase starts");
+  }
+
+  @Test
   void forceCompleteCompletesAGuardedPhaseRightAway() {
     PhaseSpec testing = phase("Testing", Complete);
     testing.setForceComplete(true);
