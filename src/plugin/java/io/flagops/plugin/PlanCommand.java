@@ -156,7 +156,7 @@ final class PlanCommand implements Callable<Integer> {
     SyncResult result;
     try {
       result =
-          new ReleaseSync(readOnly, new PipelineCatalog(), events)
+          new ReleaseSync(readOnly, new PipelineCatalog(), events, Clock.systemUTC())
               .sync(resource, token.token(), ReleaseSync.Writes.preview(), (s, o, a) -> {});
     } catch (SyncException e) {
       throw new PluginError(

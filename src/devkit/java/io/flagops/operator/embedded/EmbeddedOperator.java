@@ -86,7 +86,7 @@ public final class EmbeddedOperator implements AutoCloseable {
             tokens,
             watches,
             new FlagClaims(watches, tokens, config),
-            new ReleaseSync(launchDarkly, new PipelineCatalog(), events),
+            new ReleaseSync(launchDarkly, new PipelineCatalog(), events, clock),
             new ReleaseDeletion(tokens, launchDarkly, events, config),
             new StatusWriter(kubernetes, json),
             events,

@@ -208,6 +208,22 @@ final class SimulatorState {
     release.version++;
   }
 
+  /**
+   * A regression found during a guarded rollout, rolled back: monitoring stops and the phase stays
+   * started, never completed by the window. How LaunchDarkly shows a rollback otherwise is not
+   * documented, so nothing else changes.
+   */
+  synchronized void rollBack(String projectKey, String flagKey, String phaseName) {
+    completeDuePhases();
+    SimRelease release = live(projectKey, flagKey);
+    SimRelease.Phase phase = release.phases.get(indexOfPhaseNamed(projectKey, flagKey, phaseName));
+    if (phase.status != PhaseStatus.STARTED || phase.monitoringSince == null) {
+      throw ApiError.badRequest("Phase '" + phaseName + "' has no guarded rollout being monitored");
+    }
+    phase.monitoringSince = null;
+    release.version++;
+  }
+
   /** Cancels the release, as a person can in LaunchDarkly: it stays, but takes no more changes. */
   synchronized void cancel(String projectKey, String flagKey) {
     completeDuePhases();

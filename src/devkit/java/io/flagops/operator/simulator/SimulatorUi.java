@@ -52,6 +52,15 @@ public final class SimulatorUi {
         });
   }
 
+  /** A guarded rollout rolled back after a regression: its window never completes the phase. */
+  public void rollBackGuardedRollout(String projectKey, String flagKey, String phaseName) {
+    run(
+        () -> {
+          state.rollBack(projectKey, flagKey, phaseName);
+          return null;
+        });
+  }
+
   /** Cancels the release: LaunchDarkly keeps it (with {@code _canceledAt}) but refuses changes. */
   public void cancelRelease(String projectKey, String flagKey) {
     run(

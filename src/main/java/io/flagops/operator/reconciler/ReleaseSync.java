@@ -32,6 +32,7 @@ import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,12 +55,17 @@ public class ReleaseSync {
   private final LaunchDarklyClient launchDarkly;
   private final PipelineCatalog pipelines;
   private final EventRecorder events;
+  private final Clock clock;
 
   public ReleaseSync(
-      LaunchDarklyClient launchDarkly, PipelineCatalog pipelines, EventRecorder events) {
+      LaunchDarklyClient launchDarkly,
+      PipelineCatalog pipelines,
+      EventRecorder events,
+      Clock clock) {
     this.launchDarkly = launchDarkly;
     this.pipelines = pipelines;
     this.events = events;
+    this.clock = clock;
   }
 
   /**
@@ -214,7 +220,8 @@ public class ReleaseSync {
       }
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
-              .withLastRequested(lastRequested);
+              .withLastRequested(lastRequested)
+              .at(clock.instant());
       if (ReleasePlanner.needsTarget(spec, observed)) {
         // read afresh: a move deletes the live release, so it must fit what is there now
         observed =

@@ -99,6 +99,36 @@ class GuardrailsIT extends OperatorTestBase {
   }
 
   @Test
+  void aGuardedRolloutLaunchDarklyDidNotCompleteWhenItsWindowEndedIsStalled() {
+    simulator.setMonitoringWindowScale(1000); // the simulator completes nothing on its own here
+    PhaseSpec testing = phase("Testing", Complete);
+    testing.getAudiences().add(new AudienceSpec("Test env", new ReleaseGuardianSpec("2s", 10)));
+    create("rolled-back", spec("flag-42", "standard", testing));
+    awaitCondition("rolled-back", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+
+    simulator.ui().rollBackGuardedRollout(PROJECT, "flag-42", "Testing");
+    FlagRelease stalled =
+        awaitCondition("rolled-back", ConditionTypes.STALLED, "True", "GuardedRolloutNotCompleted");
+    Instant endsAt = Instant.parse(stalled.getStatus().getPhases().get(0).getMonitoringEndsAt());
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "LaunchDarkly's monitoring of phase 'Testing' was due to end at about "
+                + endsAt
+                + ", and LaunchDarkly has not completed the phase: a regression may have rolled"
+                + " the rollout back. See the guarded rollout in LaunchDarkly; the operator goes"
+                + " on once LaunchDarkly completes the phase (spec.phases[0].forceComplete skips"
+                + " the wait)");
+    assertThat(writesFor("flag-42").stream().map(this::describe))
+        .as("never completed around the guardian")
+        .containsExactly("create standard", "Started Testing");
+
+    simulator
+        .ui()
+        .completePhase(PROJECT, "flag-42", "Testing"); // a person decided, in LaunchDarkly
+    awaitReady("rolled-back");
+  }
+
+  @Test
   void anApprovalIsWaitedForAndShownWithWhoCanApprove() {
     create(
         "approval",

@@ -13,6 +13,7 @@ import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,10 @@ class ReleaseSyncTest {
   private Long lastSeenVersion;
   private final ReleaseSync sync =
       new ReleaseSync(
-          launchDarkly, new PipelineCatalog(), new InMemoryLaunchDarkly.RecordingEvents(events));
+          launchDarkly,
+          new PipelineCatalog(),
+          new InMemoryLaunchDarkly.RecordingEvents(events),
+          Clock.systemUTC());
 
   @Test
   void aReleaseThatMatchesIsReadOnceAndNeverWritten() {

@@ -51,6 +51,18 @@ class SimulatorMonitoringTest extends SimulatorCase {
   }
 
   @Test
+  void aRolledBackRolloutIsNeverCompletedByItsWindow() {
+    String[] ids = create("two-step");
+    startSecondPhase(ids);
+    simulator.ui().rollBackGuardedRollout("shop", "checkout", "Production");
+
+    clock.advance(Duration.ofHours(2));
+    JsonNode production = phase(1);
+    assertThat(production.path("status").asText()).isEqualTo("Started");
+    assertThat(production.path("complete").asBoolean()).isFalse();
+  }
+
+  @Test
   void scaleShortensTheWindow() {
     String[] ids = create("two-step");
     startSecondPhase(ids);

@@ -3,6 +3,7 @@ package io.flagops.operator.reconciler.plan;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,24 +17,31 @@ import java.util.Optional;
  * @param lastRequested what the spec asked of each phase at the last reconcile (from the status): a
  *     legacy phase is marked incomplete again only when the spec moved it back from Complete
  * @param target the spec's pipeline as read from LaunchDarkly, needed before a release is moved
+ * @param readAt when the release was read, to tell a guarded rollout LaunchDarkly should have
+ *     completed by now; null when unknown
  */
 public record Observation(
     Optional<Release> release,
     boolean legacy,
     Ownership owned,
     Map<String, DesiredPhaseStatus> lastRequested,
-    Target target) {
+    Target target,
+    Instant readAt) {
 
   public static Observation of(Optional<Release> release, boolean legacy, Ownership owned) {
-    return new Observation(release, legacy, owned, Map.of(), Target.UNREAD);
+    return new Observation(release, legacy, owned, Map.of(), Target.UNREAD, null);
   }
 
   public Observation withTarget(Target read) {
-    return new Observation(release, legacy, owned, lastRequested, read);
+    return new Observation(release, legacy, owned, lastRequested, read, readAt);
   }
 
   public Observation withLastRequested(Map<String, DesiredPhaseStatus> requested) {
-    return new Observation(release, legacy, owned, requested, target);
+    return new Observation(release, legacy, owned, requested, target, readAt);
+  }
+
+  public Observation at(Instant time) {
+    return new Observation(release, legacy, owned, lastRequested, target, time);
   }
 
   /** The spec's pipeline: not read yet, read and missing, or read. */

@@ -30,21 +30,22 @@ import java.util.stream.Collectors;
  * approved.
  */
 final class PhasePlanner {
+  private static final long OVERDUE_GRACE_MILLIS = 60_000;
+
   private final FlagReleaseSpec spec;
   private final Release release;
   private final boolean legacy;
   private final Map<String, DesiredPhaseStatus> lastRequested;
+  private final Instant readAt;
   private final Map<String, Integer> specIndexByName = new HashMap<>();
 
-  PhasePlanner(
-      FlagReleaseSpec spec,
-      Release release,
-      boolean legacy,
-      Map<String, DesiredPhaseStatus> lastRequested) {
+  /** On the observed release, which is on the spec's pipeline. */
+  PhasePlanner(FlagReleaseSpec spec, Release release, Observation observed) {
     this.spec = spec;
     this.release = release;
-    this.legacy = legacy;
-    this.lastRequested = lastRequested;
+    this.legacy = observed.legacy();
+    this.lastRequested = observed.lastRequested();
+    this.readAt = observed.readAt();
     for (int i = 0; i < spec.getPhases().size(); i++) {
       specIndexByName.put(spec.getPhases().get(i).getName(), i);
     }
@@ -206,6 +207,19 @@ final class PhasePlanner {
               + " after it starts, then completes it"
               + force);
     }
+    if (overdue(phase, endsAt)) {
+      // LaunchDarkly completes a phase as its window ends; one left started was likely rolled back
+      return Verdict.blocked(
+          Reasons.GUARDED_ROLLOUT_NOT_COMPLETED,
+          "LaunchDarkly's monitoring of phase '"
+              + phase.name()
+              + "' was due to end at about "
+              + Instant.ofEpochMilli(endsAt)
+              + ", and LaunchDarkly has not completed the phase: a regression may have rolled the"
+              + " rollout back. See the guarded rollout in LaunchDarkly; the operator goes on once"
+              + " LaunchDarkly completes the phase"
+              + force);
+    }
     return Verdict.waiting(
         Reasons.GUARDED_ROLLOUT,
         "phase '"
@@ -214,6 +228,12 @@ final class PhasePlanner {
             + Instant.ofEpochMilli(endsAt)
             + ", then completes it"
             + force);
+  }
+
+  /** Past the window's end by a tenth of the window (at most a minute), so not just a late poll. */
+  private boolean overdue(ReleasePhase phase, long endsAt) {
+    long grace = Math.min(OVERDUE_GRACE_MILLIS, phase.monitoringWindowMillis() / 10);
+    return readAt != null && readAt.toEpochMilli() > endsAt + grace;
   }
 
   private static Verdict awaitingApproval(

@@ -21,6 +21,7 @@ public final class Reasons {
   public static final String IMPOSSIBLE_PHASE_ORDER = "ImpossiblePhaseOrder";
   public static final String PHASE_PAUSED = "PhasePaused";
   public static final String GUARDIAN_NOT_APPLIED = "GuardianNotApplied";
+  public static final String GUARDED_ROLLOUT_NOT_COMPLETED = "GuardedRolloutNotCompleted";
   public static final String PIPELINE_CONFLICT = "PipelineConflict";
   public static final String PIPELINE_NOT_FOUND = "PipelineNotFound";
   public static final String VARIATION_NOT_VERIFIED = "VariationNotVerified";

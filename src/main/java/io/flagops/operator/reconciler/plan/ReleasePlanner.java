@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Decides the writes that bring a release to the spec. A pure function of the spec and what was
- * observed: no I/O, no clock, so it is tested as a table.
+ * observed: no I/O, no clock (the time of the read is part of the observation), so it is tested as
+ * a table.
  */
 public final class ReleasePlanner {
 
@@ -52,7 +53,7 @@ public final class ReleasePlanner {
     }
     String observedPipeline = release.releasePipelineKey();
     if (observedPipeline.equals(spec.getReleasePipelineKey())) {
-      return new PhasePlanner(spec, release, observed.legacy(), observed.lastRequested()).plan();
+      return new PhasePlanner(spec, release, observed).plan();
     }
     if (observed.owned().owns(observedPipeline)) {
       return move(spec, release, observed.target());

@@ -299,7 +299,8 @@ class ReleasePlannerTest {
                 true,
                 Ownership.created(PIPELINE),
                 Map.of("Testing", Complete, "Production", Complete),
-                Target.UNREAD));
+                Target.UNREAD,
+                null));
 
     assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
         .containsExactly("patch 1=false");

@@ -19,6 +19,7 @@ import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import io.flagops.operator.reconciler.plan.Observation.Target;
 import io.flagops.operator.reconciler.plan.Verdict.Kind;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -154,6 +155,27 @@ class SafePlanTest {
         .startsWith(
             "phase 'Testing' is in a guarded rollout: LaunchDarkly monitors it until about"
                 + " 2027-01-15T09:00:00Z, then completes it");
+  }
+
+  @Test
+  void aGuardedRolloutNotCompletedAMinutePastItsWindowIsStalled() {
+    FlagReleaseSpec spec = spec(phase("Testing", Complete), phase("Production", Started));
+    Release release = guarded("Testing:Started", 1_800_000_000_000L);
+    Instant endsAt = Instant.parse("2027-01-15T09:00:00Z");
+    Observation observed =
+        Observation.of(Optional.of(release), false, owned(release.releasePipelineKey()));
+
+    ReleasePlan late = ReleasePlanner.plan(spec, observed.at(endsAt.plusSeconds(59)));
+    ReleasePlan overdue = ReleasePlanner.plan(spec, observed.at(endsAt.plusSeconds(61)));
+
+    assertThat(late.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
+    assertThat(overdue.actions()).isEmpty();
+    assertThat(overdue.verdict().kind()).isEqualTo(Kind.BLOCKED);
+    assertThat(overdue.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT_NOT_COMPLETED);
+    assertThat(overdue.verdict().message())
+        .startsWith(
+            "LaunchDarkly's monitoring of phase 'Testing' was due to end at about"
+                + " 2027-01-15T09:00:00Z, and LaunchDarkly has not completed the phase");
   }
 
   @Test
