@@ -1,6 +1,5 @@
 package io.flagops.operator.reconciler;
 
-import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
@@ -150,7 +149,7 @@ public class ReleaseSync {
     private final Writes writes;
     private final Announcer announcer;
     private final FlagRef flag;
-    private final Map<String, DesiredPhaseStatus> lastRequested;
+    private final Map<String, PhaseStatus> phasesBefore;
     private Ownership owned;
     private Optional<Release> current = Optional.empty();
     private Boolean legacy;
@@ -170,7 +169,7 @@ public class ReleaseSync {
       this.announcer = announcer;
       this.flag = flagOf(spec);
       this.owned = Ownership.of(resource.getStatus());
-      this.lastRequested = lastRequested(resource);
+      this.phasesBefore = phasesBefore(resource);
     }
 
     SyncResult run() {
@@ -220,7 +219,7 @@ public class ReleaseSync {
       }
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
-              .withLastRequested(lastRequested)
+              .withPhasesBefore(phasesBefore)
               .at(clock.instant());
       if (ReleasePlanner.needsTarget(spec, observed)) {
         // read afresh: a move deletes the live release, so it must fit what is there now
@@ -380,17 +379,13 @@ public class ReleaseSync {
     }
   }
 
-  /** What the spec asked for each phase at the last reconcile, as the status recorded it. */
-  private static Map<String, DesiredPhaseStatus> lastRequested(FlagRelease resource) {
-    Map<String, DesiredPhaseStatus> requested = new HashMap<>();
+  /** The status's record of each phase from the last reconcile, by name. */
+  private static Map<String, PhaseStatus> phasesBefore(FlagRelease resource) {
+    Map<String, PhaseStatus> before = new HashMap<>();
     if (resource.getStatus() != null) {
-      for (PhaseStatus phase : resource.getStatus().getPhases()) {
-        if (phase.getRequested() != null) {
-          requested.put(phase.getName(), phase.getRequested());
-        }
-      }
+      resource.getStatus().getPhases().forEach(phase -> before.put(phase.getName(), phase));
     }
-    return requested;
+    return before;
   }
 
   private static String capitalize(String text) {

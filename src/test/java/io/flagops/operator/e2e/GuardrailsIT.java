@@ -3,6 +3,7 @@ package io.flagops.operator.e2e;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
@@ -15,6 +16,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,6 +128,29 @@ class GuardrailsIT extends OperatorTestBase {
         .ui()
         .completePhase(PROJECT, "flag-42", "Testing"); // a person decided, in LaunchDarkly
     awaitReady("rolled-back");
+  }
+
+  @Test
+  void aGuardedRolloutApprovedLateIsMonitoredFromTheApprovalNotFromItsStart() {
+    PhaseSpec production = phase("Production", Complete);
+    production.getAudiences().add(new AudienceSpec("Prod env", new ReleaseGuardianSpec("2s", 10)));
+    List<String> reasons = recordReasons("late-approval");
+    create("late-approval", spec("flag-43", "approved", phase("Testing", Complete), production));
+    FlagRelease waiting =
+        awaitCondition("late-approval", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+    assertThat(waiting.getStatus().getPhases().get(1).getMonitoringEndsAt())
+        .as("nothing is monitored before the approval")
+        .isNull();
+
+    // approved after the two seconds the window would last from the start
+    Instant windowFromStart =
+        Instant.parse(waiting.getStatus().getPhases().get(1).getStartedAt()).plusSeconds(3);
+    await().until(() -> Instant.now().isAfter(windowFromStart));
+    simulator.ui().approvePhase(PROJECT, "flag-43", "Production");
+
+    awaitReady("late-approval"); // LaunchDarkly completes it two seconds after the approval
+    assertThat(reasons).noneMatch(r -> r.startsWith("GuardedRolloutNotCompleted"));
+    assertThat(reasons).anyMatch(r -> r.startsWith("GuardedRolloutInProgress"));
   }
 
   @Test

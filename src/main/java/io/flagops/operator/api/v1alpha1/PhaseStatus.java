@@ -31,7 +31,9 @@ public class PhaseStatus {
 
   @JsonPropertyDescription(
       "While a guarded rollout of this phase is monitored: when LaunchDarkly's monitoring"
-          + " window ends (RFC 3339), after which LaunchDarkly completes the phase.")
+          + " window ends at the latest (RFC 3339), after which LaunchDarkly completes the phase."
+          + " Monitoring begins when the change goes live (at the start, an approval or a resume);"
+          + " one the operator did not see is counted from when it saw the phase monitored.")
   private String monitoringEndsAt;
 
   @JsonPropertyDescription(

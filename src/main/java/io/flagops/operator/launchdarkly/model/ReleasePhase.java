@@ -62,12 +62,6 @@ public record ReleasePhase(
         .orElse(0);
   }
 
-  /** When LaunchDarkly's monitoring of this started, guarded phase ends; null when unknown. */
-  public Long monitoringEndsAt() {
-    long window = monitoringWindowMillis();
-    return isStarted() && startedDate != null && window > 0 ? startedDate + window : null;
-  }
-
   /** Audiences that require approval and whose change LaunchDarkly does not show as live. */
   public List<ReleaseAudience> audiencesAwaitingApproval() {
     return audiences.stream().filter(ReleaseAudience::awaitsApproval).toList();

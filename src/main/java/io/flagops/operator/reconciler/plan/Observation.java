@@ -1,6 +1,6 @@
 package io.flagops.operator.reconciler.plan;
 
-import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import java.time.Instant;
@@ -14,8 +14,9 @@ import java.util.Optional;
  * @param release the flag's release, empty when it has none
  * @param legacy whether the release's pipeline is a legacy one
  * @param owned the release this resource created or adopted
- * @param lastRequested what the spec asked of each phase at the last reconcile (from the status): a
- *     legacy phase is marked incomplete again only when the spec moved it back from Complete
+ * @param phasesBefore the status's record of each phase from the last reconcile, by name: what the
+ *     spec asked then (a legacy phase is marked incomplete again only when the spec moved it back
+ *     from Complete) and when monitoring was seen to end
  * @param target the spec's pipeline as read from LaunchDarkly, needed before a release is moved
  * @param readAt when the release was read, to tell a guarded rollout LaunchDarkly should have
  *     completed by now; null when unknown
@@ -24,7 +25,7 @@ public record Observation(
     Optional<Release> release,
     boolean legacy,
     Ownership owned,
-    Map<String, DesiredPhaseStatus> lastRequested,
+    Map<String, PhaseStatus> phasesBefore,
     Target target,
     Instant readAt) {
 
@@ -33,15 +34,15 @@ public record Observation(
   }
 
   public Observation withTarget(Target read) {
-    return new Observation(release, legacy, owned, lastRequested, read, readAt);
+    return new Observation(release, legacy, owned, phasesBefore, read, readAt);
   }
 
-  public Observation withLastRequested(Map<String, DesiredPhaseStatus> requested) {
-    return new Observation(release, legacy, owned, requested, target, readAt);
+  public Observation withPhasesBefore(Map<String, PhaseStatus> before) {
+    return new Observation(release, legacy, owned, before, target, readAt);
   }
 
   public Observation at(Instant time) {
-    return new Observation(release, legacy, owned, lastRequested, target, time);
+    return new Observation(release, legacy, owned, phasesBefore, target, time);
   }
 
   /** The spec's pipeline: not read yet, read and missing, or read. */

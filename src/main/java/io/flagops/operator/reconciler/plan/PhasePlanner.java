@@ -4,6 +4,7 @@ import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.launchdarkly.model.AudienceConfigInput;
 import io.flagops.operator.launchdarkly.model.Release;
@@ -35,7 +36,7 @@ final class PhasePlanner {
   private final FlagReleaseSpec spec;
   private final Release release;
   private final boolean legacy;
-  private final Map<String, DesiredPhaseStatus> lastRequested;
+  private final Map<String, PhaseStatus> phasesBefore;
   private final Instant readAt;
   private final Map<String, Integer> specIndexByName = new HashMap<>();
 
@@ -44,7 +45,7 @@ final class PhasePlanner {
     this.spec = spec;
     this.release = release;
     this.legacy = observed.legacy();
-    this.lastRequested = observed.lastRequested();
+    this.phasesBefore = observed.phasesBefore();
     this.readAt = observed.readAt();
     for (int i = 0; i < spec.getPhases().size(); i++) {
       specIndexByName.put(spec.getPhases().get(i).getName(), i);
@@ -195,7 +196,7 @@ final class PhasePlanner {
   private Verdict monitoring(ReleasePhase phase, PhaseSpec wanted, boolean startsNow) {
     String force =
         " (spec.phases[" + specIndexByName.get(phase.name()) + "].forceComplete skips the wait)";
-    Long endsAt = phase.monitoringEndsAt();
+    Long endsAt = MonitoringWindow.endsAt(phase, phasesBefore.get(phase.name()), readAt);
     if (startsNow || endsAt == null) {
       long window = Math.max(phase.monitoringWindowMillis(), windowInSpec(wanted));
       return Verdict.waiting(
@@ -299,7 +300,9 @@ final class PhasePlanner {
         continue;
       }
       boolean wantComplete = wanted.getStatus() == DesiredPhaseStatus.Complete;
-      boolean specMovedBack = lastRequested.get(phase.name()) == DesiredPhaseStatus.Complete;
+      PhaseStatus before = phasesBefore.get(phase.name());
+      boolean specMovedBack =
+          before != null && before.getRequested() == DesiredPhaseStatus.Complete;
       if (wantComplete && !phase.isComplete()) {
         changes.add(new LegacyPhaseChange(i, phase.name(), true));
       } else if (!wantComplete && phase.isComplete() && specMovedBack) {

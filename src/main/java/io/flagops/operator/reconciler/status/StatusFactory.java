@@ -11,6 +11,7 @@ import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.plan.MonitoringWindow;
 import io.flagops.operator.reconciler.plan.Ownership;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,7 +56,11 @@ public final class StatusFactory {
       status.setPhases(
           seen == null
               ? List.of()
-              : phases(seen, requestedStatuses(resource, previous, seen, release.legacy())));
+              : phases(
+                  seen,
+                  requestedStatuses(resource, previous, seen, release.legacy()),
+                  previous,
+                  clock.instant()));
       status.setCurrentPhase(seen == null ? null : currentPhase(seen));
       status.setHistory(
           ReleaseHistory.next(previous, status, release.operatorWrote(), clock.instant()));
@@ -118,7 +123,14 @@ public final class StatusFactory {
   }
 
   private static List<PhaseStatus> phases(
-      Release release, Map<String, DesiredPhaseStatus> requested) {
+      Release release,
+      Map<String, DesiredPhaseStatus> requested,
+      FlagReleaseStatus previous,
+      Instant now) {
+    Map<String, PhaseStatus> before = new HashMap<>();
+    if (previous.getPhases() != null) {
+      previous.getPhases().forEach(phase -> before.put(phase.getName(), phase));
+    }
     return release.phases().stream()
         .map(
             phase -> {
@@ -130,7 +142,8 @@ public final class StatusFactory {
               status.setComplete(phase.complete());
               status.setStartedAt(timestamp(phase.startedDate()));
               status.setCompletedAt(timestamp(phase.completionDate()));
-              status.setMonitoringEndsAt(timestamp(phase.monitoringEndsAt()));
+              status.setMonitoringEndsAt(
+                  timestamp(MonitoringWindow.endsAt(phase, before.get(phase.name()), now)));
               List<String> awaiting =
                   phase.isStarted()
                       ? phase.audiencesAwaitingApproval().stream()

@@ -9,6 +9,7 @@ import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
@@ -298,7 +299,7 @@ class ReleasePlannerTest {
                 observedLegacy(true, true),
                 true,
                 Ownership.created(PIPELINE),
-                Map.of("Testing", Complete, "Production", Complete),
+                Map.of("Testing", requested(Complete), "Production", requested(Complete)),
                 Target.UNREAD,
                 null));
 
@@ -335,6 +336,13 @@ class ReleasePlannerTest {
         spec,
         Observation.of(
             observed, legacy, owned == null ? Ownership.NONE : Ownership.created(owned)));
+  }
+
+  /** The status's record of a phase the spec asked this of. */
+  private static PhaseStatus requested(DesiredPhaseStatus status) {
+    PhaseStatus phase = new PhaseStatus();
+    phase.setRequested(status);
+    return phase;
   }
 
   private static Arguments row(Object... values) {

@@ -1,0 +1,50 @@
+package io.flagops.operator.reconciler.plan;
+
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import java.time.Instant;
+
+/**
+ * When LaunchDarkly's monitoring of a guarded phase ends, at the latest, as far as the operator can
+ * tell. Monitoring begins when the change goes live: at the start, or at the approval of a phase
+ * that needs one, and again when a paused phase resumes. LaunchDarkly shows only the start, so a
+ * begin the operator did not see is counted from when it first saw the phase monitored: later than
+ * the truth, never earlier, so a rollout is never called overdue too soon.
+ */
+public final class MonitoringWindow {
+  private MonitoringWindow() {}
+
+  /**
+   * @param phase the phase as LaunchDarkly shows it now
+   * @param before the status's record of the phase from the last reconcile; null when none
+   * @param now when LaunchDarkly was read; null when unknown
+   * @return epoch milliseconds, or null while the phase is not being monitored (or, without {@code
+   *     now}, when that is all it could be counted from)
+   */
+  public static Long endsAt(ReleasePhase phase, PhaseStatus before, Instant now) {
+    long window = phase.monitoringWindowMillis();
+    if (window == 0 || !phase.isStarted() || !phase.audiencesAwaitingApproval().isEmpty()) {
+      return null;
+    }
+    if (before != null && sameStretch(phase, before)) {
+      return Instant.parse(before.getMonitoringEndsAt()).toEpochMilli();
+    }
+    boolean beganAtTheStart =
+        phase.startedDate() != null
+            && phase.audiencesRequiringApproval().isEmpty()
+            && (before == null || !ReleasePhase.PAUSED.equals(before.getStatus()));
+    if (beganAtTheStart) {
+      return phase.startedDate() + window;
+    }
+    return now == null ? null : now.toEpochMilli() + window;
+  }
+
+  /** The last reconcile saw this very start being monitored already. */
+  private static boolean sameStretch(ReleasePhase phase, PhaseStatus before) {
+    return before.getMonitoringEndsAt() != null
+        && ReleasePhase.STARTED.equals(before.getStatus())
+        && (before.getAwaitingApproval() == null || before.getAwaitingApproval().isEmpty())
+        && phase.startedDate() != null
+        && Instant.ofEpochMilli(phase.startedDate()).toString().equals(before.getStartedAt());
+  }
+}
