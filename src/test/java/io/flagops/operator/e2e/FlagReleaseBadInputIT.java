@@ -6,9 +6,12 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -37,6 +40,21 @@ class FlagReleaseBadInputIT extends OperatorTestBase {
     assertThat(writesFor("flag-15").stream().map(this::describe))
         .containsExactly("create standard");
     assertThat(eventReasons("typo")).contains("UnknownPhase");
+  }
+
+  @Test
+  void aGuardedRolloutOnALegacyPipelineStallsRatherThanTickingThePhaseUnmonitored() {
+    PhaseSpec qa = phase("QA", Complete);
+    qa.getAudiences().add(new AudienceSpec("QA env", new ReleaseGuardianSpec("30m", 10)));
+    create("legacy-guarded", spec("flag-44", "manual", qa));
+
+    FlagRelease stalled = awaitStalled("legacy-guarded", "InvalidSpec");
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.phases[0].audiences[0].releaseGuardian: legacy pipeline 'manual' runs no guarded"
+                + " rollout, its phases are only ticked complete; remove the releaseGuardian");
+    assertThat(writesFor("flag-44").stream().map(this::describe)).containsExactly("create manual");
   }
 
   @Test

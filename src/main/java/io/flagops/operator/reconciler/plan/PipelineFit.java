@@ -101,6 +101,36 @@ final class PipelineFit {
                     + pipeline.pipelineKey()
                     + "', whose phases are only complete or not; use NotStarted or Complete"));
       }
+      Optional<Verdict> guardian = legacyGuardian(pipeline, phaseSpec, i);
+      if (guardian.isPresent()) {
+        return guardian;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A legacy pipeline only ticks phases complete: no guarded rollout runs, so ticking one declared
+   * guarded would complete it unmonitored.
+   */
+  private static Optional<Verdict> legacyGuardian(Shape pipeline, PhaseSpec phaseSpec, int i) {
+    if (!pipeline.legacy()) {
+      return Optional.empty();
+    }
+    for (int j = 0; j < phaseSpec.getAudiences().size(); j++) {
+      if (phaseSpec.getAudiences().get(j).getReleaseGuardian() != null) {
+        return Optional.of(
+            Verdict.blocked(
+                Reasons.INVALID_SPEC,
+                "spec.phases["
+                    + i
+                    + "].audiences["
+                    + j
+                    + "].releaseGuardian: legacy pipeline '"
+                    + pipeline.pipelineKey()
+                    + "' runs no guarded rollout, its phases are only ticked complete; remove"
+                    + " the releaseGuardian"));
+      }
     }
     return Optional.empty();
   }

@@ -232,6 +232,19 @@ class ReleasePlannerTest {
             Reasons.INVALID_SPEC,
             "spec.phases[0].status: Started is not possible on legacy pipeline 'standard'"),
         row(
+            "legacy: a guarded rollout would be ticked complete unmonitored",
+            spec(
+                phase(
+                    "Testing", Complete, audience("Test env", new ReleaseGuardianSpec("30m", 5)))),
+            observedLegacy(false, false),
+            "standard",
+            true,
+            List.of(),
+            Kind.BLOCKED,
+            Reasons.INVALID_SPEC,
+            "spec.phases[0].audiences[0].releaseGuardian: legacy pipeline 'standard' runs no"
+                + " guarded rollout"),
+        row(
             "duplicate phase names",
             spec(phase("Testing", Started), phase("Testing", Complete)),
             fresh(),
