@@ -237,7 +237,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       forget(resource);
       return UpdateControl.noUpdate();
     }
-    report(resource, new Outcome(ReleaseState.Deleting, Reasons.DELETING, result.message()));
+    report(
+        resource,
+        new Outcome(
+            ReleaseState.Deleting,
+            result.blocked() ? Reasons.DELETION_BLOCKED : Reasons.DELETING,
+            result.message()));
     return result.retryAfter() == null
         ? UpdateControl.noUpdate()
         : after(schedule.afterDeletionWait(result.retryAfter()));

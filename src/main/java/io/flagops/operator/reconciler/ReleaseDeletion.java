@@ -12,6 +12,7 @@ import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.launchdarkly.LaunchDarklySession;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.reconciler.plan.Ownership;
+import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,14 +45,17 @@ public class ReleaseDeletion {
     this.polling = config.polling();
   }
 
-  /** Whether the finalizer may go; if not, why and when to try again (null: on the next edit). */
-  public record Result(boolean done, String message, Duration retryAfter) {
+  /**
+   * Whether the finalizer may go; if not, why, whether a person must act (then the resource is
+   * Stalled), and when to try again (null: on the next edit).
+   */
+  public record Result(boolean done, String message, boolean blocked, Duration retryAfter) {
     public static Result finished() {
-      return new Result(true, null, null);
+      return new Result(true, null, false, null);
     }
 
     static Result waiting(String message, Duration retryAfter) {
-      return new Result(false, message, retryAfter);
+      return new Result(false, message, false, retryAfter);
     }
   }
 
@@ -69,16 +73,22 @@ public class ReleaseDeletion {
           "Left the release in LaunchDarkly: Observe mode never writes there");
       return Result.finished();
     }
-    if (!Ownership.of(resource.getStatus()).ownsAny()) {
+    Ownership owned = Ownership.of(resource.getStatus());
+    if (!owned.ownsAny()) {
       // it never created or adopted a release: nothing of LaunchDarkly's to touch, no call
       events.normal(resource, "ReleaseLeft", "This FlagRelease owned no release in LaunchDarkly");
       return Result.finished();
     }
+    if (keepsAdopted(owned, spec)) {
+      // left whatever LaunchDarkly holds: no token, no call needed
+      leftAdopted(resource, owned.pipelineKey());
+      return Result.finished();
+    }
     if (spec.isSuspend()) {
-      return Result.waiting(
-          "deletion waits: spec.suspend is true, so no call is made to LaunchDarkly; set suspend"
-              + " to false to delete the release"
-              + HOW_TO_FINISH,
+      return blocked(
+          resource,
+          "spec.suspend is true, so no call is made to LaunchDarkly; set suspend to false to"
+              + " delete the release",
           null);
     }
     try {
@@ -130,14 +140,8 @@ public class ReleaseDeletion {
           resource, "ReleaseLeft", left + ": this FlagRelease neither created nor adopted it");
       return Result.finished();
     }
-    if (owned.origin() == ReleaseOrigin.Adopted
-        && spec.getDeletionPolicy() != DeletionPolicy.DeleteEvenIfAdopted) {
-      events.normal(
-          resource,
-          "ReleaseLeft",
-          left
-              + ": this FlagRelease adopted it rather than created it (deletionPolicy"
-              + " DeleteEvenIfAdopted deletes adopted releases too)");
+    if (keepsAdopted(owned, spec)) {
+      leftAdopted(resource, pipeline); // the token's source changed since it was created
       return Result.finished();
     }
     session.deleteRelease(flag);
@@ -148,9 +152,28 @@ public class ReleaseDeletion {
     return Result.finished();
   }
 
+  /** {@code Delete} leaves a release this resource adopted rather than created. */
+  private static boolean keepsAdopted(Ownership owned, FlagReleaseSpec spec) {
+    return owned.origin() == ReleaseOrigin.Adopted
+        && spec.getDeletionPolicy() != DeletionPolicy.DeleteEvenIfAdopted;
+  }
+
+  private void leftAdopted(FlagRelease resource, String pipeline) {
+    events.normal(
+        resource,
+        "ReleaseLeft",
+        "Left the release of "
+            + ReleaseSync.flagOf(resource.getSpec())
+            + " on pipeline '"
+            + pipeline
+            + "' in LaunchDarkly: this FlagRelease adopted it rather than created it"
+            + " (deletionPolicy DeleteEvenIfAdopted deletes adopted releases too)");
+  }
+
+  /** A person must act: the resource is Stalled, with a warning event saying what to do. */
   private Result blocked(FlagRelease resource, String cause, Duration retryAfter) {
     String message = "deletion waits: " + cause + HOW_TO_FINISH;
-    events.warning(resource, "DeletionBlocked", message);
-    return Result.waiting(message, retryAfter);
+    events.warning(resource, Reasons.DELETION_BLOCKED, message);
+    return new Result(false, message, true, retryAfter);
   }
 }

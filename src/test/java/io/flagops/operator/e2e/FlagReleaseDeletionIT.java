@@ -4,6 +4,7 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
@@ -121,6 +122,28 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   }
 
   @Test
+  void anAdoptedReleaseIsLeftWithoutWaitingForATokenWhenTheSecretWentFirst() {
+    // as when a namespace is deleted: its Secrets can go before its FlagReleases
+    tokenSecret("ld-token-adopter", SimulatorResource.SECRET_TOKEN);
+    simulator.ui().createRelease(PROJECT, "flag-18", "fast-track");
+    FlagReleaseSpec spec = spec("flag-18", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token-adopter", "token"));
+    create("adopter-without-token", spec);
+    assertThat(awaitReady("adopter-without-token").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Adopted);
+
+    client.secrets().inNamespace(NAMESPACE).withName("ld-token-adopter").delete();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("adopter-without-token").getStatus().getMessage().contains("not found"));
+    releases().withName("adopter-without-token").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("adopter-without-token") == null);
+    assertThat(simulator.release(PROJECT, "flag-18")).isPresent();
+    assertThat(eventReasons("adopter-without-token")).contains("ReleaseLeft");
+  }
+
+  @Test
   void switchingToOrphanLetsAStuckDeletionFinish() {
     tokenSecret("ld-token-stuck", SimulatorResource.SECRET_TOKEN);
     FlagReleaseSpec spec = spec("flag-14", "fast-track", phase("Canary", Started));
@@ -143,6 +166,11 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
                     && get("stuck").getStatus().getMessage().contains("deletionPolicy to Orphan"));
     FlagRelease stuck = get("stuck");
     assertThat(stuck.getStatus().getMessage()).contains("Secret 'ld-token-stuck' not found");
+    assertThat(condition(stuck, ConditionTypes.STALLED).getStatus())
+        .as("a person must act: tools show it as such")
+        .isEqualTo("True");
+    assertThat(condition(stuck, ConditionTypes.STALLED).getReason()).isEqualTo("DeletionBlocked");
+    assertThat(condition(stuck, ConditionTypes.RECONCILING).getStatus()).isEqualTo("False");
 
     edit("stuck", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
     await().atMost(TIMEOUT).until(() -> get("stuck") == null);

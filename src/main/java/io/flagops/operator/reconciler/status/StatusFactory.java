@@ -13,6 +13,7 @@ import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import io.flagops.operator.reconciler.plan.MonitoringWindow;
 import io.flagops.operator.reconciler.plan.Ownership;
+import io.flagops.operator.reconciler.plan.Reasons;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,11 +79,14 @@ public final class StatusFactory {
       FlagReleaseStatus previous, Long generation, Outcome outcome) {
     ReleaseState state = outcome.state();
     boolean ready = state == ReleaseState.Ready;
-    boolean stalled = state == ReleaseState.Failed;
+    // a deletion only a person can unblock stays Deleting, and is stalled
+    boolean stalled =
+        state == ReleaseState.Failed || Reasons.DELETION_BLOCKED.equals(outcome.reason());
     boolean reconciling =
-        state == ReleaseState.Progressing
-            || state == ReleaseState.Pending
-            || state == ReleaseState.Deleting;
+        !stalled
+            && (state == ReleaseState.Progressing
+                || state == ReleaseState.Pending
+                || state == ReleaseState.Deleting);
     Instant now = clock.instant();
     var conditions = previous.getConditions();
     conditions =
