@@ -209,6 +209,10 @@ public class ReleaseSync {
       step = "reading the release";
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       read = true;
+      if (!owned.owns(pipeline())) {
+        // a flag has one release: the owned one is gone, and a later one there is someone else's
+        owned = Ownership.NONE;
+      }
     }
 
     private ReleasePlan plan() {

@@ -100,6 +100,27 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(writesFor("flag-35")).isEmpty();
   }
 
+  @Test
+  void aReleaseSomeoneElseMadeAfterTheOwnedOneWentIsNotDeletedAsOwn() {
+    create("gone-and-back", spec("flag-37", "fast-track", phase("Canary", Started)));
+    assertThat(awaitReady("gone-and-back").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Created);
+    edit("gone-and-back", s -> s.setManagementPolicy(ManagementPolicy.Observe));
+    awaitReady("gone-and-back");
+
+    simulator.ui().deleteRelease(PROJECT, "flag-37");
+    awaitCondition("gone-and-back", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
+    simulator.ui().createRelease(PROJECT, "flag-37", "fast-track"); // another team's, say
+    edit("gone-and-back", s -> s.setManagementPolicy(ManagementPolicy.Manage));
+    assertThat(awaitReady("gone-and-back").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Adopted);
+
+    releases().withName("gone-and-back").delete();
+    await().atMost(TIMEOUT).until(() -> releases().withName("gone-and-back").get() == null);
+    assertThat(simulator.release(PROJECT, "flag-37")).isPresent();
+    assertThat(countFor("flag-37", CallLog.DELETE_RELEASE)).isZero();
+  }
+
   /** Another Secret may hold the token of another account, with its own release of the flag. */
   @Test
   void aReleaseCreatedBeforeTheTokenSourceChangedCountsAsAdopted() {
