@@ -68,6 +68,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   private final ReconcileMetrics metrics;
   private final FlagReleaseWatches watches;
   private final PollSchedule schedule;
+  private final Clock clock;
 
   public FlagReleaseReconciler(
       AccessTokens tokens,
@@ -90,6 +91,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     this.metrics = metrics;
     this.watches = watches;
     this.schedule = new PollSchedule(config, watches::count);
+    this.clock = clock;
   }
 
   @Override
@@ -194,11 +196,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   private UpdateControl<FlagRelease> reportSynced(
       FlagRelease resource, SyncResult result, boolean manage, String tokenVersion) {
     Outcome outcome = outcomeOf(resource, result, manage);
+    Verdict verdict = result.plan().verdict();
     boolean waitingOnLaunchDarkly =
-        result.plan().verdict().kind() == Verdict.Kind.WAITING && !result.plan().hasWrites();
+        verdict.kind() == Verdict.Kind.WAITING && !result.plan().hasWrites();
     Duration next =
         schedule.afterSync(
-            resource, tokenVersion, outcome.state() == ReleaseState.Ready, waitingOnLaunchDarkly);
+            resource,
+            tokenVersion,
+            outcome.state() == ReleaseState.Ready,
+            waitingOnLaunchDarkly,
+            verdict.dueAt() == null ? null : Duration.between(clock.instant(), verdict.dueAt()));
     try {
       report(resource, result.seen(), result.owned(), outcome, tokenVersion);
     } catch (RuntimeException e) {

@@ -131,6 +131,24 @@ class GuardrailsIT extends OperatorTestBase {
   }
 
   @Test
+  void aLaterPhaseIsNotLeftWaitingForeverOnARolledBackPhaseTheSpecAsksOnlyStarted() {
+    simulator.setMonitoringWindowScale(1000); // the simulator completes nothing on its own here
+    PhaseSpec testing = phase("Testing", Started);
+    testing.getAudiences().add(new AudienceSpec("Test env", new ReleaseGuardianSpec("2s", 10)));
+    create("rolled-back-before", spec("flag-45", "standard", testing, phase("Staging", Started)));
+    awaitCondition(
+        "rolled-back-before", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+
+    simulator.ui().rollBackGuardedRollout(PROJECT, "flag-45", "Testing");
+    FlagRelease stalled =
+        awaitCondition(
+            "rolled-back-before", ConditionTypes.STALLED, "True", "GuardedRolloutNotCompleted");
+    assertThat(stalled.getStatus().getMessage()).endsWith("before starting phase 'Staging'");
+    assertThat(writesFor("flag-45").stream().map(this::describe))
+        .containsExactly("create standard", "Started Testing");
+  }
+
+  @Test
   void aGuardedRolloutApprovedLateIsMonitoredFromTheApprovalNotFromItsStart() {
     PhaseSpec production = phase("Production", Complete);
     production.getAudiences().add(new AudienceSpec("Prod env", new ReleaseGuardianSpec("2s", 10)));

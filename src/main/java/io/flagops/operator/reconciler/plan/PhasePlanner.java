@@ -199,15 +199,21 @@ final class PhasePlanner {
     Long endsAt = MonitoringWindow.endsAt(phase, phasesBefore.get(phase.name()), readAt);
     if (startsNow || endsAt == null) {
       long window = Math.max(phase.monitoringWindowMillis(), windowInSpec(wanted));
-      return Verdict.waiting(
+      return Verdict.waitingUntil(
           Reasons.GUARDED_ROLLOUT,
           "phase '"
               + phase.name()
               + "' has a guarded rollout: LaunchDarkly monitors it for "
               + Durations.describe(Duration.ofMillis(window))
               + " after it starts, then completes it"
-              + force);
+              + force,
+          readAt == null ? null : readAt.plusMillis(window));
     }
+    return monitoredUntil(phase, endsAt, force);
+  }
+
+  /** A guarded rollout being monitored until {@code endsAt}: wait for it, or say it is overdue. */
+  private Verdict monitoredUntil(ReleasePhase phase, long endsAt, String force) {
     if (overdue(phase, endsAt)) {
       // LaunchDarkly completes a phase as its window ends; one left started was likely rolled back
       return Verdict.blocked(
@@ -221,14 +227,15 @@ final class PhasePlanner {
               + " LaunchDarkly completes the phase"
               + force);
     }
-    return Verdict.waiting(
+    return Verdict.waitingUntil(
         Reasons.GUARDED_ROLLOUT,
         "phase '"
             + phase.name()
             + "' is in a guarded rollout: LaunchDarkly monitors it until about "
             + Instant.ofEpochMilli(endsAt)
             + ", then completes it"
-            + force);
+            + force,
+        Instant.ofEpochMilli(endsAt));
   }
 
   /** Past the window's end by a tenth of the window (at most a minute), so not just a late poll. */
@@ -263,6 +270,14 @@ final class PhasePlanner {
   }
 
   private Verdict notCompleteYet(ReleasePhase phase) {
+    Long endsAt =
+        phase.audiencesAwaitingApproval().isEmpty()
+            ? MonitoringWindow.endsAt(phase, phasesBefore.get(phase.name()), readAt)
+            : null;
+    if (endsAt != null) {
+      // LaunchDarkly completes it when the monitoring ends, or has rolled it back
+      return monitoredUntil(phase, endsAt, "");
+    }
     if (!specIndexByName.containsKey(phase.name())) {
       return Verdict.waiting(
           Reasons.WAITING_FOR_PHASE,
@@ -277,8 +292,11 @@ final class PhasePlanner {
 
   /** A later phase waits for the first one that is not complete, for the same reason. */
   private static Verdict waitingBefore(Verdict blocker, ReleasePhase phase) {
-    return Verdict.waiting(
-        blocker.reason(), blocker.message() + " before starting phase '" + phase.name() + "'");
+    return new Verdict(
+        blocker.kind(),
+        blocker.reason(),
+        blocker.message() + " before starting phase '" + phase.name() + "'",
+        blocker.dueAt());
   }
 
   private static Verdict paused(ReleasePhase phase) {

@@ -1,7 +1,14 @@
 package io.flagops.operator.reconciler.plan;
 
-/** Where the release stands once a plan's actions are done. */
-public record Verdict(Kind kind, String reason, String message) {
+import java.time.Instant;
+
+/**
+ * Where the release stands once a plan's actions are done.
+ *
+ * @param dueAt for a wait on LaunchDarkly itself, when it is due to move on (a guarded rollout's
+ *     end), so that polls can be slow until then; null when unknown
+ */
+public record Verdict(Kind kind, String reason, String message, Instant dueAt) {
 
   public enum Kind {
     /** LaunchDarkly matches the spec. */
@@ -15,18 +22,23 @@ public record Verdict(Kind kind, String reason, String message) {
   }
 
   public static Verdict inSync(String message) {
-    return new Verdict(Kind.IN_SYNC, Reasons.IN_SYNC, message);
+    return new Verdict(Kind.IN_SYNC, Reasons.IN_SYNC, message, null);
   }
 
   public static Verdict waiting(String reason, String message) {
-    return new Verdict(Kind.WAITING, reason, message);
+    return new Verdict(Kind.WAITING, reason, message, null);
+  }
+
+  /** A wait for LaunchDarkly to move on by itself, which it is due to do at {@code dueAt}. */
+  public static Verdict waitingUntil(String reason, String message, Instant dueAt) {
+    return new Verdict(Kind.WAITING, reason, message, dueAt);
   }
 
   public static Verdict blocked(String reason, String message) {
-    return new Verdict(Kind.BLOCKED, reason, message);
+    return new Verdict(Kind.BLOCKED, reason, message, null);
   }
 
   public static Verdict replan(String message) {
-    return new Verdict(Kind.REPLAN, Reasons.PROGRESSING, message);
+    return new Verdict(Kind.REPLAN, Reasons.PROGRESSING, message, null);
   }
 }

@@ -74,13 +74,25 @@ public final class PollSchedule {
    * After a pass that got through: the progressing interval while LaunchDarkly itself has work to
    * finish, else the settled one. A Ready resource remembers it, so that an early wake-up keeps the
    * plan.
+   *
+   * @param untilDue while waiting on LaunchDarkly, how long until it is due to move on (a guarded
+   *     rollout's end): polls are slower until then, never slower than settled; null when unknown
    */
   public Duration afterSync(
-      FlagRelease resource, String tokenVersion, boolean ready, boolean waitingOnLaunchDarkly) {
+      FlagRelease resource,
+      String tokenVersion,
+      boolean ready,
+      boolean waitingOnLaunchDarkly,
+      Duration untilDue) {
     backoff.reset(resource);
-    Duration next =
-        Jitter.spread(
-            waitingOnLaunchDarkly ? polling.progressing() : polling.settled(), polling.jitter());
+    Duration interval = polling.settled();
+    if (waitingOnLaunchDarkly) {
+      interval =
+          untilDue == null || untilDue.compareTo(polling.progressing()) <= 0
+              ? polling.progressing()
+              : min(untilDue, polling.settled());
+    }
+    Duration next = Jitter.spread(interval, polling.jitter());
     if (ready) {
       recentSyncs.inSync(resource, tokenVersion, next);
     } else {
@@ -145,5 +157,9 @@ public final class PollSchedule {
     seen.remove(resource.getMetadata().getUid());
     recentSyncs.forget(resource);
     backoff.reset(resource);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -179,6 +179,27 @@ class SafePlanTest {
   }
 
   @Test
+  void aLaterPhaseWaitsForAGuardedRolloutUntilItsEndAndNoLonger() {
+    FlagReleaseSpec spec = spec(phase("Testing", Started), phase("Production", Started));
+    Release release = guarded("Testing:Started", 1_800_000_000_000L);
+    Instant endsAt = Instant.parse("2027-01-15T09:00:00Z");
+    Observation observed =
+        Observation.of(Optional.of(release), false, owned(release.releasePipelineKey()));
+
+    Verdict waiting = ReleasePlanner.plan(spec, observed.at(endsAt.minusSeconds(600))).verdict();
+    Verdict overdue = ReleasePlanner.plan(spec, observed.at(endsAt.plusSeconds(61))).verdict();
+
+    assertThat(waiting.kind()).isEqualTo(Kind.WAITING);
+    assertThat(waiting.reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
+    assertThat(waiting.dueAt()).as("polled slowly until then").isEqualTo(endsAt);
+    assertThat(waiting.message()).endsWith("then completes it before starting phase 'Production'");
+    assertThat(overdue.kind())
+        .as("a phase asked only Started is not waited for forever either")
+        .isEqualTo(Kind.BLOCKED);
+    assertThat(overdue.reason()).isEqualTo(Reasons.GUARDED_ROLLOUT_NOT_COMPLETED);
+  }
+
+  @Test
   void aGuardianNamedOnlyInTheSpecAlsoHoldsTheCompletion() {
     PhaseSpec testing =
         phase("Testing", Complete, audience("Test env", new ReleaseGuardianSpec("30m", 5)));

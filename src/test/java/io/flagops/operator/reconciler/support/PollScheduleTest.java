@@ -65,7 +65,7 @@ class PollScheduleTest {
   void aSyncPlansThePollAndAnEarlyWakeUpKeepsItUntilAFailureReplans() {
     FlagRelease ready = resource("a", ReleaseState.Ready);
 
-    assertThat(schedule.afterSync(ready, "t@1", true, false)).isEqualTo(SETTLED);
+    assertThat(schedule.afterSync(ready, "t@1", true, false, null)).isEqualTo(SETTLED);
     advance(Duration.ofMinutes(1));
     assertThat(schedule.untilPlannedPoll(ready, "t@1")).contains(Duration.ofMinutes(4));
 
@@ -77,8 +77,25 @@ class PollScheduleTest {
   void whileLaunchDarklyHasWorkToFinishItPollsAtTheProgressingInterval() {
     FlagRelease waiting = resource("a", ReleaseState.Progressing);
 
-    assertThat(schedule.afterSync(waiting, "t@1", false, true)).isEqualTo(PROGRESSING);
+    assertThat(schedule.afterSync(waiting, "t@1", false, true, null)).isEqualTo(PROGRESSING);
     assertThat(schedule.untilPlannedPoll(waiting, "t@1")).as("not Ready: read again").isEmpty();
+  }
+
+  @Test
+  void aGuardedRolloutFarFromItsEndIsPolledSlowlyThenFasterAsTheEndComes() {
+    FlagRelease waiting = resource("a", ReleaseState.Progressing);
+
+    assertThat(schedule.afterSync(waiting, "t@1", false, true, Duration.ofDays(7)))
+        .as("a week-long window: no faster than a settled resource")
+        .isEqualTo(SETTLED);
+    assertThat(schedule.afterSync(waiting, "t@1", false, true, Duration.ofMinutes(2)))
+        .as("at the end, not later")
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThat(schedule.afterSync(waiting, "t@1", false, true, Duration.ofSeconds(3)))
+        .isEqualTo(PROGRESSING);
+    assertThat(schedule.afterSync(waiting, "t@1", false, true, Duration.ofSeconds(-30)))
+        .as("past its end: looked at closely until LaunchDarkly completes it")
+        .isEqualTo(PROGRESSING);
   }
 
   @Test
@@ -119,7 +136,7 @@ class PollScheduleTest {
   void aResourceThatIsGoneIsForgotten() {
     FlagRelease ready = resource("a", ReleaseState.Ready);
     schedule.firstLookAfterStart(ready);
-    schedule.afterSync(ready, "t@1", true, false);
+    schedule.afterSync(ready, "t@1", true, false, null);
     schedule.afterGivenWait(ready, Duration.ofSeconds(1));
 
     schedule.forget(ready);
