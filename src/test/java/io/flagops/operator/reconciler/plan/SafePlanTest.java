@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Plans that protect a live release: moves checked first, guardrails kept, canceled left. */
 class SafePlanTest {
+  private static final Instant TESTING_ENDS_AT = Instant.parse("2027-01-15T09:00:00Z");
   private static final ReleaseGuardianConfiguration ONE_HOUR =
       new ReleaseGuardianConfiguration(3_600_000L, 10, true, "user");
 
@@ -160,13 +161,9 @@ class SafePlanTest {
   @Test
   void aGuardedRolloutNotCompletedAMinutePastItsWindowIsStalled() {
     FlagReleaseSpec spec = spec(phase("Testing", Complete), phase("Production", Started));
-    Release release = guarded("Testing:Started", 1_800_000_000_000L);
-    Instant endsAt = Instant.parse("2027-01-15T09:00:00Z");
-    Observation observed =
-        Observation.of(Optional.of(release), false, owned(release.releasePipelineKey()));
 
-    ReleasePlan late = ReleasePlanner.plan(spec, observed.at(endsAt.plusSeconds(59)));
-    ReleasePlan overdue = ReleasePlanner.plan(spec, observed.at(endsAt.plusSeconds(61)));
+    ReleasePlan late = ReleasePlanner.plan(spec, monitoredTestingReadAt(59));
+    ReleasePlan overdue = ReleasePlanner.plan(spec, monitoredTestingReadAt(61));
 
     assertThat(late.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
     assertThat(overdue.actions()).isEmpty();
@@ -181,17 +178,13 @@ class SafePlanTest {
   @Test
   void aLaterPhaseWaitsForAGuardedRolloutUntilItsEndAndNoLonger() {
     FlagReleaseSpec spec = spec(phase("Testing", Started), phase("Production", Started));
-    Release release = guarded("Testing:Started", 1_800_000_000_000L);
-    Instant endsAt = Instant.parse("2027-01-15T09:00:00Z");
-    Observation observed =
-        Observation.of(Optional.of(release), false, owned(release.releasePipelineKey()));
 
-    Verdict waiting = ReleasePlanner.plan(spec, observed.at(endsAt.minusSeconds(600))).verdict();
-    Verdict overdue = ReleasePlanner.plan(spec, observed.at(endsAt.plusSeconds(61))).verdict();
+    Verdict waiting = ReleasePlanner.plan(spec, monitoredTestingReadAt(-600)).verdict();
+    Verdict overdue = ReleasePlanner.plan(spec, monitoredTestingReadAt(61)).verdict();
 
     assertThat(waiting.kind()).isEqualTo(Kind.WAITING);
     assertThat(waiting.reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
-    assertThat(waiting.dueAt()).as("polled slowly until then").isEqualTo(endsAt);
+    assertThat(waiting.dueAt()).as("polled slowly until then").isEqualTo(TESTING_ENDS_AT);
     assertThat(waiting.message()).endsWith("then completes it before starting phase 'Production'");
     assertThat(overdue.kind())
         .as("a phase asked only Started is not waited for forever either")
@@ -365,6 +358,13 @@ class SafePlanTest {
     Observation observed = Observation.of(Optional.of(old), false, owned("old"));
     assertThat(ReleasePlanner.needsTarget(spec, observed)).isTrue();
     return ReleasePlanner.plan(spec, observed.withTarget(target));
+  }
+
+  /** Testing monitored for an hour from its start, read this many seconds after the end. */
+  private static Observation monitoredTestingReadAt(long secondsAfterTheEnd) {
+    Release release = guarded("Testing:Started", 1_800_000_000_000L);
+    return Observation.of(Optional.of(release), false, owned(release.releasePipelineKey()))
+        .at(TESTING_ENDS_AT.plusSeconds(secondsAfterTheEnd));
   }
 
   private static ReleasePlan plan(FlagReleaseSpec spec, Release release) {
