@@ -18,7 +18,11 @@ final class ReleaseJson {
 
   private ReleaseJson() {}
 
-  static ObjectNode release(SimRelease release) {
+  /**
+   * @param windowScale how fast monitoring runs here: windows are shown as they last, so that a
+   *     client's reckoning of a rollout's end matches when it completes
+   */
+  static ObjectNode release(SimRelease release, double windowScale) {
     ObjectNode node = object();
     node.set(
         "_links",
@@ -28,7 +32,7 @@ final class ReleaseJson {
     node.put("releasePipelineDescription", release.pipeline.description());
     ArrayNode phases = node.putArray("phases");
     for (SimRelease.Phase phase : release.phases) {
-      phases.add(phase(release, phase));
+      phases.add(phase(release, phase, windowScale));
     }
     node.put("_version", release.version);
     if (release.variationId != null) {
@@ -40,7 +44,7 @@ final class ReleaseJson {
     return node;
   }
 
-  private static ObjectNode phase(SimRelease release, SimRelease.Phase phase) {
+  private static ObjectNode phase(SimRelease release, SimRelease.Phase phase, double windowScale) {
     ObjectNode node = object();
     node.put("_id", phase.id);
     node.put("_name", phase.name);
@@ -51,7 +55,7 @@ final class ReleaseJson {
     }
     ArrayNode audiences = node.putArray("_audiences");
     for (SimRelease.Audience audience : phase.audiences) {
-      audiences.add(audience(release, audience));
+      audiences.add(audience(release, audience, windowScale));
     }
     // Legacy releases predate phase automation: no status, started or _startedDate.
     if (!release.legacy()) {
@@ -64,7 +68,8 @@ final class ReleaseJson {
     return node;
   }
 
-  private static ObjectNode audience(SimRelease release, SimRelease.Audience audience) {
+  private static ObjectNode audience(
+      SimRelease release, SimRelease.Audience audience, double windowScale) {
     ObjectNode node = object();
     node.put("_id", audience.id);
     node.set("environment", environment(release.projectKey, audience.environmentKey));
@@ -77,7 +82,8 @@ final class ReleaseJson {
               audience.requireApproval,
               audience.notifyMemberIds,
               audience.notifyTeamKeys,
-              audience.guardian));
+              audience.guardian,
+              windowScale));
     }
     strings(node.putArray("segmentKeys"), audience.segmentKeys);
     if (!release.legacy()) {
@@ -111,7 +117,8 @@ final class ReleaseJson {
                 audience.requireApproval(),
                 audience.notifyMemberIds(),
                 audience.notifyTeamKeys(),
-                audience.releaseGuardian()));
+                audience.releaseGuardian(),
+                1.0));
         strings(audienceNode.putArray("segmentKeys"), audience.segmentKeys());
       }
     }
@@ -127,7 +134,8 @@ final class ReleaseJson {
       boolean requireApproval,
       List<String> notifyMemberIds,
       List<String> notifyTeamKeys,
-      GuardianSeed guardian) {
+      GuardianSeed guardian,
+      double windowScale) {
     ObjectNode node = object();
     node.put("releaseStrategy", strategy);
     node.put("requireApproval", requireApproval);
@@ -135,7 +143,9 @@ final class ReleaseJson {
     strings(node.putArray("notifyTeamKeys"), notifyTeamKeys);
     if (guardian != null) {
       ObjectNode g = node.putObject("releaseGuardianConfiguration");
-      g.put("monitoringWindowMilliseconds", guardian.monitoringWindowMilliseconds());
+      g.put(
+          "monitoringWindowMilliseconds",
+          (long) Math.ceil(guardian.monitoringWindowMilliseconds() * windowScale));
       g.put("rolloutWeight", guardian.rolloutWeight());
       g.put("rollbackOnRegression", guardian.rollbackOnRegression());
       if (guardian.randomizationUnit() != null) {

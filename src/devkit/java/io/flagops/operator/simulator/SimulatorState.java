@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,6 +52,9 @@ final class SimulatorState {
 
   private double windowScale = 1.0;
 
+  /** Flags whose guarded rollouts all roll back (see {@link #regress}). */
+  private final Set<FlagRef> regressing = new HashSet<>();
+
   SimulatorState(SimulatorSeed seed, Clock clock) {
     this.projects =
         seed.projects().stream()
@@ -67,6 +71,7 @@ final class SimulatorState {
   synchronized void reset() {
     releases.clear();
     monitored.clear();
+    regressing.clear();
     windowScale = 1.0;
   }
 
@@ -80,7 +85,7 @@ final class SimulatorState {
 
   synchronized ObjectNode getRelease(String projectKey, String flagKey) {
     completeDuePhases();
-    return ReleaseJson.release(existing(projectKey, flagKey));
+    return ReleaseJson.release(existing(projectKey, flagKey), windowScale);
   }
 
   /** The body is read only after the flag is found, so an unknown flag answers 404 first. */
@@ -116,7 +121,7 @@ final class SimulatorState {
     }
     SimRelease release = new SimRelease(projectKey, flagKey, pipeline, variationId, clock.millis());
     releases.put(ref, release);
-    return ReleaseJson.release(release);
+    return ReleaseJson.release(release, windowScale);
   }
 
   synchronized ObjectNode updatePhase(
@@ -134,7 +139,7 @@ final class SimulatorState {
     int index = indexOfPhaseId(release, phaseId);
     applyStatus(release, index, body.get());
     release.version++;
-    return ReleaseJson.release(release);
+    return ReleaseJson.release(release, windowScale);
   }
 
   /** The index of the named phase of the flag's release, for changes made by name (the UI). */
@@ -190,7 +195,7 @@ final class SimulatorState {
       phase.complete = op.complete();
     }
     release.version++;
-    return ReleaseJson.release(release);
+    return ReleaseJson.release(release, windowScale);
   }
 
   /** Approves every audience of the phase that waits for approval, as an approver would. */
@@ -209,19 +214,13 @@ final class SimulatorState {
   }
 
   /**
-   * A regression found during a guarded rollout, rolled back: monitoring stops and the phase stays
-   * started, never completed by the window. How LaunchDarkly shows a rollback otherwise is not
-   * documented, so nothing else changes.
+   * From now on every guarded rollout of the flag finds a regression and is rolled back: its
+   * monitoring stops, and the phase stays started, never completed by the window. How LaunchDarkly
+   * shows a rollback otherwise is not documented, so nothing else changes.
    */
-  synchronized void rollBack(String projectKey, String flagKey, String phaseName) {
-    completeDuePhases();
-    SimRelease release = live(projectKey, flagKey);
-    SimRelease.Phase phase = release.phases.get(indexOfPhaseNamed(projectKey, flagKey, phaseName));
-    if (phase.status != PhaseStatus.STARTED || phase.monitoringSince == null) {
-      throw ApiError.badRequest("Phase '" + phaseName + "' has no guarded rollout being monitored");
-    }
-    phase.monitoringSince = null;
-    release.version++;
+  synchronized void regress(String projectKey, String flagKey) {
+    flag(projectKey, flagKey);
+    regressing.add(new FlagRef(projectKey, flagKey));
   }
 
   /** Cancels the release, as a person can in LaunchDarkly: it stays, but takes no more changes. */
@@ -280,7 +279,7 @@ final class SimulatorState {
           v.set("value", Answer.MAPPER.valueToTree(variation.value()));
         }
         SimRelease release = releases.get(new FlagRef(project.key(), flag.key()));
-        flagNode.set("release", release == null ? null : ReleaseJson.release(release));
+        flagNode.set("release", release == null ? null : ReleaseJson.release(release, windowScale));
       }
     }
     return root;
@@ -454,6 +453,11 @@ final class SimulatorState {
           }
           long window = phase.longestWindow();
           if (window == 0) {
+            continue;
+          }
+          if (regressing.contains(new FlagRef(release.projectKey, release.flagKey))) {
+            phase.monitoringSince = null; // rolled back: never completed by the window
+            release.version++;
             continue;
           }
           long due = phase.monitoringSince + (long) Math.ceil(window * windowScale);

@@ -52,11 +52,14 @@ public final class SimulatorUi {
         });
   }
 
-  /** A guarded rollout rolled back after a regression: its window never completes the phase. */
-  public void rollBackGuardedRollout(String projectKey, String flagKey, String phaseName) {
+  /**
+   * Every guarded rollout of the flag, from now on, finds a regression and rolls back: it is never
+   * completed by its window.
+   */
+  public void regressGuardedRollouts(String projectKey, String flagKey) {
     run(
         () -> {
-          state.rollBack(projectKey, flagKey, phaseName);
+          state.regress(projectKey, flagKey);
           return null;
         });
   }

@@ -102,13 +102,11 @@ class GuardrailsIT extends OperatorTestBase {
 
   @Test
   void aGuardedRolloutLaunchDarklyDidNotCompleteWhenItsWindowEndedIsStalled() {
-    simulator.setMonitoringWindowScale(1000); // the simulator completes nothing on its own here
+    simulator.ui().regressGuardedRollouts(PROJECT, "flag-42");
     PhaseSpec testing = phase("Testing", Complete);
     testing.getAudiences().add(new AudienceSpec("Test env", new ReleaseGuardianSpec("2s", 10)));
     create("rolled-back", spec("flag-42", "standard", testing));
     awaitCondition("rolled-back", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
-
-    simulator.ui().rollBackGuardedRollout(PROJECT, "flag-42", "Testing");
     FlagRelease stalled =
         awaitCondition("rolled-back", ConditionTypes.STALLED, "True", "GuardedRolloutNotCompleted");
     Instant endsAt = Instant.parse(stalled.getStatus().getPhases().get(0).getMonitoringEndsAt());
@@ -132,14 +130,12 @@ class GuardrailsIT extends OperatorTestBase {
 
   @Test
   void aLaterPhaseIsNotLeftWaitingForeverOnARolledBackPhaseTheSpecAsksOnlyStarted() {
-    simulator.setMonitoringWindowScale(1000); // the simulator completes nothing on its own here
+    simulator.ui().regressGuardedRollouts(PROJECT, "flag-45");
     PhaseSpec testing = phase("Testing", Started);
     testing.getAudiences().add(new AudienceSpec("Test env", new ReleaseGuardianSpec("2s", 10)));
     create("rolled-back-before", spec("flag-45", "standard", testing, phase("Staging", Started)));
     awaitCondition(
         "rolled-back-before", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
-
-    simulator.ui().rollBackGuardedRollout(PROJECT, "flag-45", "Testing");
     FlagRelease stalled =
         awaitCondition(
             "rolled-back-before", ConditionTypes.STALLED, "True", "GuardedRolloutNotCompleted");

@@ -52,14 +52,28 @@ class SimulatorMonitoringTest extends SimulatorCase {
 
   @Test
   void aRolledBackRolloutIsNeverCompletedByItsWindow() {
+    simulator.ui().regressGuardedRollouts("shop", "checkout");
     String[] ids = create("two-step");
     startSecondPhase(ids);
-    simulator.ui().rollBackGuardedRollout("shop", "checkout", "Production");
 
     clock.advance(Duration.ofHours(2));
     JsonNode production = phase(1);
     assertThat(production.path("status").asText()).isEqualTo("Started");
     assertThat(production.path("complete").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aScaledWindowIsShownAsItLasts() {
+    String[] ids = create("two-step");
+    startSecondPhase(ids);
+    simulator.setMonitoringWindowScale(0.5);
+
+    assertThat(
+            phase(1)
+                .at("/_audiences/0/configuration/releaseGuardianConfiguration")
+                .path("monitoringWindowMilliseconds")
+                .asLong())
+        .isEqualTo(30_000);
   }
 
   @Test
