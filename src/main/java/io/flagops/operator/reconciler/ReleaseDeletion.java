@@ -113,10 +113,11 @@ public class ReleaseDeletion {
       case PERSON_MUST_ACT:
         return blocked(resource, failure.message(), polling.unauthorized());
       default:
-        return blocked(
-            resource,
-            failure.message(),
-            failure.given() != null ? failure.given() : polling.progressing());
+        // LaunchDarkly unavailable, rate limiting, a conflict: retried, nobody needs to act
+        String message = "deletion waits: " + failure.message() + HOW_TO_FINISH;
+        events.warning(resource, Reasons.DELETION_RETRYING, message);
+        return Result.waiting(
+            message, failure.given() != null ? failure.given() : polling.progressing());
     }
   }
 

@@ -3,6 +3,7 @@ package io.flagops.operator.reconciler;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
@@ -209,9 +210,10 @@ public class ReleaseSync {
       step = "reading the release";
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       read = true;
-      if (!owned.owns(pipeline())) {
-        // a flag has one release: the owned one is gone, and a later one there is someone else's
-        owned = Ownership.NONE;
+      if (owned.origin() == ReleaseOrigin.Created && !owned.owns(pipeline())) {
+        // a flag has one release: the one created is gone, and one made later may be someone
+        // else's. Still the owner for claims, but never deleting what it cannot tell is its own
+        owned = Ownership.adopted(owned.pipelineKey());
       }
     }
 

@@ -112,6 +112,21 @@ class ReleaseDeletionTest {
     assertThat(outage.message()).contains("503", "deletionPolicy to Orphan");
     assertThat(outage.retryAfter()).isEqualTo(POLLING.progressing());
     assertThat(conflict.retryAfter()).isEqualTo(POLLING.progressing());
+    assertThat(outage.blocked()).as("retried: nobody needs to act").isFalse();
+    assertThat(conflict.blocked()).isFalse();
+    assertThat(events).anyMatch(e -> e.startsWith("DeletionRetrying:"));
+  }
+
+  @Test
+  void aRefusedTokenBlocksTheDeletionUntilAPersonActs() {
+    launchDarkly.failEveryCall = new LaunchDarklyException.Unauthorized("answered 401");
+
+    ReleaseDeletion.Result result =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
+
+    assertThat(result.done()).isFalse();
+    assertThat(result.blocked()).isTrue();
+    assertThat(result.message()).contains("deletionPolicy to Orphan");
     assertThat(events).anyMatch(e -> e.startsWith("DeletionBlocked:"));
   }
 

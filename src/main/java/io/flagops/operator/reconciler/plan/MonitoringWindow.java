@@ -3,6 +3,8 @@ package io.flagops.operator.reconciler.plan;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 /**
  * When LaunchDarkly's monitoring of a guarded phase ends, at the latest, as far as the operator can
@@ -17,7 +19,7 @@ public final class MonitoringWindow {
   /**
    * @param phase the phase as LaunchDarkly shows it now
    * @param before the status's record of the phase from the last reconcile; null when none
-   * @param now when LaunchDarkly was read; null when unknown
+   * @param now when the phase was seen so (just after the read); null when unknown
    * @return epoch milliseconds, or null while the phase is not being monitored (or, without {@code
    *     now}, when that is all it could be counted from)
    */
@@ -26,8 +28,9 @@ public final class MonitoringWindow {
     if (window == 0 || !phase.isStarted() || !phase.audiencesAwaitingApproval().isEmpty()) {
       return null;
     }
-    if (before != null && sameStretch(phase, before)) {
-      return Instant.parse(before.getMonitoringEndsAt()).toEpochMilli();
+    Long seenEnd = before == null ? null : endSeenForTheSameStretch(phase, before, window);
+    if (seenEnd != null) {
+      return seenEnd;
     }
     boolean beganAtTheStart =
         phase.startedDate() != null
@@ -39,12 +42,28 @@ public final class MonitoringWindow {
     return now == null ? null : now.toEpochMilli() + window;
   }
 
-  /** The last reconcile saw this very start being monitored already. */
-  private static boolean sameStretch(ReleasePhase phase, PhaseStatus before) {
-    return before.getMonitoringEndsAt() != null
-        && ReleasePhase.STARTED.equals(before.getStatus())
-        && (before.getAwaitingApproval() == null || before.getAwaitingApproval().isEmpty())
-        && phase.startedDate() != null
-        && Instant.ofEpochMilli(phase.startedDate()).toString().equals(before.getStartedAt());
+  /**
+   * The end the last reconcile recorded, if it saw this very start being monitored already; null
+   * when it did not, or when the record cannot be trusted (unreadable, or written by an operator
+   * that counted an approval's window from the start).
+   */
+  private static Long endSeenForTheSameStretch(
+      ReleasePhase phase, PhaseStatus before, long window) {
+    String startedAt =
+        phase.startedDate() == null ? null : Instant.ofEpochMilli(phase.startedDate()).toString();
+    if (before.getMonitoringEndsAt() == null
+        || (before.getAwaitingApproval() != null && !before.getAwaitingApproval().isEmpty())
+        || !Objects.equals(startedAt, before.getStartedAt())) {
+      return null;
+    }
+    long end;
+    try {
+      end = Instant.parse(before.getMonitoringEndsAt()).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+    boolean countedFromTheStart =
+        phase.startedDate() != null && end == phase.startedDate() + window;
+    return countedFromTheStart && !phase.audiencesRequiringApproval().isEmpty() ? null : end;
   }
 }

@@ -10,6 +10,7 @@ public final class Reasons {
   public static final String SUSPENDED = "Suspended";
   public static final String DELETING = "Deleting";
   public static final String DELETION_BLOCKED = "DeletionBlocked";
+  public static final String DELETION_RETRYING = "DeletionRetrying";
   public static final String MOVING_PIPELINE = "MovingPipeline";
   public static final String CREATING_RELEASE = "CreatingRelease";
   public static final String GUARDED_ROLLOUT = "GuardedRolloutInProgress";

@@ -57,6 +57,20 @@ class MonitoringWindowTest {
         .isEqualTo(STARTED + HOUR);
   }
 
+  @Test
+  void anEndThatCannotBeTrustedIsCountedAgain() {
+    long fromNow = NOW.toEpochMilli() + HOUR;
+    PhaseStatus fromTheStart =
+        before("Started", null, Instant.ofEpochMilli(STARTED + HOUR).toString());
+    assertThat(MonitoringWindow.endsAt(phase("Started", "active"), fromTheStart, NOW))
+        .as("an approved phase's window counted from its start, as an older operator wrote it")
+        .isEqualTo(fromNow);
+    assertThat(
+            MonitoringWindow.endsAt(phase("Started", null), before("Started", null, "soon"), NOW))
+        .as("unreadable")
+        .isEqualTo(STARTED + HOUR);
+  }
+
   /** A phase started at STARTED with one audience guarded for an hour; approval if status given. */
   private static ReleasePhase phase(String status, String approvalStatus) {
     AudienceConfiguration configuration =
