@@ -34,6 +34,7 @@ import io.flagops.operator.reconciler.support.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -155,6 +156,7 @@ public class ReleaseSync {
     private Optional<Release> current = Optional.empty();
     private Boolean legacy;
     private boolean read;
+    private Instant readAt;
 
     /** What this pass changed: phase names, and {@link Seen#RELEASE} for a create or move. */
     private final Set<String> written = new HashSet<>();
@@ -209,6 +211,7 @@ public class ReleaseSync {
     private void read() {
       step = "reading the release";
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
+      readAt = clock.instant();
       read = true;
       if (owned.origin() == ReleaseOrigin.Created && !owned.owns(pipeline())) {
         // a flag has one release: the one created is gone, and one made later may be someone
@@ -226,7 +229,7 @@ public class ReleaseSync {
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
               .withPhasesBefore(phasesBefore)
-              .at(clock.instant());
+              .at(readAt);
       if (ReleasePlanner.needsTarget(spec, observed)) {
         // read afresh: a move deletes the live release, so it must fit what is there now
         observed =
@@ -381,7 +384,7 @@ public class ReleaseSync {
         return Seen.unknown();
       }
       Release release = current.orElse(null);
-      return new Seen(true, release, release == null ? null : legacy, Set.copyOf(written));
+      return new Seen(true, release, release == null ? null : legacy, Set.copyOf(written), readAt);
     }
   }
 

@@ -19,7 +19,7 @@ public final class MonitoringWindow {
   /**
    * @param phase the phase as LaunchDarkly shows it now
    * @param before the status's record of the phase from the last reconcile; null when none
-   * @param now when the phase was seen so (just after the read); null when unknown
+   * @param now when the phase was seen so (when LaunchDarkly was read); null when unknown
    * @return epoch milliseconds, or null while the phase is not being monitored (or, without {@code
    *     now}, when that is all it could be counted from)
    */

@@ -18,8 +18,8 @@ import java.util.Optional;
  *     spec asked then (a legacy phase is marked incomplete again only when the spec moved it back
  *     from Complete) and when monitoring was seen to end
  * @param target the spec's pipeline as read from LaunchDarkly, needed before a release is moved
- * @param readAt when the plan is made, just after the release was read: to tell a guarded rollout
- *     LaunchDarkly should have completed by now; null when unknown
+ * @param readAt when the release was read: to tell a guarded rollout LaunchDarkly should have
+ *     completed by now; null when unknown
  */
 public record Observation(
     Optional<Release> release,

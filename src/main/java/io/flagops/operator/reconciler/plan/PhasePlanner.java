@@ -106,7 +106,7 @@ final class PhasePlanner {
           return ReleasePlan.of(paused(phase));
         }
         if (blocker != null) {
-          return new ReleasePlan(actions, waitingBefore(blocker, phase));
+          return new ReleasePlan(actions, noted(waitingBefore(blocker, phase), notes));
         }
         boolean startsNow = !phase.isStarted();
         if (startsNow) {
@@ -136,7 +136,7 @@ final class PhasePlanner {
         blocker = holds != null ? holds : notCompleteYet(phase);
         if (holds != null) {
           // a gate on a phase the spec wants is itself something to wait for
-          return new ReleasePlan(actions, holds);
+          return new ReleasePlan(actions, noted(holds, notes));
         }
       }
     }
@@ -288,6 +288,17 @@ final class PhasePlanner {
     return Verdict.waiting(
         Reasons.WAITING_FOR_PHASE,
         "waiting for LaunchDarkly to complete phase '" + phase.name() + "'");
+  }
+
+  /** What was noted of earlier phases goes with whatever the plan stops at. */
+  private static Verdict noted(Verdict verdict, List<String> notes) {
+    return notes.isEmpty()
+        ? verdict
+        : new Verdict(
+            verdict.kind(),
+            verdict.reason(),
+            verdict.message() + "; " + String.join("; ", notes),
+            verdict.dueAt());
   }
 
   /** A later phase waits for the first one that is not complete, for the same reason. */

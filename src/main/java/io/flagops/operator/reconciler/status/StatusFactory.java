@@ -61,7 +61,7 @@ public final class StatusFactory {
                   seen,
                   requestedStatuses(resource, previous, seen, release.legacy()),
                   previous,
-                  clock.instant()));
+                  release.readAt() != null ? release.readAt() : clock.instant()));
       status.setCurrentPhase(seen == null ? null : currentPhase(seen));
       status.setHistory(
           ReleaseHistory.next(previous, status, release.operatorWrote(), clock.instant()));
@@ -212,21 +212,24 @@ public final class StatusFactory {
    *
    * @param operatorWrote what this pass itself changed: phase names, and {@link #RELEASE} when it
    *     created or moved the release
+   * @param readAt when it was read, as the plan took it (so that a monitoring end counted from the
+   *     read is the one the plan used); null: now
    */
-  public record Seen(boolean known, Release release, Boolean legacy, Set<String> operatorWrote) {
+  public record Seen(
+      boolean known, Release release, Boolean legacy, Set<String> operatorWrote, Instant readAt) {
     /** Stands for the release itself in {@link #operatorWrote}. */
     public static final String RELEASE = "";
 
     public static Seen unknown() {
-      return new Seen(false, null, null, Set.of());
+      return new Seen(false, null, null, Set.of(), null);
     }
 
     public static Seen none() {
-      return new Seen(true, null, null, Set.of());
+      return new Seen(true, null, null, Set.of(), null);
     }
 
     public static Seen of(Release release, boolean legacy) {
-      return new Seen(true, release, legacy, Set.of());
+      return new Seen(true, release, legacy, Set.of(), null);
     }
   }
 }

@@ -244,6 +244,18 @@ class SafePlanTest {
             "phase 'Testing' started in LaunchDarkly without the guarded rollout"
                 + " spec.phases[0].audiences[0].releaseGuardian declares, and LaunchDarkly applies"
                 + " one only when a phase starts");
+
+    ReleasePlan waiting =
+        plan(
+            spec(testing, phase("Production", Started)),
+            ReleasePlannerTest.observed("Testing:Started", "Production:NotStarted").orElseThrow());
+    assertThat(waiting.verdict().message())
+        .as("still said while a later phase waits")
+        .isEqualTo(
+            "waiting for LaunchDarkly to complete phase 'Testing' before starting phase"
+                + " 'Production'; phase 'Testing' started in LaunchDarkly without the guarded"
+                + " rollout spec.phases[0].audiences[0].releaseGuardian declares, and LaunchDarkly"
+                + " applies one only when a phase starts");
   }
 
   @Test

@@ -72,6 +72,24 @@ class StatusFactoryTest {
   }
 
   @Test
+  void aDeletionAPersonMustUnblockIsStalledAndStillDeleting() {
+    FlagReleaseStatus blocked =
+        factory.build(
+            resource(1L, null),
+            Seen.unknown(),
+            Ownership.created("standard"),
+            new Outcome(ReleaseState.Deleting, "DeletionBlocked", "deletion waits: ..."));
+
+    assertThat(blocked.getState()).isEqualTo(ReleaseState.Deleting);
+    assertThat(blocked.getConditions())
+        .extracting(FlagReleaseCondition::getType, FlagReleaseCondition::getStatus)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("Ready", "False"),
+            org.assertj.core.groups.Tuple.tuple("Reconciling", "False"),
+            org.assertj.core.groups.Tuple.tuple("Stalled", "True"));
+  }
+
+  @Test
   void stalledAndProgressingFollowKstatus() {
     FlagRelease resource = resource(1L, null);
 
