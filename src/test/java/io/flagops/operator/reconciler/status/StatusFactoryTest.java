@@ -48,12 +48,7 @@ class StatusFactoryTest {
     assertThat(status.getPhases().get(0).getCompletedAt()).isEqualTo("2023-05-16T18:45:11.507Z");
     assertThat(status.getPhases().get(0).getManaged()).isTrue();
     assertThat(status.getPhases().get(1).getManaged()).isFalse();
-    assertThat(status.getConditions())
-        .extracting(FlagReleaseCondition::getType, FlagReleaseCondition::getStatus)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("Ready", "True"),
-            org.assertj.core.groups.Tuple.tuple("Reconciling", "False"),
-            org.assertj.core.groups.Tuple.tuple("Stalled", "False"));
+    assertConditions(status, "True", "False", "False");
   }
 
   @Test
@@ -81,12 +76,7 @@ class StatusFactoryTest {
             new Outcome(ReleaseState.Deleting, "DeletionBlocked", "deletion waits: ..."));
 
     assertThat(blocked.getState()).isEqualTo(ReleaseState.Deleting);
-    assertThat(blocked.getConditions())
-        .extracting(FlagReleaseCondition::getType, FlagReleaseCondition::getStatus)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("Ready", "False"),
-            org.assertj.core.groups.Tuple.tuple("Reconciling", "False"),
-            org.assertj.core.groups.Tuple.tuple("Stalled", "True"));
+    assertConditions(blocked, "False", "False", "True");
   }
 
   @Test
@@ -160,5 +150,16 @@ class StatusFactoryTest {
         4L,
         null,
         null);
+  }
+
+  /** Ready, Reconciling and Stalled, in that order. */
+  private static void assertConditions(
+      FlagReleaseStatus status, String ready, String reconciling, String stalled) {
+    assertThat(status.getConditions())
+        .extracting(FlagReleaseCondition::getType, FlagReleaseCondition::getStatus)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("Ready", ready),
+            org.assertj.core.groups.Tuple.tuple("Reconciling", reconciling),
+            org.assertj.core.groups.Tuple.tuple("Stalled", stalled));
   }
 }
