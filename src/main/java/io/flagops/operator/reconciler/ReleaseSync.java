@@ -2,6 +2,7 @@ package io.flagops.operator.reconciler;
 
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
@@ -213,11 +214,30 @@ public class ReleaseSync {
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       readAt = clock.instant();
       read = true;
-      if (owned.origin() == ReleaseOrigin.Created && !owned.owns(pipeline())) {
+      if (owned.origin() == ReleaseOrigin.Created && (!owned.owns(pipeline()) || madeAgain())) {
         // a flag has one release: the one created is gone, and one made later may be someone
         // else's. Still the owner for claims, but never deleting what it cannot tell is its own
         owned = Ownership.adopted(owned.pipelineKey());
       }
+    }
+
+    /**
+     * The release read is not the one the status last recorded: deleted and made again in
+     * LaunchDarkly since (by this pass's own create or move only when it wrote the release).
+     */
+    private boolean madeAgain() {
+      ObservedRelease recorded =
+          resource.getStatus() == null ? null : resource.getStatus().getRelease();
+      String createdAt =
+          current
+              .map(Release::createdAt)
+              .map(at -> Instant.ofEpochMilli(at).toString())
+              .orElse(null);
+      return !written.contains(Seen.RELEASE)
+          && recorded != null
+          && recorded.getCreatedAt() != null
+          && createdAt != null
+          && !recorded.getCreatedAt().equals(createdAt);
     }
 
     private ReleasePlan plan() {

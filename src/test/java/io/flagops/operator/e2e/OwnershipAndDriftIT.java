@@ -121,6 +121,29 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(countFor("flag-37", CallLog.DELETE_RELEASE)).isZero();
   }
 
+  @Test
+  void aReleaseMadeAgainOnTheSamePipelineWhileSuspendedIsNotDeletedAsOwn() {
+    create("made-again", spec("flag-38", "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady("made-again");
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    assertThat(ready.getStatus().getRelease().getCreatedAt()).isNotNull();
+    edit("made-again", s -> s.setSuspend(true));
+    awaitCondition("made-again", ConditionTypes.READY, "False", "Suspended");
+
+    // someone deletes it and makes another one, on the same pipeline
+    simulator.ui().deleteRelease(PROJECT, "flag-38");
+    simulator.ui().createRelease(PROJECT, "flag-38", "fast-track");
+    edit("made-again", s -> s.setSuspend(false));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("made-again").getStatus().getReleaseOrigin() == ReleaseOrigin.Adopted);
+
+    releases().withName("made-again").delete();
+    await().atMost(TIMEOUT).until(() -> releases().withName("made-again").get() == null);
+    assertThat(simulator.release(PROJECT, "flag-38")).isPresent();
+    assertThat(countFor("flag-38", CallLog.DELETE_RELEASE)).isZero();
+  }
+
   /** Another Secret may hold the token of another account, with its own release of the flag. */
   @Test
   void aReleaseCreatedBeforeTheTokenSourceChangedCountsAsAdopted() {

@@ -21,15 +21,26 @@ public class ObservedRelease {
       "True when the pipeline is a legacy one: its phases are only marked complete or not.")
   private Boolean legacy;
 
+  @JsonPropertyDescription(
+      "When LaunchDarkly created the release (RFC 3339, its phases' creation date): a release"
+          + " deleted and made again, even on the same pipeline, has another.")
+  private String createdAt;
+
   public ObservedRelease() {}
 
   public ObservedRelease(
-      String pipelineKey, String pipelineName, String variationId, Long version, Boolean legacy) {
+      String pipelineKey,
+      String pipelineName,
+      String variationId,
+      Long version,
+      Boolean legacy,
+      String createdAt) {
     this.pipelineKey = pipelineKey;
     this.pipelineName = pipelineName;
     this.variationId = variationId;
     this.version = version;
     this.legacy = legacy;
+    this.createdAt = createdAt;
   }
 
   public String getPipelineKey() {
@@ -72,6 +83,14 @@ public class ObservedRelease {
     this.legacy = legacy;
   }
 
+  public String getCreatedAt() {
+    return createdAt;
+  }
+
+  public void setCreatedAt(String createdAt) {
+    this.createdAt = createdAt;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ObservedRelease other
@@ -79,11 +98,12 @@ public class ObservedRelease {
         && Objects.equals(pipelineName, other.pipelineName)
         && Objects.equals(variationId, other.variationId)
         && Objects.equals(version, other.version)
-        && Objects.equals(legacy, other.legacy);
+        && Objects.equals(legacy, other.legacy)
+        && Objects.equals(createdAt, other.createdAt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(pipelineKey, pipelineName, variationId, version, legacy);
+    return Objects.hash(pipelineKey, pipelineName, variationId, version, legacy, createdAt);
   }
 }

@@ -15,6 +15,14 @@ public record Release(
     @JsonProperty("_releaseVariationId") String releaseVariationId,
     @JsonProperty("_canceledAt") Long canceledAt) {
 
+  /**
+   * When LaunchDarkly created the release (its phases are created with it; the release has no id of
+   * its own); null when it does not say.
+   */
+  public Long createdAt() {
+    return phases == null || phases.isEmpty() ? null : phases.get(0).creationDate();
+  }
+
   /** Checks the fields the schema requires, so a half-read release never drives a write. */
   public Release requireComplete() {
     Malformed.require(name, "name");

@@ -123,7 +123,8 @@ public final class StatusFactory {
         release.name(),
         release.releaseVariationId(),
         release.version(),
-        legacy);
+        legacy,
+        timestamp(release.createdAt()));
   }
 
   private static List<PhaseStatus> phases(
