@@ -114,7 +114,7 @@ public class ReleaseDeletion {
         return blocked(resource, failure.message(), polling.unauthorized());
       default:
         // LaunchDarkly unavailable, rate limiting, a conflict: retried, nobody needs to act
-        String message = "deletion waits: " + failure.message() + HOW_TO_FINISH;
+        String message = waits(failure.message());
         events.warning(resource, Reasons.DELETION_RETRYING, message);
         return Result.waiting(
             message, failure.given() != null ? failure.given() : polling.progressing());
@@ -173,8 +173,12 @@ public class ReleaseDeletion {
 
   /** A person must act: the resource is Stalled, with a warning event saying what to do. */
   private Result blocked(FlagRelease resource, String cause, Duration retryAfter) {
-    String message = "deletion waits: " + cause + HOW_TO_FINISH;
+    String message = waits(cause);
     events.warning(resource, Reasons.DELETION_BLOCKED, message);
     return new Result(false, message, true, retryAfter);
+  }
+
+  private static String waits(String cause) {
+    return "deletion waits: " + cause + HOW_TO_FINISH;
   }
 }

@@ -29,6 +29,7 @@ import io.flagops.operator.reconciler.plan.ReleasePlan;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
 import io.flagops.operator.reconciler.status.Outcome;
+import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
@@ -36,7 +37,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -173,7 +173,7 @@ public class ReleaseSync {
       this.announcer = announcer;
       this.flag = flagOf(spec);
       this.owned = Ownership.of(resource.getStatus());
-      this.phasesBefore = phasesBefore(resource);
+      this.phasesBefore = StatusFactory.phasesByName(resource.getStatus());
     }
 
     SyncResult run() {
@@ -228,11 +228,7 @@ public class ReleaseSync {
     private boolean madeAgain() {
       ObservedRelease recorded =
           resource.getStatus() == null ? null : resource.getStatus().getRelease();
-      String createdAt =
-          current
-              .map(Release::createdAt)
-              .map(at -> Instant.ofEpochMilli(at).toString())
-              .orElse(null);
+      String createdAt = StatusFactory.timestamp(current.map(Release::createdAt).orElse(null));
       return !written.contains(Seen.RELEASE)
           && recorded != null
           && recorded.getCreatedAt() != null
@@ -406,15 +402,6 @@ public class ReleaseSync {
       Release release = current.orElse(null);
       return new Seen(true, release, release == null ? null : legacy, Set.copyOf(written), readAt);
     }
-  }
-
-  /** The status's record of each phase from the last reconcile, by name. */
-  private static Map<String, PhaseStatus> phasesBefore(FlagRelease resource) {
-    Map<String, PhaseStatus> before = new HashMap<>();
-    if (resource.getStatus() != null) {
-      resource.getStatus().getPhases().forEach(phase -> before.put(phase.getName(), phase));
-    }
-    return before;
   }
 
   private static String capitalize(String text) {

@@ -6,12 +6,10 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
-import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -44,8 +42,7 @@ class FlagReleaseBadInputIT extends OperatorTestBase {
 
   @Test
   void aGuardedRolloutOnALegacyPipelineStallsRatherThanTickingThePhaseUnmonitored() {
-    PhaseSpec qa = phase("QA", Complete);
-    qa.getAudiences().add(new AudienceSpec("QA env", new ReleaseGuardianSpec("30m", 10)));
+    PhaseSpec qa = guardedPhase("QA", Complete, "QA env", "30m");
     create("legacy-guarded", spec("flag-44", "manual", qa));
 
     FlagRelease stalled = awaitStalled("legacy-guarded", "InvalidSpec");

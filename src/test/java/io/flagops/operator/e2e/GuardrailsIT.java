@@ -103,8 +103,7 @@ class GuardrailsIT extends OperatorTestBase {
   @Test
   void aGuardedRolloutLaunchDarklyDidNotCompleteWhenItsWindowEndedIsStalled() {
     simulator.ui().regressGuardedRollouts(PROJECT, "flag-42");
-    PhaseSpec testing = phase("Testing", Complete);
-    testing.getAudiences().add(new AudienceSpec("Test env", new ReleaseGuardianSpec("2s", 10)));
+    PhaseSpec testing = guardedPhase("Testing", Complete, "Test env", "2s");
     create("rolled-back", spec("flag-42", "standard", testing));
     awaitCondition("rolled-back", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
     FlagRelease stalled =
@@ -131,8 +130,7 @@ class GuardrailsIT extends OperatorTestBase {
   @Test
   void aLaterPhaseIsNotLeftWaitingForeverOnARolledBackPhaseTheSpecAsksOnlyStarted() {
     simulator.ui().regressGuardedRollouts(PROJECT, "flag-45");
-    PhaseSpec testing = phase("Testing", Started);
-    testing.getAudiences().add(new AudienceSpec("Test env", new ReleaseGuardianSpec("2s", 10)));
+    PhaseSpec testing = guardedPhase("Testing", Started, "Test env", "2s");
     create("rolled-back-before", spec("flag-45", "standard", testing, phase("Staging", Started)));
     awaitCondition(
         "rolled-back-before", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
@@ -146,8 +144,7 @@ class GuardrailsIT extends OperatorTestBase {
 
   @Test
   void aGuardedRolloutApprovedLateIsMonitoredFromTheApprovalNotFromItsStart() {
-    PhaseSpec production = phase("Production", Complete);
-    production.getAudiences().add(new AudienceSpec("Prod env", new ReleaseGuardianSpec("2s", 10)));
+    PhaseSpec production = guardedPhase("Production", Complete, "Prod env", "2s");
     List<String> reasons = recordReasons("late-approval");
     create("late-approval", spec("flag-43", "approved", phase("Testing", Complete), production));
     FlagRelease waiting =

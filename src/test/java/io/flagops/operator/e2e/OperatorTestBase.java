@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
@@ -24,6 +25,7 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.simulator.CallLog;
@@ -124,6 +126,14 @@ public abstract class OperatorTestBase {
 
   protected static PhaseSpec phase(String name, DesiredPhaseStatus status) {
     return new PhaseSpec(name, status);
+  }
+
+  /** A phase whose one audience the spec guards with a rollout of 10 % for {@code window}. */
+  protected static PhaseSpec guardedPhase(
+      String name, DesiredPhaseStatus status, String audience, String window) {
+    PhaseSpec phase = phase(name, status);
+    phase.getAudiences().add(new AudienceSpec(audience, new ReleaseGuardianSpec(window, 10)));
+    return phase;
   }
 
   protected FlagRelease create(String name, FlagReleaseSpec spec) {

@@ -115,10 +115,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(awaitReady("gone-and-back").getStatus().getReleaseOrigin())
         .isEqualTo(ReleaseOrigin.Adopted);
 
-    releases().withName("gone-and-back").delete();
-    await().atMost(TIMEOUT).until(() -> releases().withName("gone-and-back").get() == null);
-    assertThat(simulator.release(PROJECT, "flag-37")).isPresent();
-    assertThat(countFor("flag-37", CallLog.DELETE_RELEASE)).isZero();
+    assertDeletingItLeavesTheRelease("gone-and-back", "flag-37");
   }
 
   @Test
@@ -138,10 +135,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .atMost(TIMEOUT)
         .until(() -> get("made-again").getStatus().getReleaseOrigin() == ReleaseOrigin.Adopted);
 
-    releases().withName("made-again").delete();
-    await().atMost(TIMEOUT).until(() -> releases().withName("made-again").get() == null);
-    assertThat(simulator.release(PROJECT, "flag-38")).isPresent();
-    assertThat(countFor("flag-38", CallLog.DELETE_RELEASE)).isZero();
+    assertDeletingItLeavesTheRelease("made-again", "flag-38");
   }
 
   /** Another Secret may hold the token of another account, with its own release of the flag. */
@@ -168,5 +162,13 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-36"))
         .as("deletionPolicy Delete leaves a release it cannot tell is its own")
         .isPresent();
+  }
+
+  /** Deletes the FlagRelease (deletionPolicy Delete) and checks its release was left alone. */
+  private void assertDeletingItLeavesTheRelease(String name, String flagKey) {
+    releases().withName(name).delete();
+    await().atMost(TIMEOUT).until(() -> releases().withName(name).get() == null);
+    assertThat(simulator.release(PROJECT, flagKey)).isPresent();
+    assertThat(countFor(flagKey, CallLog.DELETE_RELEASE)).isZero();
   }
 }

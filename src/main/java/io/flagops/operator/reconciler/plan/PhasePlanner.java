@@ -294,20 +294,12 @@ final class PhasePlanner {
   private static Verdict noted(Verdict verdict, List<String> notes) {
     return notes.isEmpty()
         ? verdict
-        : new Verdict(
-            verdict.kind(),
-            verdict.reason(),
-            verdict.message() + "; " + String.join("; ", notes),
-            verdict.dueAt());
+        : verdict.withMessage(verdict.message() + "; " + String.join("; ", notes));
   }
 
   /** A later phase waits for the first one that is not complete, for the same reason. */
   private static Verdict waitingBefore(Verdict blocker, ReleasePhase phase) {
-    return new Verdict(
-        blocker.kind(),
-        blocker.reason(),
-        blocker.message() + " before starting phase '" + phase.name() + "'",
-        blocker.dueAt());
+    return blocker.withMessage(blocker.message() + " before starting phase '" + phase.name() + "'");
   }
 
   private static Verdict paused(ReleasePhase phase) {

@@ -41,4 +41,9 @@ public record Verdict(Kind kind, String reason, String message, Instant dueAt) {
   public static Verdict replan(String message) {
     return new Verdict(Kind.REPLAN, Reasons.PROGRESSING, message, null);
   }
+
+  /** The same verdict, said otherwise. */
+  public Verdict withMessage(String said) {
+    return new Verdict(kind, reason, said, dueAt);
+  }
 }

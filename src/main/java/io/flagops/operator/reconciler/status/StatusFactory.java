@@ -132,10 +132,7 @@ public final class StatusFactory {
       Map<String, DesiredPhaseStatus> requested,
       FlagReleaseStatus previous,
       Instant now) {
-    Map<String, PhaseStatus> before = new HashMap<>();
-    if (previous.getPhases() != null) {
-      previous.getPhases().forEach(phase -> before.put(phase.getName(), phase));
-    }
+    Map<String, PhaseStatus> before = phasesByName(previous);
     return release.phases().stream()
         .map(
             phase -> {
@@ -204,8 +201,18 @@ public final class StatusFactory {
     return requested;
   }
 
-  private static String timestamp(Long epochMillis) {
+  /** A LaunchDarkly time (epoch milliseconds) as the status writes it (RFC 3339); null stays. */
+  public static String timestamp(Long epochMillis) {
     return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
+  }
+
+  /** The status's record of each phase, by name; empty for no status. */
+  public static Map<String, PhaseStatus> phasesByName(FlagReleaseStatus status) {
+    Map<String, PhaseStatus> byName = new HashMap<>();
+    if (status != null && status.getPhases() != null) {
+      status.getPhases().forEach(phase -> byName.put(phase.getName(), phase));
+    }
+    return byName;
   }
 
   /**
