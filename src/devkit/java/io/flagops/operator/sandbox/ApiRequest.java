@@ -1,55 +1,32 @@
 package io.flagops.operator.sandbox;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
-/** An incoming request: method, path, decoded query, headers and (read on demand) body. */
-final class ApiRequest {
-  static final int MAX_BODY = 8 * 1024 * 1024;
-
-  private final HttpExchange exchange;
-  private final String method;
-  private final String rawPath;
-  private final Map<String, List<String>> query;
-  private byte[] body;
-
-  ApiRequest(HttpExchange exchange) {
-    this.exchange = exchange;
-    this.method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
-    String path = exchange.getRequestURI().getRawPath();
-    this.rawPath = path == null || path.isEmpty() ? "/" : path;
-    this.query = parseQuery(exchange.getRequestURI().getRawQuery());
-  }
-
-  HttpExchange exchange() {
-    return exchange;
-  }
+/** A request as the gateway reads it (Vert.x Web decodes query and body) and its answer. */
+record ApiRequest(RoutingContext context) {
+  static final String JSON = "application/json";
+  static final String TABLE_JSON = "application/json;as=Table;v=v1;g=meta.k8s.io";
 
   String method() {
-    return method;
+    return context.request().method().name();
   }
 
   /** The raw path without a trailing slash ("/" stays). */
   String path() {
-    return rawPath.length() > 1 && rawPath.endsWith("/")
-        ? rawPath.substring(0, rawPath.length() - 1)
-        : rawPath;
+    String path = context.request().path();
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   String param(String name) {
-    List<String> values = query.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
+    return context.queryParams().get(name);
   }
 
   String header(String name) {
-    return exchange.getRequestHeaders().getFirst(name);
+    return context.request().getHeader(name);
   }
 
   /** Whether the client asked for a meta.k8s.io Table. */
@@ -66,52 +43,40 @@ final class ApiRequest {
   /** The media type of the body, without parameters, lower case; "" when absent. */
   String contentType() {
     String type = header("Content-Type");
-    if (type == null) {
-      return "";
-    }
-    int semicolon = type.indexOf(';');
-    return (semicolon < 0 ? type : type.substring(0, semicolon))
-        .trim()
-        .toLowerCase(java.util.Locale.ROOT);
+    return type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
   }
 
-  byte[] body() throws IOException {
-    if (body == null) {
-      try (InputStream in = exchange.getRequestBody()) {
-        byte[] read = in.readNBytes(MAX_BODY + 1);
-        if (read.length > MAX_BODY) {
-          throw new IOException("request body larger than " + MAX_BODY + " bytes");
-        }
-        body = read;
-      }
-    }
-    return body;
+  byte[] body() {
+    Buffer body = context.body().buffer();
+    return body == null ? new byte[0] : body.getBytes();
   }
 
   /** The query as it came, "" or "?a=b&...". */
   String rawQuery() {
-    String raw = exchange.getRequestURI().getRawQuery();
+    String raw = context.request().query();
     return raw == null || raw.isEmpty() ? "" : "?" + raw;
   }
 
-  private static Map<String, List<String>> parseQuery(String raw) {
-    Map<String, List<String>> params = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return params;
-    }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-    }
-    return params;
+  void addHeader(String name, String value) {
+    context.response().headers().add(name, value);
   }
 
-  private static String decode(String text) {
-    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+  void send(int status, String contentType, byte[] body) {
+    HttpServerResponse response = context.response().setStatusCode(status);
+    response.putHeader("Cache-Control", "no-cache, private");
+    if (contentType != null) {
+      response.putHeader("Content-Type", contentType);
+    }
+    boolean noBody = body == null || status == 204 || status == 304;
+    response.end(noBody ? Buffer.buffer() : Buffer.buffer(body));
+  }
+
+  void json(int status, JsonNode body) {
+    send(status, JSON, Json.bytes(body));
+  }
+
+  /** A Status answer, with the HTTP status taken from its {@code code}. */
+  void status(JsonNode status) {
+    json(status.path("code").asInt(500), status);
   }
 }

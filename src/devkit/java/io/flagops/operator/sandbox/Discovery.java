@@ -12,11 +12,9 @@ import java.util.Map;
  */
 final class Discovery {
   private final ResourceCatalog catalog;
-  private final String serverAddress;
 
-  Discovery(ResourceCatalog catalog, String serverAddress) {
+  Discovery(ResourceCatalog catalog) {
     this.catalog = catalog;
-    this.serverAddress = serverAddress;
   }
 
   /** {@code /version}. */
@@ -34,8 +32,8 @@ final class Discovery {
     return info;
   }
 
-  /** {@code /api}. */
-  ObjectNode apiVersions() {
+  /** {@code /api}; the server address is the one the client used. */
+  ObjectNode apiVersions(String serverAddress) {
     ObjectNode versions = Json.object();
     versions.put("kind", "APIVersions");
     versions.putArray("versions").add("v1");

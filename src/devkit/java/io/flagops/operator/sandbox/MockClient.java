@@ -1,22 +1,29 @@
 package io.flagops.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The mock API server, seen over HTTP/1.1 (it does not answer the HTTP/2 upgrade well) and, for
- * watches, over WebSocket.
+ * The mock API server, seen over HTTP/1.1 (it does not answer the HTTP/2 upgrade well), from the
+ * gateway's worker threads, and, for watches, over WebSocket. A failed call is an {@link
+ * UncheckedIOException}: the gateway answers it with a 500.
  */
 final class MockClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  // a watch event carries a whole object; a Secret or ConfigMap may hold up to 1 MiB
+  private static final int MAX_EVENT = 16 * 1024 * 1024;
 
   /** An answer of the mock. */
   record Answer(int status, String contentType, byte[] body) {
@@ -33,35 +40,39 @@ final class MockClient {
     }
   }
 
-  private final String base;
+  private final URI base;
   private final HttpClient http;
+  private final WebSocketClient sockets;
 
-  /** Its HTTP client runs on the JDK's default (daemon) threads. */
-  MockClient(String mockUrl) {
-    this.base = mockUrl.replaceAll("/+$", "");
+  MockClient(Vertx vertx, String mockUrl) {
+    this.base = URI.create(mockUrl.replaceAll("/+$", ""));
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+    this.sockets =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setConnectTimeout(5_000)
+                .setMaxMessageSize(MAX_EVENT)
+                .setMaxFrameSize(MAX_EVENT));
   }
 
   /** Sends a request; {@code pathAndQuery} starts with "/". */
-  Answer send(String method, String pathAndQuery, String contentType, byte[] body)
-      throws IOException {
-    return send(method, pathAndQuery, contentType, HttpIo.JSON, body);
+  Answer send(String method, String pathAndQuery, String contentType, byte[] body) {
+    return send(method, pathAndQuery, contentType, ApiRequest.JSON, body);
   }
 
   /** Sends a request with the given Accept header (null: none). */
-  Answer send(String method, String pathAndQuery, String contentType, String accept, byte[] body)
-      throws IOException {
+  Answer send(String method, String pathAndQuery, String contentType, String accept, byte[] body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(TIMEOUT);
     if (accept != null) {
       request.header("Accept", accept);
     }
     if (body != null) {
-      request.header("Content-Type", contentType == null ? HttpIo.JSON : contentType);
+      request.header("Content-Type", contentType == null ? ApiRequest.JSON : contentType);
       request.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -73,33 +84,29 @@ final class MockClient {
           response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(null),
           response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("the mock server did not answer: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      throw new UncheckedIOException(new IOException("interrupted", e));
     }
   }
 
-  Answer get(String pathAndQuery) throws IOException {
+  Answer get(String pathAndQuery) {
     return send("GET", pathAndQuery, null, null);
   }
 
-  Answer put(String path, JsonNode object) throws IOException {
-    return send("PUT", path, HttpIo.JSON, Json.bytes(object));
+  Answer put(String path, JsonNode object) {
+    return send("PUT", path, ApiRequest.JSON, Json.bytes(object));
   }
 
-  /** Opens a watch WebSocket on the mock; waits at most 10 s for it to open. */
-  WebSocket watch(String pathAndQuery, WebSocket.Listener listener) throws IOException {
-    URI uri = URI.create(base.replaceFirst("^http", "ws") + pathAndQuery);
-    CompletableFuture<WebSocket> socket =
-        http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, listener);
-    try {
-      return socket.get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (Exception e) {
-      socket.cancel(true);
-      throw new IOException("cannot open a watch on the mock server: " + e.getMessage(), e);
-    }
+  /** Opens a watch WebSocket on the mock. */
+  Future<WebSocket> watch(String pathAndQuery) {
+    return sockets.connect(
+        new WebSocketConnectOptions()
+            .setHost(base.getHost())
+            .setPort(base.getPort())
+            .setURI(pathAndQuery)
+            .setTimeout(10_000));
   }
 }

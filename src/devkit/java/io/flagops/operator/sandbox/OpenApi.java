@@ -1,7 +1,6 @@
 package io.flagops.operator.sandbox;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,25 +26,25 @@ final class OpenApi {
     this.catalog = catalog;
   }
 
-  void serve(ApiRequest request) throws IOException {
+  void serve(ApiRequest request) {
     String path = request.path();
     if (!request.method().equals("GET")) {
-      HttpIo.status(request.exchange(), Statuses.methodNotAllowed("the OpenAPI is read only"));
+      request.status(Statuses.methodNotAllowed("the OpenAPI is read only"));
       return;
     }
     if (path.equals(V3)) {
-      HttpIo.json(request.exchange(), 200, root());
+      request.json(200, root());
       return;
     }
     if (path.startsWith(V3 + "/")) {
       ObjectNode document = document(path.substring(V3.length() + 1));
       if (document != null) {
-        request.exchange().getResponseHeaders().set("Etag", "\"" + hash(document) + "\"");
-        HttpIo.json(request.exchange(), 200, document);
+        request.addHeader("Etag", "\"" + hash(document) + "\"");
+        request.json(200, document);
         return;
       }
     }
-    HttpIo.status(request.exchange(), Statuses.noSuchPath());
+    request.status(Statuses.noSuchPath());
   }
 
   /** The discovery document: a hashed URL per group-version. */

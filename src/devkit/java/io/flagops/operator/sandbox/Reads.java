@@ -2,7 +2,6 @@ package io.flagops.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flagops.operator.sandbox.MockClient.Answer;
-import java.io.IOException;
 import java.util.List;
 
 /** GET of one object or a list, as JSON or as a Table, with field selectors applied here. */
@@ -15,14 +14,14 @@ final class Reads {
     this.tables = tables;
   }
 
-  void get(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
+  void get(ApiRequest request, ResourcePath path, ResourceType type) {
     Answer answer = mock.get(path.objectPath());
     if (answer.status() == 404 || (answer.ok() && !answer.hasBody())) {
-      HttpIo.status(request.exchange(), Statuses.objectNotFound(type, path.name()));
+      request.status(Statuses.objectNotFound(type, path.name()));
       return;
     }
     if (!answer.ok()) {
-      HttpIo.send(request.exchange(), answer.status(), HttpIo.JSON, answer.body());
+      request.send(answer.status(), ApiRequest.JSON, answer.body());
       return;
     }
     JsonNode object = StoredObjects.normalize(answer.json());
@@ -30,10 +29,10 @@ final class Reads {
       sendTable(request, type, List.of(object), StoredObjects.resourceVersion(object));
       return;
     }
-    HttpIo.json(request.exchange(), 200, object);
+    request.json(200, object);
   }
 
-  void list(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
+  void list(ApiRequest request, ResourcePath path, ResourceType type) {
     FieldSelector selector = fieldSelector(request);
     if (selector == null) {
       return;
@@ -41,8 +40,7 @@ final class Reads {
     String query = labelSelectorQuery(request);
     Answer answer = mock.get(path.collectionPath() + query);
     if (!answer.ok() || !answer.hasBody()) {
-      HttpIo.status(
-          request.exchange(),
+      request.status(
           Statuses.failure(
               answer.ok() ? 500 : answer.status(),
               "InternalError",
@@ -56,16 +54,14 @@ final class Reads {
       sendTable(request, type, items, resourceVersion);
       return;
     }
-    HttpIo.json(request.exchange(), 200, StoredObjects.list(type, items, resourceVersion));
+    request.json(200, StoredObjects.list(type, items, resourceVersion));
   }
 
   private void sendTable(
-      ApiRequest request, ResourceType type, List<JsonNode> items, String resourceVersion)
-      throws IOException {
-    HttpIo.send(
-        request.exchange(),
+      ApiRequest request, ResourceType type, List<JsonNode> items, String resourceVersion) {
+    request.send(
         200,
-        HttpIo.TABLE_JSON,
+        ApiRequest.TABLE_JSON,
         Json.bytes(
             tables.table(type, items, resourceVersion, request.param("includeObject"), true)));
   }
@@ -74,11 +70,11 @@ final class Reads {
    * The request's {@code fieldSelector}; null when it cannot be read, after answering 400 Bad
    * Request.
    */
-  static FieldSelector fieldSelector(ApiRequest request) throws IOException {
+  private static FieldSelector fieldSelector(ApiRequest request) {
     try {
       return FieldSelector.parse(request.param("fieldSelector"));
     } catch (IllegalArgumentException e) {
-      HttpIo.status(request.exchange(), Statuses.badRequest(e.getMessage()));
+      request.status(Statuses.badRequest(e.getMessage()));
       return null;
     }
   }

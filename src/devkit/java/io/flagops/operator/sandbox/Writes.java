@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.flagops.operator.sandbox.Admission.Admitted;
 import io.flagops.operator.sandbox.MockClient.Answer;
-import java.io.IOException;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -29,58 +28,57 @@ final class Writes {
     this.mock = mock;
   }
 
-  void create(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
+  void create(ApiRequest request, ResourcePath path, ResourceType type) {
     JsonNode body = parseBody(request);
     if (body == null) {
       return;
     }
     Admitted admitted = Admission.admit(type, path, body, null, fieldValidation(request));
     if (admitted.failure() != null) {
-      HttpIo.status(request.exchange(), admitted.failure());
+      request.status(admitted.failure());
       return;
     }
     warn(request, admitted.warnings());
     if (request.param("dryRun") != null) {
-      HttpIo.json(request.exchange(), 201, admitted.object());
+      request.json(201, admitted.object());
       return;
     }
     Answer answer =
-        mock.send("POST", path.collectionPath(), HttpIo.JSON, Json.bytes(admitted.object()));
+        mock.send("POST", path.collectionPath(), ApiRequest.JSON, Json.bytes(admitted.object()));
     relay(request, type, path, answer, admitted.object());
   }
 
-  void update(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
+  void update(ApiRequest request, ResourcePath path, ResourceType type) {
     JsonNode body = parseBody(request);
     if (body == null) {
       return;
     }
     Answer current = mock.get(path.objectPath());
     if (current.status() == 404) {
-      HttpIo.status(request.exchange(), Statuses.objectNotFound(type, path.name()));
+      request.status(Statuses.objectNotFound(type, path.name()));
       return;
     }
     JsonNode old = current.ok() && current.hasBody() ? current.json() : null;
     Admitted admitted = Admission.admit(type, path, body, old, fieldValidation(request));
     if (admitted.failure() != null) {
-      HttpIo.status(request.exchange(), admitted.failure());
+      request.status(admitted.failure());
       return;
     }
     warn(request, admitted.warnings());
     if (request.param("dryRun") != null) {
-      HttpIo.json(request.exchange(), 200, admitted.object());
+      request.json(200, admitted.object());
       return;
     }
     Answer answer = mock.put(path.upstreamPath(), admitted.object());
     relay(request, type, path, answer, admitted.object());
   }
 
-  void patch(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
+  void patch(ApiRequest request, ResourcePath path, ResourceType type) {
     String contentType = request.contentType();
     List<String> accepted =
         type.custom() ? List.of(JSON_PATCH, MERGE) : List.of(JSON_PATCH, MERGE, STRATEGIC);
     if (!accepted.contains(contentType)) {
-      HttpIo.status(
-          request.exchange(),
+      request.status(
           Statuses.unsupportedMediaType(
               contentType.equals(APPLY)
                   ? "server-side apply is not supported by the sandbox: use kubectl apply without"
@@ -98,7 +96,7 @@ final class Writes {
     for (int attempt = 1; ; attempt++) {
       Answer current = mock.get(path.objectPath());
       if (current.status() == 404 || !current.hasBody()) {
-        HttpIo.status(request.exchange(), Statuses.objectNotFound(type, path.name()));
+        request.status(Statuses.objectNotFound(type, path.name()));
         return;
       }
       if (!current.ok()) {
@@ -110,8 +108,7 @@ final class Writes {
       try {
         patched = applyPatch(contentType, stored, patch);
       } catch (RuntimeException e) {
-        HttpIo.status(
-            request.exchange(),
+        request.status(
             Statuses.failure(422, "Invalid", "the patch cannot be applied: " + e.getMessage()));
         return;
       }
@@ -129,12 +126,12 @@ final class Writes {
       }
       Admitted admitted = Admission.admit(type, path, patched, stored, fieldValidation(request));
       if (admitted.failure() != null) {
-        HttpIo.status(request.exchange(), admitted.failure());
+        request.status(admitted.failure());
         return;
       }
       warn(request, admitted.warnings());
       if (admitted.object().equals(stored) || request.param("dryRun") != null) {
-        HttpIo.json(request.exchange(), 200, admitted.object());
+        request.json(200, admitted.object());
         return;
       }
       Answer answer = mock.put(path.upstreamPath(), admitted.object());
@@ -147,7 +144,7 @@ final class Writes {
     }
   }
 
-  void delete(ApiRequest request, ResourcePath path, ResourceType type) throws IOException {
+  void delete(ApiRequest request, ResourcePath path, ResourceType type) {
     if (request.param("dryRun") != null) {
       // what would be deleted, deleting nothing
       relay(
@@ -163,7 +160,7 @@ final class Writes {
         mock.send(
             "DELETE",
             path.upstreamPath() + request.rawQuery(),
-            body.length == 0 ? null : HttpIo.JSON,
+            body.length == 0 ? null : ApiRequest.JSON,
             body.length == 0 ? null : body);
     if (answer.ok() && path.name() != null && answer.hasBody()) {
       // the mock answers the object as it was; the API server answers it marked for deletion
@@ -202,15 +199,14 @@ final class Writes {
    * finalizer went) becomes 200 with the object written; an error without body gets a Status.
    */
   private static void relay(
-      ApiRequest request, ResourceType type, ResourcePath path, Answer answer, JsonNode written)
-      throws IOException {
+      ApiRequest request, ResourceType type, ResourcePath path, Answer answer, JsonNode written) {
     if (answer.ok()) {
       int status = answer.status() == 202 ? 200 : answer.status();
       if (!answer.hasBody()) {
         if (written != null) {
-          HttpIo.json(request.exchange(), 200, written);
+          request.json(200, written);
         } else {
-          HttpIo.json(request.exchange(), 200, success());
+          request.json(200, success());
         }
         return;
       }
@@ -218,17 +214,16 @@ final class Writes {
       try {
         object = StoredObjects.normalize(answer.json());
       } catch (IllegalArgumentException e) {
-        HttpIo.send(request.exchange(), status, answer.contentType(), answer.body());
+        request.send(status, answer.contentType(), answer.body());
         return;
       }
-      HttpIo.json(request.exchange(), status, object);
+      request.json(status, object);
       return;
     }
     if (answer.hasBody()) {
-      HttpIo.send(
-          request.exchange(),
+      request.send(
           answer.status(),
-          answer.contentType() == null ? HttpIo.JSON : answer.contentType(),
+          answer.contentType() == null ? ApiRequest.JSON : answer.contentType(),
           answer.body());
       return;
     }
@@ -250,7 +245,7 @@ final class Writes {
               Statuses.failure(
                   answer.status(), "Unknown", "the mock server answered " + answer.status());
         };
-    HttpIo.status(request.exchange(), status);
+    request.status(status);
   }
 
   private static ObjectNode success() {
@@ -262,12 +257,12 @@ final class Writes {
     return status;
   }
 
-  private static JsonNode parseBody(ApiRequest request) throws IOException {
+  private static JsonNode parseBody(ApiRequest request) {
     if (request.contentType().equals(KubeProtobuf.MEDIA_TYPE)) {
       try {
         return KubeProtobuf.decode(request.body());
       } catch (IllegalArgumentException e) {
-        HttpIo.status(request.exchange(), Statuses.unsupportedMediaType(e.getMessage()));
+        request.status(Statuses.unsupportedMediaType(e.getMessage()));
         return null;
       }
     }
@@ -275,7 +270,7 @@ final class Writes {
       return Json.parse(request.body());
     } catch (IllegalArgumentException e) {
       // never echo the body: it may be a Secret
-      HttpIo.status(request.exchange(), Statuses.badRequest("the request body is not valid JSON"));
+      request.status(Statuses.badRequest("the request body is not valid JSON"));
       return null;
     }
   }
@@ -287,10 +282,7 @@ final class Writes {
 
   private static void warn(ApiRequest request, List<String> warnings) {
     for (String warning : warnings) {
-      request
-          .exchange()
-          .getResponseHeaders()
-          .add("Warning", "299 - " + Json.text(Json.NODES.textNode(warning)));
+      request.addHeader("Warning", "299 - " + Json.text(Json.NODES.textNode(warning)));
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
- * The sandbox's {@link io.flagops.operator.sandbox.KubectlGateway}: an HTTP server in front of the
- * Fabric8 mock API server so that the real {@code kubectl} can drive the sandbox.
+ * The sandbox's {@link io.flagops.operator.sandbox.KubectlGateway}: an HTTP server (Vert.x Web) in
+ * front of the Fabric8 mock API server so that the real {@code kubectl} can drive the sandbox.
  *
- * <p>Roles: {@code GatewayHandler} routes; {@code Discovery} and {@code OpenApi}/{@code
+ * <p>Roles: {@code GatewayRouter} routes; {@code Discovery} and {@code OpenApi}/{@code
  * OpenApiSchemas} describe the kinds of the {@code ResourceCatalog} (built-in {@code BuiltinTypes}
  * plus CRDs); {@code Reads} answers GETs (as {@code Tables} when asked), {@code WatchStream}
  * answers watches as chunked HTTP; {@code Writes} creates, updates, patches ({@code MergePatch})

@@ -2,6 +2,7 @@ package io.flagops.operator.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,6 +64,11 @@ final class KubectlGatewaySandbox implements AutoCloseable {
     try (InputStream in = Files.newInputStream(CRD_FILE)) {
       crd = Sandbox.installCrd(mockClient, in);
     }
+    mockClient
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .create();
     gateway = KubectlGateway.start(0, server.url("/"), List.of(crd));
     kubeconfig = gateway.writeKubeconfig(dir.resolve("kubeconfig"));
   }
