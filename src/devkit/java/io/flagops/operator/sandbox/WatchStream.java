@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,13 +34,14 @@ final class WatchStream {
   private final String upstream;
   private final FieldSelector selector;
   private final long since;
-  // touched only on the request's event loop, once the socket is open
-  private WebSocket socket;
-  private String lastVersion;
-  private boolean first = true;
-  private boolean ended;
-  private long bookmarks = -1;
-  private long deadline = -1;
+  // the client going away and the mock's socket closing may end it at once, on two threads
+  private final AtomicBoolean ended = new AtomicBoolean();
+  // set once the socket is open, then read by the socket's and the timers' handlers
+  private volatile WebSocket socket;
+  private volatile String lastVersion;
+  private volatile boolean first = true;
+  private volatile long bookmarks = -1;
+  private volatile long deadline = -1;
 
   private WatchStream(
       Vertx vertx, Tables tables, ApiRequest request, ResourcePath path, ResourceType type) {
@@ -151,7 +153,7 @@ final class WatchStream {
   }
 
   private void write(String eventType, JsonNode sent) {
-    if (ended) {
+    if (ended.get()) {
       return;
     }
     ObjectNode line = Json.object().put("type", eventType);
@@ -174,10 +176,9 @@ final class WatchStream {
   }
 
   private void end() {
-    if (ended) {
+    if (!ended.compareAndSet(false, true)) {
       return;
     }
-    ended = true;
     vertx.cancelTimer(bookmarks);
     vertx.cancelTimer(deadline);
     socket.close();
