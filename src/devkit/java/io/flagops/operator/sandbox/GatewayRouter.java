@@ -1,10 +1,14 @@
 package io.flagops.operator.sandbox;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
 import java.util.Locale;
 import org.jboss.logging.Logger;
@@ -54,7 +58,9 @@ final class GatewayRouter {
         .get("/apis/:group/:version")
         .handler(
             c -> json(c, discovery.resourceList(c.pathParam("group"), c.pathParam("version"))));
-    router.getWithRegex("/(healthz|livez|readyz)").handler(c -> c.end("ok"));
+    router
+        .getWithRegex("/(healthz|livez|readyz)/?")
+        .handler(c -> new ApiRequest(c).send(200, "text/plain", "ok".getBytes(UTF_8)));
     router.route("/openapi/*").blockingHandler(c -> openApi.serve(new ApiRequest(c)), false);
     router.route().blockingHandler(c -> resource(new ApiRequest(c)), false);
     router.route().failureHandler(this::failed);
@@ -119,6 +125,10 @@ final class GatewayRouter {
       // A plain 200 (not 101) makes the Fabric8 client fall back to a streamed HTTP watch at
       // once, as it does behind kubectl proxy; a 503 would be retried with backoff first.
       request.addHeader("Connection", "close");
+      request
+          .context()
+          .response()
+          .endHandler(v -> request.context().request().connection().close());
       request.json(
           200,
           Statuses.failure(
@@ -153,28 +163,24 @@ final class GatewayRouter {
         answer.body());
   }
 
-  /** A handler that threw, or a body over the limit: a Status, unless the answer had started. */
+  /** A handler that threw, or a request Vert.x refused: a Status, unless the answer had begun. */
   private void failed(RoutingContext context) {
+    Throwable failure = context.failure();
     LOG.debugf(
-        context.failure(),
-        "Request %s %s failed",
-        context.request().method(),
-        context.request().path());
+        failure, "Request %s %s failed", context.request().method(), context.request().path());
+    int code =
+        failure instanceof HttpException refused ? refused.getStatusCode() : context.statusCode();
     if (context.response().headWritten()) {
       context.response().reset();
-    } else if (context.statusCode() == 413) {
+    } else if (code >= 400 && code < 500) {
+      String reason = HttpResponseStatus.valueOf(code).reasonPhrase();
       new ApiRequest(context)
           .status(
               Statuses.failure(
-                  413,
-                  "RequestEntityTooLarge",
-                  "the request body is larger than " + MAX_BODY + " bytes"));
+                  code, reason.replace(" ", ""), "the request was refused: " + reason));
     } else {
-      Throwable failure = context.failure();
       new ApiRequest(context)
-          .status(
-              Statuses.internalError(
-                  failure == null ? "HTTP " + context.statusCode() : failure.getMessage()));
+          .status(Statuses.internalError(failure == null ? "HTTP " + code : failure.getMessage()));
     }
   }
 }

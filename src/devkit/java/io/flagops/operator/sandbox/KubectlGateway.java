@@ -59,8 +59,13 @@ public final class KubectlGateway implements AutoCloseable {
               HEARTBEAT);
       HttpServer server =
           vertx
-              // HTTP/1.1 only, as kubectl speaks it; a JDK client's h2c upgrade is declined
-              .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+              .createHttpServer(
+                  new HttpServerOptions()
+                      // HTTP/1.1, as kubectl speaks it: a JDK client's h2c upgrade is declined
+                      .setHttp2ClearTextEnabled(false)
+                      // long label selectors and tokens, as an API server takes them
+                      .setMaxInitialLineLength(64 * 1024)
+                      .setMaxHeaderSize(64 * 1024))
               .requestHandler(routes.router())
               .listen(port, "127.0.0.1")
               .toCompletionStage()

@@ -1,7 +1,8 @@
 package io.flagops.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Future;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -24,6 +25,8 @@ final class MockClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   // a watch event carries a whole object; a Secret or ConfigMap may hold up to 1 MiB
   private static final int MAX_EVENT = 16 * 1024 * 1024;
+  // Vert.x queues WebSockets past its default of 50 per server, silently: watches hold no thread
+  private static final int MAX_WATCHES = 10_000;
 
   /** An answer of the mock. */
   record Answer(int status, String contentType, byte[] body) {
@@ -55,6 +58,7 @@ final class MockClient {
         vertx.createWebSocketClient(
             new WebSocketClientOptions()
                 .setConnectTimeout(5_000)
+                .setMaxConnections(MAX_WATCHES)
                 .setMaxMessageSize(MAX_EVENT)
                 .setMaxFrameSize(MAX_EVENT));
   }
@@ -100,13 +104,17 @@ final class MockClient {
     return send("PUT", path, ApiRequest.JSON, Json.bytes(object));
   }
 
-  /** Opens a watch WebSocket on the mock. */
-  Future<WebSocket> watch(String pathAndQuery) {
-    return sockets.connect(
+  /**
+   * Opens a watch WebSocket on the mock; {@code opened} runs in the task that completes the
+   * handshake, before any frame is delivered (so it can pause the socket without losing one).
+   */
+  void watch(String pathAndQuery, Handler<AsyncResult<WebSocket>> opened) {
+    sockets.connect(
         new WebSocketConnectOptions()
             .setHost(base.getHost())
             .setPort(base.getPort())
             .setURI(pathAndQuery)
-            .setTimeout(10_000));
+            .setTimeout(10_000),
+        opened);
   }
 }

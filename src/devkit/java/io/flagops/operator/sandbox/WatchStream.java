@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,14 +33,13 @@ final class WatchStream {
   private final String upstream;
   private final FieldSelector selector;
   private final long since;
-  // the client going away and the mock's socket closing may end it at once, on two threads
-  private final AtomicBoolean ended = new AtomicBoolean();
-  // set once the socket is open, then read by the socket's and the timers' handlers
-  private volatile WebSocket socket;
-  private volatile String lastVersion;
-  private volatile boolean first = true;
-  private volatile long bookmarks = -1;
-  private volatile long deadline = -1;
+  // every handler below runs on the request's event loop, one at a time
+  private WebSocket socket;
+  private String lastVersion;
+  private boolean first = true;
+  private boolean ended;
+  private long bookmarks = -1;
+  private long deadline = -1;
 
   private WatchStream(
       Vertx vertx, Tables tables, ApiRequest request, ResourcePath path, ResourceType type) {
@@ -57,7 +55,10 @@ final class WatchStream {
     this.since = StoredObjects.number(lastVersion);
   }
 
-  /** Answers a watch request: opens a watch on the mock, then streams what it sends. */
+  /**
+   * Answers a watch request: opens a watch on the mock, pauses it, checks for a deletion it would
+   * miss (after the opening, so that none falls between the two), then streams.
+   */
   static void open(
       Vertx vertx,
       MockClient mock,
@@ -73,50 +74,59 @@ final class WatchStream {
       request.status(Statuses.badRequest(e.getMessage()));
       return;
     }
-    // the deletion check follows the socket's opening so that no deletion falls between the two
-    mock.watch(stream.upstream)
-        .onFailure(
-            e ->
-                request.status(
-                    Statuses.internalError(
-                        "cannot open a watch on the mock server: " + e.getMessage())))
-        .onSuccess(
-            socket -> {
-              socket.pause(); // until the stream's answer has begun
-              vertx
-                  .executeBlocking(() -> stream.missedDeletion(mock, path), false)
-                  .onComplete(deletion -> stream.start(socket, deletion, heartbeat));
-            });
+    mock.watch(
+        stream.upstream,
+        opened -> {
+          if (opened.failed()) {
+            request.status(
+                Statuses.internalError(
+                    "cannot open a watch on the mock server: " + opened.cause().getMessage()));
+            return;
+          }
+          stream.listen(opened.result().pause()); // paused until the answer has begun
+          vertx
+              .executeBlocking(() -> stream.missedDeletion(mock, path), false)
+              .onComplete(deletion -> stream.start(deletion, heartbeat));
+        });
   }
 
-  private void start(WebSocket socket, AsyncResult<ObjectNode> deletion, Duration heartbeat) {
+  private void listen(WebSocket socket) {
     this.socket = socket;
+    socket.textMessageHandler(this::received);
+    socket.endHandler(v -> end(null)); // after the events the pause held back
+    socket.closeHandler(v -> end(Statuses.internalError("the mock server ended the watch")));
+    socket.exceptionHandler(
+        e -> {
+          LOG.debugf("Watch socket of %s failed: %s", upstream, e.getMessage());
+          end(Statuses.internalError("the watch on the mock server failed"));
+        });
+  }
+
+  private void start(AsyncResult<ObjectNode> deletion, Duration heartbeat) {
     HttpServerResponse response = request.context().response();
-    if (response.closed()) {
-      socket.close();
+    if (deletion.failed()) {
+      LOG.debugf("Could not check %s for a missed deletion: %s", upstream, deletion.cause());
+      end(Statuses.internalError("the mock server did not answer: " + deletion.cause()));
+      return;
+    }
+    if (ended || response.closed()) {
+      end(null);
       return;
     }
     response
         .setChunked(true)
         .putHeader("Content-Type", request.wantsTable() ? ApiRequest.TABLE_JSON : ApiRequest.JSON)
         .putHeader("Cache-Control", "no-cache, private")
-        .closeHandler(v -> end());
+        .closeHandler(v -> end(null));
     response.writeHead();
-    socket.textMessageHandler(this::received);
-    socket.closeHandler(v -> end());
-    socket.exceptionHandler(
-        e -> {
-          LOG.debugf("Watch socket of %s failed: %s", upstream, e.getMessage());
-          end();
-        });
     if ("true".equals(request.param("allowWatchBookmarks"))) {
       bookmarks = vertx.setPeriodic(heartbeat.toMillis(), id -> bookmark());
     }
     long timeout = StoredObjects.number(request.param("timeoutSeconds"));
     if (timeout > 0) {
-      deadline = vertx.setTimer(timeout * 1000, id -> end());
+      deadline = vertx.setTimer(timeout * 1000, id -> end(null));
     }
-    if (deletion.succeeded() && deletion.result() != null) {
+    if (deletion.result() != null) {
       event("DELETED", deletion.result());
     }
     socket.resume();
@@ -153,7 +163,7 @@ final class WatchStream {
   }
 
   private void write(String eventType, JsonNode sent) {
-    if (ended.get()) {
+    if (ended) {
       return;
     }
     ObjectNode line = Json.object().put("type", eventType);
@@ -175,15 +185,19 @@ final class WatchStream {
     }
   }
 
-  private void end() {
-    if (!ended.compareAndSet(false, true)) {
+  /** Ends the stream once; before it began, answers {@code failure} (when given) instead. */
+  private void end(ObjectNode failure) {
+    if (ended) {
       return;
     }
+    ended = true;
     vertx.cancelTimer(bookmarks);
     vertx.cancelTimer(deadline);
     socket.close();
     HttpServerResponse response = request.context().response();
-    if (!response.ended() && !response.closed()) {
+    if (!response.headWritten() && failure != null) {
+      request.status(failure);
+    } else if (!response.ended() && !response.closed()) {
       response.end();
     }
   }

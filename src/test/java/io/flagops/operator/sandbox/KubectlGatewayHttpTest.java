@@ -435,6 +435,25 @@ class KubectlGatewayHttpTest {
   }
 
   @Test
+  void manyWatchesAtOnceAreEachServed() throws Exception {
+    List<Stream> streams = new ArrayList<>();
+    try {
+      for (int i = 0; i < 60; i++) { // more than Vert.x's default of 50 WebSockets to one server
+        streams.add(watch(FR + "?watch=true&fieldSelector=metadata.name%3Dcrowded", null));
+      }
+      sandbox.create("crowded", "flag-c");
+
+      for (Stream stream : streams) {
+        assertThat(stream.next().at("/object/metadata/name").asText()).isEqualTo("crowded");
+      }
+    } finally {
+      for (Stream stream : streams) {
+        stream.close();
+      }
+    }
+  }
+
+  @Test
   void aFabric8ClientWatchesThroughTheGateway() throws Exception {
     sandbox.create("informed", "flag-i");
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
@@ -574,7 +593,10 @@ class KubectlGatewayHttpTest {
   }
 
   private static Stream watch(String path, String accept) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.gateway.url() + path));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(sandbox.gateway.url() + path))
+            .timeout(Duration.ofSeconds(10)); // until the answer begins
+
     if (accept != null) {
       request.header("Accept", accept);
     }
