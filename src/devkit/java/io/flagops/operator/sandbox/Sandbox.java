@@ -60,19 +60,24 @@ public final class Sandbox implements AutoCloseable {
   public static Sandbox start(Path workDir) {
     KubernetesMockServer kubernetes = newCrudMockServer();
     kubernetes.init(InetAddress.getLoopbackAddress(), 0);
-    CustomResourceDefinition crd = prepareKubernetes(kubernetes);
-    KubectlGateway gateway = KubectlGateway.start(0, kubernetes.url("/"), List.of(crd));
-    LaunchDarklySimulator launchDarkly =
-        LaunchDarklySimulator.start(0, SimulatorSeed.parse(resource(SEED_RESOURCE)));
-    launchDarkly.setMonitoringWindowScale(MONITORING_WINDOW_SCALE);
-    prepareLaunchDarkly(launchDarkly);
+    KubectlGateway gateway = null;
+    LaunchDarklySimulator launchDarkly = null;
     try {
+      CustomResourceDefinition crd = prepareKubernetes(kubernetes);
+      gateway = KubectlGateway.start(0, kubernetes.url("/"), List.of(crd));
+      launchDarkly = LaunchDarklySimulator.start(0, SimulatorSeed.parse(resource(SEED_RESOURCE)));
+      launchDarkly.setMonitoringWindowScale(MONITORING_WINDOW_SCALE);
+      prepareLaunchDarkly(launchDarkly);
       Files.createDirectories(workDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + workDir, e);
+      Path kubeconfig = gateway.writeKubeconfig(workDir.resolve("kubeconfig"));
+      return new Sandbox(kubernetes, gateway, launchDarkly, kubeconfig);
+    } catch (IOException | RuntimeException e) {
+      // what started is stopped, so that a failed start leaves no server (nor thread) behind
+      new Sandbox(kubernetes, gateway, launchDarkly, null).close();
+      throw e instanceof IOException io
+          ? new UncheckedIOException("cannot create " + workDir, io)
+          : (RuntimeException) e;
     }
-    Path kubeconfig = gateway.writeKubeconfig(workDir.resolve("kubeconfig"));
-    return new Sandbox(kubernetes, gateway, launchDarkly, kubeconfig);
   }
 
   /**
@@ -127,8 +132,12 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() {
-    gateway.close();
-    launchDarkly.close();
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (launchDarkly != null) {
+      launchDarkly.close();
+    }
     kubernetes.destroy();
   }
 
