@@ -61,6 +61,12 @@ record ApiRequest(RoutingContext context) {
     context.response().headers().add(name, value);
   }
 
+  /** Says and does it: Vert.x keeps the connection open whatever the answer's headers say. */
+  void closeAfterAnswer() {
+    context.response().putHeader("Connection", "close");
+    context.response().endHandler(v -> context.request().connection().close());
+  }
+
   void send(int status, String contentType, byte[] body) {
     HttpServerResponse response = context.response().setStatusCode(status);
     response.putHeader("Cache-Control", "no-cache, private");

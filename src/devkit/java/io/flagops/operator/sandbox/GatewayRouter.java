@@ -124,11 +124,7 @@ final class GatewayRouter {
     if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
       // A plain 200 (not 101) makes the Fabric8 client fall back to a streamed HTTP watch at
       // once, as it does behind kubectl proxy; a 503 would be retried with backoff first.
-      request.addHeader("Connection", "close");
-      request
-          .context()
-          .response()
-          .endHandler(v -> request.context().request().connection().close());
+      request.closeAfterAnswer();
       request.json(
           200,
           Statuses.failure(
