@@ -8,6 +8,7 @@ import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.release;
 import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
@@ -194,8 +195,7 @@ class SafePlanTest {
 
   @Test
   void aGuardianNamedOnlyInTheSpecAlsoHoldsTheCompletion() {
-    PhaseSpec testing =
-        phase("Testing", Complete, audience("Test env", new ReleaseGuardianSpec("30m", 5)));
+    PhaseSpec testing = guardedTesting(Complete);
 
     ReleasePlan plan = plan(spec(testing), ReleasePlannerTest.fresh().orElseThrow());
 
@@ -206,11 +206,9 @@ class SafePlanTest {
 
   @Test
   void aGuardianAddedAfterTheStartIsNotWaitedForNorSkipped() {
-    PhaseSpec testing =
-        phase("Testing", Complete, audience("Test env", new ReleaseGuardianSpec("30m", 5)));
+    PhaseSpec testing = guardedTesting(Complete);
 
-    ReleasePlan plan =
-        plan(spec(testing), ReleasePlannerTest.observed("Testing:Started").orElseThrow());
+    ReleasePlan plan = planWithTestingStarted(testing);
 
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.verdict().kind()).isEqualTo(Kind.BLOCKED);
@@ -221,21 +219,15 @@ class SafePlanTest {
                 + " spec.phases[0].audiences[0].releaseGuardian declares");
 
     testing.setForceComplete(true);
-    assertThat(
-            plan(spec(testing), ReleasePlannerTest.observed("Testing:Started").orElseThrow())
-                .actions()
-                .stream()
-                .map(ReleasePlannerTest::describe))
+    assertThat(planWithTestingStarted(testing).actions().stream().map(ReleasePlannerTest::describe))
         .containsExactly("Complete Testing");
   }
 
   @Test
   void aPhaseStartedWithoutTheGuardianTheSpecDeclaresIsSaidInTheMessage() {
-    PhaseSpec testing =
-        phase("Testing", Started, audience("Test env", new ReleaseGuardianSpec("30m", 5)));
+    PhaseSpec testing = guardedTesting(Started);
 
-    ReleasePlan plan =
-        plan(spec(testing), ReleasePlannerTest.observed("Testing:Started").orElseThrow());
+    ReleasePlan plan = planWithTestingStarted(testing);
 
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.verdict().kind()).isEqualTo(Kind.IN_SYNC);
@@ -377,6 +369,16 @@ class SafePlanTest {
     Release release = guarded("Testing:Started", 1_800_000_000_000L);
     return Observation.of(Optional.of(release), false, owned(release.releasePipelineKey()))
         .at(TESTING_ENDS_AT.plusSeconds(secondsAfterTheEnd));
+  }
+
+  /** Phase Testing with a 30-minute guarded rollout for audience "Test env". */
+  private static PhaseSpec guardedTesting(DesiredPhaseStatus status) {
+    return phase("Testing", status, audience("Test env", new ReleaseGuardianSpec("30m", 5)));
+  }
+
+  /** The plan for a spec of that one phase, with Testing read as started (without a guardian). */
+  private static ReleasePlan planWithTestingStarted(PhaseSpec testing) {
+    return plan(spec(testing), ReleasePlannerTest.observed("Testing:Started").orElseThrow());
   }
 
   private static ReleasePlan plan(FlagReleaseSpec spec, Release release) {
