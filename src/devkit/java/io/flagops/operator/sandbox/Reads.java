@@ -70,7 +70,7 @@ final class Reads {
    * The request's {@code fieldSelector}; null when it cannot be read, after answering 400 Bad
    * Request.
    */
-  private static FieldSelector fieldSelector(ApiRequest request) {
+  static FieldSelector fieldSelector(ApiRequest request) {
     try {
       return FieldSelector.parse(request.param("fieldSelector"));
     } catch (IllegalArgumentException e) {

@@ -42,12 +42,17 @@ final class WatchStream {
   private long deadline = -1;
 
   private WatchStream(
-      Vertx vertx, Tables tables, ApiRequest request, ResourcePath path, ResourceType type) {
+      Vertx vertx,
+      Tables tables,
+      ApiRequest request,
+      ResourcePath path,
+      ResourceType type,
+      FieldSelector selector) {
     this.vertx = vertx;
     this.tables = tables;
     this.request = request;
     this.type = type;
-    this.selector = FieldSelector.parse(request.param("fieldSelector"));
+    this.selector = selector;
     String labels = Reads.labelSelectorQuery(request);
     this.upstream =
         path.upstreamPath() + (labels.isEmpty() ? "?watch=true" : labels + "&watch=true");
@@ -67,13 +72,11 @@ final class WatchStream {
       ResourcePath path,
       ResourceType type,
       Duration heartbeat) {
-    WatchStream stream;
-    try {
-      stream = new WatchStream(vertx, tables, request, path, type);
-    } catch (IllegalArgumentException e) {
-      request.status(Statuses.badRequest(e.getMessage()));
+    FieldSelector selector = Reads.fieldSelector(request);
+    if (selector == null) {
       return;
     }
+    WatchStream stream = new WatchStream(vertx, tables, request, path, type, selector);
     mock.watch(
         stream.upstream,
         opened -> {
