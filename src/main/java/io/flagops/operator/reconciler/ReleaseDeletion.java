@@ -13,6 +13,7 @@ import io.flagops.operator.launchdarkly.LaunchDarklySession;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
+import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -135,10 +136,25 @@ public class ReleaseDeletion {
     }
     String pipeline = release.get().releasePipelineKey();
     String left = "Left the release of " + flag + " on pipeline '" + pipeline + "' in LaunchDarkly";
-    Ownership owned = Ownership.of(resource.getStatus());
-    if (!owned.owns(pipeline)) {
+    Ownership recorded = Ownership.of(resource.getStatus());
+    if (!recorded.owns(pipeline)) {
       events.normal(
           resource, "ReleaseLeft", left + ": this FlagRelease neither created nor adopted it");
+      return Result.finished();
+    }
+    Long createdAt = Ownership.recordedCreatedAt(resource.getStatus());
+    Ownership owned = recorded.seeing(release.get(), createdAt);
+    if (owned != recorded && keepsAdopted(owned, spec)) {
+      events.normal(
+          resource,
+          "ReleaseLeft",
+          left
+              + ": it was created at "
+              + StatusFactory.timestamp(release.get().createdAt())
+              + ", after the one this FlagRelease created at "
+              + StatusFactory.timestamp(createdAt)
+              + " went, so it may be someone else's (deletionPolicy DeleteEvenIfAdopted deletes it"
+              + " too)");
       return Result.finished();
     }
     if (keepsAdopted(owned, spec)) {

@@ -2,9 +2,7 @@ package io.flagops.operator.reconciler;
 
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
-import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
@@ -214,26 +212,23 @@ public class ReleaseSync {
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       readAt = clock.instant();
       read = true;
-      if (owned.origin() == ReleaseOrigin.Created && (!owned.owns(pipeline()) || madeAgain())) {
-        // a flag has one release: the one created is gone, and one made later may be someone
-        // else's. Still the owner for claims, but never deleting what it cannot tell is its own
-        owned = Ownership.adopted(owned.pipelineKey());
-      }
+      // a release this pass created or moved is its own whatever the status recorded
+      owned =
+          owned.seeing(
+              current.orElse(null),
+              written.contains(Seen.RELEASE)
+                  ? null
+                  : Ownership.recordedCreatedAt(resource.getStatus()));
     }
 
     /**
-     * The release read is not the one the status last recorded: deleted and made again in
-     * LaunchDarkly since (by this pass's own create or move only when it wrote the release).
+     * Takes a write's answer as the release now: when LaunchDarkly answered with a release made
+     * since the one the pass last saw (deleted and made again between the read and the write), the
+     * write went to a release that may be someone else's.
      */
-    private boolean madeAgain() {
-      ObservedRelease recorded =
-          resource.getStatus() == null ? null : resource.getStatus().getRelease();
-      String createdAt = StatusFactory.timestamp(current.map(Release::createdAt).orElse(null));
-      return !written.contains(Seen.RELEASE)
-          && recorded != null
-          && recorded.getCreatedAt() != null
-          && createdAt != null
-          && !recorded.getCreatedAt().equals(createdAt);
+    private void answered(Release answer) {
+      owned = owned.seeing(answer, current.map(Release::createdAt).orElse(null));
+      current = Optional.of(answer);
     }
 
     private ReleasePlan plan() {
@@ -303,7 +298,7 @@ public class ReleaseSync {
           move(delete);
         } else if (action instanceof SetPhaseStatus set) {
           UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
-          current = Optional.of(session.updatePhaseStatus(flag, set.phaseId(), input));
+          answered(session.updatePhaseStatus(flag, set.phaseId(), input));
           written.add(set.phaseName());
           String reason =
               ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
@@ -313,7 +308,7 @@ public class ReleaseSync {
               patch.changes().stream()
                   .map(c -> PatchOperation.setPhaseComplete(c.index(), c.complete()))
                   .toList();
-          current = Optional.of(session.patchRelease(flag, operations));
+          answered(session.patchRelease(flag, operations));
           patch.changes().forEach(change -> written.add(change.phaseName()));
           events.normal(
               resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);

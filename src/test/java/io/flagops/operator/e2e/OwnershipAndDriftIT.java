@@ -6,6 +6,7 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
@@ -17,6 +18,7 @@ import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** One owner per flag, and changes made in LaunchDarkly behind the operator's back. */
@@ -136,6 +138,57 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .until(() -> get("made-again").getStatus().getReleaseOrigin() == ReleaseOrigin.Adopted);
 
     assertDeletingItLeavesTheRelease("made-again", "flag-38");
+  }
+
+  /**
+   * Deleting the FlagRelease makes no sync pass first: the deletion itself must tell a release made
+   * again on the same pipeline from the one the resource created.
+   */
+  @Test
+  void aReleaseMadeAgainIsNotDeletedWhenTheFlagReleaseGoesBeforeAnyPassSawIt() {
+    create("remade", spec("flag-46", "fast-track", phase("Canary", Started)));
+    assertThat(awaitReady("remade").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Created);
+    edit("remade", s -> s.setSuspend(true));
+    awaitCondition("remade", ConditionTypes.READY, "False", "Suspended");
+    simulator.ui().deleteRelease(PROJECT, "flag-46");
+    simulator.ui().createRelease(PROJECT, "flag-46", "fast-track");
+    releases().withName("remade").delete();
+    awaitCondition("remade", ConditionTypes.STALLED, "True", "DeletionBlocked");
+
+    edit("remade", s -> s.setSuspend(false));
+    await().atMost(TIMEOUT).until(() -> releases().withName("remade").get() == null);
+
+    assertThat(simulator.release(PROJECT, "flag-46"))
+        .as("the release made again is left: it may be someone else's")
+        .isPresent();
+    assertThat(countFor("flag-46", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(eventsFor("remade").stream().map(Event::getMessage))
+        .anyMatch(
+            m -> m.startsWith("Left the release of shop/flag-46") && m.contains("created at"));
+  }
+
+  /** A phase write LaunchDarkly answers with another release than the one read. */
+  @Test
+  void aWriteThatReachedAReleaseMadeAgainMeanwhileCountsItAsAdopted() {
+    create("raced", spec("flag-47", "fast-track"));
+    assertThat(awaitReady("raced").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE,
+            () -> {
+              simulator.ui().deleteRelease(PROJECT, "flag-47");
+              simulator.ui().createRelease(PROJECT, "flag-47", "fast-track");
+            });
+
+    edit("raced", s -> s.setPhases(List.of(phase("Canary", Started))));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("raced").getStatus().getReleaseOrigin() == ReleaseOrigin.Adopted);
+
+    assertThat(countFor("flag-47", CallLog.UPDATE_PHASE)).isEqualTo(1);
+    assertDeletingItLeavesTheRelease("raced", "flag-47");
   }
 
   /** Another Secret may hold the token of another account, with its own release of the flag. */

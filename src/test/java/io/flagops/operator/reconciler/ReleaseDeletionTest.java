@@ -7,6 +7,7 @@ import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.config.DefaultTokenGrants;
 import io.flagops.operator.config.FlagReleaseConfig;
@@ -92,6 +93,36 @@ class ReleaseDeletionTest {
   }
 
   @Test
+  void aReleaseCreatedWhenTheStatusRecordedIsDeleted() {
+    // the fixture's release was created at 2026-01-01T00:00:00Z
+    FlagRelease resource =
+        recording(resource(DeletionPolicy.Delete, ReleaseOrigin.Created), "2026-01-01T00:00:00Z");
+
+    assertThat(deletion.delete(resource).done()).isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release", "DELETE release");
+  }
+
+  @Test
+  void aReleaseMadeAgainSinceTheStatusRecordedItsOwnIsLeftUnlessThePolicySaysSo() {
+    FlagRelease remade =
+        recording(resource(DeletionPolicy.Delete, ReleaseOrigin.Created), "2025-12-31T23:59:59Z");
+    assertThat(deletion.delete(remade).done()).isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(events)
+        .contains(
+            "ReleaseLeft: Left the release of webshop/new-checkout on pipeline 'three-stage' in"
+                + " LaunchDarkly: it was created at 2026-01-01T00:00:00Z, after the one this"
+                + " FlagRelease created at 2025-12-31T23:59:59Z went, so it may be someone else's"
+                + " (deletionPolicy DeleteEvenIfAdopted deletes it too)");
+
+    deletion.delete(
+        recording(
+            resource(DeletionPolicy.DeleteEvenIfAdopted, ReleaseOrigin.Created),
+            "2025-12-31T23:59:59Z"));
+    assertThat(launchDarkly.calls).endsWith("DELETE release");
+  }
+
+  @Test
   void orphanNeverCallsLaunchDarkly() {
     assertThat(deletion.delete(resource(DeletionPolicy.Orphan, ReleaseOrigin.Created)).done())
         .isTrue();
@@ -140,6 +171,14 @@ class ReleaseDeletionTest {
 
     assertThat(result.done()).isFalse();
     assertThat(result.retryAfter()).isEqualTo(Duration.ofSeconds(42));
+  }
+
+  /** The resource, its status recording the release it created as created at {@code createdAt}. */
+  private static FlagRelease recording(FlagRelease resource, String createdAt) {
+    ObservedRelease recorded = new ObservedRelease();
+    recorded.setCreatedAt(createdAt);
+    resource.getStatus().setRelease(recorded);
+    return resource;
   }
 
   private FlagRelease resource(DeletionPolicy policy, ReleaseOrigin origin) {
