@@ -7,10 +7,11 @@ import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
 
 /**
- * A release the resource created with a token from another source (another Secret, or the default
- * token) may not be the one the calls reach now: the new token may belong to another account, which
- * has a release of its own for the same flag. Such a release counts as adopted from then on, so
- * that deleting the resource with deletionPolicy Delete cannot delete someone else's release.
+ * A release the resource created with a token from another source (another Secret or key, or the
+ * default token) may not be the one the calls reach now: the new token may belong to another
+ * account, which has a release of its own for the same flag. Such a release counts as adopted from
+ * then on, so that deleting the resource with deletionPolicy Delete cannot delete someone else's
+ * release.
  */
 final class TokenSourceChange {
   private TokenSourceChange() {}

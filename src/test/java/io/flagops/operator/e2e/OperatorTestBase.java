@@ -37,6 +37,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -242,6 +243,11 @@ public abstract class OperatorTestBase {
 
   /** A token Secret as a team would make one: labelled for the operator to see it. */
   protected void tokenSecret(String name, String token) {
+    tokenSecret(name, Map.of("token", token));
+  }
+
+  /** A labelled token Secret with the given keys. */
+  protected void tokenSecret(String name, Map<String, String> tokens) {
     client
         .secrets()
         .inNamespace(NAMESPACE)
@@ -252,7 +258,7 @@ public abstract class OperatorTestBase {
                 .withNamespace(NAMESPACE)
                 .addToLabels(TokenSecretScope.LABEL, "true")
                 .endMetadata()
-                .withStringData(java.util.Map.of("token", token))
+                .withStringData(tokens)
                 .build())
         .createOr(s -> s.update());
   }

@@ -19,6 +19,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** One owner per flag, and changes made in LaunchDarkly behind the operator's back. */
@@ -215,6 +216,26 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-36"))
         .as("deletionPolicy Delete leaves a release it cannot tell is its own")
         .isPresent();
+  }
+
+  /** Two keys of one Secret may hold the tokens of two accounts. */
+  @Test
+  void aReleaseCreatedBeforeTheTokenKeyChangedCountsAsAdopted() {
+    tokenSecret(
+        "two-accounts",
+        Map.of("first", SimulatorResource.SECRET_TOKEN, "second", SimulatorResource.DEFAULT_TOKEN));
+    FlagReleaseSpec keyed = spec("flag-48", "standard", phase("Testing", Started));
+    keyed.setAccessTokenSecretRef(new SecretKeyReference("two-accounts", "first"));
+    create("keyed", keyed);
+    assertThat(awaitReady("keyed").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+
+    edit("keyed", s -> s.setAccessTokenSecretRef(new SecretKeyReference("two-accounts", "second")));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("keyed").getStatus().getReleaseOrigin() == ReleaseOrigin.Adopted);
+    assertThat(eventReasons("keyed")).contains("ReleaseAdopted");
+
+    assertDeletingItLeavesTheRelease("keyed", "flag-48");
   }
 
   /** Deletes the FlagRelease (deletionPolicy Delete) and checks its release was left alone. */

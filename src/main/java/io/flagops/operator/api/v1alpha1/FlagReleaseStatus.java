@@ -44,12 +44,12 @@ public class FlagReleaseStatus {
   @JsonPropertyDescription(
       "Whether this resource created the release (Created) or found it and adopted it"
           + " (Adopted). With deletionPolicy Delete, deleting the resource deletes only a release"
-          + " it created. A release created with a token from another source (another Secret, or"
-          + " the default token) counts as Adopted once the source changes.")
+          + " it created. A release created with a token from another source (another Secret or"
+          + " key, or the default token) counts as Adopted once the source changes.")
   private ReleaseOrigin releaseOrigin;
 
   @JsonPropertyDescription(
-      "Which token the last call used: the token Secret's name and resourceVersion, or the"
+      "Which token the last call used: the token Secret's name, key and resourceVersion, or the"
           + " default token's version. A refused write is tried again when it changes.")
   private String tokenVersion;
 

@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AccessTokens {
   private static final Logger LOG = Logger.getLogger(AccessTokens.class);
+  private static final String SECRET = "secret/";
 
   /** Tokens in use, parsed; far more than any cluster's Secrets hold, rotated ones age out. */
   private static final Cache<String, AccessToken> PARSED =
@@ -106,14 +107,25 @@ public class AccessTokens {
   public record Resolved(AccessToken token, String version) {}
 
   /**
-   * Whether two token versions come from the same source: the same Secret, or the default token. A
-   * rotation keeps the source; pointing the resource at another Secret, or at none, changes it.
+   * Whether two token versions come from the same source: the same key of the same Secret, or the
+   * default token. A rotation keeps the source; pointing the resource at another Secret or key, or
+   * at none, changes it.
    */
   public static boolean sameSource(String version, String other) {
-    return sourceOf(version).equals(sourceOf(other));
+    String one = sourceOf(version);
+    String two = sourceOf(other);
+    // a version written before the key was part of it (secret/<name>) names any key of the Secret
+    return one.equals(two) || keyOf(one, two) || keyOf(two, one);
   }
 
-  /** {@code secret/<name>}, {@code file} or {@code env}: a version without what rotates. */
+  /** Whether {@code keyed} is {@code secret/<name>/<key>} of the keyless {@code secret/<name>}. */
+  private static boolean keyOf(String keyed, String keyless) {
+    return keyless.startsWith(SECRET)
+        && keyless.indexOf('/', SECRET.length()) < 0
+        && keyed.startsWith(keyless + "/");
+  }
+
+  /** {@code secret/<name>/<key>}, {@code file} or {@code env}: a version without what rotates. */
   private static String sourceOf(String version) {
     int at = version.indexOf('@');
     return at < 0 ? version : version.substring(0, at);
@@ -198,7 +210,8 @@ public class AccessTokens {
     AccessToken token =
         parse(value, "spec.accessTokenSecretRef: Secret '" + ref.getName() + "' key '" + key + "'");
     return new Resolved(
-        token, "secret/" + ref.getName() + "@" + secret.getMetadata().getResourceVersion());
+        token,
+        SECRET + ref.getName() + "/" + key + "@" + secret.getMetadata().getResourceVersion());
   }
 
   private static AccessToken parse(String value, String source) {

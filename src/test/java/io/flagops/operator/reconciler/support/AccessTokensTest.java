@@ -60,6 +60,18 @@ class AccessTokensTest {
         .hasMessageContaining("LAUNCHDARKLY_ACCESS_TOKEN");
   }
 
+  @Test
+  void theSourceIsTheSecretAndKeyOrTheDefaultTokenNotWhatRotates() {
+    assertThat(AccessTokens.sameSource("secret/team/token@7", "secret/team/token@9")).isTrue();
+    assertThat(AccessTokens.sameSource("secret/team/token@7", "secret/team/other@7")).isFalse();
+    assertThat(AccessTokens.sameSource("secret/team/token@7", "secret/teams/token@7")).isFalse();
+    assertThat(AccessTokens.sameSource("secret/team/token@7", "env@1")).isFalse();
+    // written before the key was part of the version: any key of the same Secret
+    assertThat(AccessTokens.sameSource("secret/team@7", "secret/team/token@8")).isTrue();
+    assertThat(AccessTokens.sameSource("secret/team/token@8", "secret/team@7")).isTrue();
+    assertThat(AccessTokens.sameSource("secret/team@7", "secret/teams/token@8")).isFalse();
+  }
+
   private static AccessTokens tokens(Optional<String> token, String grants) {
     DefaultToken defaultToken = new DefaultToken(new Settings(token), null);
     return new AccessTokens(
