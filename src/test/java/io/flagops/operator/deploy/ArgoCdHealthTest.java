@@ -3,6 +3,8 @@ package io.flagops.operator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -288,5 +291,29 @@ class ArgoCdHealthTest {
     assertThat(chartPath.resolve("Chart.yaml")).exists();
     assertThat(apps.get(1).path("spec").path("ignoreDifferences").get(0).path("kind").asText())
         .isEqualTo("FlagRelease");
+  }
+
+  @Test
+  void theOperatorApplicationsValuesInstallAndGrantTheReleasesNamespace(@TempDir Path tmp)
+      throws IOException {
+    List<JsonNode> apps =
+        Manifests.readDocuments(Files.readString(ARGOCD.resolve("application.yaml")));
+    JsonNode values = apps.get(0).path("spec").path("source").path("helm").path("valuesObject");
+    String releasesNamespace =
+        apps.get(1).path("spec").path("destination").path("namespace").asText();
+
+    LintResult lint = HelmChart.lint(tmp, values);
+    assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
+    Path valuesFile = tmp.resolve("argocd-values.yaml");
+    Manifests.YAML.writeValue(valuesFile.toFile(), values);
+    Deployment operator =
+        HelmChart.render(HelmChart.copy(tmp), List.of(valuesFile)).one(Deployment.class);
+    assertThat(operator.getSpec().getTemplate().getSpec().getVolumes())
+        .anyMatch(
+            v ->
+                v.getSecret() != null
+                    && "launchdarkly-token".equals(v.getSecret().getSecretName()));
+    assertThat(Manifests.env(operator.getSpec().getTemplate().getSpec().getContainers().get(0)))
+        .containsEntry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", releasesNamespace + "=shop");
   }
 }
