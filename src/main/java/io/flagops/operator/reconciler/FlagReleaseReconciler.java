@@ -374,9 +374,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
 
   /**
    * What this pass may write. A write LaunchDarkly refused for this very generation of the spec and
-   * this very token is not repeated while the release stays at the version it had then: a spec,
-   * token or release change re-arms it. A create refused with 404 is tried again at each stalled
-   * poll.
+   * this very token is not repeated while the release stays the one, at the version, it was then: a
+   * spec, token or release change re-arms it. A create refused with 404 is tried again at each
+   * stalled poll.
    */
   private static ReleaseSync.Writes writes(
       FlagRelease resource, boolean manage, String tokenVersion) {
@@ -385,7 +385,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       return ReleaseSync.Writes.observeOnly();
     }
     if (status == null || !Objects.equals(tokenVersion, status.getTokenVersion())) {
-      return new ReleaseSync.Writes(true, false, null);
+      return ReleaseSync.Writes.allowed();
     }
     FlagReleaseCondition stalled = Conditions.find(status.getConditions(), ConditionTypes.STALLED);
     Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
@@ -398,7 +398,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             // (GitOps may apply the FlagRelease first); tried again at each stalled poll, as no
             // release version can say when it appeared
             && !(Reasons.NOT_FOUND.equals(stalled.getReason()) && version == null);
-    return new ReleaseSync.Writes(true, refused, version);
+    return refused
+        ? ReleaseSync.Writes.refusedOn(version, Ownership.recordedCreatedAt(status))
+        : ReleaseSync.Writes.allowed();
   }
 
   /** A report made before any LaunchDarkly call: nothing seen, ownership as the status had it. */

@@ -45,7 +45,7 @@ import java.util.Set;
  * One observe → plan → act pass for a FlagRelease: a single GET, then the planned writes in order,
  * each answered with the new release, then a final plan on that answer. A write LaunchDarkly
  * refuses because the release changed since it was read is followed by a fresh read and a new plan;
- * only a write the new plan still needs is reported as refused.
+ * the refusal stands only when the new plan's next write is that same write.
  */
 @ApplicationScoped
 public class ReleaseSync {
@@ -70,19 +70,31 @@ public class ReleaseSync {
 
   /**
    * Whether a pass may write to LaunchDarkly: never in Observe mode, and not while LaunchDarkly
-   * would refuse the same write again, i.e. while the release is at the version at which it refused
-   * one (for the same spec generation and token).
+   * would refuse the same write again, i.e. while the release is the one, at the version, on which
+   * it refused one (for the same spec generation and token).
    *
    * @param refusedAtVersion the release's {@code _version} when a write was refused (null: there
    *     was no release), meaningful only when {@code refused}
+   * @param refusedAtCreatedAt when that release was created (epoch ms; null: not compared): a
+   *     release made again starts at version 1 again
    */
-  public record Writes(boolean manage, boolean refused, Long refusedAtVersion, boolean dryRun) {
-    public Writes(boolean manage, boolean refused, Long refusedAtVersion) {
-      this(manage, refused, refusedAtVersion, false);
+  public record Writes(
+      boolean manage,
+      boolean refused,
+      Long refusedAtVersion,
+      Long refusedAtCreatedAt,
+      boolean dryRun) {
+
+    public static Writes allowed() {
+      return new Writes(true, false, null, null, false);
+    }
+
+    public static Writes refusedOn(Long version, Long createdAt) {
+      return new Writes(true, true, version, createdAt, false);
     }
 
     public static Writes observeOnly() {
-      return new Writes(false, false, null);
+      return new Writes(false, false, null, null, false);
     }
 
     /**
@@ -90,14 +102,18 @@ public class ReleaseSync {
      * nothing: what {@code kubectl flagrelease plan} shows.
      */
     public static Writes preview() {
-      return new Writes(true, false, null, true);
+      return new Writes(true, false, null, null, true);
     }
 
     boolean allowedOn(Optional<Release> release) {
-      return manage
-          && !dryRun
-          && !(refused
-              && Objects.equals(refusedAtVersion, release.map(Release::version).orElse(null)));
+      return manage && !dryRun && !(refused && sameRelease(release.orElse(null)));
+    }
+
+    private boolean sameRelease(Release release) {
+      return Objects.equals(refusedAtVersion, release == null ? null : release.version())
+          && (refusedAtCreatedAt == null
+              || release == null
+              || refusedAtCreatedAt.equals(release.createdAt()));
     }
   }
 
@@ -179,7 +195,8 @@ public class ReleaseSync {
       Refused refused = null;
       for (int i = 0; i < MAX_PASSES; i++) {
         ReleasePlan plan = plan();
-        if (refused != null && plan.actions().contains(refused.action)) {
+        if (refused != null
+            && refused.action.equals(plan.actions().stream().findFirst().orElse(null))) {
           return stillRefused(refused);
         }
         if (!plan.hasWrites() || !writes.allowedOn(current)) {
@@ -253,7 +270,7 @@ public class ReleaseSync {
       return ReleasePlanner.plan(spec, observed);
     }
 
-    /** The same write is still needed after a fresh read: LaunchDarkly's refusal stands. */
+    /** The same write comes next after a fresh read: LaunchDarkly's refusal stands. */
     private SyncResult stillRefused(Refused refused) {
       FailureResponse failure = FailureResponse.of(refused.cause);
       if (failure.kind() == FailureResponse.Kind.TRANSIENT) {

@@ -96,4 +96,55 @@ class StaleReadIT extends OperatorTestBase {
     await().atMost(TIMEOUT).until(() -> countFor("flag-24", CallLog.GET_RELEASE) >= 5);
     assertThat(writesFor("flag-24")).hasSize(1);
   }
+
+  /**
+   * A release made again between the read and the write refuses the planned write (its earlier
+   * phases are not done), but the writes that come first on the new release make it valid.
+   */
+  @Test
+  void aWriteRefusedByAReleaseMadeAgainMeanwhileIsMadeAfterTheWritesThatNowComeFirst() {
+    simulator.ui().createRelease(PROJECT, "flag-49", "fast-track");
+    simulator.ui().startPhase(PROJECT, "flag-49", "Canary");
+    simulator.ui().completePhase(PROJECT, "flag-49", "Canary");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE,
+            () -> {
+              simulator.ui().deleteRelease(PROJECT, "flag-49");
+              simulator.ui().createRelease(PROJECT, "flag-49", "fast-track");
+            });
+    List<String> reasons = recordReasons("remade");
+
+    create(
+        "remade",
+        spec("flag-49", "fast-track", phase("Canary", Complete), phase("General", Started)));
+    awaitReady("remade");
+
+    assertThat(writesFor("flag-49").stream().map(c -> describe(c) + " " + c.status()))
+        .containsExactly(
+            "Started General 400",
+            "Started Canary 200",
+            "Complete Canary 200",
+            "Started General 200");
+    assertThat(reasons).noneMatch(r -> r.contains("(stalled)"));
+  }
+
+  /**
+   * A refused write is not repeated on the same release; one made again starts at version 1 too.
+   */
+  @Test
+  void aRefusedWriteIsMadeOnAReleaseMadeAgainAtTheSameVersion() {
+    simulator.ui().createRelease(PROJECT, "flag-50", "fast-track");
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+    create("again", spec("flag-50", "fast-track", phase("Canary", Started)));
+    awaitCondition("again", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(get("again").getStatus().getRelease().getVersion()).isEqualTo(1L);
+
+    simulator.ui().deleteRelease(PROJECT, "flag-50");
+    simulator.ui().createRelease(PROJECT, "flag-50", "fast-track");
+    awaitReady("again");
+
+    assertThat(writesFor("flag-50")).extracting(CallLog.Call::status).containsExactly(400, 200);
+  }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReleaseSyncTest {
   private static final AccessToken TOKEN = AccessToken.of("api-release-sync-test");
-  private static final ReleaseSync.Writes MANAGE = new ReleaseSync.Writes(true, false, null);
+  private static final ReleaseSync.Writes MANAGE = ReleaseSync.Writes.allowed();
 
   private final InMemoryLaunchDarkly launchDarkly = new InMemoryLaunchDarkly();
   private final List<String> events = new ArrayList<>();
