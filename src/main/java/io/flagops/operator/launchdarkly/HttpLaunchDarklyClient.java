@@ -336,10 +336,9 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
   }
 
   enum Route {
-    GET_RELEASE("GET /api/v2/flags/{projectKey}/{flagKey}/release", "reading the release"),
+    GET_RELEASE("GET /api/v2/flags/{projectKey}/{flagKey}/release", READING),
     GET_PIPELINE(
-        "GET /api/v2/projects/{projectKey}/release-pipelines/{pipelineKey}",
-        "reading the release pipeline"),
+        "GET /api/v2/projects/{projectKey}/release-pipelines/{pipelineKey}", READING + " pipeline"),
     CREATE_RELEASE(
         "PUT /api/v2/projects/{projectKey}/flags/{flagKey}/release", "creating the release"),
     UPDATE_PHASE(

@@ -15,6 +15,11 @@ import java.util.Optional;
  * requires.
  */
 public interface LaunchDarklyClient {
+  /**
+   * How the message of a failed read begins ("reading the release: LaunchDarkly answered 403"); a
+   * failed write's message names the write ("updating the phase status: ...").
+   */
+  String READING = "reading the release";
 
   /** The flag's active release, or empty when it has none (404). */
   Optional<Release> getRelease(AccessToken token, FlagRef flag);

@@ -1,5 +1,7 @@
 package io.flagops.operator.reconciler;
 
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
+import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.plan.Reasons;
 import java.time.Duration;
@@ -55,9 +57,13 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
     return new FailureResponse(Kind.TRANSIENT, Reasons.UNAVAILABLE, message, null);
   }
 
-  /** A Stalled reason that records a write LaunchDarkly refused. */
-  static boolean isRefusedWrite(String reason) {
-    return REFUSED_WRITES.contains(reason);
+  /**
+   * Whether a Stalled condition records a write LaunchDarkly refused; a refused read (a 403 on the
+   * GET, say) is no reason to hold back the writes of a pass whose read goes through.
+   */
+  static boolean isRefusedWrite(FlagReleaseCondition stalled) {
+    return REFUSED_WRITES.contains(stalled.getReason())
+        && !String.valueOf(stalled.getMessage()).startsWith(LaunchDarklyClient.READING);
   }
 
   private static FailureResponse stall(String reason, String message) {

@@ -392,7 +392,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     boolean refused =
         stalled != null
             && "True".equals(stalled.getStatus())
-            && FailureResponse.isRefusedWrite(stalled.getReason())
+            && FailureResponse.isRefusedWrite(stalled)
             && resource.getMetadata().getGeneration().equals(stalled.getObservedGeneration())
             // a create LaunchDarkly answered 404: the project, flag or pipeline is not there yet
             // (GitOps may apply the FlagRelease first); tried again at each stalled poll, as no

@@ -177,7 +177,7 @@ public class ReleaseSync {
     private final Set<String> written = new HashSet<>();
 
     /** What the pass was doing: "reading the release" or the write being made. */
-    private String step = "reading the release";
+    private String step = LaunchDarklyClient.READING;
 
     Pass(FlagRelease resource, AccessToken token, Writes writes, Announcer announcer) {
       this.resource = resource;
@@ -225,7 +225,7 @@ public class ReleaseSync {
     }
 
     private void read() {
-      step = "reading the release";
+      step = LaunchDarklyClient.READING;
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       readAt = clock.instant();
       read = true;

@@ -147,4 +147,21 @@ class StaleReadIT extends OperatorTestBase {
 
     assertThat(writesFor("flag-50")).extracting(CallLog.Call::status).containsExactly(400, 200);
   }
+
+  /** A 403 on the read is fixed in LaunchDarkly (the token's role); no write was ever refused. */
+  @Test
+  void aRefusedReadHoldsBackNoWriteOnceTheReadGoesThrough() {
+    simulator.faults().failNextOn(CallLog.GET_RELEASE, 403);
+    create("read", spec("flag-51", "fast-track", phase("Canary", Started)));
+    FlagRelease stalled =
+        awaitCondition("read", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith("reading the release: LaunchDarkly answered 403");
+
+    FlagRelease ready = awaitReady("read");
+
+    assertThat(ready.getStatus().getPhases().get(0).getStatus()).isEqualTo("Started");
+    assertThat(writesFor("flag-51").stream().map(this::describe))
+        .containsExactly("create fast-track", "Started Canary");
+  }
 }

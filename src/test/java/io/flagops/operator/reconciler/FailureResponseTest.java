@@ -2,6 +2,7 @@ package io.flagops.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.FailureResponse.Kind;
 import io.flagops.operator.reconciler.plan.Reasons;
@@ -34,11 +35,23 @@ class FailureResponseTest {
     assertThat(unauthorized.message()).endsWith("check the access token");
     assertThat(notFound.reason()).isEqualTo(Reasons.NOT_FOUND);
     assertThat(rejected.reason()).isEqualTo(Reasons.REJECTED);
-    assertThat(FailureResponse.isRefusedWrite(notFound.reason())).isTrue();
-    assertThat(FailureResponse.isRefusedWrite(rejected.reason())).isTrue();
-    assertThat(FailureResponse.isRefusedWrite(unauthorized.reason()))
+    assertThat(FailureResponse.isRefusedWrite(stalled(notFound, "creating the release"))).isTrue();
+    assertThat(FailureResponse.isRefusedWrite(stalled(rejected, "updating the phase status")))
+        .isTrue();
+    assertThat(FailureResponse.isRefusedWrite(stalled(unauthorized, "creating the release")))
         .as("a token is fixed by a person, not by the spec: no write was refused")
         .isFalse();
+    assertThat(FailureResponse.isRefusedWrite(stalled(rejected, "reading the release")))
+        .as("a refused read holds back no write")
+        .isFalse();
+  }
+
+  /** The Stalled condition a failure of the given call leaves. */
+  private static FlagReleaseCondition stalled(FailureResponse failure, String call) {
+    FlagReleaseCondition condition = new FlagReleaseCondition();
+    condition.setReason(failure.reason());
+    condition.setMessage(call + ": " + failure.message());
+    return condition;
   }
 
   @Test
