@@ -3,6 +3,7 @@ package io.flagops.operator.reconciler;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
@@ -176,6 +177,9 @@ public class ReleaseSync {
     /** What this pass changed: phase names, and {@link Seen#RELEASE} for a create or move. */
     private final Set<String> written = new HashSet<>();
 
+    /** A move this pass started and has not finished: deleted, and not created again yet. */
+    private PipelineMove moving;
+
     /** What the pass was doing: "reading the release" or the write being made. */
     private String step = LaunchDarklyClient.READING;
 
@@ -257,6 +261,12 @@ public class ReleaseSync {
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
               .withPhasesBefore(phasesBefore)
+              .withUnfinishedMove(
+                  moving != null
+                      ? moving
+                      : resource.getStatus() == null
+                          ? null
+                          : resource.getStatus().getUnfinishedMove())
               .at(readAt);
       if (ReleasePlanner.needsTarget(spec, observed)) {
         // read afresh: a move deletes the live release, so it must fit what is there now
@@ -362,6 +372,7 @@ public class ReleaseSync {
         throw e;
       }
       written.add(Seen.RELEASE);
+      moving = null;
       events.normal(
           resource,
           "ReleaseCreated",
@@ -380,6 +391,13 @@ public class ReleaseSync {
               + "': deleting it there, then creating it on '"
               + delete.toKey()
               + "'";
+      // recorded before the delete: the create that finishes the move keeps the variation, in
+      // this pass or, when it fails, in a later one
+      moving =
+          new PipelineMove(
+              delete.pipelineKey(),
+              delete.toKey(),
+              current.map(Release::releaseVariationId).orElse(null));
       events.normal(resource, "ReleaseMoving", capitalize(what));
       announcer.announce(
           seen(), owned, new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what));
@@ -412,7 +430,8 @@ public class ReleaseSync {
         return Seen.unknown();
       }
       Release release = current.orElse(null);
-      return new Seen(true, release, release == null ? null : legacy, Set.copyOf(written), readAt);
+      return new Seen(
+          true, release, release == null ? null : legacy, Set.copyOf(written), readAt, moving);
     }
   }
 

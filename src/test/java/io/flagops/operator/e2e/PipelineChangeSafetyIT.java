@@ -119,6 +119,32 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         .hasToString("\"var-off-06\"");
   }
 
+  /** The create that finishes a move fails after the delete: the next pass's create keeps it. */
+  @Test
+  void aMoveWhoseCreateFailsAfterTheDeleteStillKeepsTheVariation() {
+    FlagReleaseSpec first = spec("flag-52", "standard", phase("Testing", Started));
+    first.setReleaseVariationId("var-off-52");
+    create("create-fails", first);
+    awaitReady("create-fails");
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 503);
+
+    edit(
+        "create-fails",
+        s -> {
+          s.setReleasePipelineKey("fast-track");
+          s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
+          s.setReleaseVariationId(null);
+        });
+    FlagRelease moved = awaitReady("create-fails");
+
+    assertThat(writesFor("flag-52").stream().map(c -> describe(c) + " " + c.status()))
+        .containsSubsequence(
+            "DELETE 204", "create fast-track 503", "create fast-track 200", "Started Canary 200");
+    assertThat(simulator.release(PROJECT, "flag-52").orElseThrow().path("_releaseVariationId"))
+        .hasToString("\"var-off-52\"");
+    assertThat(moved.getStatus().getUnfinishedMove()).as("gone once the release exists").isNull();
+  }
+
   @Test
   void fixingTheTypoMovesTheReleaseAfterAll() {
     changePipeline("fixed", "flag-04", s -> s.setReleasePipelineKey("fast-track-x"));

@@ -37,6 +37,12 @@ public class FlagReleaseStatus {
   private String message;
 
   @JsonPropertyDescription(
+      "A move to another pipeline that deleted (or was deleting) the release and has not created it on the new"
+          + " pipeline yet (a failed or interrupted create): the create that finishes it keeps the"
+          + " variation recorded here. Unset once the flag has a release again.")
+  private PipelineMove unfinishedMove;
+
+  @JsonPropertyDescription(
       "Pipeline key of the release this resource created or adopted. Only that release is"
           + " moved to another pipeline or deleted by the operator.")
   private String ownedPipelineKey;
@@ -156,6 +162,14 @@ public class FlagReleaseStatus {
     this.message = message;
   }
 
+  public PipelineMove getUnfinishedMove() {
+    return unfinishedMove;
+  }
+
+  public void setUnfinishedMove(PipelineMove unfinishedMove) {
+    this.unfinishedMove = unfinishedMove;
+  }
+
   public String getOwnedPipelineKey() {
     return ownedPipelineKey;
   }
@@ -174,6 +188,7 @@ public class FlagReleaseStatus {
         && Objects.equals(phases, other.phases)
         && Objects.equals(currentPhase, other.currentPhase)
         && Objects.equals(message, other.message)
+        && Objects.equals(unfinishedMove, other.unfinishedMove)
         && Objects.equals(ownedPipelineKey, other.ownedPipelineKey)
         && releaseOrigin == other.releaseOrigin
         && Objects.equals(tokenVersion, other.tokenVersion)
@@ -191,6 +206,7 @@ public class FlagReleaseStatus {
         phases,
         currentPhase,
         message,
+        unfinishedMove,
         ownedPipelineKey,
         releaseOrigin,
         tokenVersion,

@@ -1,6 +1,7 @@
 package io.flagops.operator.reconciler.plan;
 
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import java.time.Instant;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * @param target the spec's pipeline as read from LaunchDarkly, needed before a release is moved
  * @param readAt when the release was read: to tell a guarded rollout LaunchDarkly should have
  *     completed by now; null when unknown
+ * @param unfinishedMove a move that deleted the release and has not created the new one yet; null
+ *     when none
  */
 public record Observation(
     Optional<Release> release,
@@ -27,22 +30,27 @@ public record Observation(
     Ownership owned,
     Map<String, PhaseStatus> phasesBefore,
     Target target,
-    Instant readAt) {
+    Instant readAt,
+    PipelineMove unfinishedMove) {
 
   public static Observation of(Optional<Release> release, boolean legacy, Ownership owned) {
-    return new Observation(release, legacy, owned, Map.of(), Target.UNREAD, null);
+    return new Observation(release, legacy, owned, Map.of(), Target.UNREAD, null, null);
   }
 
   public Observation withTarget(Target read) {
-    return new Observation(release, legacy, owned, phasesBefore, read, readAt);
+    return new Observation(release, legacy, owned, phasesBefore, read, readAt, unfinishedMove);
   }
 
   public Observation withPhasesBefore(Map<String, PhaseStatus> before) {
-    return new Observation(release, legacy, owned, before, target, readAt);
+    return new Observation(release, legacy, owned, before, target, readAt, unfinishedMove);
   }
 
   public Observation at(Instant time) {
-    return new Observation(release, legacy, owned, phasesBefore, target, time);
+    return new Observation(release, legacy, owned, phasesBefore, target, time, unfinishedMove);
+  }
+
+  public Observation withUnfinishedMove(PipelineMove move) {
+    return new Observation(release, legacy, owned, phasesBefore, target, readAt, move);
   }
 
   /** The spec's pipeline: not read yet, read and missing, or read. */

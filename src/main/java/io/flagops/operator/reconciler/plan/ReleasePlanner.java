@@ -1,6 +1,7 @@
 package io.flagops.operator.reconciler.plan;
 
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.reconciler.plan.Observation.Target;
 import io.flagops.operator.reconciler.plan.ReleaseAction.CreateRelease;
@@ -43,9 +44,7 @@ public final class ReleasePlanner {
       return ReleasePlan.of(invalid.get());
     }
     if (observed.release().isEmpty()) {
-      return ReleasePlan.of(
-          Verdict.replan("creating the release on pipeline '" + spec.getReleasePipelineKey() + "'"),
-          create(spec));
+      return create(spec, observed.unfinishedMove());
     }
     Release release = observed.release().get();
     if (release.canceledAt() != null) {
@@ -136,7 +135,31 @@ public final class ReleasePlanner {
             + " have the operator create a new one, or delete this FlagRelease");
   }
 
-  private static CreateRelease create(FlagReleaseSpec spec) {
-    return new CreateRelease(spec.getReleasePipelineKey(), spec.getReleaseVariationId());
+  /**
+   * Creates the release; after a move that deleted it and did not create it again, with the
+   * variation the deleted one had (unless the spec now names one).
+   */
+  private static ReleasePlan create(FlagReleaseSpec spec, PipelineMove unfinished) {
+    String to = spec.getReleasePipelineKey();
+    if (unfinished == null) {
+      return ReleasePlan.of(
+          Verdict.replan("creating the release on pipeline '" + to + "'"),
+          new CreateRelease(to, spec.getReleaseVariationId()));
+    }
+    String variation =
+        spec.getReleaseVariationId() != null
+            ? spec.getReleaseVariationId()
+            : unfinished.getReleaseVariationId();
+    return ReleasePlan.of(
+        Verdict.replan(
+            "finishing the move from pipeline '"
+                + unfinished.getFrom()
+                + "': creating the release on pipeline '"
+                + to
+                + "' with "
+                + (variation == null
+                    ? "LaunchDarkly's default variation"
+                    : "variation '" + variation + "'")),
+        new CreateRelease(to, variation));
   }
 }

@@ -7,6 +7,7 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
@@ -71,8 +72,17 @@ public final class StatusFactory {
       status.setCurrentPhase(previous.getCurrentPhase());
       status.setHistory(previous.getHistory());
     }
+    status.setUnfinishedMove(unfinishedMove(previous, release));
     status.setConditions(conditions(previous, generation, outcome));
     return status;
+  }
+
+  /** The move this pass started, else the one recorded until the flag has a release again. */
+  private static PipelineMove unfinishedMove(FlagReleaseStatus previous, Seen seen) {
+    if (seen.moveStarted() != null) {
+      return seen.moveStarted();
+    }
+    return seen.known() && seen.release() != null ? null : previous.getUnfinishedMove();
   }
 
   private List<FlagReleaseCondition> conditions(
@@ -223,21 +233,31 @@ public final class StatusFactory {
    * @param readAt when it was read, as the plan took it (so that a monitoring end counted from the
    *     read is the one the plan used); null: now
    */
+  /**
+   * @param moveStarted a move to another pipeline this pass started and has not finished (it
+   *     deleted, or is about to delete, the release and has not created the new one); null when
+   *     none
+   */
   public record Seen(
-      boolean known, Release release, Boolean legacy, Set<String> operatorWrote, Instant readAt) {
+      boolean known,
+      Release release,
+      Boolean legacy,
+      Set<String> operatorWrote,
+      Instant readAt,
+      PipelineMove moveStarted) {
     /** Stands for the release itself in {@link #operatorWrote}. */
     public static final String RELEASE = "";
 
     public static Seen unknown() {
-      return new Seen(false, null, null, Set.of(), null);
+      return new Seen(false, null, null, Set.of(), null, null);
     }
 
     public static Seen none() {
-      return new Seen(true, null, null, Set.of(), null);
+      return new Seen(true, null, null, Set.of(), null, null);
     }
 
     public static Seen of(Release release, boolean legacy) {
-      return new Seen(true, release, legacy, Set.of(), null);
+      return new Seen(true, release, legacy, Set.of(), null, null);
     }
   }
 }

@@ -10,6 +10,7 @@ import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
@@ -314,10 +315,37 @@ class ReleasePlannerTest {
                 Ownership.created(PIPELINE),
                 Map.of("Testing", requested(Complete), "Production", requested(Complete)),
                 Target.UNREAD,
+                null,
                 null));
 
     assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
         .containsExactly("patch 1=false");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aMoveThatDeletedAndDidNotCreateIsFinishedWithTheVariationTheReleaseHad() {
+    Observation afterDelete =
+        Observation.of(Optional.empty(), false, Ownership.NONE)
+            .withUnfinishedMove(new PipelineMove("old-pipeline", PIPELINE, "var-off"));
+
+    FlagReleaseSpec unset = spec(phase("Testing", Started));
+    unset.setReleaseVariationId(null);
+
+    ReleasePlan plan = ReleasePlanner.plan(unset, afterDelete);
+    assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
+        .containsExactly("create standard variation=var-off");
+    assertThat(plan.verdict().message())
+        .isEqualTo(
+            "finishing the move from pipeline 'old-pipeline': creating the release on pipeline"
+                + " 'standard' with variation 'var-off'");
+
+    FlagReleaseSpec naming = spec(phase("Testing", Started));
+    naming.setReleaseVariationId("var-named");
+    assertThat(
+            ReleasePlanner.plan(naming, afterDelete).actions().stream()
+                .map(ReleasePlannerTest::describe))
+        .as("a variation the spec names since wins")
+        .containsExactly("create standard variation=var-named");
   }
 
   @org.junit.jupiter.api.Test
