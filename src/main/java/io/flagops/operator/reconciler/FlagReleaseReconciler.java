@@ -34,7 +34,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -384,7 +383,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     if (!manage) {
       return ReleaseSync.Writes.observeOnly();
     }
-    if (status == null || !Objects.equals(tokenVersion, status.getTokenVersion())) {
+    if (status == null || !AccessTokens.sameVersion(tokenVersion, status.getTokenVersion())) {
       return ReleaseSync.Writes.allowed();
     }
     FlagReleaseCondition stalled = Conditions.find(status.getConditions(), ConditionTypes.STALLED);

@@ -230,16 +230,16 @@ public class ReleaseSync {
 
     private void read() {
       step = LaunchDarklyClient.READING;
+      // the release known to be this resource's: the status's record at the first read, then the
+      // one the pass last held (its own create's answer included)
+      Long held =
+          read
+              ? current.map(Release::createdAt).orElse(null)
+              : Ownership.recordedCreatedAt(resource.getStatus());
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       readAt = clock.instant();
       read = true;
-      // a release this pass created or moved is its own whatever the status recorded
-      owned =
-          owned.seeing(
-              current.orElse(null),
-              written.contains(Seen.RELEASE)
-                  ? null
-                  : Ownership.recordedCreatedAt(resource.getStatus()));
+      owned = owned.seeing(current.orElse(null), held);
     }
 
     /**
@@ -401,7 +401,12 @@ public class ReleaseSync {
       events.normal(resource, "ReleaseMoving", capitalize(what));
       announcer.announce(
           seen(), owned, new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what));
-      session.deleteRelease(flag);
+      try {
+        session.deleteRelease(flag);
+      } catch (LaunchDarklyException.Rejected | LaunchDarklyException.Conflict e) {
+        moving = null; // refused: nothing was deleted (a lost answer may have deleted it: kept)
+        throw e;
+      }
       written.add(Seen.RELEASE);
       current = Optional.empty();
       owned = Ownership.NONE;

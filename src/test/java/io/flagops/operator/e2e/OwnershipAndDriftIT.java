@@ -192,6 +192,28 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertDeletingItLeavesTheRelease("raced", "flag-47");
   }
 
+  /** The pass created the release; a later write of the same pass is refused by one made again. */
+  @Test
+  void aReleaseMadeAgainAfterThePassCreatedItsOwnIsNotTakenForItsOwn() {
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE,
+            () -> {
+              simulator.ui().deleteRelease(PROJECT, "flag-55");
+              simulator.ui().createRelease(PROJECT, "flag-55", "fast-track");
+              simulator.ui().startPhase(PROJECT, "flag-55", "Canary");
+            });
+
+    create("own-then-remade", spec("flag-55", "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady("own-then-remade");
+
+    assertThat(writesFor("flag-55").stream().map(c -> describe(c) + " " + c.status()))
+        .containsExactly("create fast-track 200", "Started Canary 400");
+    assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
+    assertDeletingItLeavesTheRelease("own-then-remade", "flag-55");
+  }
+
   /** Another Secret may hold the token of another account, with its own release of the flag. */
   @Test
   void aReleaseCreatedBeforeTheTokenSourceChangedCountsAsAdopted() {

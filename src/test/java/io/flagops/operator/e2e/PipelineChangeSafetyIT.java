@@ -146,6 +146,25 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   @Test
+  void aMoveWhoseDeleteIsRefusedRecordsNoUnfinishedMove() {
+    create("delete-refused", spec("flag-53", "standard", phase("Testing", Started)));
+    awaitReady("delete-refused");
+    simulator.faults().failNextOn(CallLog.DELETE_RELEASE, 400);
+
+    edit(
+        "delete-refused",
+        s -> {
+          s.setReleasePipelineKey("fast-track");
+          s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
+        });
+    FlagRelease stalled =
+        awaitCondition("delete-refused", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+
+    assertThat(stalled.getStatus().getUnfinishedMove()).isNull();
+    assertThat(stalled.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
+  }
+
+  @Test
   void fixingTheTypoMovesTheReleaseAfterAll() {
     changePipeline("fixed", "flag-04", s -> s.setReleasePipelineKey("fast-track-x"));
 

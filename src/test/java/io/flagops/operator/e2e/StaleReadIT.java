@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -163,5 +165,36 @@ class StaleReadIT extends OperatorTestBase {
     assertThat(ready.getStatus().getPhases().get(0).getStatus()).isEqualTo("Started");
     assertThat(writesFor("flag-51").stream().map(this::describe))
         .containsExactly("create fast-track", "Started Canary");
+  }
+
+  /**
+   * A status written before the token version named the key (secret/name@rv) is the same token: the
+   * upgrade re-arms no refused write.
+   */
+  @Test
+  void aTokenVersionWrittenBeforeItNamedTheKeyReArmsNoRefusedWrite() {
+    tokenSecret("team-token", SimulatorResource.SECRET_TOKEN);
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+    FlagReleaseSpec spec = spec("flag-54", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("team-token", "token"));
+    simulator.ui().createRelease(PROJECT, "flag-54", "fast-track");
+    create("upgraded", spec);
+    FlagRelease stalled =
+        awaitCondition("upgraded", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    String version = stalled.getStatus().getTokenVersion();
+    assertThat(version).startsWith("secret/team-token/token@");
+
+    // as an older operator wrote it
+    releases()
+        .withName("upgraded")
+        .editStatus(
+            r -> {
+              r.getStatus().setTokenVersion(version.replace("/token@", "@"));
+              return r;
+            });
+    long reads = countFor("flag-54", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-54", CallLog.GET_RELEASE) >= reads + 3);
+
+    assertThat(writesFor("flag-54")).as("the refused write is not repeated").hasSize(1);
   }
 }

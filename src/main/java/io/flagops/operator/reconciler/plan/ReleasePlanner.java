@@ -152,14 +152,15 @@ public final class ReleasePlanner {
             : unfinished.getReleaseVariationId();
     return ReleasePlan.of(
         Verdict.replan(
-            "finishing the move from pipeline '"
-                + unfinished.getFrom()
-                + "': creating the release on pipeline '"
+            "creating the release on pipeline '"
                 + to
                 + "' with "
                 + (variation == null
                     ? "LaunchDarkly's default variation"
-                    : "variation '" + variation + "'")),
+                    : "variation '" + variation + "'")
+                + ", after a move deleted it from pipeline '"
+                + unfinished.getFrom()
+                + "'"),
         new CreateRelease(to, variation));
   }
 }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -116,6 +117,20 @@ public class AccessTokens {
     String two = sourceOf(other);
     // a version written before the key was part of it (secret/<name>) names any key of the Secret
     return one.equals(two) || keyOf(one, two) || keyOf(two, one);
+  }
+
+  /**
+   * Whether two token versions name the same token: the same source at the same version (so that a
+   * status written before the key was part of the version re-arms no refused write).
+   */
+  public static boolean sameVersion(String version, String other) {
+    return Objects.equals(version, other)
+        || (version != null
+            && other != null
+            && sameSource(version, other)
+            && version
+                .substring(sourceOf(version).length())
+                .equals(other.substring(sourceOf(other).length())));
   }
 
   /** Whether {@code keyed} is {@code secret/<name>/<key>} of the keyless {@code secret/<name>}. */

@@ -336,8 +336,8 @@ class ReleasePlannerTest {
         .containsExactly("create standard variation=var-off");
     assertThat(plan.verdict().message())
         .isEqualTo(
-            "finishing the move from pipeline 'old-pipeline': creating the release on pipeline"
-                + " 'standard' with variation 'var-off'");
+            "creating the release on pipeline 'standard' with variation 'var-off', after a move"
+                + " deleted it from pipeline 'old-pipeline'");
 
     FlagReleaseSpec naming = spec(phase("Testing", Started));
     naming.setReleaseVariationId("var-named");

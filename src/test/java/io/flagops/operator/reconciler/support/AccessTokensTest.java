@@ -72,6 +72,17 @@ class AccessTokensTest {
     assertThat(AccessTokens.sameSource("secret/team@7", "secret/teams/token@8")).isFalse();
   }
 
+  @Test
+  void theSameVersionIsTheSameSourceAtTheSameRotation() {
+    assertThat(AccessTokens.sameVersion("secret/team/token@7", "secret/team/token@7")).isTrue();
+    assertThat(AccessTokens.sameVersion("secret/team@7", "secret/team/token@7"))
+        .as("written before the key was part of it")
+        .isTrue();
+    assertThat(AccessTokens.sameVersion("secret/team@7", "secret/team/token@8")).isFalse();
+    assertThat(AccessTokens.sameVersion("secret/team/other@7", "secret/team/token@7")).isFalse();
+    assertThat(AccessTokens.sameVersion(null, "secret/team/token@7")).isFalse();
+  }
+
   private static AccessTokens tokens(Optional<String> token, String grants) {
     DefaultToken defaultToken = new DefaultToken(new Settings(token), null);
     return new AccessTokens(
