@@ -241,6 +241,12 @@ public abstract class OperatorTestBase {
     watches.clear();
   }
 
+  /** Someone deletes the flag's release in LaunchDarkly and makes another on the pipeline. */
+  protected void remakeRelease(String flagKey, String pipelineKey) {
+    simulator.ui().deleteRelease(PROJECT, flagKey);
+    simulator.ui().createRelease(PROJECT, flagKey, pipelineKey);
+  }
+
   /** A token Secret as a team would make one: labelled for the operator to see it. */
   protected void tokenSecret(String name, String token) {
     tokenSecret(name, Map.of("token", token));

@@ -131,8 +131,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     awaitCondition("made-again", ConditionTypes.READY, "False", "Suspended");
 
     // someone deletes it and makes another one, on the same pipeline
-    simulator.ui().deleteRelease(PROJECT, "flag-38");
-    simulator.ui().createRelease(PROJECT, "flag-38", "fast-track");
+    remakeRelease("flag-38", "fast-track");
     edit("made-again", s -> s.setSuspend(false));
     await()
         .atMost(TIMEOUT)
@@ -152,8 +151,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .isEqualTo(ReleaseOrigin.Created);
     edit("remade", s -> s.setSuspend(true));
     awaitCondition("remade", ConditionTypes.READY, "False", "Suspended");
-    simulator.ui().deleteRelease(PROJECT, "flag-46");
-    simulator.ui().createRelease(PROJECT, "flag-46", "fast-track");
+    remakeRelease("flag-46", "fast-track");
     releases().withName("remade").delete();
     awaitCondition("remade", ConditionTypes.STALLED, "True", "DeletionBlocked");
 
@@ -176,12 +174,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(awaitReady("raced").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
     simulator
         .faults()
-        .changeBeforeNext(
-            CallLog.UPDATE_PHASE,
-            () -> {
-              simulator.ui().deleteRelease(PROJECT, "flag-47");
-              simulator.ui().createRelease(PROJECT, "flag-47", "fast-track");
-            });
+        .changeBeforeNext(CallLog.UPDATE_PHASE, () -> remakeRelease("flag-47", "fast-track"));
 
     edit("raced", s -> s.setPhases(List.of(phase("Canary", Started))));
     await()
@@ -200,8 +193,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .changeBeforeNext(
             CallLog.UPDATE_PHASE,
             () -> {
-              simulator.ui().deleteRelease(PROJECT, "flag-55");
-              simulator.ui().createRelease(PROJECT, "flag-55", "fast-track");
+              remakeRelease("flag-55", "fast-track");
               simulator.ui().startPhase(PROJECT, "flag-55", "Canary");
             });
 

@@ -110,12 +110,7 @@ class StaleReadIT extends OperatorTestBase {
     simulator.ui().completePhase(PROJECT, "flag-49", "Canary");
     simulator
         .faults()
-        .changeBeforeNext(
-            CallLog.UPDATE_PHASE,
-            () -> {
-              simulator.ui().deleteRelease(PROJECT, "flag-49");
-              simulator.ui().createRelease(PROJECT, "flag-49", "fast-track");
-            });
+        .changeBeforeNext(CallLog.UPDATE_PHASE, () -> remakeRelease("flag-49", "fast-track"));
     List<String> reasons = recordReasons("remade");
 
     create(
@@ -143,8 +138,7 @@ class StaleReadIT extends OperatorTestBase {
     awaitCondition("again", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
     assertThat(get("again").getStatus().getRelease().getVersion()).isEqualTo(1L);
 
-    simulator.ui().deleteRelease(PROJECT, "flag-50");
-    simulator.ui().createRelease(PROJECT, "flag-50", "fast-track");
+    remakeRelease("flag-50", "fast-track");
     awaitReady("again");
 
     assertThat(writesFor("flag-50")).extracting(CallLog.Call::status).containsExactly(400, 200);
