@@ -9,7 +9,7 @@ public interface CallGuard {
   CallGuard NONE =
       new CallGuard() {
         @Override
-        public <T> T call(String route, Object turnOf, Supplier<T> call) {
+        public <T> T call(String route, String account, Object turnOf, Supplier<T> call) {
           return call.get();
         }
       };
@@ -18,16 +18,17 @@ public interface CallGuard {
    * Makes the call, or refuses it with a {@link LaunchDarklyException} without calling.
    *
    * @param route the route's name, for metrics
+   * @param account the account the call goes to (the token's fingerprint)
    * @param turnOf who this call begins a pass for (it waits its turn); null for a call that follows
    *     one in the same pass
    */
-  <T> T call(String route, Object turnOf, Supplier<T> call);
+  <T> T call(String route, String account, Object turnOf, Supplier<T> call);
 
   /**
    * How long until a call for {@code turnOf} would not be refused for its turn; zero when it would
    * go now. Reserves the turn, takes nothing.
    */
-  default Duration untilTurn(Object turnOf) {
+  default Duration untilTurn(String account, Object turnOf) {
     return Duration.ZERO;
   }
 }

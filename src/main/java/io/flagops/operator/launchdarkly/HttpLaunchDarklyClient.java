@@ -49,11 +49,14 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
   private final String userAgent;
   private final CallGuard guard;
 
-  /** Sees every answer's status and rate-limit headers (the request budget listens here). */
+  /**
+   * Sees every answer's status and rate-limit headers, with the account it came from (the token's
+   * fingerprint): the request budget listens here.
+   */
   public interface ResponseListener {
-    ResponseListener NONE = (route, status, headers) -> {};
+    ResponseListener NONE = (route, account, status, headers) -> {};
 
-    void onResponse(String route, int status, java.net.http.HttpHeaders headers);
+    void onResponse(String route, String account, int status, java.net.http.HttpHeaders headers);
   }
 
   /**
@@ -84,7 +87,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
 
   @Override
   public Duration untilTurn(AccessToken token, FlagRef flag) {
-    return guard.untilTurn(new Caller(token.fingerprint(), flag));
+    return guard.untilTurn(token.fingerprint(), new Caller(token.fingerprint(), flag));
   }
 
   @Override
@@ -172,6 +175,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       BiFunction<byte[], Route, T> parse) {
     return guard.call(
         route.name(),
+        token.fingerprint(),
         turnOf,
         () ->
             send(token, call, body, route, notFoundIsEmpty)
@@ -218,7 +222,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       throw new LaunchDarklyException.Unavailable(route.description + ": interrupted", 0, null);
     }
     int status = response.statusCode();
-    listener.onResponse(route.name(), status, response.headers());
+    listener.onResponse(route.name(), token.fingerprint(), status, response.headers());
     LOG.debugf(
         "%s %s -> %d in %d ms",
         call.method(), route.template, status, (System.nanoTime() - started) / 1_000_000);

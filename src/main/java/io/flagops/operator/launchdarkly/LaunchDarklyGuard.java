@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The one seam every LaunchDarkly call passes: the process-wide {@link RequestBudget} and a circuit
- * breaker, before the request leaves. Nothing here waits: callers get {@link
+ * The one seam every LaunchDarkly call passes: the {@link RequestBudget} of the call's account and
+ * a circuit breaker, before the request leaves. Nothing here waits: callers get {@link
  * LaunchDarklyException.Throttled} with the time of their turn when the budget is spent, and {@link
  * LaunchDarklyException.CircuitOpen} while LaunchDarkly keeps failing.
  *
@@ -59,11 +59,12 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
   }
 
   @Override
-  public <T> T call(String route, Object turnOf, Supplier<T> call) {
+  public <T> T call(String route, String account, Object turnOf, Supplier<T> call) {
     if (!breaker.tryAcquirePermission()) {
       throw open();
     }
-    Duration wait = turnOf != null ? budget.takeTurn(turnOf) : budget.takeFollowUp();
+    Duration wait =
+        turnOf != null ? budget.takeTurn(turnOf, account) : budget.takeFollowUp(account);
     if (!wait.isZero()) {
       breaker.releasePermission();
       metrics.waitedForBudget(wait);
@@ -88,8 +89,8 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
   }
 
   @Override
-  public Duration untilTurn(Object turnOf) {
-    Duration wait = budget.untilTurn(turnOf);
+  public Duration untilTurn(String account, Object turnOf) {
+    Duration wait = budget.untilTurn(turnOf, account);
     if (!wait.isZero()) {
       metrics.waitedForBudget(wait);
     }

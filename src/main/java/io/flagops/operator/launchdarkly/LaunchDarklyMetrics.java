@@ -37,10 +37,11 @@ public final class LaunchDarklyMetrics {
     calls(route, "none").increment();
   }
 
-  /** LaunchDarkly answered 429: every caller pauses for {@code wait}. */
+  /** LaunchDarkly answered 429: the callers of its account pause for {@code wait}. */
   public void rateLimited(Duration wait) {
     Counter.builder("flagrelease.launchdarkly.ratelimit.pauses")
-        .description("429 answers that paused every call until the rate-limit window reset")
+        .description(
+            "429 answers that paused their account's calls until the rate-limit window reset")
         .register(registry)
         .increment();
     Timer.builder("flagrelease.launchdarkly.ratelimit.pause")
@@ -86,16 +87,16 @@ public final class LaunchDarklyMetrics {
 
   /**
    * Listens to every answer of {@link HttpLaunchDarklyClient}: counts it, tells the budget what is
-   * left of LaunchDarkly's window, and pauses every caller after a 429.
+   * left of LaunchDarkly's window, and holds back the calls of the account that got a 429.
    */
   public HttpLaunchDarklyClient.ResponseListener listener(RequestBudget budget, Clock clock) {
-    return (route, status, headers) -> {
+    return (route, account, status, headers) -> {
       answered(route, status);
       RateLimitHeaders.window(headers, clock)
           .ifPresent(window -> budget.observe(window.remaining(), window.untilReset()));
       if (status == 429) {
         Duration wait = RateLimitHeaders.retryAfter(headers, clock);
-        budget.pauseFor(wait);
+        budget.pauseFor(account, wait);
         rateLimited(wait);
       }
     };

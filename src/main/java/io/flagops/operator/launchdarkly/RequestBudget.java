@@ -20,10 +20,11 @@ import java.util.function.LongSupplier;
  * writes of the passes under way; when it is used up, every call stops until the reset. The token
  * bucket alone cannot promise that: a turn is paid for when it is reserved, and when workers are
  * busy (thousands of new resources at a start) turns reserved for one window are taken in the next,
- * all at once. After a 429 every caller waits until the window resets and the rate halves (once per
- * such event), then climbs back slowly (additive increase, multiplicative decrease), so a budget
- * set higher than the account allows settles just under it. Hand-written because its waits come
- * from LaunchDarkly's own headers.
+ * all at once. After a 429 the callers of the account that got it wait until its window resets
+ * (LaunchDarkly limits each account on its own: other accounts' calls go on), and the rate halves
+ * (once per such event), then climbs back slowly (additive increase, multiplicative decrease), so a
+ * budget set higher than the account allows settles just under it. Hand-written because its waits
+ * come from LaunchDarkly's own headers.
  */
 public final class RequestBudget {
   private static final long RECOVERY_STEP_NANOS = 10_000_000_000L;
@@ -54,8 +55,11 @@ public final class RequestBudget {
    */
   private double spendable;
 
-  /** No permits before this time (a 429, or a window LaunchDarkly says is spent). */
+  /** No permits before this time (a window LaunchDarkly says is spent). */
   private long pausedUntil;
+
+  /** Accounts (token fingerprints) that got a 429: none of their calls before the given time. */
+  private final Map<String, Long> accountsPausedUntil = new HashMap<>();
 
   /**
    * Callers with a reserved turn (already paid for): when it comes, and {@link #borrowed} at the
@@ -125,6 +129,12 @@ public final class RequestBudget {
     return turn(caller, true);
   }
 
+  /** {@link #takeTurn(Object)} for a caller of an account, held back while that account waits. */
+  public synchronized Duration takeTurn(Object caller, String account) {
+    Duration waiting = accountWait(account);
+    return waiting.isZero() ? turn(caller, true) : waiting;
+  }
+
   /**
    * How long until the caller's pass may make its first call, its turn reserved (and paid for) as
    * {@link #takeTurn} would, but not taken: a pass can then skip the work that comes before that
@@ -134,6 +144,26 @@ public final class RequestBudget {
    */
   public synchronized Duration untilTurn(Object caller) {
     return turn(caller, false);
+  }
+
+  /** {@link #untilTurn(Object)} for a caller of an account, held back while that account waits. */
+  public synchronized Duration untilTurn(Object caller, String account) {
+    Duration waiting = accountWait(account);
+    return waiting.isZero() ? turn(caller, false) : waiting;
+  }
+
+  /** How long an account's calls still wait after its 429; zero when they do not. */
+  private Duration accountWait(String account) {
+    Long until = account == null ? null : accountsPausedUntil.get(account);
+    long now = nanoClock.getAsLong();
+    if (until == null) {
+      return Duration.ZERO;
+    }
+    if (now >= until) {
+      accountsPausedUntil.remove(account);
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(until - now);
   }
 
   private Duration turn(Object caller, boolean take) {
@@ -183,6 +213,15 @@ public final class RequestBudget {
    * @return zero when granted, else how long the pause lasts
    */
   public synchronized Duration takeFollowUp() {
+    return takeFollowUp(null);
+  }
+
+  /** {@link #takeFollowUp()} for a call of an account, refused while that account waits. */
+  public synchronized Duration takeFollowUp(String account) {
+    Duration waiting = accountWait(account);
+    if (!waiting.isZero()) {
+      return waiting;
+    }
     long now = nanoClock.getAsLong();
     if (now < pausedUntil) {
       return Duration.ofNanos(pausedUntil - now);
@@ -259,13 +298,26 @@ public final class RequestBudget {
    * event: the 429s of calls that were already on their way do not halve it again.
    */
   public synchronized void pauseFor(Duration wait) {
+    pauseFor(null, wait);
+  }
+
+  /**
+   * After a 429 of an account: none of that account's calls before {@code wait} has passed (every
+   * caller's, when the account is not known), and the rate halves, once per such event: the 429s of
+   * calls that were already on their way do not halve it again.
+   */
+  public synchronized void pauseFor(String account, Duration wait) {
     long now = nanoClock.getAsLong();
     if (now >= slowedUntil) {
       adaptiveRatePerNano = Math.max(ratePerNano * MIN_FRACTION, adaptiveRatePerNano / 2);
       adjustedAt = now;
       slowedUntil = now + wait.toNanos();
     }
-    pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
+    if (account == null) {
+      pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
+    } else {
+      accountsPausedUntil.merge(account, now + wait.toNanos(), Math::max);
+    }
     emptyBuckets();
   }
 

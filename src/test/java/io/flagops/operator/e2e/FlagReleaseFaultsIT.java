@@ -2,6 +2,7 @@ package io.flagops.operator.e2e;
 
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
@@ -13,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -137,5 +139,26 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
       assertThat(logs.lines()).noneMatch(line -> line.contains(token));
     }
     assertThat(logs.lines()).as("debug logging was on").isNotEmpty();
+  }
+
+  /** LaunchDarkly limits each account on its own: one account's 429 holds back no other. */
+  @Test
+  void aRateLimitOfOneAccountHoldsBackNoOtherAccount() {
+    tokenSecret("third-account", SimulatorResource.THIRD_TOKEN);
+    simulator.faults().rateLimitNextUntil(Instant.now().plusSeconds(60));
+    FlagReleaseSpec limited = spec("flag-56", "fast-track", phase("Canary", Started));
+    limited.setAccessTokenSecretRef(new SecretKeyReference("third-account", "token"));
+    create("limited-account", limited);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> callsFor("flag-56").stream().anyMatch(c -> c.status() == 429));
+
+    create("other-account", spec("flag-57", "fast-track", phase("Canary", Started)));
+    awaitReady("other-account");
+
+    assertThat(callsFor("flag-56"))
+        .as("the limited account waits for its Retry-After")
+        .extracting(CallLog.Call::status)
+        .containsExactly(429);
   }
 }

@@ -17,6 +17,9 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
   /** A second valid token, for FlagReleases that name a Secret. */
   public static final String SECRET_TOKEN = "api-e2e-secret-token-7d1e0b44";
 
+  /** A third valid token: another account as far as the operator can tell. */
+  public static final String THIRD_TOKEN = "api-e2e-third-token-2b6d9c10";
+
   private LaunchDarklySimulator simulator;
 
   @Override

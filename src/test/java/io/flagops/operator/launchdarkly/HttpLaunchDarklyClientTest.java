@@ -117,7 +117,7 @@ class HttpLaunchDarklyClientTest {
   void acceptsABaseUrlWithATrailingSlash(Call call) {
     server.answerAlways(call.success());
 
-    call.invoke(client(server.baseUrl() + "/", Duration.ofSeconds(5), (r, s, h) -> {}));
+    call.invoke(client(server.baseUrl() + "/", Duration.ofSeconds(5), (r, a, s, h) -> {}));
 
     Request request = server.onlyRequest();
     assertThat(request.method()).isEqualTo(call.method);
@@ -130,7 +130,7 @@ class HttpLaunchDarklyClientTest {
     server.answerAlways(Call.GET_RELEASE.success());
 
     Call.GET_RELEASE.invoke(
-        client(server.baseUrl() + prefix, Duration.ofSeconds(5), (r, s, h) -> {}));
+        client(server.baseUrl() + prefix, Duration.ofSeconds(5), (r, a, s, h) -> {}));
 
     assertThat(server.onlyRequest().rawPath())
         .isEqualTo("/ld-proxy/api/v2/flags/webshop/checkout-redesign/release");
@@ -336,7 +336,7 @@ class HttpLaunchDarklyClientTest {
         client(
             server.baseUrl(),
             Duration.ofSeconds(5),
-            (route, status, headers) -> seen.add(new Seen(route, status, headers))));
+            (route, account, status, headers) -> seen.add(new Seen(route, status, headers))));
 
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0).route()).isEqualTo(call.route);
@@ -355,7 +355,7 @@ class HttpLaunchDarklyClientTest {
         client(
             server.baseUrl(),
             Duration.ofSeconds(5),
-            (route, status, headers) -> seen.add(new Seen(route, status, headers)));
+            (route, account, status, headers) -> seen.add(new Seen(route, status, headers)));
 
     assertThatThrownBy(() -> call.invoke(client))
         .isInstanceOf(LaunchDarklyException.RateLimited.class);
@@ -376,7 +376,7 @@ class HttpLaunchDarklyClientTest {
             client(
                     server.baseUrl(),
                     Duration.ofSeconds(5),
-                    (route, status, headers) -> seen.add(new Seen(route, status, headers)))
+                    (route, account, status, headers) -> seen.add(new Seen(route, status, headers)))
                 .getRelease(TOKEN, FLAG))
         .isEmpty();
 
@@ -392,7 +392,8 @@ class HttpLaunchDarklyClientTest {
     CallGuard recording =
         new CallGuard() {
           @Override
-          public <T> T call(String route, Object turnOf, Supplier<T> call) {
+          public <T> T call(String route, String account, Object turnOf, Supplier<T> call) {
+            assertThat(account).isEqualTo(TOKEN.fingerprint());
             passed.add(route + (turnOf == null ? "" : " (turn)"));
             return call.get();
           }
@@ -426,7 +427,7 @@ class HttpLaunchDarklyClientTest {
     CallGuard spent =
         new CallGuard() {
           @Override
-          public <T> T call(String route, Object turnOf, Supplier<T> call) {
+          public <T> T call(String route, String account, Object turnOf, Supplier<T> call) {
             throw new LaunchDarklyException.Throttled(Duration.ofSeconds(1));
           }
         };

@@ -108,14 +108,39 @@ class LaunchDarklyGuardTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(400));
   }
 
+  @Test
+  void aRateLimitOfOneAccountHoldsBackOnlyThatAccount() {
+    RequestBudget budget = new RequestBudget(1000, 1000);
+    LaunchDarklyGuard shared =
+        new LaunchDarklyGuard(
+            budget, 75, 4, OPEN_FOR, new LaunchDarklyMetrics(new SimpleMeterRegistry()));
+    budget.pauseFor("account-a", Duration.ofMinutes(5)); // a 429 of account-a
+
+    assertThatThrownBy(() -> readThrough(shared, "account-a", FLAG))
+        .isInstanceOfSatisfying(
+            LaunchDarklyException.Throttled.class,
+            t -> assertThat(t.retryAfter()).isGreaterThan(Duration.ofMinutes(4)));
+    assertThat(shared.untilTurn("account-a", FLAG)).isGreaterThan(Duration.ofMinutes(4));
+    await() // the rate halved: account-b's turn comes at it
+        .atMost(Duration.ofSeconds(2))
+        .ignoreExceptionsInstanceOf(LaunchDarklyException.Throttled.class)
+        .untilAsserted(() -> assertThat(readThrough(shared, "account-b", FLAG)).isEmpty());
+    assertThat(budget.pausedFor()).as("no pause of the whole process").isZero();
+  }
+
   /** A read of the release that begins a pass for FLAG, answered by the script. */
   private Optional<Release> read() {
-    return readThrough(guard, FLAG);
+    return readThrough(guard, "account", FLAG);
   }
 
   private Optional<Release> readThrough(LaunchDarklyGuard through, FlagRef flag) {
+    return readThrough(through, "account", flag);
+  }
+
+  private Optional<Release> readThrough(LaunchDarklyGuard through, String account, FlagRef flag) {
     return through.call(
         "GET_RELEASE",
+        account,
         flag,
         () -> script.isEmpty() ? Optional.<Release>empty() : script.removeFirst().get());
   }
