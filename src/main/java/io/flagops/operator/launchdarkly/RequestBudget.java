@@ -129,10 +129,12 @@ public final class RequestBudget {
     return turn(caller, true);
   }
 
-  /** {@link #takeTurn(Object)} for a caller of an account, held back while that account waits. */
+  /**
+   * {@link #takeTurn(Object)} for a caller of an account: while that account waits after a 429, its
+   * turn comes after the wait, as every caller's does after a pause of the whole process.
+   */
   public synchronized Duration takeTurn(Object caller, String account) {
-    Duration waiting = accountWait(account);
-    return waiting.isZero() ? turn(caller, true) : waiting;
+    return turn(caller, true, accountPausedUntil(account));
   }
 
   /**
@@ -146,30 +148,38 @@ public final class RequestBudget {
     return turn(caller, false);
   }
 
-  /** {@link #untilTurn(Object)} for a caller of an account, held back while that account waits. */
+  /**
+   * {@link #untilTurn(Object)} for a caller of an account, as {@link #takeTurn(Object, String)}.
+   */
   public synchronized Duration untilTurn(Object caller, String account) {
-    Duration waiting = accountWait(account);
-    return waiting.isZero() ? turn(caller, false) : waiting;
+    return turn(caller, false, accountPausedUntil(account));
   }
 
-  /** How long an account's calls still wait after its 429; zero when they do not. */
-  private Duration accountWait(String account) {
+  /** Until when an account's calls wait after its 429; {@link Long#MIN_VALUE} when they do not. */
+  private long accountPausedUntil(String account) {
     Long until = account == null ? null : accountsPausedUntil.get(account);
-    long now = nanoClock.getAsLong();
     if (until == null) {
-      return Duration.ZERO;
+      return Long.MIN_VALUE;
     }
-    if (now >= until) {
+    if (nanoClock.getAsLong() >= until) {
       accountsPausedUntil.remove(account);
-      return Duration.ZERO;
+      return Long.MIN_VALUE;
     }
-    return Duration.ofNanos(until - now);
+    return until;
   }
 
   private Duration turn(Object caller, boolean take) {
+    return turn(caller, take, Long.MIN_VALUE);
+  }
+
+  /**
+   * @param accountPausedUntil until when the caller's account waits after a 429 (a pause of its
+   *     calls only)
+   */
+  private Duration turn(Object caller, boolean take, long accountPausedUntil) {
     long now = nanoClock.getAsLong();
     refill(now);
-    long paused = firstCallsPausedUntil(now);
+    long paused = Math.max(firstCallsPausedUntil(now), accountPausedUntil);
     Turn turn = turns.get(caller);
     if (turn != null) {
       long due = turn.at() + (long) (borrowed - turn.borrowedBefore());
@@ -218,13 +228,10 @@ public final class RequestBudget {
 
   /** {@link #takeFollowUp()} for a call of an account, refused while that account waits. */
   public synchronized Duration takeFollowUp(String account) {
-    Duration waiting = accountWait(account);
-    if (!waiting.isZero()) {
-      return waiting;
-    }
     long now = nanoClock.getAsLong();
-    if (now < pausedUntil) {
-      return Duration.ofNanos(pausedUntil - now);
+    long paused = Math.max(pausedUntil, accountPausedUntil(account));
+    if (now < paused) {
+      return Duration.ofNanos(paused - now);
     }
     refill(now);
     if (!keepingRestOfWindow(now)) {

@@ -124,7 +124,8 @@ class LaunchDarklyGuardTest {
     await() // the rate halved: account-b's turn comes at it
         .atMost(Duration.ofSeconds(2))
         .ignoreExceptionsInstanceOf(LaunchDarklyException.Throttled.class)
-        .untilAsserted(() -> assertThat(readThrough(shared, "account-b", FLAG)).isEmpty());
+        .untilAsserted(
+            () -> assertThat(readThrough(shared, "account-b", new FlagRef("shop", "b"))).isEmpty());
     assertThat(budget.pausedFor()).as("no pause of the whole process").isZero();
   }
 
