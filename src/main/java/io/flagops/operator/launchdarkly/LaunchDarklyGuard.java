@@ -7,10 +7,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The one seam every LaunchDarkly call passes: the {@link RequestBudget} of the call's account and
- * a circuit breaker, before the request leaves. Nothing here waits: callers get {@link
- * LaunchDarklyException.Throttled} with the time of their turn when the budget is spent, and {@link
- * LaunchDarklyException.CircuitOpen} while LaunchDarkly keeps failing.
+ * The one seam every LaunchDarkly call passes: the process-wide {@link RequestBudget} (which holds
+ * back the calls of an account LaunchDarkly answered 429) and a circuit breaker, before the request
+ * leaves. Nothing here waits: callers get {@link LaunchDarklyException.Throttled} with the time of
+ * their turn when the budget is spent, and {@link LaunchDarklyException.CircuitOpen} while
+ * LaunchDarkly keeps failing.
  *
  * <p>A pass begins with a read of the release, which waits its turn; the calls that follow it in
  * the same pass borrow from the budget, so a pass is never cut between its read and its writes.

@@ -261,12 +261,7 @@ public class ReleaseSync {
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
               .withPhasesBefore(phasesBefore)
-              .withUnfinishedMove(
-                  moving != null
-                      ? moving
-                      : resource.getStatus() == null
-                          ? null
-                          : resource.getStatus().getUnfinishedMove())
+              .withUnfinishedMove(unfinishedMove())
               .at(readAt);
       if (ReleasePlanner.needsTarget(spec, observed)) {
         // read afresh: a move deletes the live release, so it must fit what is there now
@@ -278,6 +273,14 @@ public class ReleaseSync {
                     .orElse(Target.MISSING));
       }
       return ReleasePlanner.plan(spec, observed);
+    }
+
+    /** The move this pass started, else the one the status recorded; null when none. */
+    private PipelineMove unfinishedMove() {
+      if (moving != null || resource.getStatus() == null) {
+        return moving;
+      }
+      return resource.getStatus().getUnfinishedMove();
     }
 
     /** The same write comes next after a fresh read: LaunchDarkly's refusal stands. */

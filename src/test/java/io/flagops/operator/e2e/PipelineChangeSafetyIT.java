@@ -108,8 +108,7 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     edit(
         "keeps-variation",
         s -> {
-          s.setReleasePipelineKey("fast-track");
-          s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
+          toFastTrack(s);
           s.setReleaseVariationId(null);
         });
     FlagRelease moved = awaitReady("keeps-variation");
@@ -131,8 +130,7 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     edit(
         "create-fails",
         s -> {
-          s.setReleasePipelineKey("fast-track");
-          s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
+          toFastTrack(s);
           s.setReleaseVariationId(null);
         });
     FlagRelease moved = awaitReady("create-fails");
@@ -151,12 +149,7 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     awaitReady("delete-refused");
     simulator.faults().failNextOn(CallLog.DELETE_RELEASE, 400);
 
-    edit(
-        "delete-refused",
-        s -> {
-          s.setReleasePipelineKey("fast-track");
-          s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
-        });
+    edit("delete-refused", PipelineChangeSafetyIT::toFastTrack);
     FlagRelease stalled =
         awaitCondition("delete-refused", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
 
@@ -168,12 +161,7 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   void fixingTheTypoMovesTheReleaseAfterAll() {
     changePipeline("fixed", "flag-04", s -> s.setReleasePipelineKey("fast-track-x"));
 
-    edit(
-        "fixed",
-        s -> {
-          s.setReleasePipelineKey("fast-track");
-          s.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
-        });
+    edit("fixed", PipelineChangeSafetyIT::toFastTrack);
     FlagRelease ready = awaitReady("fixed");
 
     assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("fast-track");
@@ -195,6 +183,12 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     assertThat(stalled.getStatus().getState()).isEqualTo(ReleaseState.Failed);
     assertThat(condition(stalled, ConditionTypes.READY).getStatus()).isEqualTo("False");
     return stalled;
+  }
+
+  /** The spec moved to pipeline "fast-track", its phase Canary started. */
+  private static void toFastTrack(FlagReleaseSpec spec) {
+    spec.setReleasePipelineKey("fast-track");
+    spec.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));
   }
 
   private void assertUntouched(String flag) {

@@ -37,9 +37,10 @@ public class FlagReleaseStatus {
   private String message;
 
   @JsonPropertyDescription(
-      "A move to another pipeline that deleted (or was deleting) the release and has not created it on the new"
-          + " pipeline yet (a failed or interrupted create): the create that finishes it keeps the"
-          + " variation recorded here. Unset once the flag has a release again.")
+      "A move to another pipeline that deleted (or was deleting) the release and has not"
+          + " created it on the new pipeline yet (a failed or interrupted create): the create that"
+          + " finishes it keeps the variation recorded here. Unset once the flag has a release"
+          + " again.")
   private PipelineMove unfinishedMove;
 
   @JsonPropertyDescription(

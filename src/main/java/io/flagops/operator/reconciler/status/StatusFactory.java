@@ -232,8 +232,6 @@ public final class StatusFactory {
    *     created or moved the release
    * @param readAt when it was read, as the plan took it (so that a monitoring end counted from the
    *     read is the one the plan used); null: now
-   */
-  /**
    * @param moveStarted a move to another pipeline this pass started and has not finished (it
    *     deleted, or is about to delete, the release and has not created the new one); null when
    *     none
