@@ -59,7 +59,7 @@ final class ReleaseJson {
     }
     // Legacy releases predate phase automation: no status, started or _startedDate.
     if (!release.legacy()) {
-      node.put("status", phase.status.json);
+      node.put("status", phase.shownStatus != null ? phase.shownStatus : phase.status.json);
       node.put("started", phase.startedDate != null);
       if (phase.startedDate != null) {
         node.put("_startedDate", phase.startedDate);

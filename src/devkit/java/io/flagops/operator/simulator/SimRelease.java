@@ -61,6 +61,8 @@ final class SimRelease {
     final List<Audience> audiences = new ArrayList<>();
     // null on legacy releases, which predate phase statuses
     PhaseStatus status;
+    // a status word LaunchDarkly does not document, shown instead of status (tests of the unknown)
+    String shownStatus;
     boolean complete;
     Long startedDate; // null until the phase first starts
     Long completionDate;

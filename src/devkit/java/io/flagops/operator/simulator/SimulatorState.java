@@ -213,6 +213,14 @@ final class SimulatorState {
     release.version++;
   }
 
+  /** From now on the phase shows {@code status}, a word LaunchDarkly does not document. */
+  synchronized void showStatus(String projectKey, String flagKey, String phaseName, String status) {
+    completeDuePhases();
+    SimRelease release = live(projectKey, flagKey);
+    release.phases.get(indexOfPhaseNamed(projectKey, flagKey, phaseName)).shownStatus = status;
+    release.version++;
+  }
+
   /**
    * From now on every guarded rollout of the flag finds a regression and is rolled back: its
    * monitoring stops, and the phase stays started, never completed by the window. How LaunchDarkly

@@ -53,6 +53,18 @@ public final class SimulatorUi {
   }
 
   /**
+   * From now on the phase shows a status LaunchDarkly does not document, as a status added to
+   * LaunchDarkly after the operator was built would; nothing else about the phase changes.
+   */
+  public void showPhaseStatus(String projectKey, String flagKey, String phaseName, String status) {
+    run(
+        () -> {
+          state.showStatus(projectKey, flagKey, phaseName, status);
+          return null;
+        });
+  }
+
+  /**
    * Every guarded rollout of the flag, from now on, finds a regression and rolls back: it is never
    * completed by its window.
    */

@@ -4,7 +4,6 @@ import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
-import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
@@ -171,8 +170,7 @@ public class ReleaseDeletion {
 
   /** {@code Delete} leaves a release this resource adopted rather than created. */
   private static boolean keepsAdopted(Ownership owned, FlagReleaseSpec spec) {
-    return owned.origin() == ReleaseOrigin.Adopted
-        && spec.getDeletionPolicy() != DeletionPolicy.DeleteEvenIfAdopted;
+    return owned.keepsAdopted(spec.getDeletionPolicy());
   }
 
   private void leftAdopted(FlagRelease resource, String pipeline) {

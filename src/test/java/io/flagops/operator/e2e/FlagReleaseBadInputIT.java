@@ -130,6 +130,26 @@ class FlagReleaseBadInputIT extends OperatorTestBase {
     assertThat(callsFor("flag-19")).isEmpty();
   }
 
+  @Test
+  void aMonitoringWindowTooLongToCountStallsNamingTheField() {
+    // the schema's pattern admits any number of digits
+    create(
+        "endless",
+        spec(
+            "flag-64",
+            "standard",
+            guardedPhase("Testing", Started, "Test env", "9999999999999999h")));
+
+    FlagRelease stalled = awaitStalled("endless", "InvalidSpec");
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.phases[0].audiences[0].releaseGuardian.monitoringWindow: '9999999999999999h' is"
+                + " too long: LaunchDarkly counts the window in milliseconds, in 64 bits");
+    assertThat(callsFor("flag-64")).isEmpty();
+    assertThat(eventReasons("endless")).doesNotContain("ReconcileError");
+  }
+
   private FlagRelease awaitStalled(String name, String reason) {
     FlagRelease stalled = awaitCondition(name, ConditionTypes.STALLED, "True", reason);
     assertThat(condition(stalled, ConditionTypes.READY).getStatus()).isEqualTo("False");

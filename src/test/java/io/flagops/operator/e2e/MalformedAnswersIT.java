@@ -1,15 +1,21 @@
 package io.flagops.operator.e2e;
 
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -105,6 +111,29 @@ class MalformedAnswersIT extends OperatorTestBase {
         .contains("connection failed");
     assertThat(writesFor(flag).stream().filter(c -> c.status() == 200).map(this::describe))
         .containsExactly("create fast-track", "Started Canary");
+  }
+
+  /**
+   * A phase status LaunchDarkly does not document (one added after the operator was built: the
+   * outcome of a rollout, say) means nothing the operator can act on: it writes nothing.
+   */
+  @Test
+  void aPhaseStatusLaunchDarklyDoesNotDocumentStopsEveryWrite() {
+    create("unknown-status", spec("flag-63", "standard", phase("Testing", Started)));
+    awaitReady("unknown-status");
+    simulator.ui().showPhaseStatus(PROJECT, "flag-63", "Testing", "RolledBack");
+    simulator.calls().clear();
+
+    edit("unknown-status", s -> s.setPhases(new ArrayList<>(List.of(phase("Testing", Complete)))));
+    FlagRelease stalled =
+        awaitCondition("unknown-status", ConditionTypes.STALLED, "True", "UnknownPhaseStatus");
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Testing' has status 'RolledBack' in LaunchDarkly, which this operator does"
+                + " not know (NotStarted, ReadyToStart, Started, Paused, Complete); it changes"
+                + " nothing in the release until LaunchDarkly shows one it knows");
+    assertThat(writesFor("flag-63")).isEmpty();
   }
 
   static Stream<String> dropped() {

@@ -1,13 +1,18 @@
 package io.flagops.operator.e2e;
 
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.NotStarted;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -167,6 +172,126 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     assertThat(ready.getStatus().getOwnedPipelineKey()).isEqualTo("fast-track");
     assertThat(writesFor("flag-04").stream().map(this::describe))
         .containsExactly("DELETE", "create fast-track", "Started Canary");
+  }
+
+  /** The target pipeline holds the phases, but not in an order the spec's statuses can run. */
+  @Test
+  void aTargetPipelineThatCannotRunThePhasesInTheirOrderLeavesTheLiveReleaseAlone() {
+    FlagRelease stalled =
+        changePipeline(
+            "order",
+            "flag-58",
+            s -> {
+              s.setReleasePipelineKey("fast-track");
+              s.setPhases(
+                  new ArrayList<>(List.of(phase("Canary", NotStarted), phase("General", Started))));
+            });
+
+    assertThat(condition(stalled, ConditionTypes.STALLED).getReason())
+        .isEqualTo("ImpossiblePhaseOrder");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.phases[1].status: phase 'General' cannot be Started while the earlier phase"
+                + " 'Canary' is NotStarted; phases run in pipeline order; the release on pipeline"
+                + " 'standard' is left untouched");
+    assertUntouched("flag-58");
+  }
+
+  /** A release made again (someone else's, maybe) is adopted: a move would delete it. */
+  @Test
+  void anAdoptedReleaseIsMovedOnlyWhenTheSpecSaysAdoptedReleasesMayBeDeleted() {
+    create("adopted-move", spec("flag-59", "standard", phase("Testing", Started)));
+    awaitReady("adopted-move");
+    remakeRelease("flag-59", "standard");
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("adopted-move").getStatus().getReleaseOrigin() == ReleaseOrigin.Adopted);
+    simulator.calls().clear();
+
+    edit("adopted-move", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease stalled =
+        awaitCondition("adopted-move", ConditionTypes.STALLED, "True", "AdoptedReleaseNotMoved");
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith(
+            "spec.releasePipelineKey: the release on pipeline 'standard' was adopted, not created"
+                + " by this FlagRelease");
+    assertThat(countFor("flag-59", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(writesFor("flag-59")).isEmpty();
+    assertThat(simulator.release(PROJECT, "flag-59").orElseThrow().path("releasePipelineKey"))
+        .hasToString("\"standard\"");
+
+    edit("adopted-move", s -> s.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted));
+    assertThat(awaitReady("adopted-move").getStatus().getOwnedPipelineKey())
+        .isEqualTo("fast-track");
+    assertThat(writesFor("flag-59").stream().map(this::describe))
+        .containsExactly("DELETE", "create fast-track", "Started Canary");
+  }
+
+  /** A move would delete a release whose approval is pending: it waits for the approval. */
+  @Test
+  void aMoveWaitsForAPendingApprovalOfTheLiveRelease() {
+    create(
+        "approval-move",
+        spec("flag-60", "approved", phase("Testing", Complete), phase("Production", Started)));
+    awaitCondition("approval-move", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+
+    edit("approval-move", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease waiting =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> get("approval-move"),
+                r ->
+                    r.getStatus() != null
+                        && r.getStatus().getMessage() != null
+                        && r.getStatus().getMessage().contains("moved to pipeline 'fast-track'"));
+    assertThat(waiting.getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Production' waits for approval in LaunchDarkly for 'Prod env'; the release is"
+                + " moved to pipeline 'fast-track' once it is approved, or delete the release in"
+                + " LaunchDarkly to have the operator create it on 'fast-track' now");
+    assertThat(countFor("flag-60", CallLog.DELETE_RELEASE)).isZero();
+
+    simulator.ui().approvePhase(PROJECT, "flag-60", "Production");
+    assertThat(awaitReady("approval-move").getStatus().getOwnedPipelineKey())
+        .isEqualTo("fast-track");
+  }
+
+  /** A move would abandon a guarded rollout LaunchDarkly is monitoring: it waits for its end. */
+  @Test
+  void aMoveWaitsForTheGuardedRolloutOfTheLiveRelease() {
+    create("guarded-move", spec("flag-61", "guarded-first", phase("Canary", Started)));
+    awaitReady("guarded-move");
+
+    edit("guarded-move", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease waiting =
+        awaitCondition(
+            "guarded-move", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+    assertThat(waiting.getStatus().getMessage())
+        .startsWith("phase 'Canary' is in a guarded rollout that LaunchDarkly monitors until about")
+        .contains("the release is moved to pipeline 'fast-track' after that");
+    assertThat(countFor("flag-61", CallLog.DELETE_RELEASE)).isZero();
+
+    simulator.setMonitoringWindowScale(0.0001); // the hour of monitoring ends now
+    assertThat(awaitReady("guarded-move").getStatus().getOwnedPipelineKey())
+        .isEqualTo("fast-track");
+  }
+
+  /** A person paused a phase: the operator resumes nothing, so it does not move it either. */
+  @Test
+  void aMoveLeavesAReleaseAPersonPaused() {
+    create("paused-move", spec("flag-62", "standard", phase("Testing", Started)));
+    awaitReady("paused-move");
+    simulator.ui().pausePhase(PROJECT, "flag-62", "Testing");
+
+    edit("paused-move", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease stalled =
+        awaitCondition("paused-move", ConditionTypes.STALLED, "True", "PhasePaused");
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith(
+            "phase 'Testing' is paused in LaunchDarkly, so the release is not moved to pipeline"
+                + " 'fast-track'");
+    assertThat(countFor("flag-62", CallLog.DELETE_RELEASE)).isZero();
   }
 
   /**

@@ -33,11 +33,13 @@ public class FlagReleaseSpec {
   @Pattern(KEY_PATTERN)
   @Size(max = 256)
   @JsonPropertyDescription(
-      "Key of the release pipeline the flag follows. Changing it moves a release this resource"
-          + " created or adopted to the new pipeline (the release is deleted and created again),"
-          + " but only after the new pipeline has been read and holds every phase and audience"
-          + " spec.phases names; otherwise the live release is left untouched and the resource"
-          + " is Stalled.")
+      "Key of the release pipeline the flag follows. Changing it moves the release to the new"
+          + " pipeline (it is deleted and created again), but only after the new pipeline has"
+          + " been read and can run spec.phases (every phase and audience named, in an order"
+          + " its statuses allow), and not while a phase is paused, awaits approval or is in a"
+          + " guarded rollout; a release this resource adopted is moved only with"
+          + " deletionPolicy DeleteEvenIfAdopted. Otherwise the live release is left untouched"
+          + " and the resource says why.")
   private String releasePipelineKey;
 
   @Size(max = 256)
@@ -61,8 +63,9 @@ public class FlagReleaseSpec {
   @JsonPropertyDescription(
       "What deleting this resource does to the release in LaunchDarkly. Delete: deletes the"
           + " release this resource created (status.releaseOrigin Created); a release it found"
-          + " and adopted is left in place. DeleteEvenIfAdopted: deletes the release whether"
-          + " this resource created or adopted it. Orphan: leaves the release as it is.")
+          + " and adopted is left in place, and is not moved to another pipeline either."
+          + " DeleteEvenIfAdopted: deletes (or moves) the release whether this resource created"
+          + " or adopted it. Orphan: leaves the release as it is.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
 
   @Default("Manage")

@@ -25,6 +25,10 @@ public record ReleasePhase(
   public static final String PAUSED = "Paused";
   public static final String COMPLETE = "Complete";
 
+  /** Every status LaunchDarkly documents for a phase. */
+  public static final List<String> KNOWN_STATUSES =
+      List.of(NOT_STARTED, READY_TO_START, STARTED, PAUSED, COMPLETE);
+
   void requireComplete(String where) {
     Malformed.require(id, where + "._id");
     Malformed.require(name, where + "._name");
@@ -36,6 +40,11 @@ public record ReleasePhase(
       Malformed.require(audience.id(), where + "._audiences[" + i + "]._id");
       Malformed.require(audience.name(), where + "._audiences[" + i + "].name");
     }
+  }
+
+  /** Whether the status is absent (a release made before phases had one) or documented. */
+  public boolean hasKnownStatus() {
+    return status == null || KNOWN_STATUSES.contains(status);
   }
 
   public boolean isComplete() {

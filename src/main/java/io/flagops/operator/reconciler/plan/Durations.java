@@ -31,23 +31,33 @@ public final class Durations {
     return text.toString();
   }
 
-  /** Milliseconds in {@code text}, or -1 when it is not a duration. */
+  /** What {@link #toMillis} answers for a duration too long to count in milliseconds. */
+  public static final long TOO_LONG = -2;
+
+  /**
+   * Milliseconds in {@code text}, -1 when it is not a duration, or {@link #TOO_LONG} when it does
+   * not fit in a long (the schema's pattern admits any number of digits).
+   */
   public static long toMillis(String text) {
     if (text == null || !WHOLE.matcher(text).matches()) {
       return -1;
     }
     long total = 0;
     Matcher part = PART.matcher(text);
-    while (part.find()) {
-      long amount = Long.parseLong(part.group(1));
-      long unit =
-          switch (part.group(2)) {
-            case "h" -> 3_600_000L;
-            case "m" -> 60_000L;
-            case "s" -> 1_000L;
-            default -> 1L;
-          };
-      total = Math.addExact(total, Math.multiplyExact(amount, unit));
+    try {
+      while (part.find()) {
+        long amount = Long.parseLong(part.group(1));
+        long unit =
+            switch (part.group(2)) {
+              case "h" -> 3_600_000L;
+              case "m" -> 60_000L;
+              case "s" -> 1_000L;
+              default -> 1L;
+            };
+        total = Math.addExact(total, Math.multiplyExact(amount, unit));
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      return TOO_LONG;
     }
     return total;
   }

@@ -14,7 +14,19 @@ import java.util.Objects;
  * the truth, never earlier, so a rollout is never called overdue too soon.
  */
 public final class MonitoringWindow {
+  private static final long OVERDUE_GRACE_MILLIS = 60_000;
+
   private MonitoringWindow() {}
+
+  /**
+   * Whether a read at {@code readAt} is past the window's end by a tenth of the window (at most a
+   * minute), so not just a late poll: LaunchDarkly completes a phase as its window ends, and one
+   * left started was likely rolled back.
+   */
+  static boolean overdue(ReleasePhase phase, long endsAt, Instant readAt) {
+    long grace = Math.min(OVERDUE_GRACE_MILLIS, phase.monitoringWindowMillis() / 10);
+    return readAt != null && readAt.toEpochMilli() > plus(endsAt, grace);
+  }
 
   /**
    * @param phase the phase as LaunchDarkly shows it now
@@ -37,9 +49,9 @@ public final class MonitoringWindow {
             && phase.audiencesRequiringApproval().isEmpty()
             && (before == null || !ReleasePhase.PAUSED.equals(before.getStatus()));
     if (beganAtTheStart) {
-      return phase.startedDate() + window;
+      return plus(phase.startedDate(), window);
     }
-    return now == null ? null : now.toEpochMilli() + window;
+    return now == null ? null : plus(now.toEpochMilli(), window);
   }
 
   /**
@@ -65,5 +77,10 @@ public final class MonitoringWindow {
     boolean countedFromTheStart =
         phase.startedDate() != null && end == phase.startedDate() + window;
     return countedFromTheStart && !phase.audiencesRequiringApproval().isEmpty() ? null : end;
+  }
+
+  /** {@code time + millis}, at most {@link Long#MAX_VALUE}: a window may be as long as a long. */
+  static long plus(long time, long millis) {
+    return millis > Long.MAX_VALUE - time ? Long.MAX_VALUE : time + millis;
   }
 }

@@ -1,5 +1,6 @@
 package io.flagops.operator.reconciler.plan;
 
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.launchdarkly.model.Release;
@@ -76,6 +77,15 @@ public record Ownership(String pipelineKey, ReleaseOrigin origin) {
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether the release must be left in place rather than deleted, by the resource's deletion or by
+   * a move to another pipeline: one it adopted (which may be someone else's) goes only when {@code
+   * deletionPolicy} is DeleteEvenIfAdopted.
+   */
+  public boolean keepsAdopted(DeletionPolicy policy) {
+    return origin == ReleaseOrigin.Adopted && policy != DeletionPolicy.DeleteEvenIfAdopted;
   }
 
   public boolean owns(String pipeline) {

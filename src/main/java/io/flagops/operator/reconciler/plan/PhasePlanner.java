@@ -31,8 +31,6 @@ import java.util.stream.Collectors;
  * approved.
  */
 final class PhasePlanner {
-  private static final long OVERDUE_GRACE_MILLIS = 60_000;
-
   private final FlagReleaseSpec spec;
   private final Release release;
   private final boolean legacy;
@@ -64,32 +62,15 @@ final class PhasePlanner {
 
   /** On automated pipelines no phase can start while an earlier one is asked to stay put. */
   private Optional<Verdict> checkOrder() {
-    String heldBack = null;
-    for (ReleasePhase phase : release.phases()) {
-      PhaseSpec wanted = wanted(phase);
-      if (wanted == null) {
-        continue;
-      }
-      boolean untouched = !phase.isComplete() && !phase.isStarted() && !phase.isPaused();
-      if (wanted.getStatus() == DesiredPhaseStatus.NotStarted) {
-        // only a phase that really has not started holds the later ones back
-        heldBack = heldBack == null && untouched ? phase.name() : heldBack;
-      } else if (heldBack != null && untouched) {
-        return Optional.of(
-            Verdict.blocked(
-                Reasons.IMPOSSIBLE_PHASE_ORDER,
-                "spec.phases["
-                    + specIndexByName.get(phase.name())
-                    + "].status: phase '"
-                    + phase.name()
-                    + "' cannot be "
-                    + wanted.getStatus()
-                    + " while the earlier phase '"
-                    + heldBack
-                    + "' is NotStarted; phases run in pipeline order"));
-      }
-    }
-    return Optional.empty();
+    Map<String, ReleasePhase> byName = new HashMap<>();
+    release.phases().forEach(phase -> byName.put(phase.name(), phase));
+    return PipelineFit.checkOrder(
+        spec,
+        release.phases().stream().map(ReleasePhase::name).toList(),
+        name -> {
+          ReleasePhase phase = byName.get(name);
+          return phase.isComplete() || phase.isStarted() || phase.isPaused();
+        });
   }
 
   private ReleasePlan planAutomated() {
@@ -214,7 +195,7 @@ final class PhasePlanner {
 
   /** A guarded rollout being monitored until {@code endsAt}: wait for it, or say it is overdue. */
   private Verdict monitoredUntil(ReleasePhase phase, long endsAt, String force) {
-    if (overdue(phase, endsAt)) {
+    if (MonitoringWindow.overdue(phase, endsAt, readAt)) {
       // LaunchDarkly completes a phase as its window ends; one left started was likely rolled back
       return Verdict.blocked(
           Reasons.GUARDED_ROLLOUT_NOT_COMPLETED,
@@ -236,12 +217,6 @@ final class PhasePlanner {
             + ", then completes it"
             + force,
         Instant.ofEpochMilli(endsAt));
-  }
-
-  /** Past the window's end by a tenth of the window (at most a minute), so not just a late poll. */
-  private boolean overdue(ReleasePhase phase, long endsAt) {
-    long grace = Math.min(OVERDUE_GRACE_MILLIS, phase.monitoringWindowMillis() / 10);
-    return readAt != null && readAt.toEpochMilli() > endsAt + grace;
   }
 
   private static Verdict awaitingApproval(

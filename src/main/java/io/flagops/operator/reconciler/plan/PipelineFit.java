@@ -8,6 +8,7 @@ import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Whether a pipeline holds every phase and audience the spec names: checked on the release before
@@ -107,6 +108,55 @@ final class PipelineFit {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * On an automated pipeline no phase can start while an earlier one is asked to stay put: the
+   * first phase the spec asks to start or complete behind one it asks to leave NotStarted. Checked
+   * on the release before its phases are driven, and on the target pipeline (every phase not
+   * started yet) before a release is moved there.
+   *
+   * @param order the pipeline's phase names, in order
+   * @param touched whether the named phase has started, completed or been paused: only a phase that
+   *     really has not started holds the later ones back
+   */
+  static Optional<Verdict> checkOrder(
+      FlagReleaseSpec spec, List<String> order, Predicate<String> touched) {
+    String heldBack = null;
+    for (String name : order) {
+      int index = indexOf(spec, name);
+      if (index < 0) {
+        continue;
+      }
+      DesiredPhaseStatus wanted = spec.getPhases().get(index).getStatus();
+      boolean untouched = !touched.test(name);
+      if (wanted == DesiredPhaseStatus.NotStarted) {
+        heldBack = heldBack == null && untouched ? name : heldBack;
+      } else if (heldBack != null && untouched) {
+        return Optional.of(
+            Verdict.blocked(
+                Reasons.IMPOSSIBLE_PHASE_ORDER,
+                "spec.phases["
+                    + index
+                    + "].status: phase '"
+                    + name
+                    + "' cannot be "
+                    + wanted
+                    + " while the earlier phase '"
+                    + heldBack
+                    + "' is NotStarted; phases run in pipeline order"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static int indexOf(FlagReleaseSpec spec, String phaseName) {
+    for (int i = 0; i < spec.getPhases().size(); i++) {
+      if (spec.getPhases().get(i).getName().equals(phaseName)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -35,6 +35,7 @@ public final class ReleasePlanner {
         .map(Release::releasePipelineKey)
         .filter(pipeline -> !pipeline.equals(spec.getReleasePipelineKey()))
         .filter(pipeline -> observed.owned().owns(pipeline))
+        .filter(pipeline -> !observed.owned().keepsAdopted(spec.getDeletionPolicy()))
         .isPresent();
   }
 
@@ -50,12 +51,18 @@ public final class ReleasePlanner {
     if (release.canceledAt() != null) {
       return ReleasePlan.of(canceled(release));
     }
+    Optional<Verdict> unknown = ReleaseHolds.unknownStatus(release);
+    if (unknown.isPresent()) {
+      return ReleasePlan.of(unknown.get());
+    }
     String observedPipeline = release.releasePipelineKey();
     if (observedPipeline.equals(spec.getReleasePipelineKey())) {
       return new PhasePlanner(spec, release, observed).plan();
     }
     if (observed.owned().owns(observedPipeline)) {
-      return move(spec, release, observed.target());
+      return observed.owned().keepsAdopted(spec.getDeletionPolicy())
+          ? ReleasePlan.of(ReleaseHolds.adopted(observedPipeline, spec.getReleasePipelineKey()))
+          : move(spec, release, observed);
     }
     return ReleasePlan.of(
         Verdict.blocked(
@@ -70,11 +77,13 @@ public final class ReleasePlanner {
 
   /**
    * Moving deletes the live release, so it happens only once the new pipeline has been read and
-   * holds every phase and audience the spec names, and the create that follows releases the
-   * variation the live release has: LaunchDarkly accepted that one for this flag, and another one
-   * could be refused only once the release is gone.
+   * holds every phase and audience the spec names in an order it can run them, the create that
+   * follows releases the variation the live release has (LaunchDarkly accepted that one for this
+   * flag, and another one could be refused only once the release is gone), and no guardrail of
+   * LaunchDarkly's is deciding on the live release.
    */
-  private static ReleasePlan move(FlagReleaseSpec spec, Release release, Target target) {
+  private static ReleasePlan move(FlagReleaseSpec spec, Release release, Observation observed) {
+    Target target = observed.target();
     String from = release.releasePipelineKey();
     String to = spec.getReleasePipelineKey();
     String untouched = "; the release on pipeline '" + from + "' is left untouched";
@@ -94,7 +103,17 @@ public final class ReleasePlanner {
                   + "'"
                   + untouched));
     }
-    Optional<Verdict> misfit = PipelineFit.check(spec, PipelineFit.Shape.of(target.pipeline()));
+    PipelineFit.Shape shape = PipelineFit.Shape.of(target.pipeline());
+    Optional<Verdict> misfit =
+        PipelineFit.check(spec, shape)
+            .or(
+                () ->
+                    shape.legacy()
+                        ? Optional.empty()
+                        : PipelineFit.checkOrder(
+                            spec,
+                            shape.phases().stream().map(PipelineFit.PhaseShape::name).toList(),
+                            newPhase -> false));
     if (misfit.isPresent()) {
       Verdict verdict = misfit.get();
       return ReleasePlan.of(Verdict.blocked(verdict.reason(), verdict.message() + untouched));
@@ -117,6 +136,10 @@ public final class ReleasePlanner {
                   + (variation == null ? "nothing" : "'" + variation + "'")
                   + " to move it"
                   + untouched));
+    }
+    Optional<Verdict> held = ReleaseHolds.guardrail(release, observed, to);
+    if (held.isPresent()) {
+      return ReleasePlan.of(held.get());
     }
     return ReleasePlan.of(
         Verdict.replan("moving the release from pipeline '" + from + "' to '" + to + "'"),

@@ -65,7 +65,15 @@ final class SpecChecks {
       if (guardian == null) {
         continue;
       }
-      if (Durations.toMillis(guardian.getMonitoringWindow()) <= 0) {
+      long window = Durations.toMillis(guardian.getMonitoringWindow());
+      if (window == Durations.TOO_LONG) {
+        return invalid(
+            at
+                + ".releaseGuardian.monitoringWindow: '"
+                + guardian.getMonitoringWindow()
+                + "' is too long: LaunchDarkly counts the window in milliseconds, in 64 bits");
+      }
+      if (window <= 0) {
         return invalid(
             at
                 + ".releaseGuardian.monitoringWindow: '"

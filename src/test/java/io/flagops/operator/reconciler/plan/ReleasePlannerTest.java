@@ -278,7 +278,22 @@ class ReleasePlannerTest {
             List.of(),
             Kind.BLOCKED,
             Reasons.INVALID_SPEC,
-            "spec.phases[0].audiences[0].releaseGuardian.monitoringWindow: 'soon'"));
+            "spec.phases[0].audiences[0].releaseGuardian.monitoringWindow: 'soon'"),
+        row(
+            "monitoring window longer than a long counts (the schema admits any digits)",
+            spec(
+                phase(
+                    "Testing",
+                    Started,
+                    audience("Test env", new ReleaseGuardianSpec("9999999999999999h", 5)))),
+            fresh(),
+            "standard",
+            false,
+            List.of(),
+            Kind.BLOCKED,
+            Reasons.INVALID_SPEC,
+            "spec.phases[0].audiences[0].releaseGuardian.monitoringWindow: '9999999999999999h' is"
+                + " too long"));
   }
 
   @ParameterizedTest(name = "{0}")

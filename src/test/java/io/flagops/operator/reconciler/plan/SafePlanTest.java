@@ -8,6 +8,7 @@ import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.release;
 import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
@@ -125,6 +126,117 @@ class SafePlanTest {
     assertThat(ReleasePlanner.needsTarget(spec(), foreign)).isFalse();
     assertThat(ReleasePlanner.plan(spec(), foreign).verdict().reason())
         .isEqualTo(Reasons.PIPELINE_CONFLICT);
+  }
+
+  @Test
+  void anAdoptedReleaseIsMovedOnlyWhenTheSpecSaysAdoptedReleasesMayBeDeleted() {
+    FlagReleaseSpec spec = spec(phase("Testing", Started));
+    spec.setReleaseVariationId(null);
+    Observation adopted =
+        Observation.of(
+            Optional.of(release("old", "Testing:Started")), false, Ownership.adopted("old"));
+
+    assertThat(ReleasePlanner.needsTarget(spec, adopted)).as("no pipeline read").isFalse();
+    assertBlocked(
+        ReleasePlanner.plan(spec, adopted),
+        Reasons.ADOPTED_RELEASE_NOT_MOVED,
+        "spec.releasePipelineKey: the release on pipeline 'old' was adopted, not created by this"
+            + " FlagRelease (status.releaseOrigin), so it may be someone else's, and moving it to"
+            + " 'standard' would delete it; it is left untouched. Set spec.deletionPolicy to"
+            + " DeleteEvenIfAdopted to move it, or delete it in LaunchDarkly and the operator"
+            + " creates the release on 'standard'");
+
+    spec.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted);
+    assertThat(ReleasePlanner.needsTarget(spec, adopted)).isTrue();
+    assertThat(
+            ReleasePlanner.plan(spec, adopted.withTarget(Target.of(pipeline(false))))
+                .actions()
+                .stream()
+                .map(ReleasePlannerTest::describe))
+        .containsExactly("delete old", "create standard variation=null");
+  }
+
+  @Test
+  void aMoveToAPipelineThatCannotRunThePhasesInTheirOrderDeletesNothing() {
+    ReleasePlan plan =
+        move(
+            spec(phase("Testing", DesiredPhaseStatus.NotStarted), phase("Production", Started)),
+            Target.of(pipeline(false)));
+
+    assertBlocked(
+        plan,
+        Reasons.IMPOSSIBLE_PHASE_ORDER,
+        "spec.phases[1].status: phase 'Production' cannot be Started while the earlier phase"
+            + " 'Testing' is NotStarted; phases run in pipeline order; the release on pipeline"
+            + " 'old' is left untouched");
+  }
+
+  @Test
+  void aMoveWaitsWhileLaunchDarklysGuardrailsDecideOnTheLiveRelease() {
+    FlagReleaseSpec spec = spec(phase("Testing", Started));
+    spec.setReleaseVariationId(null);
+    Release paused = onOld(release("standard", "Testing:Paused", "Production:NotStarted"));
+    Release approving = onOld(approval("Testing:Started", "pendingApproval"));
+    Release monitored = onOld(guarded("Testing:Started", 1_800_000_000_000L));
+
+    assertBlocked(
+        moveOf(spec, paused, null),
+        Reasons.PHASE_PAUSED,
+        "phase 'Testing' is paused in LaunchDarkly, so the release is not moved to pipeline"
+            + " 'standard' (a move would delete it). Resume the phase in LaunchDarkly, or delete"
+            + " the release in LaunchDarkly to have the operator create it on 'standard'");
+    Verdict approval = moveOf(spec, approving, null).verdict();
+    assertThat(approval.kind()).isEqualTo(Kind.WAITING);
+    assertThat(approval.reason()).isEqualTo(Reasons.AWAITING_APPROVAL);
+    assertThat(approval.message())
+        .isEqualTo(
+            "phase 'Testing' waits for approval in LaunchDarkly for 'Test env'; the release is"
+                + " moved to pipeline 'standard' once it is approved, or delete the release in"
+                + " LaunchDarkly to have the operator create it on 'standard' now");
+    ReleasePlan watched = moveOf(spec, monitored, TESTING_ENDS_AT.minusSeconds(600));
+    assertThat(watched.actions()).isEmpty();
+    assertThat(watched.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
+    assertThat(watched.verdict().dueAt()).isEqualTo(TESTING_ENDS_AT);
+    assertThat(watched.verdict().message())
+        .startsWith(
+            "phase 'Testing' is in a guarded rollout that LaunchDarkly monitors until about"
+                + " 2027-01-15T09:00:00Z; the release is moved to pipeline 'standard' after that");
+    assertThat(moveOf(spec, monitored, TESTING_ENDS_AT.plusSeconds(61)).actions())
+        .as("a rollout LaunchDarkly has decided (overdue: rolled back) holds nothing")
+        .hasSize(2);
+  }
+
+  @Test
+  void aPhaseStatusLaunchDarklyDoesNotDocumentStopsEveryWrite() {
+    Release base = release("standard", "Testing:Started", "Production:NotStarted");
+    ReleasePhase testing = base.phases().get(0);
+    Release rolledBack =
+        new Release(
+            base.name(),
+            "standard",
+            "",
+            List.of(
+                new ReleasePhase(
+                    testing.id(),
+                    "Testing",
+                    false,
+                    1L,
+                    null,
+                    testing.audiences(),
+                    "RolledBack",
+                    true,
+                    2L),
+                base.phases().get(1)),
+            1L,
+            null,
+            null);
+
+    assertBlocked(
+        plan(spec(phase("Testing", Complete), phase("Production", Started)), rolledBack),
+        Reasons.UNKNOWN_PHASE_STATUS,
+        "phase 'Testing' has status 'RolledBack' in LaunchDarkly, which this operator does not"
+            + " know (NotStarted, ReadyToStart, Started, Paused, Complete); it changes nothing in"
+            + " the release until LaunchDarkly shows one it knows");
   }
 
   // ---- guarded rollouts ----
@@ -362,6 +474,20 @@ class SafePlanTest {
     Observation observed = Observation.of(Optional.of(old), false, owned("old"));
     assertThat(ReleasePlanner.needsTarget(spec, observed)).isTrue();
     return ReleasePlanner.plan(spec, observed.withTarget(target));
+  }
+
+  /** The plan for {@code live}, owned, when the spec's pipeline "standard" has been read. */
+  private static ReleasePlan moveOf(FlagReleaseSpec spec, Release live, Instant readAt) {
+    return ReleasePlanner.plan(
+        spec,
+        Observation.of(Optional.of(live), false, owned(live.releasePipelineKey()))
+            .withTarget(Target.of(pipeline(false)))
+            .at(readAt));
+  }
+
+  /** The same release on pipeline "old". */
+  private static Release onOld(Release release) {
+    return new Release(release.name(), "old", "", release.phases(), release.version(), null, null);
   }
 
   /** Testing monitored for an hour from its start, read this many seconds after the end. */

@@ -1,0 +1,118 @@
+package io.flagops.operator.reconciler.plan;
+
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleaseAudience;
+import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What holds the operator's hands off a live release: a phase status it does not know, and, before
+ * a move deletes the release, an origin that makes it not the resource's to delete or a guardrail
+ * of LaunchDarkly's still deciding on it.
+ */
+final class ReleaseHolds {
+  private ReleaseHolds() {}
+
+  /**
+   * A phase whose status is none LaunchDarkly documents (a rollout outcome added later, say): its
+   * meaning is unknown, so nothing is written to the release, as for an answer not understood.
+   */
+  static Optional<Verdict> unknownStatus(Release release) {
+    return release.phases().stream()
+        .filter(phase -> !phase.hasKnownStatus())
+        .findFirst()
+        .map(
+            phase ->
+                Verdict.blocked(
+                    Reasons.UNKNOWN_PHASE_STATUS,
+                    "phase '"
+                        + phase.name()
+                        + "' has status '"
+                        + phase.status()
+                        + "' in LaunchDarkly, which this operator does not know ("
+                        + String.join(", ", ReleasePhase.KNOWN_STATUSES)
+                        + "); it changes nothing in the release until LaunchDarkly shows one it"
+                        + " knows"));
+  }
+
+  /** A move deletes the release: one the resource adopted may be someone else's. */
+  static Verdict adopted(String from, String to) {
+    return Verdict.blocked(
+        Reasons.ADOPTED_RELEASE_NOT_MOVED,
+        "spec.releasePipelineKey: the release on pipeline '"
+            + from
+            + "' was adopted, not created by this FlagRelease (status.releaseOrigin), so it may be"
+            + " someone else's, and moving it to '"
+            + to
+            + "' would delete it; it is left untouched. Set spec.deletionPolicy to"
+            + " DeleteEvenIfAdopted to move it, or delete it in LaunchDarkly and the operator"
+            + " creates the release on '"
+            + to
+            + "'");
+  }
+
+  /**
+   * A guardrail deciding on the live release, which a move would abandon by deleting it: a phase a
+   * person paused, an approval pending, or a guarded rollout being monitored (one overdue has been
+   * decided). Empty when the release may be moved.
+   */
+  static Optional<Verdict> guardrail(Release release, Observation observed, String to) {
+    String orDelete =
+        ", or delete the release in LaunchDarkly to have the operator create it on '" + to + "'";
+    for (ReleasePhase phase : release.phases()) {
+      if (phase.isComplete()) {
+        continue;
+      }
+      if (phase.isPaused()) {
+        return Optional.of(
+            Verdict.blocked(
+                Reasons.PHASE_PAUSED,
+                "phase '"
+                    + phase.name()
+                    + "' is paused in LaunchDarkly, so the release is not moved to pipeline '"
+                    + to
+                    + "' (a move would delete it). Resume the phase in LaunchDarkly"
+                    + orDelete));
+      }
+      List<ReleaseAudience> approvals = phase.audiencesAwaitingApproval();
+      if (phase.isStarted() && !approvals.isEmpty()) {
+        return Optional.of(
+            Verdict.waiting(
+                Reasons.AWAITING_APPROVAL,
+                "phase '"
+                    + phase.name()
+                    + "' waits for approval in LaunchDarkly for "
+                    + approvals.stream()
+                        .map(a -> "'" + a.name() + "'")
+                        .collect(Collectors.joining(", "))
+                    + "; the release is moved to pipeline '"
+                    + to
+                    + "' once it is approved"
+                    + orDelete
+                    + " now"));
+      }
+      Instant readAt = observed.readAt();
+      Long endsAt =
+          MonitoringWindow.endsAt(phase, observed.phasesBefore().get(phase.name()), readAt);
+      if (endsAt != null && !MonitoringWindow.overdue(phase, endsAt, readAt)) {
+        return Optional.of(
+            Verdict.waitingUntil(
+                Reasons.GUARDED_ROLLOUT,
+                "phase '"
+                    + phase.name()
+                    + "' is in a guarded rollout that LaunchDarkly monitors until about "
+                    + Instant.ofEpochMilli(endsAt)
+                    + "; the release is moved to pipeline '"
+                    + to
+                    + "' after that"
+                    + orDelete
+                    + " now",
+                Instant.ofEpochMilli(endsAt)));
+      }
+    }
+    return Optional.empty();
+  }
+}
