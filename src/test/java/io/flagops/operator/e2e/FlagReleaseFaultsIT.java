@@ -80,6 +80,21 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     assertThat(eventReasons("limited")).contains("RateLimited");
   }
 
+  /** A server error right after a wait LaunchDarkly set is retried like any other. */
+  @Test
+  void aServerErrorAfterARateLimitIsRetriedNotAReconcileError() {
+    simulator.faults().failNext(1, 429).failNext(1, 503);
+
+    create("limited-then-down", spec("flag-65", "fast-track", phase("Canary", Started)));
+    awaitReady("limited-then-down");
+
+    assertThat(callsFor("flag-65").subList(0, 2).stream().map(CallLog.Call::status))
+        .containsExactly(429, 503);
+    assertThat(eventReasons("limited-then-down"))
+        .contains("RateLimited", "LaunchDarklyUnavailable")
+        .doesNotContain("ReconcileError");
+  }
+
   @Test
   void aBurstOfServerErrorsIsRetriedWithGrowingBackoff() {
     simulator.faults().failNext(3, 503);

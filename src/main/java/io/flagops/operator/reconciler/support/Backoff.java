@@ -22,7 +22,10 @@ public final class Backoff {
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, Failures> byUid = new ConcurrentHashMap<>();
 
-  /** Failed passes in a row that stopped at {@code step}; the first failure since a good pass. */
+  /**
+   * Failed passes in a row that stopped at {@code step} (null after a failure only {@link
+   * #noteFailure noted}); the first failure since a good pass.
+   */
   private record Failures(String step, int inARow, long since) {}
 
   public Backoff(FlagReleaseConfig.Retry retry) {
@@ -51,7 +54,8 @@ public final class Backoff {
               if (last == null) {
                 return new Failures(step, 1, now);
               }
-              boolean again = !progressed && last.step().equals(step);
+              // a failure only noted (a 429, an open circuit) stopped at no step of its own
+              boolean again = !progressed && step.equals(last.step());
               return new Failures(step, again ? last.inARow() + 1 : 1, last.since());
             });
     return Duration.ofMillis(delayAfter(failures.inARow()));
