@@ -128,6 +128,19 @@ public final class SimulatorFaults {
   }
 
   /**
+   * The next request on {@code route} (a {@link CallLog} route) answers 429 with this Retry-After,
+   * without being served.
+   */
+  public synchronized SimulatorFaults rateLimitNextOn(String route, Duration retryAfter) {
+    scriptedByRoute
+        .computeIfAbsent(route, r -> new ArrayDeque<>())
+        .addLast(
+            Answer.error(429, "Injected fault: rate limit exceeded")
+                .withHeader("Retry-After", Long.toString(retryAfter.toSeconds())));
+    return this;
+  }
+
+  /**
    * The next request on {@code route} (a {@link CallLog} route) answers {@code status} with a JSON
    * error body, without being served: a 409 on a write, say.
    */

@@ -370,8 +370,13 @@ public class ReleaseSync {
                     flag, new CreateReleaseInput(create.pipelineKey(), create.variationId())));
       } catch (LaunchDarklyException.Rejected
           | LaunchDarklyException.Conflict
-          | LaunchDarklyException.NotFound e) {
-        owned = before; // refused: nothing was created
+          | LaunchDarklyException.NotFound
+          | LaunchDarklyException.RateLimited
+          | LaunchDarklyException.Throttled
+          | LaunchDarklyException.CircuitOpen e) {
+        // refused, or never sent: nothing was created, and a release found later on the pipeline
+        // (made by a person meanwhile) must not count as this resource's
+        owned = before;
         throw e;
       }
       written.add(Seen.RELEASE);

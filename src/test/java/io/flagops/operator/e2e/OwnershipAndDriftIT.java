@@ -18,6 +18,7 @@ import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -204,6 +205,25 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .containsExactly("create fast-track 200", "Started Canary 400");
     assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
     assertDeletingItLeavesTheRelease("own-then-remade", "flag-55");
+  }
+
+  /**
+   * A create LaunchDarkly answered 429 made nothing: the release a person makes before the retry is
+   * not the resource's to delete.
+   */
+  @Test
+  void aReleaseMadeByAPersonAfterARateLimitedCreateCountsAsAdopted() {
+    simulator.faults().rateLimitNextOn(CallLog.CREATE_RELEASE, Duration.ofSeconds(2));
+
+    create("limited-create", spec("flag-66", "fast-track", phase("Canary", Started)));
+    await().atMost(TIMEOUT).until(() -> countFor("flag-66", CallLog.CREATE_RELEASE) == 1);
+    simulator.ui().createRelease(PROJECT, "flag-66", "fast-track"); // before the retry
+
+    assertThat(awaitReady("limited-create").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Adopted);
+    assertThat(writesFor("flag-66").stream().map(c -> describe(c) + " " + c.status()))
+        .containsExactly("create fast-track 429", "Started Canary 200");
+    assertDeletingItLeavesTheRelease("limited-create", "flag-66");
   }
 
   /** Another Secret may hold the token of another account, with its own release of the flag. */
