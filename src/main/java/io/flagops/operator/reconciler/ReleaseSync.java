@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -183,6 +184,9 @@ public class ReleaseSync {
     /** What the pass was doing: "reading the release" or the write being made. */
     private String step = LaunchDarklyClient.READING;
 
+    /** Whether a write LaunchDarkly accepted did not show in its answer: no progress, then. */
+    private boolean unreflected;
+
     Pass(FlagRelease resource, AccessToken token, Writes writes, Announcer announcer) {
       this.resource = resource;
       this.spec = resource.getSpec();
@@ -197,20 +201,26 @@ public class ReleaseSync {
     SyncResult run() {
       read();
       Refused refused = null;
+      List<ReleaseAction> applied = List.of();
       for (int i = 0; i < MAX_PASSES; i++) {
         ReleasePlan plan = plan();
-        if (refused != null
-            && refused.action.equals(plan.actions().stream().findFirst().orElse(null))) {
+        ReleaseAction next = plan.actions().stream().findFirst().orElse(null);
+        if (refused != null && refused.action.equals(next)) {
           return stillRefused(refused);
         }
         if (!plan.hasWrites() || !writes.allowedOn(current)) {
           return new SyncResult(seen(), plan, owned);
         }
+        if (applied.contains(next)) {
+          throw notReflected(next);
+        }
         refused = null;
+        applied = plan.actions();
         try {
-          plan.actions().forEach(this::apply);
+          applied.forEach(this::apply);
         } catch (Refused e) {
           refused = e;
+          applied = List.of(); // what the writes before it answered is superseded by the read
           read(); // the release may have changed since it was read: plan on what it is now
           events.normal(
               resource,
@@ -224,6 +234,22 @@ public class ReleaseSync {
       }
       throw new LaunchDarklyException.Unavailable(
           "LaunchDarkly's answers do not reflect the writes made; will read the release again",
+          0,
+          null);
+    }
+
+    /**
+     * LaunchDarkly accepted {@code write} and answered with a release that does not show it: making
+     * it again in the same pass would only repeat that, so the pass ends as a failure that is not
+     * progress, and the next one (a fresh read) comes after a backoff that grows while it lasts.
+     */
+    private LaunchDarklyException notReflected(ReleaseAction write) {
+      unreflected = true;
+      step = write.describe();
+      return new LaunchDarklyException.Unavailable(
+          "LaunchDarkly accepted the write to "
+              + write.describe()
+              + " but its answer does not show it; will read the release again",
           0,
           null);
     }
@@ -308,9 +334,13 @@ public class ReleaseSync {
 
     /**
      * Whether the release moved forward since the status was written: a write of this pass went
-     * through, or one whose answer was lost had gone through before.
+     * through (and showed in LaunchDarkly's answer), or one whose answer was lost had gone through
+     * before.
      */
     boolean progressed() {
+      if (unreflected) {
+        return false;
+      }
       Long before =
           resource.getStatus() == null || resource.getStatus().getRelease() == null
               ? null

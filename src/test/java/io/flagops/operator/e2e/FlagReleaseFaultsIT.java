@@ -1,9 +1,11 @@
 package io.flagops.operator.e2e;
 
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.NotStarted;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
@@ -15,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -93,6 +96,38 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     assertThat(eventReasons("limited-then-down"))
         .contains("RateLimited", "LaunchDarklyUnavailable")
         .doesNotContain("ReconcileError");
+  }
+
+  /**
+   * LaunchDarkly accepts a phase write, yet neither its answer nor its reads show it: the write is
+   * not repeated within a pass, and the passes back off instead of hammering LaunchDarkly.
+   */
+  @Test
+  void aWriteLaunchDarklyNeverShowsIsRetriedWithGrowingBackoff() {
+    create("unshown", spec("flag-67", "fast-track", phase("Canary", NotStarted)));
+    awaitReady("unshown");
+    String before = simulator.release(PROJECT, "flag-67").orElseThrow().toString();
+    simulator.faults().respondNext(1_000, 200, "application/json", before);
+    simulator.calls().clear();
+
+    edit("unshown", s -> s.setPhases(new ArrayList<>(List.of(phase("Canary", Started)))));
+    await().atMost(TIMEOUT).until(() -> countFor("flag-67", CallLog.UPDATE_PHASE) >= 5);
+    simulator.faults().clear();
+
+    List<CallLog.Call> calls = callsFor("flag-67");
+    List<CallLog.Call> puts =
+        calls.stream().filter(c -> c.route().equals(CallLog.UPDATE_PHASE)).toList();
+    for (int i = 1; i < puts.size(); i++) {
+      assertThat(calls.get(calls.indexOf(puts.get(i)) - 1).route())
+          .as("each write follows a fresh read, never the same write in the same pass")
+          .isEqualTo(CallLog.GET_RELEASE);
+    }
+    assertThat(Duration.between(puts.get(3).at(), puts.get(4).at()))
+        .as("the backoff grows")
+        .isGreaterThan(Duration.between(puts.get(0).at(), puts.get(1).at()));
+    assertThat(eventsFor("unshown").stream().map(Event::getMessage))
+        .anyMatch(m -> m.contains("its answer does not show it"));
+    awaitReady("unshown");
   }
 
   @Test
