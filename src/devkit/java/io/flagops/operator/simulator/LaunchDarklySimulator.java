@@ -177,7 +177,7 @@ public final class LaunchDarklySimulator implements AutoCloseable {
   private Answer answer(Routes.Match match, Headers headers, String body) {
     sleep(faults.latency());
     RateLimiter.Window budget = faults.spend(match.route());
-    Answer answer = faults.next(match.route()).orElse(null);
+    Answer answer = faults.next(match.route(), headers.getFirst("Authorization")).orElse(null);
     if (answer == null && budget.limited()) {
       long retryAfter = budget.retryAfterSeconds(clock.millis());
       answer =

@@ -32,6 +32,7 @@ public final class SimulatorFaults {
   private double lostAnswerRate;
   private final Map<String, Deque<Runnable>> changesBefore = new HashMap<>();
   private final Map<String, Deque<Answer>> scriptedByRoute = new HashMap<>();
+  private final Map<String, Deque<Answer>> scriptedByToken = new HashMap<>();
   private final Set<String> loseNext = new HashSet<>();
   private long stormEnd = Long.MIN_VALUE;
   private long stormRetryAfterSeconds;
@@ -128,6 +129,19 @@ public final class SimulatorFaults {
   }
 
   /**
+   * The next request made with {@code token} answers 429 with this Retry-After, without being
+   * served: that token's account, not another, is over its limit.
+   */
+  public synchronized SimulatorFaults rateLimitNextOfToken(String token, Duration retryAfter) {
+    scriptedByToken
+        .computeIfAbsent(token, t -> new ArrayDeque<>())
+        .addLast(
+            Answer.error(429, "Injected fault: rate limit exceeded for this account")
+                .withHeader("Retry-After", Long.toString(retryAfter.toSeconds())));
+    return this;
+  }
+
+  /**
    * The next request on {@code route} (a {@link CallLog} route) answers 429 with this Retry-After,
    * without being served.
    */
@@ -174,6 +188,7 @@ public final class SimulatorFaults {
     scripted.clear();
     changesBefore.clear();
     scriptedByRoute.clear();
+    scriptedByToken.clear();
     loseNext.clear();
     lostAnswerRate = 0;
     random = new Random();
@@ -209,12 +224,16 @@ public final class SimulatorFaults {
   }
 
   /**
-   * The fault this request on {@code route} meets, if any, in a fixed order: drop, scripted for the
-   * route, scripted, storm, 5xx.
+   * The fault this request on {@code route} with {@code token} meets, if any, in a fixed order:
+   * drop, scripted for the token, scripted for the route, scripted, storm, 5xx.
    */
-  synchronized Optional<Answer> next(String route) {
+  synchronized Optional<Answer> next(String route, String token) {
     if (dropConnectionRate > 0 && random.nextDouble() < dropConnectionRate) {
       return Optional.of(Answer.dropped());
+    }
+    Deque<Answer> forToken = token == null ? null : scriptedByToken.get(token);
+    if (forToken != null && !forToken.isEmpty()) {
+      return Optional.of(forToken.removeFirst());
     }
     Deque<Answer> forRoute = scriptedByRoute.get(route);
     if (forRoute != null && !forRoute.isEmpty()) {

@@ -75,8 +75,14 @@ public final class RequestBudget {
   /** Time worth of permits that follow-up calls took ahead of the reserved turns, in nanos. */
   private double borrowed;
 
-  /** Turns held back by a pause are spread out from here, one per permit. */
-  private long nextTurnAfterPause;
+  /**
+   * Turns held back by a pause are spread out from here, one per permit: by the account paused
+   * after its 429 (so that its turns do not push other accounts' back), {@link #WHOLE_PROCESS} for
+   * a pause of every call.
+   */
+  private final Map<String, Long> nextTurnAfterPause = new HashMap<>();
+
+  private static final String WHOLE_PROCESS = "";
 
   /** How many calls were granted: each call's number, in the order they were granted. */
   private long grants;
@@ -134,7 +140,7 @@ public final class RequestBudget {
    * turn comes after the wait, as every caller's does after a pause of the whole process.
    */
   public synchronized Duration takeTurn(Object caller, String account) {
-    return turn(caller, true, accountPausedUntil(account));
+    return turn(caller, true, account, accountPausedUntil(account));
   }
 
   /**
@@ -152,7 +158,7 @@ public final class RequestBudget {
    * {@link #untilTurn(Object)} for a caller of an account, as {@link #takeTurn(Object, String)}.
    */
   public synchronized Duration untilTurn(Object caller, String account) {
-    return turn(caller, false, accountPausedUntil(account));
+    return turn(caller, false, account, accountPausedUntil(account));
   }
 
   /** Until when an account's calls wait after its 429; {@link Long#MIN_VALUE} when they do not. */
@@ -163,30 +169,34 @@ public final class RequestBudget {
     }
     if (nanoClock.getAsLong() >= until) {
       accountsPausedUntil.remove(account);
+      nextTurnAfterPause.remove(account); // spreads only while the pause lasts
       return Long.MIN_VALUE;
     }
     return until;
   }
 
   private Duration turn(Object caller, boolean take) {
-    return turn(caller, take, Long.MIN_VALUE);
+    return turn(caller, take, null, Long.MIN_VALUE);
   }
 
   /**
+   * @param account the caller's account, or null when not known
    * @param accountPausedUntil until when the caller's account waits after a 429 (a pause of its
    *     calls only)
    */
-  private Duration turn(Object caller, boolean take, long accountPausedUntil) {
+  private Duration turn(Object caller, boolean take, String account, long accountPausedUntil) {
     long now = nanoClock.getAsLong();
     refill(now);
-    long paused = Math.max(firstCallsPausedUntil(now), accountPausedUntil);
+    long processPausedUntil = firstCallsPausedUntil(now);
+    long paused = Math.max(processPausedUntil, accountPausedUntil);
     Turn turn = turns.get(caller);
     if (turn != null) {
       long due = turn.at() + (long) (borrowed - turn.borrowedBefore());
       if (due < paused && now < paused) {
         // spread the turns a pause held back instead of letting them all go when it ends
-        due = Math.max(paused, nextTurnAfterPause);
-        nextTurnAfterPause = due + (long) (1 / currentRate(now));
+        String spread = accountPausedUntil > processPausedUntil ? account : WHOLE_PROCESS;
+        due = Math.max(paused, nextTurnAfterPause.getOrDefault(spread, Long.MIN_VALUE));
+        nextTurnAfterPause.put(spread, due + (long) (1 / currentRate(now)));
         turns.put(caller, new Turn(due, borrowed));
       }
       if (due > now) {

@@ -190,6 +190,28 @@ class RequestBudgetTest {
     assertThat(budget.takeTurn("d")).isZero();
   }
 
+  /**
+   * Turns held back by account A's 429 are spread after A's pause; account B's turns, reserved
+   * among them, come back after no more than the halved rate's spacing.
+   */
+  @Test
+  void aRateLimitOfOneAccountPushesBackNoTurnOfAnother() {
+    spendTheBurst();
+    for (String caller : List.of("a1", "b1", "a2", "b2", "b3")) {
+      budget.untilTurn(caller, caller.startsWith("a") ? "A" : "B");
+    }
+    budget.pauseFor("A", Duration.ofMinutes(5));
+
+    assertThat(budget.untilTurn("a1", "A")).isGreaterThan(Duration.ofMinutes(4));
+    assertThat(budget.untilTurn("a2", "A")).isGreaterThan(budget.untilTurn("a1", "A"));
+    for (String b : List.of("b1", "b2", "b3")) {
+      Duration wait = budget.untilTurn(b, "B");
+      assertThat(wait).as(b).isLessThan(Duration.ofSeconds(2));
+      now.addAndGet(wait.toNanos());
+      assertThat(budget.takeTurn(b, "B")).as(b + " when its turn comes").isZero();
+    }
+  }
+
   /** The three permits of a full bucket, granted to callers that never come back. */
   private void spendTheBurst() {
     for (int i = 0; i < 3; i++) {

@@ -1,0 +1,72 @@
+package io.flagops.operator.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.config.TokenSecretScope;
+import io.flagops.operator.simulator.CallLog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two teams' accounts share the process's one request budget, busy enough that turns are reserved:
+ * a 429 of the default token's account holds back that account's calls for its Retry-After, and the
+ * other team's resources, whose turns were reserved among them, go on.
+ */
+class AccountIsolationIT extends EmbeddedOperatorCase {
+  private static final String TEAM_TOKEN = "api-e2e-second-account-7d41b0c3";
+
+  @Test
+  void aRateLimitOfOneAccountHoldsBackNoTurnOfTheOther() {
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    harness
+        .client
+        .secrets()
+        .inNamespace(Harness.NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("team-token")
+                .addToLabels(TokenSecretScope.LABEL, "true")
+                .endMetadata()
+                .withStringData(Map.of("token", TEAM_TOKEN))
+                .build())
+        .create();
+    harness.simulator.faults().rateLimitNextOfToken(Harness.TOKEN, Duration.ofSeconds(60));
+    operator =
+        EmbeddedOperator.start(
+            harness.newClient(),
+            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN).withBudget(4, 2),
+            null);
+
+    List<String> team = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      harness.create(String.format("c-%02d", i), spec(String.format("c-%02d", i), null));
+      String teamFlag = String.format("c-%02d", 10 + i);
+      harness.create(teamFlag, spec(teamFlag, new SecretKeyReference("team-token", "token")));
+      team.add(teamFlag);
+    }
+
+    harness.awaitReady(team, Duration.ofSeconds(40));
+    assertThat(harness.simulator.calls().count(CallLog.GET_RELEASE, 429))
+        .as("the default token's one 429, whose account still waits")
+        .isEqualTo(1);
+  }
+
+  private static FlagReleaseSpec spec(String flag, SecretKeyReference token) {
+    FlagReleaseSpec spec = new FlagReleaseSpec();
+    spec.setProjectKey("chaos");
+    spec.setFlagKey(flag);
+    spec.setReleasePipelineKey("two-step");
+    spec.setPhases(List.of(new PhaseSpec("One", DesiredPhaseStatus.Started)));
+    spec.setAccessTokenSecretRef(token);
+    return spec;
+  }
+}
