@@ -2,9 +2,9 @@ package io.flagops.operator.launchdarkly;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -55,7 +55,7 @@ public final class RequestBudget {
    */
   private double spendable;
 
-  /** No permits before this time (a window LaunchDarkly says is spent). */
+  /** No permits before this time (a 429 of no known account). */
   private long pausedUntil;
 
   /** Accounts (token fingerprints) that got a 429: none of their calls before the given time. */
@@ -84,28 +84,21 @@ public final class RequestBudget {
 
   private static final String WHOLE_PROCESS = "";
 
-  /** How many calls were granted: each call's number, in the order they were granted. */
-  private long grants;
+  /**
+   * What LaunchDarkly said of each account's window ({@link #WHOLE_PROCESS} for calls of no known
+   * account): LaunchDarkly limits each account on its own, so one account's spent window holds back
+   * only that account's calls.
+   */
+  private final Map<String, AccountWindow> windows = new HashMap<>();
 
-  /** The numbers of the calls granted and not yet answered. */
-  private final NavigableSet<Long> onTheirWay = new TreeSet<>();
+  /** A call granted: its number in its account's window. */
+  private record Call(AccountWindow window, long number) {}
 
   /**
    * The call the current thread was last granted: its answer's rate-limit headers are read on the
    * same thread (see {@link HttpLaunchDarklyClient}), and it ends there too.
    */
-  private final ThreadLocal<Long> callOfThisThread = new ThreadLocal<>();
-
-  /**
-   * What LaunchDarkly's last answer said was left of its window, less the calls it may not have
-   * counted then and those granted since; unknown once that window has ended.
-   */
-  private long windowLeft = Long.MAX_VALUE;
-
-  private long windowEndsAt = Long.MIN_VALUE;
-
-  /** The end of the last window whose rest was kept for writes (reserved turns moved past it). */
-  private long keptUntil = Long.MIN_VALUE;
+  private final ThreadLocal<Call> callOfThisThread = new ThreadLocal<>();
 
   public RequestBudget(double requestsPerSecond, int burst) {
     this(requestsPerSecond, burst, System::nanoTime);
@@ -187,14 +180,16 @@ public final class RequestBudget {
   private Duration turn(Object caller, boolean take, String account, long accountPausedUntil) {
     long now = nanoClock.getAsLong();
     refill(now);
+    AccountWindow window = window(account);
     long processPausedUntil = firstCallsPausedUntil(now);
-    long paused = Math.max(processPausedUntil, accountPausedUntil);
+    long accountHeldUntil = Math.max(accountPausedUntil, windowHeldUntil(now, window));
+    long paused = Math.max(processPausedUntil, accountHeldUntil);
     Turn turn = turns.get(caller);
     if (turn != null) {
       long due = turn.at() + (long) (borrowed - turn.borrowedBefore());
       if (due < paused && now < paused) {
         // spread the turns a pause held back instead of letting them all go when it ends
-        String spread = accountPausedUntil > processPausedUntil ? account : WHOLE_PROCESS;
+        String spread = accountHeldUntil > processPausedUntil ? key(account) : WHOLE_PROCESS;
         due = Math.max(paused, nextTurnAfterPause.getOrDefault(spread, Long.MIN_VALUE));
         nextTurnAfterPause.put(spread, due + (long) (1 / currentRate(now)));
         turns.put(caller, new Turn(due, borrowed));
@@ -205,7 +200,7 @@ public final class RequestBudget {
       if (take) {
         turns.remove(caller);
         spendable -= 1;
-        granted(now);
+        granted(now, window);
       }
       return Duration.ZERO;
     }
@@ -213,7 +208,7 @@ public final class RequestBudget {
       tokens -= 1;
       if (take) {
         spendable -= 1;
-        granted(now);
+        granted(now, window);
       } else {
         turns.put(caller, new Turn(now, borrowed)); // paid: callers asking at once queue behind it
       }
@@ -239,26 +234,45 @@ public final class RequestBudget {
   /** {@link #takeFollowUp()} for a call of an account, refused while that account waits. */
   public synchronized Duration takeFollowUp(String account) {
     long now = nanoClock.getAsLong();
-    long paused = Math.max(pausedUntil, accountPausedUntil(account));
+    AccountWindow window = window(account);
+    long paused = Math.max(Math.max(pausedUntil, window.spentUntil), accountPausedUntil(account));
     if (now < paused) {
       return Duration.ofNanos(paused - now);
     }
     refill(now);
-    if (!keepingRestOfWindow(now)) {
+    if (!keepingRestOfWindow(now, window)) {
       tokens -= 1;
       spendable -= 1;
       borrowed += 1 / currentRate(now);
     }
-    granted(now);
+    granted(now, window);
     return Duration.ZERO;
   }
 
+  private AccountWindow window(String account) {
+    return windows.computeIfAbsent(key(account), a -> new AccountWindow());
+  }
+
+  private static String key(String account) {
+    return account == null ? WHOLE_PROCESS : account;
+  }
+
   /**
-   * Until when a pass's first call waits: a pause, the end of a window whose rest is kept, or the
-   * next permit when what was actually sent used them up.
+   * Until when the account's window holds back a pass's first call: when LaunchDarkly said it is
+   * spent, or while its rest is kept for the writes of passes under way.
+   */
+  private long windowHeldUntil(long now, AccountWindow window) {
+    return keepingRestOfWindow(now, window)
+        ? Math.max(window.spentUntil, window.endsAt)
+        : window.spentUntil;
+  }
+
+  /**
+   * Until when every pass's first call waits: a pause of the whole process, or the next permit when
+   * what was actually sent used them up.
    */
   private long firstCallsPausedUntil(long now) {
-    long until = keepingRestOfWindow(now) ? Math.max(pausedUntil, windowEndsAt) : pausedUntil;
+    long until = pausedUntil;
     if (spendable < 1) {
       until = Math.max(until, now + (long) Math.ceil((1 - spendable) / currentRate(now)));
     }
@@ -266,46 +280,62 @@ public final class RequestBudget {
   }
 
   /**
-   * Whether the rest of LaunchDarkly's window is kept for the writes of passes under way: up to two
-   * for each call on its way (a create, then a phase), and the burst for passes whose read is
-   * answered and whose writes are about to go, so that passes are not cut between their read and
-   * their writes (which would cost a second read). Those writes are paid by the window's rest, not
-   * borrowed from later turns. When the keeping starts, the bucket stops filling and every reserved
-   * turn moves back by the time the window has left: the turns then go on in the next window as
-   * they were spaced, rather than on top of the ones already due there, which would spend that
-   * window early and cut passes in it.
+   * Whether the rest of the account's window is kept for the writes of passes under way (see {@link
+   * AccountWindow#nearlySpent}), so that passes are not cut between their read and their writes
+   * (which would cost a second read). Those writes are paid by the window's rest, not borrowed from
+   * later turns. When the keeping starts and every call is of this account, the bucket stops
+   * filling and every reserved turn moves back by the time the window has left: the turns then go
+   * on in the next window as they were spaced, rather than on top of the ones already due there,
+   * which would spend that window early and cut passes in it. (Other accounts' calls go on; this
+   * account's turns are spread after its window instead.)
    */
-  private boolean keepingRestOfWindow(long now) {
-    boolean nearlySpent = now < windowEndsAt && windowLeft <= 2L * onTheirWay.size() + burst;
-    if (nearlySpent && now >= keptUntil) { // once per window (its end moves by a few ms per answer)
-      keptUntil = windowEndsAt;
-      long rest = windowEndsAt - now;
-      borrowed += rest;
-      tokens -= rest * currentRate(now);
-      spendable -= rest * currentRate(now);
+  private boolean keepingRestOfWindow(long now, AccountWindow window) {
+    boolean nearlySpent = window.nearlySpent(now, burst);
+    if (nearlySpent && now >= window.keptUntil) { // once per window (its end moves a few ms)
+      window.keptUntil = window.endsAt;
+      if (alone(now, window)) {
+        long rest = window.endsAt - now;
+        borrowed += rest;
+        tokens -= rest * currentRate(now);
+        spendable -= rest * currentRate(now);
+      }
     }
     return nearlySpent;
   }
 
   /**
-   * One call more on its way, spent from what is known to be left of the window; with nothing left,
-   * every call stops until the reset.
+   * Whether no other account's window is live: the window is then the whole process's, and what is
+   * left of it bounds the bucket. Forgets the windows of accounts no longer heard of.
    */
-  private void granted(long now) {
-    onTheirWay.add(++grants);
-    callOfThisThread.set(grants);
-    if (now >= windowEndsAt) {
-      windowLeft = Long.MAX_VALUE; // a new window: nothing known of it until the next answer
-    } else if (--windowLeft <= 0) {
-      pausedUntil = Math.max(pausedUntil, windowEndsAt);
+  private boolean alone(long now, AccountWindow window) {
+    boolean alone = true;
+    for (Iterator<AccountWindow> others = windows.values().iterator(); others.hasNext(); ) {
+      AccountWindow other = others.next();
+      if (other == window) {
+        continue;
+      }
+      if (other.live(now)) {
+        alone = false;
+      } else {
+        others.remove();
+      }
     }
+    return alone;
+  }
+
+  /**
+   * One call more on its way, spent from what is known to be left of its account's window; with
+   * nothing left, that account's calls stop until the reset.
+   */
+  private void granted(long now, AccountWindow window) {
+    callOfThisThread.set(new Call(window, window.grant(now)));
   }
 
   /** The call this thread was granted ended: answered, failed or never sent. */
   public synchronized void finished() {
-    Long call = callOfThisThread.get();
+    Call call = callOfThisThread.get();
     if (call != null) {
-      onTheirWay.remove(call);
+      call.window().onTheirWay.remove(call.number());
       callOfThisThread.remove();
     }
   }
@@ -345,36 +375,30 @@ public final class RequestBudget {
   }
 
   /**
-   * What LaunchDarkly says is left of its window, in the answer to the call this thread was granted
-   * (read before that call is {@link #finished()}): passes start no new call once that, less the
-   * calls it may not have counted and those granted since, is only enough for the writes of passes
-   * under way, and every call stops when it is used up.
+   * What LaunchDarkly says is left of the window of the account of the call this thread was
+   * granted, in the answer to it (read before that call is {@link #finished()}): passes of that
+   * account start no new call once that, less the calls it may not have counted and those granted
+   * since, is only enough for the writes of passes under way, and its calls stop when it is used
+   * up.
    */
   public synchronized void observe(long remaining, Duration untilReset) {
     long now = nanoClock.getAsLong();
-    windowEndsAt = now + Math.max(0, untilReset.toNanos());
-    windowLeft = remaining - notCountedIn(callOfThisThread.get());
-    if (remaining <= 0) {
-      pausedUntil = Math.max(pausedUntil, windowEndsAt);
+    Call call = callOfThisThread.get();
+    AccountWindow window = call == null ? window(null) : call.window();
+    boolean spent =
+        window.observe(
+            remaining,
+            now + Math.max(0, untilReset.toNanos()),
+            call == null ? null : call.number());
+    if (!alone(now, window)) {
+      return; // the bucket is every account's: one account's window does not bound it
+    }
+    if (spent) {
       emptyBuckets();
       return;
     }
     refill(now);
-    tokens = Math.min(tokens, Math.max(0, windowLeft));
-  }
-
-  /**
-   * The calls LaunchDarkly may not have counted when it answered {@code call}: the others on their
-   * way, and those granted after it and already answered (their answers may be read first). Exact
-   * when calls reach LaunchDarkly in the order they were granted, and on the safe side otherwise.
-   */
-  private long notCountedIn(Long call) {
-    if (call == null || !onTheirWay.contains(call)) {
-      return onTheirWay.size(); // not one of this budget's calls: assume none of those counted
-    }
-    long grantedAfter = grants - call;
-    long answeredAfter = grantedAfter - onTheirWay.tailSet(call, false).size();
-    return onTheirWay.size() - 1 + answeredAfter;
+    tokens = Math.min(tokens, Math.max(0, window.left));
   }
 
   /** The rate allowed now, in requests per second (for metrics and tests). */
@@ -382,9 +406,18 @@ public final class RequestBudget {
     return currentRate(nanoClock.getAsLong()) * 1e9;
   }
 
-  /** How long callers are held back from now, zero when they are not. */
+  /**
+   * How long every caller is held back from now (a pause of the whole process, or the window of the
+   * only account calling said spent), zero when they are not.
+   */
   public synchronized Duration pausedFor() {
-    return Duration.ofNanos(Math.max(0, pausedUntil - nanoClock.getAsLong()));
+    long now = nanoClock.getAsLong();
+    long until = pausedUntil;
+    List<AccountWindow> live = windows.values().stream().filter(w -> w.live(now)).toList();
+    if (live.size() == 1) {
+      until = Math.max(until, live.get(0).spentUntil);
+    }
+    return Duration.ofNanos(Math.max(0, until - now));
   }
 
   private double currentRate(long now) {

@@ -26,6 +26,37 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
   @Test
   void aRateLimitOfOneAccountHoldsBackNoTurnOfTheOther() {
     harness = new Harness("/simulator/chaos-seed.yaml");
+    harness.simulator.faults().rateLimitNextOfToken(Harness.TOKEN, Duration.ofSeconds(60));
+
+    List<String> team = startWithEightResourcesPerAccount();
+
+    harness.awaitReady(team, Duration.ofSeconds(40));
+    assertThat(harness.simulator.calls().count(CallLog.GET_RELEASE, 429))
+        .as("the default token's one 429, whose account still waits")
+        .isEqualTo(1);
+  }
+
+  /**
+   * Another client keeps the default token's account at its limit: every answer to it says its
+   * window is spent. That account's calls wait for each reset; the other team's do not.
+   */
+  @Test
+  void aSpentWindowOfOneAccountHoldsBackNoCallOfTheOther() {
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    harness.simulator.faults().keepAccountSpent(Harness.TOKEN, Duration.ofSeconds(10));
+
+    List<String> team = startWithEightResourcesPerAccount();
+
+    harness.awaitReady(team, Duration.ofSeconds(40));
+  }
+
+  /**
+   * An operator with a budget of 4 calls a second (so turns are reserved), and eight FlagReleases
+   * on the default token's account interleaved with eight on the team's token Secret.
+   *
+   * @return the team's FlagReleases
+   */
+  private List<String> startWithEightResourcesPerAccount() {
     harness
         .client
         .secrets()
@@ -39,13 +70,11 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
                 .withStringData(Map.of("token", TEAM_TOKEN))
                 .build())
         .create();
-    harness.simulator.faults().rateLimitNextOfToken(Harness.TOKEN, Duration.ofSeconds(60));
     operator =
         EmbeddedOperator.start(
             harness.newClient(),
             EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN).withBudget(4, 2),
             null);
-
     List<String> team = new ArrayList<>();
     for (int i = 1; i <= 8; i++) {
       harness.create(String.format("c-%02d", i), spec(String.format("c-%02d", i), null));
@@ -53,11 +82,7 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
       harness.create(teamFlag, spec(teamFlag, new SecretKeyReference("team-token", "token")));
       team.add(teamFlag);
     }
-
-    harness.awaitReady(team, Duration.ofSeconds(40));
-    assertThat(harness.simulator.calls().count(CallLog.GET_RELEASE, 429))
-        .as("the default token's one 429, whose account still waits")
-        .isEqualTo(1);
+    return team;
   }
 
   private static FlagReleaseSpec spec(String flag, SecretKeyReference token) {

@@ -212,6 +212,21 @@ class RequestBudgetTest {
     }
   }
 
+  /** LaunchDarkly limits each account on its own: a spent window stops that account's calls. */
+  @Test
+  void aWindowSaidSpentHoldsBackOnlyTheCallsOfItsAccount() {
+    assertThat(budget.takeTurn("b0", "B")).isZero(); // on its way (answered on another thread)
+    assertThat(budget.takeTurn("a0", "A")).isZero();
+    budget.observe(0, Duration.ofSeconds(5)); // the answer to a0: A's window is spent
+    budget.finished();
+
+    assertThat(budget.takeTurn("b1", "B")).isZero();
+    assertThat(budget.takeFollowUp("B")).isZero();
+    assertThat(budget.takeTurn("a1", "A")).isGreaterThanOrEqualTo(ms(4900));
+    assertThat(budget.takeFollowUp("A")).isGreaterThanOrEqualTo(ms(4900));
+    assertThat(budget.pausedFor()).as("no pause of the whole process").isZero();
+  }
+
   /** The three permits of a full bucket, granted to callers that never come back. */
   private void spendTheBurst() {
     for (int i = 0; i < 3; i++) {
