@@ -1,6 +1,7 @@
 package io.flagops.operator.reconciler;
 
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.support.AccessTokens;
@@ -11,13 +12,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One owner per flag of one LaunchDarkly account: when several FlagReleases name the same project
  * and flag with the same account, one manages it and the others wait. The owner is the one that
  * already manages the release, else the oldest: a pure function of the resources, so every replica
- * and every reconcile agrees. FlagReleases on different accounts (different tokens) never block
- * each other.
+ * and every reconcile agrees. A release recorded under another token source (the resource was
+ * pointed at another Secret, or at the default token) may be another account's, so it does not
+ * count as managing this account's. FlagReleases on different accounts (different tokens) never
+ * block each other.
  */
 @ApplicationScoped
 public class FlagClaims {
@@ -47,13 +51,40 @@ public class FlagClaims {
         watches.sharingTheFlagOf(resource).stream()
             .filter(other -> tokens.accountOf(other).filter(account::equals).isPresent())
             .toList();
-    return holder(resource, rivals).map(holder -> message(resource, holder));
+    return holder(resource, rivals, this::managesTheRelease)
+        .map(holder -> message(resource, holder));
+  }
+
+  /**
+   * Whether the resource's status records a release it manages with the token it uses now: one
+   * recorded under another token source may be in another account.
+   */
+  private boolean managesTheRelease(FlagRelease resource) {
+    FlagReleaseStatus status = resource.getStatus();
+    if (!Ownership.of(status).ownsAny()) {
+      return false;
+    }
+    String recorded = status.getTokenVersion();
+    return recorded == null
+        || tokens
+            .resolved(resource)
+            .filter(now -> AccessTokens.sameSource(recorded, now.version()))
+            .isPresent();
   }
 
   /**
    * The one of {@code resource} and {@code rivals} that holds the flag, if not {@code resource}.
    */
   static Optional<FlagRelease> holder(FlagRelease resource, List<FlagRelease> rivals) {
+    return holder(resource, rivals, r -> Ownership.of(r.getStatus()).ownsAny());
+  }
+
+  /**
+   * The one of {@code resource} and {@code rivals} that holds the flag, if not {@code resource}:
+   * the oldest of those that manage its release, else the oldest.
+   */
+  static Optional<FlagRelease> holder(
+      FlagRelease resource, List<FlagRelease> rivals, Predicate<FlagRelease> managesTheRelease) {
     if (rivals.isEmpty()) {
       return Optional.empty();
     }
@@ -62,7 +93,7 @@ public class FlagClaims {
     FlagRelease holder =
         all.stream()
             .min(
-                Comparator.comparing((FlagRelease r) -> !Ownership.of(r.getStatus()).ownsAny())
+                Comparator.comparing((FlagRelease r) -> !managesTheRelease.test(r))
                     .thenComparing(
                         r -> r.getMetadata().getCreationTimestamp(),
                         Comparator.nullsLast(Comparator.naturalOrder()))

@@ -55,6 +55,29 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .containsExactly("Complete Canary");
   }
 
+  /**
+   * An older FlagRelease that managed the flag in another account (its team's token Secret) and is
+   * then pointed at the default token does not take the flag from the one managing it there.
+   */
+  @Test
+  void aFlagReleaseMovedToAnotherAccountDoesNotTakeTheFlagFromTheOneManagingItThere() {
+    tokenSecret("team-account", SimulatorResource.SECRET_TOKEN);
+    FlagReleaseSpec elsewhere = spec("flag-68", "fast-track", phase("Canary", Started));
+    elsewhere.setAccessTokenSecretRef(new SecretKeyReference("team-account", "token"));
+    create("older-elsewhere", elsewhere);
+    awaitReady("older-elsewhere");
+    create("manager", spec("flag-68", "fast-track", phase("Canary", Started)));
+    awaitReady("manager");
+
+    edit("older-elsewhere", s -> s.setAccessTokenSecretRef(null));
+    FlagRelease claimed =
+        awaitCondition("older-elsewhere", ConditionTypes.STALLED, "True", "FlagClaimed");
+
+    assertThat(claimed.getStatus().getMessage()).contains("managed by FlagRelease e2e/manager");
+    assertThat(get("manager").getStatus().getConditions())
+        .noneMatch(c -> "FlagClaimed".equals(c.getReason()));
+  }
+
   @Test
   void progressMadeInLaunchDarklyAheadOfTheSpecIsKept() {
     create(

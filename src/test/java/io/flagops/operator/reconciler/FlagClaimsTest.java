@@ -36,6 +36,16 @@ class FlagClaimsTest {
   }
 
   @Test
+  void aReleaseRecordedUnderAnotherTokenSourceDoesNotCountAsManagingThisAccounts() {
+    FlagRelease movedHere = resource("first", "shop", "2026-01-01T00:00:00Z", "standard");
+    FlagRelease manager = resource("second", "shop", "2026-01-02T00:00:00Z", "standard");
+
+    assertThat(FlagClaims.holder(movedHere, List.of(manager), r -> r == manager))
+        .containsSame(manager);
+    assertThat(FlagClaims.holder(manager, List.of(movedHere), r -> r == manager)).isEmpty();
+  }
+
+  @Test
   void resourcesCreatedInTheSameSecondAgreeByNamespaceThenName() {
     String sameSecond = "2026-01-01T00:00:00Z";
     FlagRelease payments = resource("a", "payments", sameSecond, null);

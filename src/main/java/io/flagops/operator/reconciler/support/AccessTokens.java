@@ -94,8 +94,13 @@ public class AccessTokens {
    * fingerprint of its token. Empty when it has no usable token (it then makes no call).
    */
   public Optional<String> accountOf(FlagRelease resource) {
+    return resolved(resource).map(resolved -> resolved.token().fingerprint());
+  }
+
+  /** The resource's token and its version; empty when it has no usable token. */
+  public Optional<Resolved> resolved(FlagRelease resource) {
     try {
-      return Optional.of(resolve(resource).token().fingerprint());
+      return Optional.of(resolve(resource));
     } catch (Unavailable e) {
       return Optional.empty();
     }
