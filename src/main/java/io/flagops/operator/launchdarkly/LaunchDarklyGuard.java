@@ -52,6 +52,7 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
                 .ignoreException(e -> !(e instanceof LaunchDarklyException))
                 .build());
     metrics.watch(breaker);
+    metrics.watch(budget);
   }
 
   @Override

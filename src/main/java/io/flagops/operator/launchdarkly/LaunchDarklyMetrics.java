@@ -16,6 +16,7 @@ public final class LaunchDarklyMetrics {
   private final MeterRegistry registry;
   private final Timer budgetWaits;
   private Gauge breakerGauge;
+  private Gauge rateGauge;
 
   public LaunchDarklyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -70,10 +71,26 @@ public final class LaunchDarklyMetrics {
             .register(registry);
   }
 
+  /** Publishes the rate the request budget allows now: lower than configured after 429s. */
+  public void watch(RequestBudget budget) {
+    rateGauge =
+        Gauge.builder(
+                "flagrelease.launchdarkly.budget.rate",
+                budget,
+                RequestBudget::currentRequestsPerSecond)
+            .description(
+                "LaunchDarkly calls per second the request budget allows now (it halves after a"
+                    + " 429 and climbs back)")
+            .register(registry);
+  }
+
   /** Leaves no gauge bound to a client that is gone (a registry can outlive it in tests). */
   public void stopWatching() {
     if (breakerGauge != null) {
       registry.remove(breakerGauge);
+    }
+    if (rateGauge != null) {
+      registry.remove(rateGauge);
     }
   }
 

@@ -21,10 +21,11 @@ import java.util.function.LongSupplier;
  * bucket alone cannot promise that: a turn is paid for when it is reserved, and when workers are
  * busy (thousands of new resources at a start) turns reserved for one window are taken in the next,
  * all at once. After a 429 the callers of the account that got it wait until its window resets
- * (LaunchDarkly limits each account on its own: other accounts' calls go on), and the rate halves
- * (once per such event), then climbs back slowly (additive increase, multiplicative decrease), so a
- * budget set higher than the account allows settles just under it. Hand-written because its waits
- * come from LaunchDarkly's own headers.
+ * (LaunchDarkly limits each account on its own: other accounts' calls go on). When that account is
+ * the only one calling, the rate also halves (once per such event), then climbs back slowly
+ * (additive increase, multiplicative decrease), so a budget set higher than the account allows
+ * settles just under it; while other accounts call, one account's 429 does not slow theirs.
+ * Hand-written because its waits come from LaunchDarkly's own headers.
  */
 public final class RequestBudget {
   private static final long RECOVERY_STEP_NANOS = 10_000_000_000L;
@@ -350,20 +351,24 @@ public final class RequestBudget {
 
   /**
    * After a 429 of an account: none of that account's calls before {@code wait} has passed (every
-   * caller's, when the account is not known), and the rate halves, once per such event: the 429s of
-   * calls that were already on their way do not halve it again.
+   * caller's, when the account is not known). Unless other accounts are calling, the rate halves,
+   * once per such event (the 429s of calls that were already on their way do not halve it again),
+   * and nothing saved up is spent when the pause ends.
    */
   public synchronized void pauseFor(String account, Duration wait) {
     long now = nanoClock.getAsLong();
-    if (now >= slowedUntil) {
-      adaptiveRatePerNano = Math.max(ratePerNano * MIN_FRACTION, adaptiveRatePerNano / 2);
-      adjustedAt = now;
-      slowedUntil = now + wait.toNanos();
-    }
     if (account == null) {
       pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
     } else {
       accountsPausedUntil.merge(account, now + wait.toNanos(), Math::max);
+      if (!alone(now, window(account))) {
+        return; // one account over its own limit says nothing of the others' limits
+      }
+    }
+    if (now >= slowedUntil) {
+      adaptiveRatePerNano = Math.max(ratePerNano * MIN_FRACTION, adaptiveRatePerNano / 2);
+      adjustedAt = now;
+      slowedUntil = now + wait.toNanos();
     }
     emptyBuckets();
   }
