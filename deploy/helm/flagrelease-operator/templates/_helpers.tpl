@@ -111,6 +111,14 @@ Checks of combinations the schema cannot express, with messages that say what to
 {{- end }}
 {{- $_ := include "flagrelease-operator.watchNamespaces" . }}
 {{- $_ := include "flagrelease-operator.tokenSecretNamespaces" . }}
+{{- if and (kindIs "slice" .Values.tokenSecrets.namespaces) (ne (toString .Values.watchNamespaces) "all") }}
+{{- $watched := splitList "," (include "flagrelease-operator.watchNamespaces" .) }}
+{{- range .Values.tokenSecrets.namespaces }}
+{{- if not (has . $watched) }}
+{{- fail (printf "tokenSecrets.namespaces lists %s, which watchNamespaces does not watch: no FlagRelease there is reconciled, yet the operator would be granted its Secrets. Remove it, or add it to watchNamespaces." .) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- $_ := include "flagrelease-operator.image" . }}
 {{- end }}
 

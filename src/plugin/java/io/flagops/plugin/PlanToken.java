@@ -3,11 +3,13 @@ package io.flagops.plugin;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The token plan reads LaunchDarkly with, and where it came from (never the token): the file given,
@@ -55,6 +57,18 @@ record PlanToken(AccessToken token, String source) {
                             + "\" not found in namespace \""
                             + namespace
                             + "\""));
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    if (labels == null || !"true".equals(labels.get(TokenSecretScope.LABEL))) {
+      throw new PluginError(
+          "spec.accessTokenSecretRef: Secret \""
+              + ref.getName()
+              + "\" in namespace \""
+              + namespace
+              + "\" is not labelled "
+              + TokenSecretScope.LABEL
+              + "=true: the operator sees only token Secrets with that label, so it would make no"
+              + " call");
+    }
     String value = AccessTokens.valueOf(secret, key);
     if (value == null || value.isBlank()) {
       throw new PluginError("spec.accessTokenSecretRef: " + source + " holds no token");

@@ -276,10 +276,57 @@ class ArgoCdHealthTest {
     assertThat(names).containsExactly("suspend", "resume");
   }
 
+  /**
+   * The default token's grants are per namespace: the team's repository must not be able to sync
+   * into another namespace, nor create anything but FlagReleases.
+   */
+  @Test
+  void theTeamsApplicationMaySyncOnlyFlagReleasesIntoItsOwnNamespace() throws IOException {
+    List<JsonNode> docs =
+        Manifests.readDocuments(Files.readString(ARGOCD.resolve("application.yaml")));
+    JsonNode team = applications(docs).get(1);
+    JsonNode project =
+        docs.stream()
+            .filter(d -> "AppProject".equals(d.path("kind").asText()))
+            .filter(
+                d ->
+                    d.path("metadata")
+                        .path("name")
+                        .asText()
+                        .equals(team.path("spec").path("project").asText()))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(project.path("spec").path("destinations"))
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.path("namespace").asText())
+                    .isEqualTo(team.path("spec").path("destination").path("namespace").asText()));
+    assertThat(project.path("spec").path("clusterResourceWhitelist")).isEmpty();
+    assertThat(project.path("spec").path("namespaceResourceWhitelist"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.path("group").asText()).isEqualTo("flagops.io");
+              assertThat(r.path("kind").asText()).isEqualTo("FlagRelease");
+            });
+    assertThat(project.path("spec").path("sourceRepos"))
+        .singleElement()
+        .satisfies(
+            repo ->
+                assertThat(repo.asText())
+                    .isEqualTo(team.path("spec").path("source").path("repoURL").asText()));
+  }
+
+  private static List<JsonNode> applications(List<JsonNode> docs) {
+    return docs.stream().filter(d -> "Application".equals(d.path("kind").asText())).toList();
+  }
+
   @Test
   void theExampleApplicationsPointAtThingsThatExist() throws IOException {
     List<JsonNode> apps =
-        Manifests.readDocuments(Files.readString(ARGOCD.resolve("application.yaml")));
+        applications(Manifests.readDocuments(Files.readString(ARGOCD.resolve("application.yaml"))));
     assertThat(apps).hasSize(2);
     for (JsonNode app : apps) {
       assertThat(app.path("apiVersion").asText()).isEqualTo("argoproj.io/v1alpha1");
@@ -297,7 +344,7 @@ class ArgoCdHealthTest {
   void theOperatorApplicationsValuesInstallAndGrantTheReleasesNamespace(@TempDir Path tmp)
       throws IOException {
     List<JsonNode> apps =
-        Manifests.readDocuments(Files.readString(ARGOCD.resolve("application.yaml")));
+        applications(Manifests.readDocuments(Files.readString(ARGOCD.resolve("application.yaml"))));
     JsonNode values = apps.get(0).path("spec").path("source").path("helm").path("valuesObject");
     String releasesNamespace =
         apps.get(1).path("spec").path("destination").path("namespace").asText();

@@ -657,6 +657,20 @@ class HelmChartTest {
   }
 
   @Test
+  void tokenSecretsOfANamespaceNotWatchedAreRefused() {
+    // watch-list-values.yaml watches shop and payments
+    assertThatThrownBy(
+            () -> renderCi("watch-list-values.yaml", "tokenSecrets.namespaces[0]", "team-x"))
+        .hasMessageContaining("tokenSecrets.namespaces lists team-x, which watchNamespaces does")
+        .hasMessageContaining("Remove it, or add it to watchNamespaces");
+    assertThat(
+            renderCi("watch-list-values.yaml", "tokenSecrets.namespaces[0]", "payments")
+                .all(Role.class))
+        .as("a watched one is granted")
+        .anyMatch(r -> "payments".equals(r.getMetadata().getNamespace()));
+  }
+
+  @Test
   void schedulingValuesReachThePod() {
     Manifests scheduled = renderCi("scheduling-values.yaml", "replicas", "2");
     Deployment deployment = scheduled.one(Deployment.class);

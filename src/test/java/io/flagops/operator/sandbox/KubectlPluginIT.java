@@ -204,6 +204,32 @@ class KubectlPluginIT {
         .containsPattern("Staging\\s+NotStarted\\s+Started\\s+Operator");
   }
 
+  /** The operator sees only labelled token Secrets: a plan through an unlabelled one would lie. */
+  @Test
+  void planThroughASecretTheOperatorDoesNotSeeIsAnError() {
+    Kubectl.Result created =
+        kubectl.run(
+            "create",
+            "secret",
+            "generic",
+            "unlabelled-token",
+            "--from-literal=token=" + Sandbox.DEFAULT_TOKEN);
+    assertThat(created.exitCode()).as(created.output()).isZero();
+    Path manifest =
+        KubectlPlugin.file(
+            rollout("hidden-token", "gift-cards", "NotStarted")
+                + "  accessTokenSecretRef:\n    name: unlabelled-token\n");
+
+    KubectlPlugin.Result plan = plugin.run("plan", "-f", manifest.toString());
+
+    assertThat(plan.exitCode()).as(plan.out()).isEqualTo(1);
+    assertThat(plan.errLines())
+        .containsExactly(
+            "error: spec.accessTokenSecretRef: Secret \"unlabelled-token\" in namespace"
+                + " \"default\" is not labelled flagops.io/launchdarkly-token=true: the operator"
+                + " sees only token Secrets with that label, so it would make no call");
+  }
+
   @Test
   void everyFailureIsOneLine() throws IOException {
     KubectlPlugin.Result missing = plugin.run("status", "nope");
