@@ -194,15 +194,6 @@ public final class LaunchDarklySimulator implements AutoCloseable {
     if (answer.drop()) {
       return answer;
     }
-    Optional<Duration> spent = faults.spentWindowOf(headers.getFirst("Authorization"));
-    if (spent.isPresent()) {
-      answer =
-          answer
-              .withHeader("X-Ratelimit-Global-Remaining", "0")
-              .withHeader("X-Ratelimit-Route-Remaining", "0")
-              .withHeader(
-                  "X-Ratelimit-Reset", Long.toString(clock.millis() + spent.get().toMillis()));
-    }
     return withBudget(answer, budget);
   }
 

@@ -33,7 +33,6 @@ public final class SimulatorFaults {
   private final Map<String, Deque<Runnable>> changesBefore = new HashMap<>();
   private final Map<String, Deque<Answer>> scriptedByRoute = new HashMap<>();
   private final Map<String, Deque<Answer>> scriptedByToken = new HashMap<>();
-  private final Map<String, Duration> spentAccounts = new HashMap<>();
   private final Set<String> loseNext = new HashSet<>();
   private long stormEnd = Long.MIN_VALUE;
   private long stormRetryAfterSeconds;
@@ -130,21 +129,6 @@ public final class SimulatorFaults {
   }
 
   /**
-   * From now on every answer to {@code token} says its account's window is spent (remaining 0)
-   * until {@code window} after the answer: another client of that account uses up its limit. The
-   * requests are still served.
-   */
-  public synchronized SimulatorFaults keepAccountSpent(String token, Duration window) {
-    spentAccounts.put(token, window);
-    return this;
-  }
-
-  /** How long the answer to {@code token} says its account's window lasts, when kept spent. */
-  synchronized Optional<Duration> spentWindowOf(String token) {
-    return Optional.ofNullable(token == null ? null : spentAccounts.get(token));
-  }
-
-  /**
    * The next request made with {@code token} answers 429 with this Retry-After, without being
    * served: that token's account, not another, is over its limit.
    */
@@ -205,7 +189,6 @@ public final class SimulatorFaults {
     changesBefore.clear();
     scriptedByRoute.clear();
     scriptedByToken.clear();
-    spentAccounts.clear();
     loseNext.clear();
     lostAnswerRate = 0;
     random = new Random();

@@ -2,9 +2,9 @@ package io.flagops.operator.launchdarkly;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,11 +21,10 @@ import java.util.function.LongSupplier;
  * bucket alone cannot promise that: a turn is paid for when it is reserved, and when workers are
  * busy (thousands of new resources at a start) turns reserved for one window are taken in the next,
  * all at once. After a 429 the callers of the account that got it wait until its window resets
- * (LaunchDarkly limits each account on its own: other accounts' calls go on). When that account is
- * the only one calling, the rate also halves (once per such event), then climbs back slowly
- * (additive increase, multiplicative decrease), so a budget set higher than the account allows
- * settles just under it; while other accounts call, one account's 429 does not slow theirs.
- * Hand-written because its waits come from LaunchDarkly's own headers.
+ * (LaunchDarkly limits each account on its own: other accounts' calls go on), and the rate halves
+ * (once per such event), then climbs back slowly (additive increase, multiplicative decrease), so a
+ * budget set higher than the account allows settles just under it. Hand-written because its waits
+ * come from LaunchDarkly's own headers.
  */
 public final class RequestBudget {
   private static final long RECOVERY_STEP_NANOS = 10_000_000_000L;
@@ -56,7 +55,7 @@ public final class RequestBudget {
    */
   private double spendable;
 
-  /** No permits before this time (a 429 of no known account). */
+  /** No permits before this time (a window LaunchDarkly says is spent). */
   private long pausedUntil;
 
   /** Accounts (token fingerprints) that got a 429: none of their calls before the given time. */
@@ -76,30 +75,33 @@ public final class RequestBudget {
   /** Time worth of permits that follow-up calls took ahead of the reserved turns, in nanos. */
   private double borrowed;
 
-  /**
-   * Turns held back by a pause are spread out from here, one per permit: by the account paused
-   * after its 429 (so that its turns do not push other accounts' back), {@link #WHOLE_PROCESS} for
-   * a pause of every call.
-   */
+  /** Where the next turn a pause holds back goes, by account ({@link #spreadAfter}). */
   private final Map<String, Long> nextTurnAfterPause = new HashMap<>();
 
   private static final String WHOLE_PROCESS = "";
 
-  /**
-   * What LaunchDarkly said of each account's window ({@link #WHOLE_PROCESS} for calls of no known
-   * account): LaunchDarkly limits each account on its own, so one account's spent window holds back
-   * only that account's calls.
-   */
-  private final Map<String, AccountWindow> windows = new HashMap<>();
+  /** How many calls were granted: each call's number, in the order they were granted. */
+  private long grants;
 
-  /** A call granted: its number in its account's window. */
-  private record Call(AccountWindow window, long number) {}
+  /** The numbers of the calls granted and not yet answered. */
+  private final NavigableSet<Long> onTheirWay = new TreeSet<>();
 
   /**
    * The call the current thread was last granted: its answer's rate-limit headers are read on the
    * same thread (see {@link HttpLaunchDarklyClient}), and it ends there too.
    */
-  private final ThreadLocal<Call> callOfThisThread = new ThreadLocal<>();
+  private final ThreadLocal<Long> callOfThisThread = new ThreadLocal<>();
+
+  /**
+   * What LaunchDarkly's last answer said was left of its window, less the calls it may not have
+   * counted then and those granted since; unknown once that window has ended.
+   */
+  private long windowLeft = Long.MAX_VALUE;
+
+  private long windowEndsAt = Long.MIN_VALUE;
+
+  /** The end of the last window whose rest was kept for writes (reserved turns moved past it). */
+  private long keptUntil = Long.MIN_VALUE;
 
   public RequestBudget(double requestsPerSecond, int burst) {
     this(requestsPerSecond, burst, System::nanoTime);
@@ -163,7 +165,6 @@ public final class RequestBudget {
     }
     if (nanoClock.getAsLong() >= until) {
       accountsPausedUntil.remove(account);
-      nextTurnAfterPause.remove(account); // spreads only while the pause lasts
       return Long.MIN_VALUE;
     }
     return until;
@@ -181,18 +182,14 @@ public final class RequestBudget {
   private Duration turn(Object caller, boolean take, String account, long accountPausedUntil) {
     long now = nanoClock.getAsLong();
     refill(now);
-    AccountWindow window = window(account);
     long processPausedUntil = firstCallsPausedUntil(now);
-    long accountHeldUntil = Math.max(accountPausedUntil, windowHeldUntil(now, window));
-    long paused = Math.max(processPausedUntil, accountHeldUntil);
+    long paused = Math.max(processPausedUntil, accountPausedUntil);
     Turn turn = turns.get(caller);
     if (turn != null) {
       long due = turn.at() + (long) (borrowed - turn.borrowedBefore());
       if (due < paused && now < paused) {
         // spread the turns a pause held back instead of letting them all go when it ends
-        String spread = accountHeldUntil > processPausedUntil ? key(account) : WHOLE_PROCESS;
-        due = Math.max(paused, nextTurnAfterPause.getOrDefault(spread, Long.MIN_VALUE));
-        nextTurnAfterPause.put(spread, due + (long) (1 / currentRate(now)));
+        due = spreadAfter(paused, account, accountPausedUntil > processPausedUntil, now);
         turns.put(caller, new Turn(due, borrowed));
       }
       if (due > now) {
@@ -201,7 +198,7 @@ public final class RequestBudget {
       if (take) {
         turns.remove(caller);
         spendable -= 1;
-        granted(now, window);
+        granted(now);
       }
       return Duration.ZERO;
     }
@@ -209,7 +206,7 @@ public final class RequestBudget {
       tokens -= 1;
       if (take) {
         spendable -= 1;
-        granted(now, window);
+        granted(now);
       } else {
         turns.put(caller, new Turn(now, borrowed)); // paid: callers asking at once queue behind it
       }
@@ -220,6 +217,27 @@ public final class RequestBudget {
     forgetStaleTurns(now);
     turns.put(caller, new Turn(now + wait, borrowed));
     return Duration.ofNanos(Math.max(wait, 1));
+  }
+
+  /**
+   * Where a turn a pause held back goes: one permit after the last turn spread before it, among
+   * those of the caller's account and, for a pause of the whole process, those of every account. An
+   * account's own 429 spreads its turns after the others' without pushing theirs back; a single
+   * account's turns follow one line, as all turns did before there were several.
+   */
+  private long spreadAfter(long paused, String account, boolean accountsOwnPause, long now) {
+    String own = account == null ? WHOLE_PROCESS : account;
+    nextTurnAfterPause.values().removeIf(at -> at < now); // spread turns that have all come
+    long due = Math.max(paused, nextTurnAfterPause.getOrDefault(own, Long.MIN_VALUE));
+    if (!accountsOwnPause) {
+      due = Math.max(due, nextTurnAfterPause.getOrDefault(WHOLE_PROCESS, Long.MIN_VALUE));
+    }
+    long next = due + (long) (1 / currentRate(now));
+    nextTurnAfterPause.put(own, next);
+    if (!accountsOwnPause) {
+      nextTurnAfterPause.put(WHOLE_PROCESS, next);
+    }
+    return due;
   }
 
   /**
@@ -235,45 +253,26 @@ public final class RequestBudget {
   /** {@link #takeFollowUp()} for a call of an account, refused while that account waits. */
   public synchronized Duration takeFollowUp(String account) {
     long now = nanoClock.getAsLong();
-    AccountWindow window = window(account);
-    long paused = Math.max(Math.max(pausedUntil, window.spentUntil), accountPausedUntil(account));
+    long paused = Math.max(pausedUntil, accountPausedUntil(account));
     if (now < paused) {
       return Duration.ofNanos(paused - now);
     }
     refill(now);
-    if (!keepingRestOfWindow(now, window)) {
+    if (!keepingRestOfWindow(now)) {
       tokens -= 1;
       spendable -= 1;
       borrowed += 1 / currentRate(now);
     }
-    granted(now, window);
+    granted(now);
     return Duration.ZERO;
   }
 
-  private AccountWindow window(String account) {
-    return windows.computeIfAbsent(key(account), a -> new AccountWindow());
-  }
-
-  private static String key(String account) {
-    return account == null ? WHOLE_PROCESS : account;
-  }
-
   /**
-   * Until when the account's window holds back a pass's first call: when LaunchDarkly said it is
-   * spent, or while its rest is kept for the writes of passes under way.
-   */
-  private long windowHeldUntil(long now, AccountWindow window) {
-    return keepingRestOfWindow(now, window)
-        ? Math.max(window.spentUntil, window.endsAt)
-        : window.spentUntil;
-  }
-
-  /**
-   * Until when every pass's first call waits: a pause of the whole process, or the next permit when
-   * what was actually sent used them up.
+   * Until when a pass's first call waits: a pause, the end of a window whose rest is kept, or the
+   * next permit when what was actually sent used them up.
    */
   private long firstCallsPausedUntil(long now) {
-    long until = pausedUntil;
+    long until = keepingRestOfWindow(now) ? Math.max(pausedUntil, windowEndsAt) : pausedUntil;
     if (spendable < 1) {
       until = Math.max(until, now + (long) Math.ceil((1 - spendable) / currentRate(now)));
     }
@@ -281,62 +280,46 @@ public final class RequestBudget {
   }
 
   /**
-   * Whether the rest of the account's window is kept for the writes of passes under way (see {@link
-   * AccountWindow#nearlySpent}), so that passes are not cut between their read and their writes
-   * (which would cost a second read). Those writes are paid by the window's rest, not borrowed from
-   * later turns. When the keeping starts and every call is of this account, the bucket stops
-   * filling and every reserved turn moves back by the time the window has left: the turns then go
-   * on in the next window as they were spaced, rather than on top of the ones already due there,
-   * which would spend that window early and cut passes in it. (Other accounts' calls go on; this
-   * account's turns are spread after its window instead.)
+   * Whether the rest of LaunchDarkly's window is kept for the writes of passes under way: up to two
+   * for each call on its way (a create, then a phase), and the burst for passes whose read is
+   * answered and whose writes are about to go, so that passes are not cut between their read and
+   * their writes (which would cost a second read). Those writes are paid by the window's rest, not
+   * borrowed from later turns. When the keeping starts, the bucket stops filling and every reserved
+   * turn moves back by the time the window has left: the turns then go on in the next window as
+   * they were spaced, rather than on top of the ones already due there, which would spend that
+   * window early and cut passes in it.
    */
-  private boolean keepingRestOfWindow(long now, AccountWindow window) {
-    boolean nearlySpent = window.nearlySpent(now, burst);
-    if (nearlySpent && now >= window.keptUntil) { // once per window (its end moves a few ms)
-      window.keptUntil = window.endsAt;
-      if (alone(now, window)) {
-        long rest = window.endsAt - now;
-        borrowed += rest;
-        tokens -= rest * currentRate(now);
-        spendable -= rest * currentRate(now);
-      }
+  private boolean keepingRestOfWindow(long now) {
+    boolean nearlySpent = now < windowEndsAt && windowLeft <= 2L * onTheirWay.size() + burst;
+    if (nearlySpent && now >= keptUntil) { // once per window (its end moves by a few ms per answer)
+      keptUntil = windowEndsAt;
+      long rest = windowEndsAt - now;
+      borrowed += rest;
+      tokens -= rest * currentRate(now);
+      spendable -= rest * currentRate(now);
     }
     return nearlySpent;
   }
 
   /**
-   * Whether no other account's window is live: the window is then the whole process's, and what is
-   * left of it bounds the bucket. Forgets the windows of accounts no longer heard of.
+   * One call more on its way, spent from what is known to be left of the window; with nothing left,
+   * every call stops until the reset.
    */
-  private boolean alone(long now, AccountWindow window) {
-    boolean alone = true;
-    for (Iterator<AccountWindow> others = windows.values().iterator(); others.hasNext(); ) {
-      AccountWindow other = others.next();
-      if (other == window) {
-        continue;
-      }
-      if (other.live(now)) {
-        alone = false;
-      } else {
-        others.remove();
-      }
+  private void granted(long now) {
+    onTheirWay.add(++grants);
+    callOfThisThread.set(grants);
+    if (now >= windowEndsAt) {
+      windowLeft = Long.MAX_VALUE; // a new window: nothing known of it until the next answer
+    } else if (--windowLeft <= 0) {
+      pausedUntil = Math.max(pausedUntil, windowEndsAt);
     }
-    return alone;
-  }
-
-  /**
-   * One call more on its way, spent from what is known to be left of its account's window; with
-   * nothing left, that account's calls stop until the reset.
-   */
-  private void granted(long now, AccountWindow window) {
-    callOfThisThread.set(new Call(window, window.grant(now)));
   }
 
   /** The call this thread was granted ended: answered, failed or never sent. */
   public synchronized void finished() {
-    Call call = callOfThisThread.get();
+    Long call = callOfThisThread.get();
     if (call != null) {
-      call.window().onTheirWay.remove(call.number());
+      onTheirWay.remove(call);
       callOfThisThread.remove();
     }
   }
@@ -351,24 +334,20 @@ public final class RequestBudget {
 
   /**
    * After a 429 of an account: none of that account's calls before {@code wait} has passed (every
-   * caller's, when the account is not known). Unless other accounts are calling, the rate halves,
-   * once per such event (the 429s of calls that were already on their way do not halve it again),
-   * and nothing saved up is spent when the pause ends.
+   * caller's, when the account is not known), and the rate halves, once per such event: the 429s of
+   * calls that were already on their way do not halve it again.
    */
   public synchronized void pauseFor(String account, Duration wait) {
     long now = nanoClock.getAsLong();
-    if (account == null) {
-      pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
-    } else {
-      accountsPausedUntil.merge(account, now + wait.toNanos(), Math::max);
-      if (!alone(now, window(account))) {
-        return; // one account over its own limit says nothing of the others' limits
-      }
-    }
     if (now >= slowedUntil) {
       adaptiveRatePerNano = Math.max(ratePerNano * MIN_FRACTION, adaptiveRatePerNano / 2);
       adjustedAt = now;
       slowedUntil = now + wait.toNanos();
+    }
+    if (account == null) {
+      pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
+    } else {
+      accountsPausedUntil.merge(account, now + wait.toNanos(), Math::max);
     }
     emptyBuckets();
   }
@@ -380,30 +359,36 @@ public final class RequestBudget {
   }
 
   /**
-   * What LaunchDarkly says is left of the window of the account of the call this thread was
-   * granted, in the answer to it (read before that call is {@link #finished()}): passes of that
-   * account start no new call once that, less the calls it may not have counted and those granted
-   * since, is only enough for the writes of passes under way, and its calls stop when it is used
-   * up.
+   * What LaunchDarkly says is left of its window, in the answer to the call this thread was granted
+   * (read before that call is {@link #finished()}): passes start no new call once that, less the
+   * calls it may not have counted and those granted since, is only enough for the writes of passes
+   * under way, and every call stops when it is used up.
    */
   public synchronized void observe(long remaining, Duration untilReset) {
     long now = nanoClock.getAsLong();
-    Call call = callOfThisThread.get();
-    AccountWindow window = call == null ? window(null) : call.window();
-    boolean spent =
-        window.observe(
-            remaining,
-            now + Math.max(0, untilReset.toNanos()),
-            call == null ? null : call.number());
-    if (!alone(now, window)) {
-      return; // the bucket is every account's: one account's window does not bound it
-    }
-    if (spent) {
+    windowEndsAt = now + Math.max(0, untilReset.toNanos());
+    windowLeft = remaining - notCountedIn(callOfThisThread.get());
+    if (remaining <= 0) {
+      pausedUntil = Math.max(pausedUntil, windowEndsAt);
       emptyBuckets();
       return;
     }
     refill(now);
-    tokens = Math.min(tokens, Math.max(0, window.left));
+    tokens = Math.min(tokens, Math.max(0, windowLeft));
+  }
+
+  /**
+   * The calls LaunchDarkly may not have counted when it answered {@code call}: the others on their
+   * way, and those granted after it and already answered (their answers may be read first). Exact
+   * when calls reach LaunchDarkly in the order they were granted, and on the safe side otherwise.
+   */
+  private long notCountedIn(Long call) {
+    if (call == null || !onTheirWay.contains(call)) {
+      return onTheirWay.size(); // not one of this budget's calls: assume none of those counted
+    }
+    long grantedAfter = grants - call;
+    long answeredAfter = grantedAfter - onTheirWay.tailSet(call, false).size();
+    return onTheirWay.size() - 1 + answeredAfter;
   }
 
   /** The rate allowed now, in requests per second (for metrics and tests). */
@@ -411,18 +396,9 @@ public final class RequestBudget {
     return currentRate(nanoClock.getAsLong()) * 1e9;
   }
 
-  /**
-   * How long every caller is held back from now (a pause of the whole process, or the window of the
-   * only account calling said spent), zero when they are not.
-   */
+  /** How long callers are held back from now, zero when they are not. */
   public synchronized Duration pausedFor() {
-    long now = nanoClock.getAsLong();
-    long until = pausedUntil;
-    List<AccountWindow> live = windows.values().stream().filter(w -> w.live(now)).toList();
-    if (live.size() == 1) {
-      until = Math.max(until, live.get(0).spentUntil);
-    }
-    return Duration.ofNanos(Math.max(0, until - now));
+    return Duration.ofNanos(Math.max(0, pausedUntil - nanoClock.getAsLong()));
   }
 
   private double currentRate(long now) {

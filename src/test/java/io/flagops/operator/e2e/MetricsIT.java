@@ -49,7 +49,8 @@ class MetricsIT extends OperatorTestBase {
         .containsPattern("flagrelease_resources\\{state=\"Ready\"} [1-9]")
         .contains("flagrelease_launchdarkly_circuit_state 0.0")
         .contains("flagrelease_reconcile_duration_seconds_count{result=\"Ready\"}")
-        .contains("flagrelease_launchdarkly_budget_wait_seconds_count");
+        .contains("flagrelease_launchdarkly_budget_wait_seconds_count")
+        .containsPattern("flagrelease_launchdarkly_budget_rate [0-9]");
   }
 
   @Test

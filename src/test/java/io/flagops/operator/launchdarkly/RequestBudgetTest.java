@@ -212,35 +212,6 @@ class RequestBudgetTest {
     }
   }
 
-  /** LaunchDarkly limits each account on its own: a spent window stops that account's calls. */
-  @Test
-  void aWindowSaidSpentHoldsBackOnlyTheCallsOfItsAccount() {
-    assertThat(budget.takeTurn("b0", "B")).isZero(); // on its way (answered on another thread)
-    assertThat(budget.takeTurn("a0", "A")).isZero();
-    budget.observe(0, Duration.ofSeconds(5)); // the answer to a0: A's window is spent
-    budget.finished();
-
-    assertThat(budget.takeTurn("b1", "B")).isZero();
-    assertThat(budget.takeFollowUp("B")).isZero();
-    assertThat(budget.takeTurn("a1", "A")).isGreaterThanOrEqualTo(ms(4900));
-    assertThat(budget.takeFollowUp("A")).isGreaterThanOrEqualTo(ms(4900));
-    assertThat(budget.pausedFor()).as("no pause of the whole process").isZero();
-  }
-
-  /** One account over its own limit says nothing of another's: the rate halves only when alone. */
-  @Test
-  void anAccountsRateLimitHalvesTheRateOnlyWhenNoOtherAccountIsCalling() {
-    assertThat(budget.takeTurn("b0", "B")).isZero(); // on its way
-    budget.pauseFor("A", Duration.ofSeconds(1));
-    assertThat(budget.currentRequestsPerSecond()).isEqualTo(10.0);
-    assertThat(budget.untilTurn("b1", "B")).as("B goes on").isZero();
-
-    budget.finished(); // B answered, and no header said anything of its window: A calls alone
-    now.addAndGet(Duration.ofSeconds(2).toNanos());
-    budget.pauseFor("A", Duration.ofSeconds(1));
-    assertThat(budget.currentRequestsPerSecond()).isEqualTo(5.0);
-  }
-
   /** The three permits of a full bucket, granted to callers that never come back. */
   private void spendTheBurst() {
     for (int i = 0; i < 3; i++) {
