@@ -401,6 +401,7 @@ public class ReleaseSync {
       } catch (LaunchDarklyException.Rejected
           | LaunchDarklyException.Conflict
           | LaunchDarklyException.NotFound
+          | LaunchDarklyException.Unauthorized
           | LaunchDarklyException.RateLimited
           | LaunchDarklyException.Throttled
           | LaunchDarklyException.CircuitOpen e) {

@@ -249,6 +249,20 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertDeletingItLeavesTheRelease("limited-create", "flag-66");
   }
 
+  /**
+   * A create LaunchDarkly refused (the token revoked meanwhile) created nothing to call its own.
+   */
+  @Test
+  void aCreateRefusedForItsTokenLeavesNoReleaseRecordedAsCreated() {
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 401);
+
+    create("revoked", spec("flag-69", "fast-track", phase("Canary", Started)));
+    FlagRelease stalled = awaitCondition("revoked", ConditionTypes.STALLED, "True", "Unauthorized");
+
+    assertThat(stalled.getStatus().getReleaseOrigin()).isNull();
+    assertThat(stalled.getStatus().getOwnedPipelineKey()).isNull();
+  }
+
   /** Another Secret may hold the token of another account, with its own release of the flag. */
   @Test
   void aReleaseCreatedBeforeTheTokenSourceChangedCountsAsAdopted() {

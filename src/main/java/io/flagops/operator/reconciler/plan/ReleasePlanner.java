@@ -36,6 +36,7 @@ public final class ReleasePlanner {
         .filter(pipeline -> !pipeline.equals(spec.getReleasePipelineKey()))
         .filter(pipeline -> observed.owned().owns(pipeline))
         .filter(pipeline -> !observed.owned().keepsAdopted(spec.getDeletionPolicy()))
+        .filter(pipeline -> heldBack(observed.release().get(), observed, spec).isEmpty())
         .isPresent();
   }
 
@@ -83,6 +84,10 @@ public final class ReleasePlanner {
    * LaunchDarkly's is deciding on the live release.
    */
   private static ReleasePlan move(FlagReleaseSpec spec, Release release, Observation observed) {
+    Optional<Verdict> held = heldBack(release, observed, spec);
+    if (held.isPresent()) {
+      return ReleasePlan.of(held.get()); // no pipeline read for a move that cannot happen yet
+    }
     Target target = observed.target();
     String from = release.releasePipelineKey();
     String to = spec.getReleasePipelineKey();
@@ -137,14 +142,17 @@ public final class ReleasePlanner {
                   + " to move it"
                   + untouched));
     }
-    Optional<Verdict> held = ReleaseHolds.guardrail(release, observed, to);
-    if (held.isPresent()) {
-      return ReleasePlan.of(held.get());
-    }
     return ReleasePlan.of(
         Verdict.replan("moving the release from pipeline '" + from + "' to '" + to + "'"),
         new DeleteRelease(from, to),
         new CreateRelease(to, variation));
+  }
+
+  /** What holds a move back before anything else: a phase status not known, or a guardrail. */
+  private static Optional<Verdict> heldBack(
+      Release release, Observation observed, FlagReleaseSpec spec) {
+    return ReleaseHolds.unknownStatus(release)
+        .or(() -> ReleaseHolds.guardrail(release, observed, spec.getReleasePipelineKey()));
   }
 
   private static Verdict canceled(Release release) {

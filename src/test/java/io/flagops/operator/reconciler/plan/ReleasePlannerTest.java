@@ -280,7 +280,7 @@ class ReleasePlannerTest {
             Reasons.INVALID_SPEC,
             "spec.phases[0].audiences[0].releaseGuardian.monitoringWindow: 'soon'"),
         row(
-            "monitoring window longer than a long counts (the schema admits any digits)",
+            "monitoring window longer than a long can count (the schema admits any digits)",
             spec(
                 phase(
                     "Testing",

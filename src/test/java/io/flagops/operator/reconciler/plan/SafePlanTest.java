@@ -178,6 +178,11 @@ class SafePlanTest {
     Release paused = onOld(release("standard", "Testing:Paused", "Production:NotStarted"));
     Release approving = onOld(approval("Testing:Started", "pendingApproval"));
     Release monitored = onOld(guarded("Testing:Started", 1_800_000_000_000L));
+    assertThat(
+            ReleasePlanner.needsTarget(
+                spec, Observation.of(Optional.of(paused), false, owned("old"))))
+        .as("no pipeline read for a move that cannot happen yet")
+        .isFalse();
 
     assertBlocked(
         moveOf(spec, paused, null),
