@@ -135,9 +135,7 @@ public final class SimulatorFaults {
   public synchronized SimulatorFaults rateLimitNextOfToken(String token, Duration retryAfter) {
     scriptedByToken
         .computeIfAbsent(token, t -> new ArrayDeque<>())
-        .addLast(
-            Answer.error(429, "Injected fault: rate limit exceeded for this account")
-                .withHeader("Retry-After", Long.toString(retryAfter.toSeconds())));
+        .addLast(rateLimited(retryAfter));
     return this;
   }
 
@@ -148,10 +146,13 @@ public final class SimulatorFaults {
   public synchronized SimulatorFaults rateLimitNextOn(String route, Duration retryAfter) {
     scriptedByRoute
         .computeIfAbsent(route, r -> new ArrayDeque<>())
-        .addLast(
-            Answer.error(429, "Injected fault: rate limit exceeded")
-                .withHeader("Retry-After", Long.toString(retryAfter.toSeconds())));
+        .addLast(rateLimited(retryAfter));
     return this;
+  }
+
+  private static Answer rateLimited(Duration retryAfter) {
+    return Answer.error(429, "Injected fault: rate limit exceeded")
+        .withHeader("Retry-After", Long.toString(retryAfter.toSeconds()));
   }
 
   /**

@@ -9,9 +9,13 @@ import io.flagops.operator.reconciler.support.FlagReleaseWatches;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -47,29 +51,38 @@ public class FlagClaims {
    * @param account the fingerprint of the token {@code resource} uses
    */
   public Optional<String> heldByAnother(FlagRelease resource, String account) {
-    List<FlagRelease> rivals =
-        watches.sharingTheFlagOf(resource).stream()
-            .filter(other -> tokens.accountOf(other).filter(account::equals).isPresent())
-            .toList();
-    return holder(resource, rivals, this::managesTheRelease)
+    // the version of the token each uses now, resolved once: rivals are those of the same account
+    Map<FlagRelease, String> versions = new IdentityHashMap<>();
+    List<FlagRelease> rivals = new ArrayList<>();
+    for (FlagRelease other : watches.sharingTheFlagOf(resource)) {
+      Optional<AccessTokens.Resolved> token =
+          tokens.resolved(other).filter(t -> t.token().fingerprint().equals(account));
+      token.ifPresent(
+          t -> {
+            rivals.add(other);
+            versions.put(other, t.version());
+          });
+    }
+    if (rivals.isEmpty()) {
+      return Optional.empty();
+    }
+    tokens.resolved(resource).ifPresent(t -> versions.put(resource, t.version()));
+    return holder(resource, rivals, r -> managesTheRelease(r, versions.get(r)))
         .map(holder -> message(resource, holder));
   }
 
   /**
-   * Whether the resource's status records a release it manages with the token it uses now: one
-   * recorded under another token source may be in another account.
+   * Whether the resource's status records a release it manages with the token it uses now (of
+   * version {@code tokenNow}, null when it has none): one recorded under another token source may
+   * be in another account.
    */
-  private boolean managesTheRelease(FlagRelease resource) {
+  private static boolean managesTheRelease(FlagRelease resource, String tokenNow) {
     FlagReleaseStatus status = resource.getStatus();
     if (!Ownership.of(status).ownsAny()) {
       return false;
     }
     String recorded = status.getTokenVersion();
-    return recorded == null
-        || tokens
-            .resolved(resource)
-            .filter(now -> AccessTokens.sameSource(recorded, now.version()))
-            .isPresent();
+    return recorded == null || (tokenNow != null && AccessTokens.sameSource(recorded, tokenNow));
   }
 
   /**
@@ -90,10 +103,12 @@ public class FlagClaims {
     }
     List<FlagRelease> all = new ArrayList<>(rivals);
     all.add(resource);
+    Set<FlagRelease> managing = Collections.newSetFromMap(new IdentityHashMap<>());
+    all.stream().filter(managesTheRelease).forEach(managing::add); // once each, not per comparison
     FlagRelease holder =
         all.stream()
             .min(
-                Comparator.comparing((FlagRelease r) -> !managesTheRelease.test(r))
+                Comparator.comparing((FlagRelease r) -> !managing.contains(r))
                     .thenComparing(
                         r -> r.getMetadata().getCreationTimestamp(),
                         Comparator.nullsLast(Comparator.naturalOrder()))

@@ -84,13 +84,14 @@ public final class ReleasePlanner {
    * LaunchDarkly's is deciding on the live release.
    */
   private static ReleasePlan move(FlagReleaseSpec spec, Release release, Observation observed) {
-    Optional<Verdict> held = heldBack(release, observed, spec);
+    String from = release.releasePipelineKey();
+    String to = spec.getReleasePipelineKey();
+    // (an unknown phase status was answered by plan(), before the move)
+    Optional<Verdict> held = ReleaseHolds.guardrail(release, observed, to);
     if (held.isPresent()) {
       return ReleasePlan.of(held.get()); // no pipeline read for a move that cannot happen yet
     }
     Target target = observed.target();
-    String from = release.releasePipelineKey();
-    String to = spec.getReleasePipelineKey();
     String untouched = "; the release on pipeline '" + from + "' is left untouched";
     if (!target.read()) {
       return ReleasePlan.of(
