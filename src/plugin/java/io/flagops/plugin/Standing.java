@@ -2,9 +2,9 @@ package io.flagops.plugin;
 
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
-import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.reconciler.status.Conditions;
 import java.util.Objects;
 
 /** Where a FlagRelease stands for a CI job: done, stuck until a person acts, or on its way. */
@@ -21,19 +21,13 @@ enum Standing {
             status.getObservedGeneration(), resource.getMetadata().getGeneration())) {
       return IN_PROGRESS;
     }
-    if (isTrue(status, ConditionTypes.READY)) {
+    if (Conditions.isTrue(status.getConditions(), ConditionTypes.READY)) {
       return READY;
     }
-    if (isTrue(status, ConditionTypes.STALLED) || status.getState() == ReleaseState.Failed) {
+    if (Conditions.isTrue(status.getConditions(), ConditionTypes.STALLED)
+        || status.getState() == ReleaseState.Failed) {
       return STALLED;
     }
     return IN_PROGRESS;
-  }
-
-  private static boolean isTrue(FlagReleaseStatus status, String type) {
-    return status.getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .map(FlagReleaseCondition::getStatus)
-        .anyMatch("True"::equals);
   }
 }

@@ -99,12 +99,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       forget(resource); // gone from Kubernetes: nothing is left to do for it
       return UpdateControl.noUpdate();
     }
-    if (resource.isMarkedForDeletion()) {
-      return finishDeletion(resource, context);
-    }
     long started = System.nanoTime();
     String result = "error";
     try {
+      if (resource.isMarkedForDeletion()) {
+        UpdateControl<FlagRelease> control = finishDeletion(resource, context);
+        result = ReleaseState.Deleting.name();
+        return control;
+      }
       UpdateControl<FlagRelease> control = pass(resource, context);
       result = resource.getStatus() == null ? "none" : resource.getStatus().getState().name();
       return control;
@@ -389,8 +391,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     FlagReleaseCondition stalled = Conditions.find(status.getConditions(), ConditionTypes.STALLED);
     Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
     boolean refused =
-        stalled != null
-            && "True".equals(stalled.getStatus())
+        Conditions.isTrue(status.getConditions(), ConditionTypes.STALLED)
             && FailureResponse.isRefusedWrite(stalled)
             && resource.getMetadata().getGeneration().equals(stalled.getObservedGeneration())
             // a create LaunchDarkly answered 404: the project, flag or pipeline is not there yet
@@ -424,7 +425,10 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       status.setTokenVersion(tokenVersion);
     }
     statusWriter.writeIfChanged(resource, status);
-    metrics.stateOf(resource.getMetadata().getUid(), outcome.state());
+    metrics.stateOf(
+        resource.getMetadata().getUid(),
+        outcome.state(),
+        Conditions.isTrue(status.getConditions(), ConditionTypes.STALLED));
   }
 
   private static UpdateControl<FlagRelease> after(Duration wait) {

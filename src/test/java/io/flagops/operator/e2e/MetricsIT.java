@@ -2,7 +2,12 @@ package io.flagops.operator.e2e;
 
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -78,6 +83,52 @@ class MetricsIT extends OperatorTestBase {
 
     assertThat(used).as("metrics the alerts and the dashboard query").hasSizeGreaterThan(5);
     assertThat(exported).containsAll(used);
+  }
+
+  @Test
+  void aDeletionOnlyAPersonCanUnblockCountsAsStalledForTheAlert() throws Exception {
+    tokenSecret("ld-token-metrics", SimulatorResource.SECRET_TOKEN);
+    FlagReleaseSpec spec = spec("flag-70", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token-metrics", "token"));
+    create("blocked", spec);
+    awaitReady("blocked");
+    double stalledBefore = gauge("flagrelease_resources_stalled");
+    double deletionPassesBefore = gauge(DELETION_PASSES);
+
+    client.secrets().inNamespace(NAMESPACE).withName("ld-token-metrics").delete();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("blocked").getStatus().getMessage().contains("not found"));
+    releases().withName("blocked").delete();
+    awaitCondition("blocked", ConditionTypes.STALLED, "True", "DeletionBlocked");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(gauge("flagrelease_resources_stalled"))
+                    .as("the FlagReleaseStalled alert counts a blocked deletion")
+                    .isEqualTo(stalledBefore + 1));
+    assertThat(gauge(DELETION_PASSES))
+        .as("passes of a deletion are timed, as every other pass")
+        .isGreaterThan(deletionPassesBefore);
+
+    edit("blocked", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
+    await().atMost(TIMEOUT).until(() -> get("blocked") == null);
+    await().atMost(TIMEOUT).until(() -> gauge("flagrelease_resources_stalled") == stalledBefore);
+  }
+
+  private static final String DELETION_PASSES =
+      "flagrelease_reconcile_duration_seconds_count{result=\"Deleting\"}";
+
+  /** The value of one exported series, 0 when it is not exported (yet). */
+  private double gauge(String series) throws IOException, InterruptedException {
+    return scrape()
+        .lines()
+        .filter(line -> line.startsWith(series + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+        .findFirst()
+        .orElse(0);
   }
 
   private String scrape() throws IOException, InterruptedException {

@@ -54,6 +54,12 @@ public final class Conditions {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
   }
 
+  /** Whether the condition of that type is there and True. */
+  public static boolean isTrue(List<FlagReleaseCondition> conditions, String type) {
+    FlagReleaseCondition condition = find(conditions, type);
+    return condition != null && "True".equals(condition.getStatus());
+  }
+
   private static FlagReleaseCondition build(
       String type,
       String status,

@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** How many FlagReleases are in each state, and how long reconciles take, for Prometheus. */
+/**
+ * How many FlagReleases are in each state, how many wait for a person (Stalled), and how long
+ * reconciles take, for Prometheus.
+ */
 @ApplicationScoped
 public class ReconcileMetrics {
   private final MeterRegistry registry;
-  private final Map<String, ReleaseState> states = new ConcurrentHashMap<>();
+  private final Map<String, Reported> states = new ConcurrentHashMap<>();
   private final List<Gauge> gauges = new ArrayList<>();
 
   public ReconcileMetrics(MeterRegistry registry) {
@@ -28,6 +31,11 @@ public class ReconcileMetrics {
               .tag("state", state.name())
               .register(registry));
     }
+    // apart from the states: a blocked deletion is Stalled while its state stays Deleting
+    gauges.add(
+        Gauge.builder("flagrelease.resources.stalled", states, ReconcileMetrics::stalled)
+            .description("FlagReleases whose Stalled condition is True: a person must act")
+            .register(registry));
   }
 
   /** A registry outlives this bean in tests: leave no gauge bound to a stopped operator. */
@@ -36,9 +44,9 @@ public class ReconcileMetrics {
     gauges.forEach(registry::remove);
   }
 
-  /** The state a resource (by uid) was just reported in. */
-  public void stateOf(String uid, ReleaseState state) {
-    states.put(uid, state);
+  /** The state a resource (by uid) was just reported in, and whether it is stalled. */
+  public void stateOf(String uid, ReleaseState state, boolean stalled) {
+    states.put(uid, new Reported(state, stalled));
   }
 
   /** The resource is gone. */
@@ -54,7 +62,13 @@ public class ReconcileMetrics {
         .record(took);
   }
 
-  private static double count(Map<String, ReleaseState> states, ReleaseState state) {
-    return states.values().stream().filter(state::equals).count();
+  private static double count(Map<String, Reported> states, ReleaseState state) {
+    return states.values().stream().filter(r -> r.state() == state).count();
   }
+
+  private static double stalled(Map<String, Reported> states) {
+    return states.values().stream().filter(Reported::stalled).count();
+  }
+
+  private record Reported(ReleaseState state, boolean stalled) {}
 }
