@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * and every reconcile agrees. A release recorded under another token source (the resource was
  * pointed at another Secret, or at the default token) may be another account's, so it does not
  * count as managing this account's. FlagReleases on different accounts (different tokens) never
- * block each other.
+ * block each other. One whose token cannot be read now (its Secret rotated by delete and create,
+ * its namespace going) and that manages a release still holds the flag: its account is then
+ * unknown, and its release may be this account's.
  */
 @ApplicationScoped
 public class FlagClaims {
@@ -54,21 +56,24 @@ public class FlagClaims {
     // the version of the token each uses now, resolved once: rivals are those of the same account
     Map<FlagRelease, String> versions = new IdentityHashMap<>();
     List<FlagRelease> rivals = new ArrayList<>();
+    Set<FlagRelease> unreadable = Collections.newSetFromMap(new IdentityHashMap<>());
     for (FlagRelease other : watches.sharingTheFlagOf(resource)) {
-      Optional<AccessTokens.Resolved> token =
-          tokens.resolved(other).filter(t -> t.token().fingerprint().equals(account));
-      token.ifPresent(
-          t -> {
-            rivals.add(other);
-            versions.put(other, t.version());
-          });
+      Optional<AccessTokens.Resolved> token = tokens.resolved(other);
+      if (token.isEmpty() && Ownership.of(other.getStatus()).ownsAny()) {
+        rivals.add(other); // may be this account's: it keeps the flag until its token is back
+        unreadable.add(other);
+      } else if (token.isPresent() && token.get().token().fingerprint().equals(account)) {
+        rivals.add(other);
+        versions.put(other, token.get().version());
+      }
     }
     if (rivals.isEmpty()) {
       return Optional.empty();
     }
     tokens.resolved(resource).ifPresent(t -> versions.put(resource, t.version()));
-    return holder(resource, rivals, r -> managesTheRelease(r, versions.get(r)))
-        .map(holder -> message(resource, holder));
+    return holder(
+            resource, rivals, r -> unreadable.contains(r) || managesTheRelease(r, versions.get(r)))
+        .map(holder -> message(resource, holder, unreadable.contains(holder)));
   }
 
   /**
@@ -119,7 +124,7 @@ public class FlagClaims {
   }
 
   /** Names the holder in the same namespace; in another one only if the admin allows it. */
-  private String message(FlagRelease resource, FlagRelease holder) {
+  private String message(FlagRelease resource, FlagRelease holder, boolean tokenUnreadable) {
     String namespace = holder.getMetadata().getNamespace();
     boolean sameNamespace = namespace.equals(resource.getMetadata().getNamespace());
     String who =
@@ -132,6 +137,9 @@ public class FlagClaims {
         + resource.getSpec().getFlagKey()
         + " of this LaunchDarkly account is managed by "
         + who
+        + (tokenUnreadable
+            ? " (its access token cannot be read now, so it may be of this account)"
+            : "")
         + "; this one makes no call to LaunchDarkly while that one exists. Delete one of them"
         + (sameNamespace ? "" : ", or ask the cluster admin which team owns the flag");
   }

@@ -78,6 +78,52 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .noneMatch(c -> "FlagClaimed".equals(c.getReason()));
   }
 
+  /**
+   * The one managing the release keeps the flag while its token cannot be read (its Secret rotated
+   * by delete and create, or its namespace going): which account it uses is then unknown, and the
+   * waiting one must not write to, or on its deletion delete, a release that is not its own.
+   */
+  @Test
+  void aWaitingFlagReleaseDoesNotTakeTheFlagWhileTheHoldersTokenCannotBeRead() {
+    tokenSecret("holder-copy", SimulatorResource.SECRET_TOKEN);
+    tokenSecret("waiting-copy", SimulatorResource.SECRET_TOKEN);
+    FlagReleaseSpec holder = spec("flag-71", "fast-track", phase("Canary", Started));
+    holder.setAccessTokenSecretRef(new SecretKeyReference("holder-copy", "token"));
+    create("holder", holder);
+    awaitReady("holder");
+    FlagReleaseSpec waiting = spec("flag-71", "fast-track", phase("Canary", Complete));
+    waiting.setAccessTokenSecretRef(new SecretKeyReference("waiting-copy", "token"));
+    create("waiting", waiting);
+    awaitCondition("waiting", ConditionTypes.STALLED, "True", "FlagClaimed");
+    long writesBefore = writesFor("flag-71").size();
+
+    client.secrets().inNamespace(NAMESPACE).withName("holder-copy").delete();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("holder").getStatus().getMessage().contains("not found"));
+    // a pass of the waiting one after the holder's token went
+    edit("waiting", s -> s.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get("waiting").getStatus().getObservedGeneration()
+                    >= get("waiting").getMetadata().getGeneration());
+
+    FlagRelease stillWaiting = get("waiting");
+    assertThat(condition(stillWaiting, ConditionTypes.STALLED).getReason())
+        .isEqualTo("FlagClaimed");
+    assertThat(stillWaiting.getStatus().getMessage()).contains("FlagRelease e2e/holder");
+    assertThat(writesFor("flag-71")).hasSize((int) writesBefore);
+
+    releases().withName("waiting").delete();
+    await().atMost(TIMEOUT).until(() -> get("waiting") == null);
+    assertThat(simulator.release(PROJECT, "flag-71"))
+        .as("deleting the waiting one never touches the holder's release")
+        .isPresent();
+    assertThat(writesFor("flag-71")).hasSize((int) writesBefore);
+  }
+
   @Test
   void progressMadeInLaunchDarklyAheadOfTheSpecIsKept() {
     create(
