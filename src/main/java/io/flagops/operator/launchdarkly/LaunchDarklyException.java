@@ -19,6 +19,20 @@ public abstract sealed class LaunchDarklyException extends RuntimeException {
     return httpStatus;
   }
 
+  /**
+   * Whether LaunchDarkly surely changed nothing: the call was refused (400, 401, 403, 409, 429) or
+   * never sent (budget, breaker). Not a 404, whose meaning depends on the call, nor a server error
+   * or timeout, after which a write may have been made.
+   */
+  public boolean changedNothing() {
+    return this instanceof Rejected
+        || this instanceof Conflict
+        || this instanceof Unauthorized
+        || this instanceof RateLimited
+        || this instanceof Throttled
+        || this instanceof CircuitOpen;
+  }
+
   /** The project, flag, pipeline, release or phase named in a write does not exist. */
   public static final class NotFound extends LaunchDarklyException {
     public NotFound(String message) {

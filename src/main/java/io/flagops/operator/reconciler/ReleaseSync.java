@@ -398,16 +398,12 @@ public class ReleaseSync {
             Optional.of(
                 session.createRelease(
                     flag, new CreateReleaseInput(create.pipelineKey(), create.variationId())));
-      } catch (LaunchDarklyException.Rejected
-          | LaunchDarklyException.Conflict
-          | LaunchDarklyException.NotFound
-          | LaunchDarklyException.Unauthorized
-          | LaunchDarklyException.RateLimited
-          | LaunchDarklyException.Throttled
-          | LaunchDarklyException.CircuitOpen e) {
-        // refused, or never sent: nothing was created, and a release found later on the pipeline
-        // (made by a person meanwhile) must not count as this resource's
-        owned = before;
+      } catch (LaunchDarklyException e) {
+        if (e.changedNothing() || e instanceof LaunchDarklyException.NotFound) {
+          // refused, or never sent: nothing was created, and a release found later on the
+          // pipeline (made by a person meanwhile) must not count as this resource's
+          owned = before;
+        }
         throw e;
       }
       written.add(Seen.RELEASE);
@@ -442,8 +438,10 @@ public class ReleaseSync {
           seen(), owned, new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what));
       try {
         session.deleteRelease(flag);
-      } catch (LaunchDarklyException.Rejected | LaunchDarklyException.Conflict e) {
-        moving = null; // refused: nothing was deleted (a lost answer may have deleted it: kept)
+      } catch (LaunchDarklyException e) {
+        if (e.changedNothing()) {
+          moving = null; // nothing was deleted (a lost answer may have deleted it: kept)
+        }
         throw e;
       }
       written.add(Seen.RELEASE);

@@ -162,6 +162,21 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     assertThat(stalled.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
   }
 
+  /** A delete LaunchDarkly refused for its token deleted nothing: no move is half done. */
+  @Test
+  void aMoveWhoseDeleteIsRefusedForItsTokenRecordsNoUnfinishedMove() {
+    create("delete-unauthorized", spec("flag-72", "standard", phase("Testing", Started)));
+    awaitReady("delete-unauthorized");
+    simulator.faults().failNextOn(CallLog.DELETE_RELEASE, 401);
+
+    edit("delete-unauthorized", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease stalled =
+        awaitCondition("delete-unauthorized", ConditionTypes.STALLED, "True", "Unauthorized");
+
+    assertThat(stalled.getStatus().getUnfinishedMove()).isNull();
+    assertThat(stalled.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
+  }
+
   @Test
   void fixingTheTypoMovesTheReleaseAfterAll() {
     changePipeline("fixed", "flag-04", s -> s.setReleasePipelineKey("fast-track-x"));
