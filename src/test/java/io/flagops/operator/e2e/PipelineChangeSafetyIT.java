@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A pipeline change never deletes first and asks later: a target pipeline that does not exist, or
@@ -148,30 +150,17 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     assertThat(moved.getStatus().getUnfinishedMove()).as("gone once the release exists").isNull();
   }
 
-  @Test
-  void aMoveWhoseDeleteIsRefusedRecordsNoUnfinishedMove() {
-    create("delete-refused", spec("flag-53", "standard", phase("Testing", Started)));
-    awaitReady("delete-refused");
-    simulator.faults().failNextOn(CallLog.DELETE_RELEASE, 400);
+  /** A delete LaunchDarkly refused (for the spec, or for its token) deleted nothing. */
+  @ParameterizedTest
+  @CsvSource({"400, LaunchDarklyRejected, flag-53", "401, Unauthorized, flag-72"})
+  void aMoveWhoseDeleteIsRefusedRecordsNoUnfinishedMove(int status, String reason, String flagKey) {
+    String name = "delete-refused-" + status;
+    create(name, spec(flagKey, "standard", phase("Testing", Started)));
+    awaitReady(name);
+    simulator.faults().failNextOn(CallLog.DELETE_RELEASE, status);
 
-    edit("delete-refused", PipelineChangeSafetyIT::toFastTrack);
-    FlagRelease stalled =
-        awaitCondition("delete-refused", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
-
-    assertThat(stalled.getStatus().getUnfinishedMove()).isNull();
-    assertThat(stalled.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
-  }
-
-  /** A delete LaunchDarkly refused for its token deleted nothing: no move is half done. */
-  @Test
-  void aMoveWhoseDeleteIsRefusedForItsTokenRecordsNoUnfinishedMove() {
-    create("delete-unauthorized", spec("flag-72", "standard", phase("Testing", Started)));
-    awaitReady("delete-unauthorized");
-    simulator.faults().failNextOn(CallLog.DELETE_RELEASE, 401);
-
-    edit("delete-unauthorized", PipelineChangeSafetyIT::toFastTrack);
-    FlagRelease stalled =
-        awaitCondition("delete-unauthorized", ConditionTypes.STALLED, "True", "Unauthorized");
+    edit(name, PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease stalled = awaitCondition(name, ConditionTypes.STALLED, "True", reason);
 
     assertThat(stalled.getStatus().getUnfinishedMove()).isNull();
     assertThat(stalled.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
