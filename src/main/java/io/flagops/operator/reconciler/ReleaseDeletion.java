@@ -4,6 +4,7 @@ import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
@@ -62,22 +63,24 @@ public class ReleaseDeletion {
   public Result delete(FlagRelease resource) {
     FlagReleaseSpec spec = resource.getSpec();
     if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
-      events.normal(
-          resource, "ReleaseOrphaned", "Left the release in LaunchDarkly (deletionPolicy: Orphan)");
-      return Result.finished();
-    }
-    if (spec.getManagementPolicy() == ManagementPolicy.Observe) {
-      events.normal(
+      return leave(
           resource,
           "ReleaseOrphaned",
-          "Left the release in LaunchDarkly: Observe mode never writes there");
-      return Result.finished();
+          "Left the release in LaunchDarkly (deletionPolicy: Orphan)",
+          false);
+    }
+    if (spec.getManagementPolicy() == ManagementPolicy.Observe) {
+      return leave(
+          resource,
+          "ReleaseOrphaned",
+          "Left the release in LaunchDarkly: Observe mode never writes there",
+          false);
     }
     Ownership owned = Ownership.of(resource.getStatus());
     if (!owned.ownsAny()) {
-      // it never created or adopted a release: nothing of LaunchDarkly's to touch, no call
-      events.normal(resource, "ReleaseLeft", "This FlagRelease owned no release in LaunchDarkly");
-      return Result.finished();
+      // it never created or adopted a release, or a move deleted it: no call
+      return leave(
+          resource, "ReleaseLeft", "This FlagRelease owned no release in LaunchDarkly", true);
     }
     if (keepsAdopted(owned, spec)) {
       // left whatever LaunchDarkly holds: no token, no call needed
@@ -166,6 +169,50 @@ public class ReleaseDeletion {
         "ReleaseDeleted",
         "Deleted the release of " + flag + " on pipeline '" + pipeline + "'");
     return Result.finished();
+  }
+
+  /**
+   * Finishes without a call. When the last status shows a move that deleted the release and had not
+   * created it again, the flag may be left without a release: said instead of {@code message}, as a
+   * warning unless the policy meant to delete the release anyway.
+   */
+  private Result leave(FlagRelease resource, String reason, String message, boolean policyDeletes) {
+    PipelineMove move = unfinishedMove(resource);
+    if (move == null) {
+      events.normal(resource, reason, message);
+      return Result.finished();
+    }
+    String what =
+        "a move of the release of "
+            + ReleaseSync.flagOf(resource.getSpec())
+            + " from pipeline '"
+            + move.getFrom()
+            + "' to '"
+            + move.getTo()
+            + "' deleted it and, as far as the last status shows, had not created it on '"
+            + move.getTo()
+            + "'"
+            + (move.getReleaseVariationId() == null
+                ? ""
+                : " (variation " + move.getReleaseVariationId() + ")");
+    if (policyDeletes) {
+      events.normal(
+          resource,
+          "ReleaseDeleted",
+          ReleaseSync.capitalize(what) + ": nothing was left to delete");
+    } else {
+      events.warning(
+          resource,
+          "UnfinishedMoveLeft",
+          ReleaseSync.capitalize(what)
+              + ": the flag may have no release now; create it in LaunchDarkly if it should have"
+              + " one");
+    }
+    return Result.finished();
+  }
+
+  private static PipelineMove unfinishedMove(FlagRelease resource) {
+    return resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
   }
 
   /** {@code Delete} leaves a release this resource adopted rather than created. */

@@ -477,7 +477,7 @@ public class ReleaseSync {
     }
   }
 
-  private static String capitalize(String text) {
+  static String capitalize(String text) {
     return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 }

@@ -6,6 +6,7 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
@@ -164,6 +165,38 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
 
     assertThat(stalled.getStatus().getUnfinishedMove()).isNull();
     assertThat(stalled.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
+  }
+
+  /**
+   * A FlagRelease deleted between the two halves of a move (the old release deleted, the new one
+   * refused) leaves the flag without a release: the deletion says so, naming the move, instead of
+   * saying it left a release in LaunchDarkly.
+   */
+  @Test
+  void deletingAFlagReleaseBetweenTheHalvesOfAMoveSaysTheFlagIsLeftWithoutARelease() {
+    FlagReleaseSpec orphan = spec("flag-73", "standard", phase("Testing", Started));
+    orphan.setDeletionPolicy(DeletionPolicy.Orphan);
+    create("half-moved", orphan);
+    awaitReady("half-moved");
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 400);
+    edit("half-moved", PipelineChangeSafetyIT::toFastTrack);
+    awaitCondition("half-moved", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(get("half-moved").getStatus().getUnfinishedMove()).isNotNull();
+    assertThat(simulator.release(PROJECT, "flag-73")).isEmpty();
+
+    releases().withName("half-moved").delete();
+    await().atMost(TIMEOUT).until(() -> get("half-moved") == null);
+
+    assertThat(eventReasons("half-moved")).doesNotContain("ReleaseOrphaned");
+    Event left =
+        eventsFor("half-moved").stream()
+            .filter(e -> "UnfinishedMoveLeft".equals(e.getReason()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(left.getType()).isEqualTo("Warning");
+    assertThat(left.getMessage())
+        .contains("from pipeline 'standard' to 'fast-track'")
+        .contains("the flag may have no release now");
   }
 
   @Test
