@@ -51,4 +51,53 @@ class RefusedWriteUnderBudgetIT extends EmbeddedOperatorCase {
         .as("deletionPolicy Delete leaves a release the operator did not create")
         .isPresent();
   }
+
+  /**
+   * The same, when the status write after the refused create fails: the create was recorded as this
+   * resource's before it was sent (an answer lost on the way may still have made it), and that
+   * record must not outlive the refusal, or the person's release counts as created here and goes
+   * with the FlagRelease.
+   */
+  @Test
+  void aRefusedCreateIsNotRecordedAsCreatedWhenTheNextStatusWriteFails() {
+    String flag = "c-08";
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    operator =
+        EmbeddedOperator.start(
+            harness.newClient(),
+            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN),
+            null);
+    harness
+        .simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.CREATE_RELEASE,
+            () -> {
+              harness.simulator.ui().createRelease("chaos", flag, "two-step");
+              harness
+                  .kubernetes
+                  .expect()
+                  .patch()
+                  .withPath(
+                      "/apis/flagops.io/v1alpha1/namespaces/"
+                          + Harness.NAMESPACE
+                          + "/flagreleases/"
+                          + flag
+                          + "/status")
+                  .andReturn(422, "refused by an admission webhook")
+                  .once();
+            });
+
+    harness.createTwoStep(flag, DesiredPhaseStatus.Started);
+    harness.awaitReady(List.of(flag), Duration.ofSeconds(30));
+
+    assertThat(harness.simulator.calls().count(CallLog.CREATE_RELEASE, 400)).isEqualTo(1);
+    assertThat(harness.get(flag).getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
+    harness.client.resource(harness.get(flag)).delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> harness.get(flag) == null);
+    assertThat(harness.simulator.release("chaos", flag)).isPresent();
+  }
 }

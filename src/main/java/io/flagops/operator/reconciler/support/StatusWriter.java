@@ -26,11 +26,16 @@ public class StatusWriter {
     this.json = json.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
   }
 
-  /** Writes {@code status} unless the resource already has exactly that status. */
+  /**
+   * Writes {@code status} unless the resource already has exactly that status. The resource holds
+   * it from now on, even when the write fails: the error status written next then keeps what this
+   * pass learned (whose release it is above all) instead of the record from before it.
+   */
   public boolean writeIfChanged(FlagRelease resource, FlagReleaseStatus status) {
     if (status.equals(resource.getStatus())) {
       return false;
     }
+    resource.setStatus(status);
     ArrayNode patch = json.createArrayNode();
     patch
         .addObject()
@@ -43,7 +48,6 @@ public class StatusWriter {
         .withName(resource.getMetadata().getName())
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON), patch.toString());
-    resource.setStatus(status);
     return true;
   }
 }
