@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,14 +45,25 @@ class CrdGenerationTest {
     new CRDGenerator()
         .customResourceClasses(FlagRelease.class)
         .forCRDVersions("v1")
-        .withPostProcessor(new PrinterColumnsInDeclarationOrder())
+        .withPostProcessor(new PostProcessing()) // one: a second replaces it
         .inOutputDir(GENERATED_DIR.toFile())
         .generate();
     return GENERATED_DIR.resolve(COMMITTED.getFileName());
   }
 
-  /** The generator sorts printer columns by name; kubectl shows them in the CRD's order. */
-  static final class PrinterColumnsInDeclarationOrder implements CRDPostProcessor {
+  /**
+   * The generator sorts printer columns by name; kubectl shows them in the CRD's order. Also marks
+   * the CRD to be kept by GitOps tools: deleting it deletes every FlagRelease, and the running
+   * operator would then delete each release it created. Argo CD (deleting the operator's
+   * Application, or pruning) and Flux (pruning) leave it in place; removing it stays a person's
+   * deliberate last step (deploy/README.md).
+   */
+  static final class PostProcessing implements CRDPostProcessor {
+    static final Map<String, String> KEPT_BY_GITOPS_TOOLS =
+        Map.of(
+            "argocd.argoproj.io/sync-options", "Delete=false,Prune=false",
+            "kustomize.toolkit.fluxcd.io/prune", "disabled");
+
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
       List<String> order =
@@ -67,6 +80,7 @@ class CrdGenerationTest {
                       .sort(
                           Comparator.comparingInt(
                               (CustomResourceColumnDefinition c) -> order.indexOf(c.getName()))));
+      crd.getMetadata().setAnnotations(new TreeMap<>(KEPT_BY_GITOPS_TOOLS));
       return crd;
     }
   }

@@ -126,6 +126,11 @@ class KustomizeTest {
         .isTrue();
     assertThat(manifests.one(CustomResourceDefinition.class).getMetadata().getName())
         .isEqualTo("flagreleases.flagops.io");
+    // deleting the CRD deletes every FlagRelease, and with them the releases they created
+    assertThat(manifests.one(CustomResourceDefinition.class).getMetadata().getAnnotations())
+        .as("Argo CD and Flux leave the CRD when they delete or prune the operator")
+        .containsEntry("argocd.argoproj.io/sync-options", "Delete=false,Prune=false")
+        .containsEntry("kustomize.toolkit.fluxcd.io/prune", "disabled");
     // neither the namespace nor a Secret: `kubectl delete -k` must never take the team's token
     assertThat(manifests.kinds()).doesNotContain("Namespace", "Secret");
     // every namespaced object lands in the operator's namespace
