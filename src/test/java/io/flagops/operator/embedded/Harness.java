@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -30,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Kubernetes API (the Fabric8 mock server, CRUD, with the CRD) and a LaunchDarkly simulator, for
@@ -40,18 +40,16 @@ final class Harness implements AutoCloseable {
   static final String NAMESPACE = "default";
 
   final KubernetesMockServer kubernetes;
+  final HeldWatchDispatcher dispatcher;
   final KubernetesClient client;
   final LaunchDarklySimulator simulator;
 
   Harness(String seed) {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    dispatcher = new HeldWatchDispatcher(expectations); // expectations first, then CRUD
     kubernetes =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new KubernetesMixedDispatcher(expectations), // expectations first, then CRUD
-            false);
+            new Context(), new MockWebServer(), expectations, dispatcher, false);
     kubernetes.init(InetAddress.getLoopbackAddress(), 0);
     // the SDK checks that it may use Leases before it runs for leader
     kubernetes
@@ -128,24 +126,27 @@ final class Harness implements AutoCloseable {
    * Replaces a FlagRelease's spec, as {@code kubectl edit} would, again when the operator wrote its
    * status in between (409 Conflict).
    */
-  void editSpec(String name, FlagReleaseSpec spec) {
+  FlagRelease editSpec(String name, FlagReleaseSpec spec) {
+    AtomicReference<FlagRelease> edited = new AtomicReference<>();
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptionsMatching(
             e -> e instanceof KubernetesClientException k && k.getCode() == 409)
         .until(
             () -> {
-              client
-                  .resources(FlagRelease.class)
-                  .inNamespace(NAMESPACE)
-                  .withName(name)
-                  .edit(
-                      r -> {
-                        r.setSpec(spec);
-                        return r;
-                      });
+              edited.set(
+                  client
+                      .resources(FlagRelease.class)
+                      .inNamespace(NAMESPACE)
+                      .withName(name)
+                      .edit(
+                          r -> {
+                            r.setSpec(spec);
+                            return r;
+                          }));
               return true;
             });
+    return edited.get();
   }
 
   FlagRelease get(String name) {

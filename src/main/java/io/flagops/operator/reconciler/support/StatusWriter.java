@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -31,7 +32,8 @@ public class StatusWriter {
    * it from now on, even when the write fails: the error status written next then keeps what this
    * pass learned (whose release it is above all) instead of the record from before it.
    */
-  public boolean writeIfChanged(FlagRelease resource, FlagReleaseStatus status) {
+  public boolean writeIfChanged(
+      FlagRelease resource, FlagReleaseStatus status, Context<FlagRelease> context) {
     if (status.equals(resource.getStatus())) {
       return false;
     }
@@ -42,12 +44,20 @@ public class StatusWriter {
         .put("op", "add")
         .put("path", "/status")
         .set("value", json.valueToTree(status));
-    kubernetes
-        .resources(FlagRelease.class)
-        .inNamespace(resource.getMetadata().getNamespace())
-        .withName(resource.getMetadata().getName())
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON), patch.toString());
+    // through the SDK's cache of the resource: the next pass reads this status even when a spec
+    // edit made during this pass wakes it before the watch has delivered the write
+    context
+        .resourceOperations()
+        .resourcePatch(
+            resource,
+            r ->
+                kubernetes
+                    .resources(FlagRelease.class)
+                    .inNamespace(r.getMetadata().getNamespace())
+                    .withName(r.getMetadata().getName())
+                    .subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON), patch.toString()),
+            context.eventSourceRetriever().getControllerEventSource());
     return true;
   }
 }
