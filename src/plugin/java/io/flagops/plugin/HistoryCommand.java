@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Show the last changes to a FlagRelease's release (status.history): when, which phase,"
           + " from what to what, and who made the change.",
-      "BY is Operator (a write of this operator), LaunchDarkly (a change made there: a person,"
-          + " a guarded rollout, another tool) or Unknown."
+      "BY is Operator (a write of this operator), LaunchDarkly (its own steps: a phase made"
+          + " ready to start, a guarded rollout completing its phase) or Unknown (a person in"
+          + " LaunchDarkly, another tool)."
     })
 final class HistoryCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "The FlagRelease.")

@@ -93,7 +93,9 @@ final class PlanReport {
             + spec.getReleasePipelineKey()
             + "', "
             + spec.getManagementPolicy()
-            + (resource.getStatus() == null ? " (not in the cluster yet)" : ""));
+            + (resource.getStatus() == null
+                ? " (no status yet: not applied, or not reconciled yet)"
+                : ""));
   }
 
   private String why(ReleaseAction action, Release release, List<ReleaseAction> all, int index) {

@@ -25,12 +25,7 @@ class OwnStatusAfterAnEditIT extends EmbeddedOperatorCase {
 
   @Test
   void aPassWokenByAnEditMadeDuringAMoveStartsFromTheStatusTheMoveWrote() {
-    harness = new Harness("/simulator/chaos-seed.yaml");
-    operator =
-        EmbeddedOperator.start(
-            harness.newClient(),
-            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN),
-            null);
+    startOnChaosSeed();
     harness.createTwoStep(FLAG, DesiredPhaseStatus.Started);
     harness.awaitReady(List.of(FLAG), Duration.ofSeconds(30));
     // during the move, between its delete and its create, someone edits the spec again; from

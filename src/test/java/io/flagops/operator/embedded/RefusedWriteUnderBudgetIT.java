@@ -61,12 +61,7 @@ class RefusedWriteUnderBudgetIT extends EmbeddedOperatorCase {
   @Test
   void aRefusedCreateIsNotRecordedAsCreatedWhenTheNextStatusWriteFails() {
     String flag = "c-08";
-    harness = new Harness("/simulator/chaos-seed.yaml");
-    operator =
-        EmbeddedOperator.start(
-            harness.newClient(),
-            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN),
-            null);
+    startOnChaosSeed();
     harness
         .simulator
         .faults()

@@ -173,7 +173,7 @@ class KubectlPluginIT {
             KubectlPlugin.file(rollout("brand-new", "one-click-pay", "NotStarted")).toString());
     assertThat(create.exitCode()).isEqualTo(2);
     assertThat(create.out())
-        .contains("(not in the cluster yet)")
+        .contains("(no status yet: not applied, or not reconciled yet)")
         .contains("LaunchDarkly: no release for this flag")
         .contains("1. PUT /api/v2/projects/demo-shop/flags/one-click-pay/release")
         .contains("create the release on pipeline 'standard': LaunchDarkly has no release");
