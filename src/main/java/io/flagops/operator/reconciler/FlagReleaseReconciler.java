@@ -99,6 +99,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       forget(resource); // gone from Kubernetes: nothing is left to do for it
       return UpdateControl.noUpdate();
     }
+    statusWriter.catchUp(resource);
     long started = System.nanoTime();
     String result = "error";
     try {
@@ -117,7 +118,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
 
   /** One pass: gates, then observe → plan → act (ReleaseSync), then report. */
   private UpdateControl<FlagRelease> pass(FlagRelease resource, Context<FlagRelease> context) {
-    Admission admission = admit(resource, context);
+    Admission admission = admit(resource);
     if (admission.stop() != null) {
       return admission.stop();
     }
@@ -140,12 +141,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
               token.token(),
               writes(resource, manage, token.version()),
               (seen, owned, announced) ->
-                  report(resource, context, seen, owned, announced, token.version()));
+                  report(resource, seen, owned, announced, token.version()));
     } catch (SyncException e) {
       schedule.replan(resource);
-      return onFailure(resource, context, e, token.version());
+      return onFailure(resource, e, token.version());
     }
-    return reportSynced(resource, context, result, manage, token.version());
+    return reportSynced(resource, result, manage, token.version());
   }
 
   /** The pass goes on with a token, or stops before any LaunchDarkly call. */
@@ -156,10 +157,10 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   }
 
   /** What stops a pass before it calls LaunchDarkly, in the order it is checked. */
-  private Admission admit(FlagRelease resource, Context<FlagRelease> context) {
+  private Admission admit(FlagRelease resource) {
     Optional<Verdict> invalid = ReleasePlanner.validate(resource.getSpec());
     if (invalid.isPresent()) {
-      report(resource, context, failed(invalid.get().reason(), invalid.get().message()));
+      report(resource, failed(invalid.get().reason(), invalid.get().message()));
       return Admission.stop(UpdateControl.noUpdate());
     }
     Optional<Duration> spread = schedule.firstLookAfterStart(resource);
@@ -169,7 +170,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     if (resource.getSpec().isSuspend()) {
       report(
           resource,
-          context,
           new Outcome(
               ReleaseState.Suspended,
               Reasons.SUSPENDED,
@@ -180,17 +180,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     try {
       token = tokens.resolve(resource);
     } catch (AccessTokens.Unavailable e) {
-      report(resource, context, failed(e.reason(), e.getMessage()));
+      report(resource, failed(e.reason(), e.getMessage()));
       return Admission.stop(after(schedule.whileUnauthorized()));
     }
     Optional<String> claimed = claims.heldByAnother(resource, token.token().fingerprint());
     if (claimed.isPresent()) {
-      report(
-          resource,
-          context,
-          Seen.unknown(),
-          Ownership.NONE,
-          failed(Reasons.FLAG_CLAIMED, claimed.get()));
+      report(resource, Seen.unknown(), Ownership.NONE, failed(Reasons.FLAG_CLAIMED, claimed.get()));
       return Admission.stop(after(schedule.whileWaitingInKubernetes()));
     }
     Optional<Duration> untilPoll = schedule.untilPlannedPoll(resource, token.version());
@@ -201,11 +196,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
 
   /** Report a pass that got through, and plan the next poll before its status write wakes it. */
   private UpdateControl<FlagRelease> reportSynced(
-      FlagRelease resource,
-      Context<FlagRelease> context,
-      SyncResult result,
-      boolean manage,
-      String tokenVersion) {
+      FlagRelease resource, SyncResult result, boolean manage, String tokenVersion) {
     Outcome outcome = outcomeOf(resource, result, manage);
     Verdict verdict = result.plan().verdict();
     boolean waitingOnLaunchDarkly =
@@ -218,7 +209,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             waitingOnLaunchDarkly,
             verdict.dueAt() == null ? null : Duration.between(clock.instant(), verdict.dueAt()));
     try {
-      report(resource, context, result.seen(), result.owned(), outcome, tokenVersion);
+      report(resource, result.seen(), result.owned(), outcome, tokenVersion);
     } catch (RuntimeException e) {
       schedule.replan(resource); // the retry must read and write the status again
       throw e;
@@ -257,7 +248,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     }
     report(
         resource,
-        context,
         new Outcome(
             ReleaseState.Deleting,
             result.blocked() ? Reasons.DELETION_BLOCKED : Reasons.DELETING,
@@ -273,6 +263,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   }
 
   private void forget(FlagRelease resource) {
+    statusWriter.forget(resource.getMetadata().getUid());
     metrics.forget(resource.getMetadata().getUid());
     schedule.forget(resource);
   }
@@ -289,7 +280,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     String message = "reconcile failed and will be retried: " + e.getMessage();
     report(
         resource,
-        context,
         resource.isMarkedForDeletion()
             ? new Outcome(ReleaseState.Deleting, RECONCILE_ERROR, message, true)
             : warning(RECONCILE_ERROR, message));
@@ -302,7 +292,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    * poll interval.
    */
   private UpdateControl<FlagRelease> onFailure(
-      FlagRelease resource, Context<FlagRelease> context, SyncException e, String tokenVersion) {
+      FlagRelease resource, SyncException e, String tokenVersion) {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
     switch (failure.kind()) {
       case OWN_TURN:
@@ -310,7 +300,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
           // paused between calls of a pass that wrote, or learned whose release it is: say so
           report(
               resource,
-              context,
               e.seen(),
               e.owned(),
               new Outcome(
@@ -323,7 +312,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       case PERSON_MUST_ACT:
         report(
             resource,
-            context,
             e.seen(),
             e.owned(),
             failed(failure.reason(), failure.message()),
@@ -340,7 +328,6 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         if (!schedule.isBlip(resource, e.progressed())) {
           report(
               resource,
-              context,
               e.seen(),
               e.owned(),
               warning(failure.reason(), failure.message()),
@@ -419,29 +406,19 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   }
 
   /** A report made before any LaunchDarkly call: nothing seen, ownership as the status had it. */
-  private void report(FlagRelease resource, Context<FlagRelease> context, Outcome outcome) {
-    report(resource, context, Seen.unknown(), Ownership.of(resource.getStatus()), outcome, null);
+  private void report(FlagRelease resource, Outcome outcome) {
+    report(resource, Seen.unknown(), Ownership.of(resource.getStatus()), outcome, null);
   }
 
-  private void report(
-      FlagRelease resource,
-      Context<FlagRelease> context,
-      Seen seen,
-      Ownership owned,
-      Outcome outcome) {
-    report(resource, context, seen, owned, outcome, null);
+  private void report(FlagRelease resource, Seen seen, Ownership owned, Outcome outcome) {
+    report(resource, seen, owned, outcome, null);
   }
 
   /**
    * @param tokenVersion the token the calls used, or null when no call was made
    */
   private void report(
-      FlagRelease resource,
-      Context<FlagRelease> context,
-      Seen seen,
-      Ownership owned,
-      Outcome outcome,
-      String tokenVersion) {
+      FlagRelease resource, Seen seen, Ownership owned, Outcome outcome, String tokenVersion) {
     if (outcome.warns()) {
       events.warning(resource, outcome.reason(), outcome.message());
     }
@@ -449,7 +426,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     if (tokenVersion != null) {
       status.setTokenVersion(tokenVersion);
     }
-    statusWriter.writeIfChanged(resource, status, context);
+    statusWriter.writeIfChanged(resource, status);
     metrics.stateOf(
         resource.getMetadata().getUid(),
         outcome.state(),
