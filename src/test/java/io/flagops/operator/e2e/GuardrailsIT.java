@@ -127,6 +127,36 @@ class GuardrailsIT extends OperatorTestBase {
     awaitReady("rolled-back");
   }
 
+  /**
+   * LaunchDarkly takes a guarded rollout's settings only when the phase starts: a rollout weight
+   * changed in Git afterwards is not applied, and the status says so instead of "LaunchDarkly
+   * matches the spec".
+   */
+  @Test
+  void aRolloutWeightChangedAfterThePhaseStartedIsReportedAsNotApplied() {
+    PhaseSpec testing = guardedPhase("Testing", Started, "Test env", "1h");
+    create("reweighted", spec("flag-74", "standard", testing));
+    awaitReady("reweighted");
+    long writesBefore = writesFor("flag-74").size();
+
+    edit(
+        "reweighted",
+        s -> s.getPhases().get(0).getAudiences().get(0).getReleaseGuardian().setRolloutWeight(5));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get("reweighted").getStatus().getObservedGeneration()
+                    == get("reweighted").getMetadata().getGeneration());
+
+    assertThat(get("reweighted").getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Testing' started with other guarded rollout settings than the spec asks now:"
+                + " spec.phases[0].audiences[0].releaseGuardian.rolloutWeight is 5, LaunchDarkly"
+                + " keeps 10; it takes them only when a phase starts");
+    assertThat(writesFor("flag-74")).hasSize((int) writesBefore);
+  }
+
   @Test
   void aLaterPhaseIsNotLeftWaitingForeverOnARolledBackPhaseTheSpecAsksOnlyStarted() {
     simulator.ui().regressGuardedRollouts(PROJECT, "flag-45");

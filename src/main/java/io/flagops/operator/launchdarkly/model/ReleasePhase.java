@@ -3,6 +3,7 @@ package io.flagops.operator.launchdarkly.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Objects;
 
 /** One phase of a release. {@code status} and {@code started} are absent on old releases. */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -69,6 +70,18 @@ public record ReleasePhase(
         .mapToLong(Long::longValue)
         .max()
         .orElse(0);
+  }
+
+  /** The guarded rollout LaunchDarkly applies to the audience of that name, or null. */
+  public ReleaseGuardianConfiguration guardianOf(String audienceName) {
+    return audiences.stream()
+        .filter(a -> Objects.equals(a.name(), audienceName))
+        .map(ReleaseAudience::configuration)
+        .filter(c -> c != null)
+        .map(AudienceConfiguration::releaseGuardianConfiguration)
+        .filter(g -> g != null)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Audiences that require approval and whose change LaunchDarkly does not show as live. */

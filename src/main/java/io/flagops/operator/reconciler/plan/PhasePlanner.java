@@ -97,6 +97,9 @@ final class PhasePlanner {
         if (wanted.getStatus() == DesiredPhaseStatus.Started && startedUnguarded(phase, wanted)) {
           notes.add(unguardedStart(phase, wanted));
         }
+        if (!startsNow) {
+          guardianKept(phase, wanted).ifPresent(notes::add);
+        }
         if (holds == null && wanted.getStatus() == DesiredPhaseStatus.Complete) {
           actions.add(
               new SetPhaseStatus(phase.id(), phase.name(), ReleasePhase.COMPLETE, List.of()));
@@ -156,6 +159,56 @@ final class PhasePlanner {
   /** A phase LaunchDarkly started unmonitored although the spec declares a guarded rollout. */
   private static boolean startedUnguarded(ReleasePhase phase, PhaseSpec wanted) {
     return phase.isStarted() && phase.monitoringWindowMillis() == 0 && guardedInSpec(wanted);
+  }
+
+  /**
+   * The guarded rollout settings the spec changed after the phase started, which LaunchDarkly does
+   * not apply (it takes them only at the start). The window is not compared: a test or sandbox
+   * simulator shows windows shortened.
+   */
+  private Optional<String> guardianKept(ReleasePhase phase, PhaseSpec wanted) {
+    List<String> kept = new ArrayList<>();
+    List<AudienceSpec> audiences = wanted.getAudiences();
+    for (int i = 0; i < audiences.size(); i++) {
+      ReleaseGuardianSpec asked = audiences.get(i).getReleaseGuardian();
+      ReleaseGuardianConfiguration live = phase.guardianOf(audiences.get(i).getName());
+      if (asked == null || live == null) {
+        continue;
+      }
+      String field =
+          "spec.phases["
+              + specIndexByName.get(phase.name())
+              + "].audiences["
+              + i
+              + "].releaseGuardian.";
+      if (asked.getRolloutWeight() != null
+          && live.rolloutWeight() != null
+          && !asked.getRolloutWeight().equals(live.rolloutWeight())) {
+        kept.add(
+            field
+                + "rolloutWeight is "
+                + asked.getRolloutWeight()
+                + ", LaunchDarkly keeps "
+                + live.rolloutWeight());
+      }
+      if (live.rollbackOnRegression() != null
+          && asked.isRollbackOnRegression() != live.rollbackOnRegression()) {
+        kept.add(
+            field
+                + "rollbackOnRegression is "
+                + asked.isRollbackOnRegression()
+                + ", LaunchDarkly keeps "
+                + live.rollbackOnRegression());
+      }
+    }
+    return kept.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            "phase '"
+                + phase.name()
+                + "' started with other guarded rollout settings than the spec asks now: "
+                + String.join("; ", kept)
+                + "; it takes them only when a phase starts");
   }
 
   /** Says which guarded rollout of the spec LaunchDarkly did not apply when the phase started. */
