@@ -11,8 +11,10 @@ import io.flagops.operator.launchdarkly.HttpLaunchDarklyClient;
 import io.flagops.operator.reconciler.ReleaseSync;
 import io.flagops.operator.reconciler.SyncException;
 import io.flagops.operator.reconciler.SyncResult;
+import io.flagops.operator.reconciler.TokenSourceChange;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
+import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -153,6 +155,11 @@ final class PlanCommand implements Callable<Integer> {
     PlanToken token = PlanToken.resolve(resource, tokenFile, cluster);
     ReadOnlyLaunchDarkly readOnly = new ReadOnlyLaunchDarkly(http);
     PlanEvents events = new PlanEvents();
+    // as the operator does first: a release created through another token source counts as adopted
+    TokenSourceChange.adoptCreatedRelease(
+        resource,
+        new AccessTokens.Resolved(token.token(), PlanToken.operatorSource(resource)),
+        events);
     SyncResult result;
     try {
       result =

@@ -28,6 +28,9 @@ public final class Sandbox implements AutoCloseable {
   /** The operator's default LaunchDarkly token in the sandbox; the simulator accepts it. */
   public static final String DEFAULT_TOKEN = "api-sandbox-default-token";
 
+  /** The seed's second token, another account to the operator (examples/token-from-secret.yaml). */
+  public static final String TEAM_TOKEN = "api-sandbox-team-token";
+
   /** The FlagRelease CRD on the classpath. */
   public static final String CRD_RESOURCE = "/crds/flagreleases.flagops.io-v1.yml";
 

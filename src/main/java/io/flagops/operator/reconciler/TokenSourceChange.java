@@ -13,7 +13,7 @@ import io.flagops.operator.reconciler.support.EventRecorder;
  * then on, so that deleting the resource with deletionPolicy Delete cannot delete someone else's
  * release.
  */
-final class TokenSourceChange {
+public final class TokenSourceChange {
   private TokenSourceChange() {}
 
   /**
@@ -21,7 +21,7 @@ final class TokenSourceChange {
    * written (in memory: the pass's status write, or the deletion's decision, takes it from there);
    * says so in an event.
    */
-  static void adoptCreatedRelease(
+  public static void adoptCreatedRelease(
       FlagRelease resource, AccessTokens.Resolved token, EventRecorder events) {
     FlagReleaseStatus status = resource.getStatus();
     if (status == null

@@ -204,6 +204,55 @@ class KubectlPluginIT {
         .containsPattern("Staging\\s+NotStarted\\s+Started\\s+Operator");
   }
 
+  /**
+   * A release created through one token Secret counts as adopted once the spec names another (which
+   * may reach another account): plan says the move then stops, as the operator does, instead of
+   * listing a delete the operator will not make. (The sandbox's team token: another account than
+   * the default token's, whose FlagReleases hold every other flag here.)
+   */
+  @Test
+  void planOfAMoveAfterTheTokenSourceChangedStopsAsTheOperatorDoes() {
+    labelledTokenSecret("team-token-a");
+    labelledTokenSecret("team-token-b");
+    String resource =
+        """
+        apiVersion: flagops.io/v1alpha1
+        kind: FlagRelease
+        metadata:
+          name: re-sourced
+        spec:
+          projectKey: demo-shop
+          flagKey: wishlist
+          releasePipelineKey: %s
+          accessTokenSecretRef:
+            name: %s
+          phases:
+            - name: %s
+              status: Started
+        """;
+    apply(resource.formatted("standard", "team-token-a", "Testing"));
+    awaitReady("re-sourced");
+    Path moved = KubectlPlugin.file(resource.formatted("guarded", "team-token-b", "Internal"));
+
+    KubectlPlugin.Result plan = plugin.run("plan", "-f", moved.toString());
+
+    assertThat(plan.exitCode()).as(plan.out() + plan.err()).isEqualTo(1);
+    assertThat(plan.out())
+        .contains("The operator would stop here")
+        .contains("AdoptedReleaseNotMoved")
+        .doesNotContain("DELETE");
+  }
+
+  private void labelledTokenSecret(String name) {
+    Kubectl.Result created =
+        kubectl.run(
+            "create", "secret", "generic", name, "--from-literal=token=" + Sandbox.TEAM_TOKEN);
+    assertThat(created.exitCode()).as(created.output()).isZero();
+    Kubectl.Result labelled =
+        kubectl.run("label", "secret", name, "flagops.io/launchdarkly-token=true");
+    assertThat(labelled.exitCode()).as(labelled.output()).isZero();
+  }
+
   /** The operator sees only labelled token Secrets: a plan through an unlabelled one would lie. */
   @Test
   void planThroughASecretTheOperatorDoesNotSeeIsAnError() {

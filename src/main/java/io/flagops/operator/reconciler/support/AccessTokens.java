@@ -230,8 +230,17 @@ public class AccessTokens {
     AccessToken token =
         parse(value, "spec.accessTokenSecretRef: Secret '" + ref.getName() + "' key '" + key + "'");
     return new Resolved(
-        token,
-        SECRET + ref.getName() + "/" + key + "@" + secret.getMetadata().getResourceVersion());
+        token, secretSource(ref.getName(), key) + "@" + secret.getMetadata().getResourceVersion());
+  }
+
+  /** The source of a token read from a Secret's key, as a token version names it. */
+  public static String secretSource(String secretName, String key) {
+    return SECRET + secretName + "/" + key;
+  }
+
+  /** Whether a token version names a Secret (else the default token: a file or a variable). */
+  public static boolean isSecretSource(String version) {
+    return version.startsWith(SECRET);
   }
 
   private static AccessToken parse(String value, String source) {
