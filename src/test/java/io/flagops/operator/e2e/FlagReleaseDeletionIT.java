@@ -84,6 +84,11 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
     assertThat(countFor("flag-17", CallLog.CREATE_RELEASE)).as("created once").isEqualTo(1);
     assertThat(eventReasons("unanswered")).doesNotContain("ReleaseAdopted");
+    assertThat(ready.getStatus().getHistory())
+        .as("the history says who made the release and started its phase")
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .containsExactly(
+            "null null -> fast-track Operator", "Canary NotStarted -> Started Operator");
 
     releases().withName("unanswered").delete();
     await().atMost(TIMEOUT).until(() -> get("unanswered") == null);

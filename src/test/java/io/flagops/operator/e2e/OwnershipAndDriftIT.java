@@ -124,6 +124,18 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(writesFor("flag-71")).hasSize((int) writesBefore);
   }
 
+  /** A release found and written to in the same pass: the history keeps the operator's write. */
+  @Test
+  void theHistoryOfAnAdoptedReleaseKeepsThePhasesTheOperatorStarted() {
+    simulator.ui().createRelease(PROJECT, "flag-75", "fast-track");
+    create("adopter", spec("flag-75", "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady("adopter");
+
+    assertThat(ready.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .containsExactly("null null -> fast-track Unknown", "Canary null -> Started Operator");
+  }
+
   @Test
   void progressMadeInLaunchDarklyAheadOfTheSpecIsKept() {
     create(

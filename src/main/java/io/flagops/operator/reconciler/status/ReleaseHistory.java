@@ -5,6 +5,7 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseChange;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import java.time.Instant;
@@ -36,16 +37,14 @@ final class ReleaseHistory {
     String before = pipelineOf(previous.getRelease());
     String after = pipelineOf(next.getRelease());
     boolean samePipeline = Objects.equals(before, after);
+    boolean created = operatorWrote.contains(Seen.RELEASE) || createdUnanswered(previous, next);
     if (!samePipeline) {
-      ChangedBy by = operatorWrote.contains(Seen.RELEASE) ? ChangedBy.Operator : ChangedBy.Unknown;
+      ChangedBy by = created ? ChangedBy.Operator : ChangedBy.Unknown;
       changes.add(new ReleaseChange(at, null, before, after, by));
     }
-    // a release the operator created starts with every phase not started; one it found has no past
-    Map<String, PhaseStatus> was =
-        samePipeline
-            ? byName(previous.getPhases())
-            : operatorWrote.contains(Seen.RELEASE) ? Map.of() : null;
-    if (was != null) {
+    if (samePipeline || created) {
+      // a release the operator created starts with every phase not started
+      Map<String, PhaseStatus> was = samePipeline ? byName(previous.getPhases()) : Map.of();
       for (PhaseStatus phase : next.getPhases()) {
         PhaseStatus old = was.get(phase.getName());
         String from = old != null ? old.getStatus() : ReleasePhase.NOT_STARTED;
@@ -53,6 +52,14 @@ final class ReleaseHistory {
           changes.add(
               new ReleaseChange(
                   at, phase.getName(), from, phase.getStatus(), by(phase, old, operatorWrote)));
+        }
+      }
+    } else {
+      // a release found has no known past: only the operator's own writes to it, from unknown
+      for (PhaseStatus phase : next.getPhases()) {
+        if (operatorWrote.contains(phase.getName())) {
+          changes.add(
+              new ReleaseChange(at, phase.getName(), null, phase.getStatus(), ChangedBy.Operator));
         }
       }
     }
@@ -63,6 +70,18 @@ final class ReleaseHistory {
     history.addAll(changes);
     int excess = history.size() - FlagReleaseStatus.HISTORY_SIZE;
     return excess > 0 ? new ArrayList<>(history.subList(excess, history.size())) : history;
+  }
+
+  /**
+   * A release first seen now, on the pipeline of the create the status recorded before its answer
+   * was lost: the operator made it.
+   */
+  private static boolean createdUnanswered(FlagReleaseStatus previous, FlagReleaseStatus next) {
+    return previous.getRelease() == null
+        && next.getRelease() != null
+        && previous.getReleaseOrigin() == ReleaseOrigin.Created
+        && next.getReleaseOrigin() == ReleaseOrigin.Created
+        && Objects.equals(previous.getOwnedPipelineKey(), next.getRelease().getPipelineKey());
   }
 
   /**
