@@ -158,7 +158,9 @@ final class PlanCommand implements Callable<Integer> {
     // as the operator does first: a release created through another token source counts as adopted
     TokenSourceChange.adoptCreatedRelease(
         resource,
-        new AccessTokens.Resolved(token.token(), PlanToken.operatorSource(resource)),
+        AccessTokens.sourceNamedBy(
+            resource.getSpec(),
+            resource.getStatus() == null ? null : resource.getStatus().getTokenVersion()),
         events);
     SyncResult result;
     try {

@@ -43,22 +43,6 @@ record PlanToken(AccessToken token, String source) {
     return parse(fromEnv.strip(), ENV);
   }
 
-  /**
-   * The source of the token the operator reads for {@code resource}, as the operator records it in
-   * {@code status.tokenVersion} (without what rotates): the spec's Secret and key, else the
-   * operator's default token, whose file or variable only the operator knows (taken from the status
-   * when it recorded the default token).
-   */
-  static String operatorSource(FlagRelease resource) {
-    SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();
-    if (ref != null && ref.getName() != null) {
-      String key = ref.getKey() == null ? SecretKeyReference.DEFAULT_KEY : ref.getKey();
-      return AccessTokens.secretSource(ref.getName(), key);
-    }
-    String recorded = resource.getStatus() == null ? null : resource.getStatus().getTokenVersion();
-    return recorded != null && !AccessTokens.isSecretSource(recorded) ? recorded : "file";
-  }
-
   private static PlanToken fromSecret(String namespace, SecretKeyReference ref, Cluster cluster) {
     String key = ref.getKey() == null ? SecretKeyReference.DEFAULT_KEY : ref.getKey();
     String source = "Secret " + namespace + "/" + ref.getName() + " key '" + key + "'";

@@ -76,6 +76,13 @@ public class ReleaseDeletion {
           "Left the release in LaunchDarkly: Observe mode never writes there",
           false);
     }
+    // the spec alone says whether the token's source changed: a Delete that will leave the
+    // release then needs no token (nor waits for one)
+    TokenSourceChange.adoptCreatedRelease(
+        resource,
+        AccessTokens.sourceNamedBy(
+            spec, resource.getStatus() == null ? null : resource.getStatus().getTokenVersion()),
+        events);
     Ownership owned = Ownership.of(resource.getStatus());
     if (!owned.ownsAny()) {
       // it never created or adopted a release, or a move deleted it: no call

@@ -21,13 +21,22 @@ public final class TokenSourceChange {
    * written (in memory: the pass's status write, or the deletion's decision, takes it from there);
    * says so in an event.
    */
-  public static void adoptCreatedRelease(
+  static void adoptCreatedRelease(
       FlagRelease resource, AccessTokens.Resolved token, EventRecorder events) {
+    adoptCreatedRelease(resource, token.version(), events);
+  }
+
+  /**
+   * The same, from the version (or just the source) of the token the spec names now: known without
+   * reading the token.
+   */
+  public static void adoptCreatedRelease(
+      FlagRelease resource, String tokenVersion, EventRecorder events) {
     FlagReleaseStatus status = resource.getStatus();
     if (status == null
         || status.getReleaseOrigin() != ReleaseOrigin.Created
         || status.getTokenVersion() == null
-        || AccessTokens.sameSource(status.getTokenVersion(), token.version())) {
+        || AccessTokens.sameSource(status.getTokenVersion(), tokenVersion)) {
       return;
     }
     status.setReleaseOrigin(ReleaseOrigin.Adopted);

@@ -148,6 +148,31 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     assertThat(eventReasons("adopter-without-token")).contains("ReleaseLeft");
   }
 
+  /**
+   * A release created through one token Secret, the spec then pointed at another that does not
+   * exist yet: the release counts as adopted (the new token may reach another account), so Delete
+   * leaves it, and needs no token for that.
+   */
+  @Test
+  void deleteLeavesAReleaseCreatedThroughAnotherTokenSourceWithoutWaitingForAToken() {
+    tokenSecret("first-source", SimulatorResource.SECRET_TOKEN);
+    FlagReleaseSpec spec = spec("flag-76", "fast-track", phase("Canary", Started));
+    spec.setAccessTokenSecretRef(new SecretKeyReference("first-source", "token"));
+    create("re-pointed", spec);
+    awaitReady("re-pointed");
+    edit("re-pointed", s -> s.setAccessTokenSecretRef(new SecretKeyReference("not-yet", "token")));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> get("re-pointed").getStatus().getMessage().contains("not found"));
+
+    releases().withName("re-pointed").delete();
+    await().atMost(TIMEOUT).until(() -> get("re-pointed") == null);
+
+    assertThat(simulator.release(PROJECT, "flag-76")).isPresent();
+    assertThat(countFor("flag-76", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(eventReasons("re-pointed")).contains("ReleaseAdopted", "ReleaseLeft");
+  }
+
   @Test
   void switchingToOrphanLetsAStuckDeletionFinish() {
     tokenSecret("ld-token-stuck", SimulatorResource.SECRET_TOKEN);

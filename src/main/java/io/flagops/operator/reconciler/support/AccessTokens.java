@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.config.DefaultTokenGrants;
 import io.flagops.operator.config.FlagReleaseConfig;
@@ -236,6 +237,20 @@ public class AccessTokens {
   /** The source of a token read from a Secret's key, as a token version names it. */
   public static String secretSource(String secretName, String key) {
     return SECRET + secretName + "/" + key;
+  }
+
+  /**
+   * The source of the token the spec names, as a token version names it (without what rotates): its
+   * Secret and key, else the default token, whose file or variable {@code recorded} (a version the
+   * status recorded) tells when it was the default token too.
+   */
+  public static String sourceNamedBy(FlagReleaseSpec spec, String recorded) {
+    SecretKeyReference ref = spec.getAccessTokenSecretRef();
+    if (ref != null && ref.getName() != null) {
+      return secretSource(
+          ref.getName(), ref.getKey() == null ? SecretKeyReference.DEFAULT_KEY : ref.getKey());
+    }
+    return recorded != null && !isSecretSource(recorded) ? recorded : "file";
   }
 
   /** Whether a token version names a Secret (else the default token: a file or a variable). */
