@@ -14,7 +14,6 @@ import io.flagops.operator.reconciler.SyncResult;
 import io.flagops.operator.reconciler.TokenSourceChange;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
-import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -156,12 +155,7 @@ final class PlanCommand implements Callable<Integer> {
     ReadOnlyLaunchDarkly readOnly = new ReadOnlyLaunchDarkly(http);
     PlanEvents events = new PlanEvents();
     // as the operator does first: a release created through another token source counts as adopted
-    TokenSourceChange.adoptCreatedRelease(
-        resource,
-        AccessTokens.sourceNamedBy(
-            resource.getSpec(),
-            resource.getStatus() == null ? null : resource.getStatus().getTokenVersion()),
-        events);
+    TokenSourceChange.adoptCreatedRelease(resource, events);
     SyncResult result;
     try {
       result =

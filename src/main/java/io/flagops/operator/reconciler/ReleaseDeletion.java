@@ -78,11 +78,7 @@ public class ReleaseDeletion {
     }
     // the spec alone says whether the token's source changed: a Delete that will leave the
     // release then needs no token (nor waits for one)
-    TokenSourceChange.adoptCreatedRelease(
-        resource,
-        AccessTokens.sourceNamedBy(
-            spec, resource.getStatus() == null ? null : resource.getStatus().getTokenVersion()),
-        events);
+    TokenSourceChange.adoptCreatedRelease(resource, events);
     Ownership owned = Ownership.of(resource.getStatus());
     if (!owned.ownsAny()) {
       // it never created or adopted a release, or a move deleted it: no call
@@ -184,7 +180,8 @@ public class ReleaseDeletion {
    * warning unless the policy meant to delete the release anyway.
    */
   private Result leave(FlagRelease resource, String reason, String message, boolean policyDeletes) {
-    PipelineMove move = unfinishedMove(resource);
+    PipelineMove move =
+        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
     if (move == null) {
       events.normal(resource, reason, message);
       return Result.finished();
@@ -216,10 +213,6 @@ public class ReleaseDeletion {
               + " one");
     }
     return Result.finished();
-  }
-
-  private static PipelineMove unfinishedMove(FlagRelease resource) {
-    return resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
   }
 
   /** {@code Delete} leaves a release this resource adopted rather than created. */

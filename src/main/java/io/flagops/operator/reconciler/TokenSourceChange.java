@@ -27,10 +27,16 @@ public final class TokenSourceChange {
   }
 
   /**
-   * The same, from the version (or just the source) of the token the spec names now: known without
-   * reading the token.
+   * The same, from the source of the token the spec names now: known without reading the token (the
+   * operator's default token counts as the source the status recorded for it).
    */
-  public static void adoptCreatedRelease(
+  public static void adoptCreatedRelease(FlagRelease resource, EventRecorder events) {
+    FlagReleaseStatus status = resource.getStatus();
+    String recorded = status == null ? null : status.getTokenVersion();
+    adoptCreatedRelease(resource, AccessTokens.sourceNamedBy(resource.getSpec(), recorded), events);
+  }
+
+  private static void adoptCreatedRelease(
       FlagRelease resource, String tokenVersion, EventRecorder events) {
     FlagReleaseStatus status = resource.getStatus();
     if (status == null

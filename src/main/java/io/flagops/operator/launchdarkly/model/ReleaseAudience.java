@@ -23,6 +23,11 @@ public record ReleaseAudience(
    */
   private static final Set<String> LIVE = Set.of("active", "complete", "completed");
 
+  /** The guarded rollout LaunchDarkly applies to this audience, or null. */
+  public ReleaseGuardianConfiguration guardian() {
+    return configuration == null ? null : configuration.releaseGuardianConfiguration();
+  }
+
   public boolean requiresApproval() {
     return configuration != null && Boolean.TRUE.equals(configuration.requireApproval());
   }

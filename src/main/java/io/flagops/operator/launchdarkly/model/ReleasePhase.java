@@ -63,10 +63,10 @@ public record ReleasePhase(
   /** The longest monitoring window of its guarded audiences, or 0 when no audience is guarded. */
   public long monitoringWindowMillis() {
     return audiences.stream()
-        .map(ReleaseAudience::configuration)
-        .filter(c -> c != null && c.releaseGuardianConfiguration() != null)
-        .map(c -> c.releaseGuardianConfiguration().monitoringWindowMilliseconds())
-        .filter(w -> w != null)
+        .map(ReleaseAudience::guardian)
+        .filter(Objects::nonNull)
+        .map(ReleaseGuardianConfiguration::monitoringWindowMilliseconds)
+        .filter(Objects::nonNull)
         .mapToLong(Long::longValue)
         .max()
         .orElse(0);
@@ -76,10 +76,8 @@ public record ReleasePhase(
   public ReleaseGuardianConfiguration guardianOf(String audienceName) {
     return audiences.stream()
         .filter(a -> Objects.equals(a.name(), audienceName))
-        .map(ReleaseAudience::configuration)
-        .filter(c -> c != null)
-        .map(AudienceConfiguration::releaseGuardianConfiguration)
-        .filter(g -> g != null)
+        .map(ReleaseAudience::guardian)
+        .filter(Objects::nonNull)
         .findFirst()
         .orElse(null);
   }
