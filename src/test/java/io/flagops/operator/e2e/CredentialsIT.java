@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,8 +64,6 @@ class CredentialsIT extends OperatorTestBase {
   }
 
   private static FlagReleaseSpec specWithSecret(String flag, String secret) {
-    FlagReleaseSpec spec = spec(flag, "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference(secret, "token"));
-    return spec;
+    return specThrough(secret, flag, "fast-track", phase("Canary", Started));
   }
 }

@@ -131,16 +131,14 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     // as when a namespace is deleted: its Secrets can go before its FlagReleases
     tokenSecret("ld-token-adopter", SimulatorResource.SECRET_TOKEN);
     simulator.ui().createRelease(PROJECT, "flag-18", "fast-track");
-    FlagReleaseSpec spec = spec("flag-18", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token-adopter", "token"));
+    FlagReleaseSpec spec =
+        specThrough("ld-token-adopter", "flag-18", "fast-track", phase("Canary", Started));
     create("adopter-without-token", spec);
     assertThat(awaitReady("adopter-without-token").getStatus().getReleaseOrigin())
         .isEqualTo(ReleaseOrigin.Adopted);
 
     client.secrets().inNamespace(NAMESPACE).withName("ld-token-adopter").delete();
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> get("adopter-without-token").getStatus().getMessage().contains("not found"));
+    awaitTokenSecretMissing("adopter-without-token");
     releases().withName("adopter-without-token").delete();
 
     await().atMost(TIMEOUT).until(() -> get("adopter-without-token") == null);
@@ -156,14 +154,12 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   @Test
   void deleteLeavesAReleaseCreatedThroughAnotherTokenSourceWithoutWaitingForAToken() {
     tokenSecret("first-source", SimulatorResource.SECRET_TOKEN);
-    FlagReleaseSpec spec = spec("flag-76", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("first-source", "token"));
+    FlagReleaseSpec spec =
+        specThrough("first-source", "flag-76", "fast-track", phase("Canary", Started));
     create("re-pointed", spec);
     awaitReady("re-pointed");
     edit("re-pointed", s -> s.setAccessTokenSecretRef(new SecretKeyReference("not-yet", "token")));
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> get("re-pointed").getStatus().getMessage().contains("not found"));
+    awaitTokenSecretMissing("re-pointed");
 
     releases().withName("re-pointed").delete();
     await().atMost(TIMEOUT).until(() -> get("re-pointed") == null);
@@ -176,16 +172,14 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   @Test
   void switchingToOrphanLetsAStuckDeletionFinish() {
     tokenSecret("ld-token-stuck", SimulatorResource.SECRET_TOKEN);
-    FlagReleaseSpec spec = spec("flag-14", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token-stuck", "token"));
+    FlagReleaseSpec spec =
+        specThrough("ld-token-stuck", "flag-14", "fast-track", phase("Canary", Started));
     create("stuck", spec);
     awaitReady("stuck");
 
     client.secrets().inNamespace(NAMESPACE).withName("ld-token-stuck").delete();
     // the operator has seen the Secret go: else the deletion may still use the token it read
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> get("stuck").getStatus().getMessage().contains("not found"));
+    awaitTokenSecretMissing("stuck");
     releases().withName("stuck").delete();
 
     await()

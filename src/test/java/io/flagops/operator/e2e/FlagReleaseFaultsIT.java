@@ -33,8 +33,8 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
   @Test
   void unauthorizedUntilTheSecretIsCorrectedThenReady() {
     tokenSecret("ld-token", WRONG_TOKEN);
-    FlagReleaseSpec spec = spec("flag-20", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token", "token"));
+    FlagReleaseSpec spec =
+        specThrough("ld-token", "flag-20", "fast-track", phase("Canary", Started));
     create("auth", spec);
 
     FlagRelease stalled = awaitCondition("auth", ConditionTypes.STALLED, "True", "Unauthorized");
@@ -196,8 +196,8 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
   void aRateLimitOfOneAccountHoldsBackNoOtherAccount() {
     tokenSecret("third-account", SimulatorResource.THIRD_TOKEN);
     simulator.faults().rateLimitNextUntil(Instant.now().plusSeconds(60));
-    FlagReleaseSpec limited = spec("flag-56", "fast-track", phase("Canary", Started));
-    limited.setAccessTokenSecretRef(new SecretKeyReference("third-account", "token"));
+    FlagReleaseSpec limited =
+        specThrough("third-account", "flag-56", "fast-track", phase("Canary", Started));
     create("limited-account", limited);
     await()
         .atMost(TIMEOUT)

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -88,17 +87,15 @@ class MetricsIT extends OperatorTestBase {
   @Test
   void aDeletionOnlyAPersonCanUnblockCountsAsStalledForTheAlert() throws Exception {
     tokenSecret("ld-token-metrics", SimulatorResource.SECRET_TOKEN);
-    FlagReleaseSpec spec = spec("flag-70", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("ld-token-metrics", "token"));
+    FlagReleaseSpec spec =
+        specThrough("ld-token-metrics", "flag-70", "fast-track", phase("Canary", Started));
     create("blocked", spec);
     awaitReady("blocked");
     double stalledBefore = gauge("flagrelease_resources_stalled");
     double deletionPassesBefore = gauge(DELETION_PASSES);
 
     client.secrets().inNamespace(NAMESPACE).withName("ld-token-metrics").delete();
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> get("blocked").getStatus().getMessage().contains("not found"));
+    awaitTokenSecretMissing("blocked");
     releases().withName("blocked").delete();
     awaitCondition("blocked", ConditionTypes.STALLED, "True", "DeletionBlocked");
 

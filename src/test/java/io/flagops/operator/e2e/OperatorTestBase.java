@@ -26,6 +26,7 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
+import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.simulator.CallLog;
@@ -135,6 +136,19 @@ public abstract class OperatorTestBase {
     PhaseSpec phase = phase(name, status);
     phase.getAudiences().add(new AudienceSpec(audience, new ReleaseGuardianSpec(window, 10)));
     return phase;
+  }
+
+  /** A spec whose LaunchDarkly token is the key "token" of Secret {@code secret}. */
+  protected static FlagReleaseSpec specThrough(
+      String secret, String flagKey, String pipelineKey, PhaseSpec... phases) {
+    FlagReleaseSpec spec = spec(flagKey, pipelineKey, phases);
+    spec.setAccessTokenSecretRef(new SecretKeyReference(secret, "token"));
+    return spec;
+  }
+
+  /** Waits until the resource says its token Secret is not found (the operator saw it go). */
+  protected void awaitTokenSecretMissing(String name) {
+    await().atMost(TIMEOUT).until(() -> get(name).getStatus().getMessage().contains("not found"));
   }
 
   protected FlagRelease create(String name, FlagReleaseSpec spec) {

@@ -62,8 +62,8 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   @Test
   void aFlagReleaseMovedToAnotherAccountDoesNotTakeTheFlagFromTheOneManagingItThere() {
     tokenSecret("team-account", SimulatorResource.SECRET_TOKEN);
-    FlagReleaseSpec elsewhere = spec("flag-68", "fast-track", phase("Canary", Started));
-    elsewhere.setAccessTokenSecretRef(new SecretKeyReference("team-account", "token"));
+    FlagReleaseSpec elsewhere =
+        specThrough("team-account", "flag-68", "fast-track", phase("Canary", Started));
     create("older-elsewhere", elsewhere);
     awaitReady("older-elsewhere");
     create("manager", spec("flag-68", "fast-track", phase("Canary", Started)));
@@ -87,20 +87,18 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   void aWaitingFlagReleaseDoesNotTakeTheFlagWhileTheHoldersTokenCannotBeRead() {
     tokenSecret("holder-copy", SimulatorResource.SECRET_TOKEN);
     tokenSecret("waiting-copy", SimulatorResource.SECRET_TOKEN);
-    FlagReleaseSpec holder = spec("flag-71", "fast-track", phase("Canary", Started));
-    holder.setAccessTokenSecretRef(new SecretKeyReference("holder-copy", "token"));
+    FlagReleaseSpec holder =
+        specThrough("holder-copy", "flag-71", "fast-track", phase("Canary", Started));
     create("holder", holder);
     awaitReady("holder");
-    FlagReleaseSpec waiting = spec("flag-71", "fast-track", phase("Canary", Complete));
-    waiting.setAccessTokenSecretRef(new SecretKeyReference("waiting-copy", "token"));
+    FlagReleaseSpec waiting =
+        specThrough("waiting-copy", "flag-71", "fast-track", phase("Canary", Complete));
     create("waiting", waiting);
     awaitCondition("waiting", ConditionTypes.STALLED, "True", "FlagClaimed");
     long writesBefore = writesFor("flag-71").size();
 
     client.secrets().inNamespace(NAMESPACE).withName("holder-copy").delete();
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> get("holder").getStatus().getMessage().contains("not found"));
+    awaitTokenSecretMissing("holder");
     // a pass of the waiting one after the holder's token went
     edit("waiting", s -> s.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted));
     await()

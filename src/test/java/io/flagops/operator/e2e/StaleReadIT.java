@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -169,8 +168,8 @@ class StaleReadIT extends OperatorTestBase {
   void aTokenVersionWrittenBeforeItNamedTheKeyReArmsNoRefusedWrite() {
     tokenSecret("team-token", SimulatorResource.SECRET_TOKEN);
     simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
-    FlagReleaseSpec spec = spec("flag-54", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("team-token", "token"));
+    FlagReleaseSpec spec =
+        specThrough("team-token", "flag-54", "fast-track", phase("Canary", Started));
     simulator.ui().createRelease(PROJECT, "flag-54", "fast-track");
     create("upgraded", spec);
     FlagRelease stalled =

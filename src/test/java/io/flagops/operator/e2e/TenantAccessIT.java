@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.config.TokenSecretScope;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -88,8 +87,8 @@ class TenantAccessIT extends OperatorTestBase {
   @Test
   void aTeamsOwnTokenSecretIsNotLimitedByTheGrants() {
     secretIn(TEAM_B, "team-token", SimulatorResource.SECRET_TOKEN, true);
-    FlagReleaseSpec spec = spec("flag-03", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("team-token", "token"));
+    FlagReleaseSpec spec =
+        specThrough("team-token", "flag-03", "fast-track", phase("Canary", Started));
 
     createIn(TEAM_B, "own-token", spec);
 
@@ -99,8 +98,8 @@ class TenantAccessIT extends OperatorTestBase {
   @Test
   void anUnlabelledSecretIsNotSeenAndItsAbsenceIsExplained() {
     secretIn(TEAM_B, "unlabelled", SimulatorResource.SECRET_TOKEN, false);
-    FlagReleaseSpec spec = spec("flag-04", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("unlabelled", "token"));
+    FlagReleaseSpec spec =
+        specThrough("unlabelled", "flag-04", "fast-track", phase("Canary", Started));
 
     createIn(TEAM_B, "unlabelled", spec);
     FlagRelease waiting = awaitIn(TEAM_B, "unlabelled", ConditionTypes.STALLED, "True");
@@ -116,8 +115,8 @@ class TenantAccessIT extends OperatorTestBase {
   @Test
   void secretsAreReadOnlyWhereTheAdminAllowsThem() {
     secretIn(TEAM_A, "team-token", SimulatorResource.SECRET_TOKEN, true);
-    FlagReleaseSpec spec = spec("flag-05", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("team-token", "token"));
+    FlagReleaseSpec spec =
+        specThrough("team-token", "flag-05", "fast-track", phase("Canary", Started));
 
     createIn(TEAM_A, "secret-elsewhere", spec);
     FlagRelease waiting = awaitIn(TEAM_A, "secret-elsewhere", ConditionTypes.STALLED, "True");
@@ -150,8 +149,8 @@ class TenantAccessIT extends OperatorTestBase {
     createIn(TEAM_A, "default-account", spec("flag-07", "fast-track", phase("Canary", Started)));
     awaitIn(TEAM_A, "default-account", ConditionTypes.READY, "True");
     secretIn(TEAM_B, "other-account", SimulatorResource.SECRET_TOKEN, true);
-    FlagReleaseSpec spec = spec("flag-07", "fast-track", phase("Canary", Started));
-    spec.setAccessTokenSecretRef(new SecretKeyReference("other-account", "token"));
+    FlagReleaseSpec spec =
+        specThrough("other-account", "flag-07", "fast-track", phase("Canary", Started));
 
     createIn(TEAM_B, "other-account", spec);
 
