@@ -149,6 +149,13 @@ public class ReleaseSync {
     }
   }
 
+  /** LaunchDarkly refused the write as it stands (400, 404, 409): reading again may explain it. */
+  private static boolean isRefusal(LaunchDarklyException e) {
+    return e instanceof LaunchDarklyException.Rejected
+        || e instanceof LaunchDarklyException.Conflict
+        || e instanceof LaunchDarklyException.NotFound;
+  }
+
   /** A write LaunchDarkly refused (400, 404, 409): the release is read again before deciding. */
   private static final class Refused extends RuntimeException {
     final ReleaseAction action;
@@ -224,7 +231,7 @@ public class ReleaseSync {
           read(); // the release may have changed since it was read: plan on what it is now
           events.normal(
               resource,
-              "WriteRefused",
+              Reasons.WRITE_REFUSED,
               "LaunchDarkly refused to "
                   + e.action.describe()
                   + " ("
@@ -373,10 +380,8 @@ public class ReleaseSync {
           events.normal(
               resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
         }
-      } catch (LaunchDarklyException.Rejected
-          | LaunchDarklyException.Conflict
-          | LaunchDarklyException.NotFound e) {
-        throw new Refused(action, e);
+      } catch (LaunchDarklyException e) {
+        throw isRefusal(e) ? new Refused(action, e) : e;
       }
     }
 
@@ -399,10 +404,26 @@ public class ReleaseSync {
                 session.createRelease(
                     flag, new CreateReleaseInput(create.pipelineKey(), create.variationId())));
       } catch (LaunchDarklyException e) {
-        if (e.changedNothing() || e instanceof LaunchDarklyException.NotFound) {
+        boolean refused = isRefusal(e);
+        if (refused || e.changedNothing()) {
           // refused, or never sent: nothing was created, and a release found later on the
           // pipeline (made by a person meanwhile) must not count as this resource's
           owned = before;
+        }
+        if (refused) {
+          // the pass reads and may write again before its status: an operator stopped meanwhile
+          // must not restart with the record "created here" on the person's release
+          announcer.announce(
+              seen(),
+              owned,
+              new Outcome(
+                  ReleaseState.Progressing,
+                  Reasons.WRITE_REFUSED,
+                  "LaunchDarkly refused to create the release of "
+                      + flag
+                      + " ("
+                      + e.getMessage()
+                      + "); reading it again"));
         }
         throw e;
       }

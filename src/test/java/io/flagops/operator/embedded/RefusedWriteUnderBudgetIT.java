@@ -3,12 +3,15 @@ package io.flagops.operator.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.simulator.CallLog;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,13 +28,7 @@ class RefusedWriteUnderBudgetIT extends EmbeddedOperatorCase {
     EmbeddedSettings settings =
         EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN).withBudget(1, 1);
     operator = EmbeddedOperator.start(harness.newClient(), settings, null);
-    // someone attaches the flag between the operator's read (no release) and its create
-    harness
-        .simulator
-        .faults()
-        .changeBeforeNext(
-            CallLog.CREATE_RELEASE,
-            () -> harness.simulator.ui().createRelease("chaos", FLAG, "two-step"));
+    aPersonAttachesTheFlagJustBeforeTheCreate(FLAG, () -> {});
 
     harness.createTwoStep(FLAG, DesiredPhaseStatus.Started);
     harness.awaitReady(List.of(FLAG), Duration.ofSeconds(30));
@@ -41,15 +38,7 @@ class RefusedWriteUnderBudgetIT extends EmbeddedOperatorCase {
         .as("the create was refused: the release was already there")
         .isEqualTo(1);
     assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
-
-    harness.client.resource(ready).delete();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> harness.get(FLAG) == null);
-    assertThat(harness.simulator.release("chaos", FLAG))
-        .as("deletionPolicy Delete leaves a release the operator did not create")
-        .isPresent();
+    deleteAndExpectThePersonsReleaseLeft(FLAG);
   }
 
   /**
@@ -62,6 +51,76 @@ class RefusedWriteUnderBudgetIT extends EmbeddedOperatorCase {
   void aRefusedCreateIsNotRecordedAsCreatedWhenTheNextStatusWriteFails() {
     String flag = "c-08";
     startOnChaosSeed();
+    aPersonAttachesTheFlagJustBeforeTheCreate(
+        flag,
+        () ->
+            harness
+                .kubernetes
+                .expect()
+                .patch()
+                .withPath(
+                    "/apis/flagops.io/v1alpha1/namespaces/"
+                        + Harness.NAMESPACE
+                        + "/flagreleases/"
+                        + flag
+                        + "/status")
+                .andReturn(422, "refused by an admission webhook")
+                .once());
+
+    harness.createTwoStep(flag, DesiredPhaseStatus.Started);
+    harness.awaitReady(List.of(flag), Duration.ofSeconds(30));
+
+    assertThat(harness.simulator.calls().count(CallLog.CREATE_RELEASE, 400)).isEqualTo(1);
+    assertThat(harness.get(flag).getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
+    deleteAndExpectThePersonsReleaseLeft(flag);
+  }
+
+  /**
+   * An operator stopped after LaunchDarkly refused its create, while the pass reads the release
+   * again: the record "created here" written before the create must already be undone, or the next
+   * operator takes the person's release for one it created and deletes it with the FlagRelease.
+   */
+  @Test
+  void anOperatorStoppedJustAfterARefusedCreateRestartsWithoutTakingThePersonsReleaseForItsOwn()
+      throws InterruptedException {
+    String flag = "c-10";
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    KubernetesClient stopped = harness.newClient();
+    EmbeddedSettings settings = EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN);
+    operator = EmbeddedOperator.start(stopped, settings, null);
+    CountDownLatch rereading = new CountDownLatch(1);
+    CountDownLatch crashed = new CountDownLatch(1);
+    // the read after the refusal waits until the operator has stopped
+    aPersonAttachesTheFlagJustBeforeTheCreate(
+        flag,
+        () ->
+            harness
+                .simulator
+                .faults()
+                .changeBeforeNext(
+                    CallLog.GET_RELEASE,
+                    () -> {
+                      rereading.countDown();
+                      awaitQuietly(crashed);
+                    }));
+
+    harness.createTwoStep(flag, DesiredPhaseStatus.Started);
+    assertThat(rereading.await(30, TimeUnit.SECONDS)).as("the read after the refusal").isTrue();
+    stopped.close(); // the process dies: nothing it does from now on reaches the API server
+    crashed.countDown();
+    operator.close();
+
+    operator = EmbeddedOperator.start(harness.newClient(), settings, null);
+    harness.awaitReady(List.of(flag), Duration.ofSeconds(30));
+    assertThat(harness.get(flag).getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
+    deleteAndExpectThePersonsReleaseLeft(flag);
+  }
+
+  /**
+   * A person attaches the flag between the operator's read (no release) and its create, which
+   * LaunchDarkly then refuses; {@code then} runs just before that refusal.
+   */
+  private void aPersonAttachesTheFlagJustBeforeTheCreate(String flag, Runnable then) {
     harness
         .simulator
         .faults()
@@ -69,30 +128,26 @@ class RefusedWriteUnderBudgetIT extends EmbeddedOperatorCase {
             CallLog.CREATE_RELEASE,
             () -> {
               harness.simulator.ui().createRelease("chaos", flag, "two-step");
-              harness
-                  .kubernetes
-                  .expect()
-                  .patch()
-                  .withPath(
-                      "/apis/flagops.io/v1alpha1/namespaces/"
-                          + Harness.NAMESPACE
-                          + "/flagreleases/"
-                          + flag
-                          + "/status")
-                  .andReturn(422, "refused by an admission webhook")
-                  .once();
+              then.run();
             });
+  }
 
-    harness.createTwoStep(flag, DesiredPhaseStatus.Started);
-    harness.awaitReady(List.of(flag), Duration.ofSeconds(30));
-
-    assertThat(harness.simulator.calls().count(CallLog.CREATE_RELEASE, 400)).isEqualTo(1);
-    assertThat(harness.get(flag).getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Adopted);
+  private void deleteAndExpectThePersonsReleaseLeft(String flag) {
     harness.client.resource(harness.get(flag)).delete();
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> harness.get(flag) == null);
-    assertThat(harness.simulator.release("chaos", flag)).isPresent();
+    assertThat(harness.simulator.release("chaos", flag))
+        .as("deletionPolicy Delete leaves a release the operator did not create")
+        .isPresent();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

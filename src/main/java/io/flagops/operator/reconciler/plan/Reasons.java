@@ -16,6 +16,7 @@ public final class Reasons {
   public static final String GUARDED_ROLLOUT = "GuardedRolloutInProgress";
   public static final String AWAITING_APPROVAL = "AwaitingApproval";
   public static final String CONFLICT = "Conflict";
+  public static final String WRITE_REFUSED = "WriteRefused";
 
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String UNKNOWN_PHASE = "UnknownPhase";
