@@ -26,8 +26,8 @@ import java.util.function.Predicate;
  * pointed at another Secret, or at the default token) may be another account's, so it does not
  * count as managing this account's. FlagReleases on different accounts (different tokens) never
  * block each other. One whose token cannot be read now (its Secret rotated by delete and create,
- * its namespace going) and that manages a release still holds the flag: its account is then
- * unknown, and its release may be this account's.
+ * its namespace going) and that manages a release still holds the flag against those that manage
+ * none: its account is then unknown, and its release may be theirs.
  */
 @ApplicationScoped
 public class FlagClaims {
@@ -55,11 +55,15 @@ public class FlagClaims {
   public Optional<String> heldByAnother(FlagRelease resource, String account) {
     // the version of the token each uses now, resolved once: rivals are those of the same account
     Map<FlagRelease, String> versions = new IdentityHashMap<>();
+    tokens.resolved(resource).ifPresent(t -> versions.put(resource, t.version()));
+    // one that manages its release already holds the flag of its account, whatever happens to the
+    // token of a rival that manages one too: that rival is of another account (or it would wait)
+    boolean managing = managesTheRelease(resource, versions.get(resource));
     List<FlagRelease> rivals = new ArrayList<>();
     Set<FlagRelease> unreadable = Collections.newSetFromMap(new IdentityHashMap<>());
     for (FlagRelease other : watches.sharingTheFlagOf(resource)) {
       Optional<AccessTokens.Resolved> token = tokens.resolved(other);
-      if (token.isEmpty() && Ownership.of(other.getStatus()).ownsAny()) {
+      if (token.isEmpty() && !managing && Ownership.of(other.getStatus()).ownsAny()) {
         rivals.add(other); // may be this account's: it keeps the flag until its token is back
         unreadable.add(other);
       } else if (token.isPresent() && token.get().token().fingerprint().equals(account)) {
@@ -70,7 +74,6 @@ public class FlagClaims {
     if (rivals.isEmpty()) {
       return Optional.empty();
     }
-    tokens.resolved(resource).ifPresent(t -> versions.put(resource, t.version()));
     return holder(
             resource, rivals, r -> unreadable.contains(r) || managesTheRelease(r, versions.get(r)))
         .map(holder -> message(resource, holder, unreadable.contains(holder)));

@@ -1,7 +1,9 @@
 package io.flagops.operator.e2e;
 
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -156,6 +158,45 @@ class TenantAccessIT extends OperatorTestBase {
 
     FlagRelease ready = awaitIn(TEAM_B, "other-account", ConditionTypes.READY, "True");
     assertThat(condition(ready, ConditionTypes.STALLED).getReason()).isNotEqualTo("FlagClaimed");
+  }
+
+  /**
+   * Two teams on two accounts manage one flag key each in their own account; the first team's
+   * Secret goes (rotated, or its access withdrawn). The second team's resource manages its release
+   * with its own token, so the first team's unknown account cannot be its: it goes on.
+   */
+  @Test
+  void aTeamWhoseTokenCannotBeReadDoesNotStopATeamOnAnotherAccount() {
+    secretIn(TEAM_B, "own", SimulatorResource.SECRET_TOKEN, true);
+    createIn(
+        TEAM_B, "first", specThrough("own", "flag-77", "fast-track", phase("Canary", Started)));
+    awaitIn(TEAM_B, "first", ConditionTypes.READY, "True");
+    createIn(TEAM_A, "second", spec("flag-77", "fast-track", phase("Canary", Started)));
+    awaitIn(TEAM_A, "second", ConditionTypes.READY, "True");
+
+    client.secrets().inNamespace(TEAM_B).withName("own").delete();
+    var teamB = client.resources(FlagRelease.class).inNamespace(TEAM_B).withName("first");
+    await().atMost(TIMEOUT).until(() -> teamB.get().getStatus().getMessage().contains("not found"));
+    var teamA = client.resources(FlagRelease.class).inNamespace(TEAM_A).withName("second");
+    teamA.edit(
+        r -> {
+          r.getSpec().setPhases(List.of(phase("Canary", Complete)));
+          return r;
+        });
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                teamA.get().getStatus().getObservedGeneration()
+                    >= teamA.get().getMetadata().getGeneration());
+    FlagRelease goesOn = teamA.get();
+    assertThat(condition(goesOn, ConditionTypes.STALLED).getReason()).isNotEqualTo("FlagClaimed");
+    assertThat(goesOn.getStatus().getMessage()).doesNotContain("another namespace");
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> "True".equals(condition(teamA.get(), ConditionTypes.READY).getStatus()));
+    assertThat(goesOn.getStatus().getReleaseOrigin()).as("its record of the release").isNotNull();
   }
 
   private FlagRelease awaitIn(String namespace, String name, String type, String status) {
