@@ -114,8 +114,20 @@ final class PlanCommand implements Callable<Integer> {
 
   /** The manifest's spec with the live resource's identity and status, as the operator sees it. */
   private FlagRelease live(FlagRelease resource, Cluster cluster) {
-    if (resource.getMetadata().getNamespace() == null) {
+    String namespace = resource.getMetadata().getNamespace();
+    if (namespace == null) {
       resource.getMetadata().setNamespace(cluster.namespace());
+    } else if (clusterOptions.namespace != null && !clusterOptions.namespace.equals(namespace)) {
+      // as kubectl apply refuses it: planning the manifest's namespace would describe (and read
+      // the token Secret of) a resource that -n says is not the one meant
+      throw new PluginError(
+          "flagrelease \""
+              + resource.getMetadata().getName()
+              + "\" is in namespace \""
+              + namespace
+              + "\" in the manifest but -n says \""
+              + clusterOptions.namespace
+              + "\": drop -n or make them agree");
     }
     if (target.file == null) {
       return resource;

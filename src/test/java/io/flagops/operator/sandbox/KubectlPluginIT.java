@@ -279,6 +279,24 @@ class KubectlPluginIT {
                 + " sees only token Secrets with that label, so it would make no call");
   }
 
+  /** kubectl apply -n refuses a manifest of another namespace; so does the plan of it. */
+  @Test
+  void planOfAManifestOfAnotherNamespaceThanMinusNIsAnError() {
+    Path manifest =
+        KubectlPlugin.file(
+            rollout("elsewhere", "gift-cards", "NotStarted")
+                .replace("  name: elsewhere\n", "  name: elsewhere\n  namespace: payments\n"));
+
+    KubectlPlugin.Result plan = plugin.run("plan", "-n", "default", "-f", manifest.toString());
+
+    assertThat(plan.exitCode()).as(plan.out()).isEqualTo(1);
+    assertThat(plan.out()).isEmpty();
+    assertThat(plan.errLines())
+        .containsExactly(
+            "error: flagrelease \"elsewhere\" is in namespace \"payments\" in the manifest but -n"
+                + " says \"default\": drop -n or make them agree");
+  }
+
   @Test
   void everyFailureIsOneLine() throws IOException {
     KubectlPlugin.Result missing = plugin.run("status", "nope");
