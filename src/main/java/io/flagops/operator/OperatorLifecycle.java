@@ -1,5 +1,6 @@
 package io.flagops.operator;
 
+import io.flagops.operator.config.LostLease;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,9 +14,11 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class OperatorLifecycle {
   private final Operator operator;
+  private final LostLease lostLease;
 
-  public OperatorLifecycle(Operator operator) {
+  public OperatorLifecycle(Operator operator, LostLease lostLease) {
     this.operator = operator;
+    this.lostLease = lostLease;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -25,6 +28,7 @@ public class OperatorLifecycle {
   }
 
   void onStop(@Observes ShutdownEvent event) {
+    lostLease.stopping();
     if (operator.getRuntimeInfo().isStarted()) {
       operator.stop();
     }

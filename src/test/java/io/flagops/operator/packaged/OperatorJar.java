@@ -102,6 +102,12 @@ final class OperatorJar implements AutoCloseable {
   /** What a finished run printed. */
   record Result(int exitCode, List<String> stdout, List<String> stderr) {}
 
+  /** Asks the process to stop (SIGTERM, as the kubelet does) and waits until it has ended. */
+  Result stop() {
+    process.destroy();
+    return awaitExit();
+  }
+
   /** Waits until the process ends on its own. */
   Result awaitExit() {
     try {
