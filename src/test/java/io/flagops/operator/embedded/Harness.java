@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -51,24 +50,7 @@ final class Harness implements AutoCloseable {
         new KubernetesMockServer(
             new Context(), new MockWebServer(), expectations, dispatcher, false);
     kubernetes.init(InetAddress.getLoopbackAddress(), 0);
-    // the SDK checks that it may use Leases before it runs for leader
-    kubernetes
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "create", "update")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
+    LeaseAccess.grantedBy(kubernetes);
     client = kubernetes.createClient();
     try (InputStream crd = new FileInputStream("crds/flagreleases.flagops.io-v1.yml");
         InputStream seedFile = Harness.class.getResourceAsStream(seed)) {

@@ -5,7 +5,6 @@ import static io.flagops.operator.packaged.OperatorJar.writeKubeconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -15,6 +14,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.flagops.operator.embedded.LeaseAccess;
 import io.flagops.operator.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,24 +99,7 @@ class LostLeaseIT {
             new KubernetesMixedDispatcher(expectations),
             false);
     cluster.init(InetAddress.getLoopbackAddress(), 0);
-    // the SDK checks that it may use Leases before it runs for leader
-    cluster
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "create", "update")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
+    LeaseAccess.grantedBy(cluster);
     client = cluster.createClient();
     try (InputStream crd = Sandbox.class.getResourceAsStream(Sandbox.CRD_RESOURCE)) {
       Sandbox.installCrd(client, crd);
