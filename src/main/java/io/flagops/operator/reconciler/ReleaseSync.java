@@ -4,6 +4,7 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
@@ -409,6 +410,9 @@ public class ReleaseSync {
           // refused, or never sent: nothing was created, and a release found later on the
           // pipeline (made by a person meanwhile) must not count as this resource's
           owned = before;
+        } else if (madeAfterAll(create, before)) {
+          created(create);
+          return;
         }
         if (refused) {
           // the pass reads and may write again before its status: an operator stopped meanwhile
@@ -427,12 +431,38 @@ public class ReleaseSync {
         }
         throw e;
       }
+      created(create);
+    }
+
+    private void created(CreateRelease create) {
       written.add(Seen.RELEASE);
       moving = null;
       events.normal(
           resource,
           "ReleaseCreated",
           "Created the release of " + flag + " on pipeline '" + create.pipelineKey() + "'");
+    }
+
+    /**
+     * Whether a create that failed without saying if it was made (a server error, a timeout, a lost
+     * answer) was made after all, as a read at once shows: the release on its pipeline is the one
+     * it made. With no release the record "created here" goes, so that one a person makes later
+     * (the operator "cannot create it") never counts as this resource's; when the read fails too,
+     * the record stays, since the create may have been made.
+     */
+    private boolean madeAfterAll(CreateRelease create, Ownership before) {
+      try {
+        read();
+      } catch (LaunchDarklyException unread) {
+        return false;
+      } finally {
+        step = create.describe(); // the failure to report is the create's
+      }
+      if (current.isEmpty()) {
+        owned = before;
+        return false;
+      }
+      return owned.origin() == ReleaseOrigin.Created && owned.owns(create.pipelineKey());
     }
 
     /** Says what is about to happen, then deletes; the create that follows finishes the move. */

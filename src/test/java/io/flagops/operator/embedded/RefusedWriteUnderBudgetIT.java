@@ -1,7 +1,6 @@
 package io.flagops.operator.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
@@ -130,17 +129,6 @@ class RefusedWriteUnderBudgetIT extends EmbeddedOperatorCase {
               harness.simulator.ui().createRelease("chaos", flag, "two-step");
               then.run();
             });
-  }
-
-  private void deleteAndExpectThePersonsReleaseLeft(String flag) {
-    harness.client.resource(harness.get(flag)).delete();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> harness.get(flag) == null);
-    assertThat(harness.simulator.release("chaos", flag))
-        .as("deletionPolicy Delete leaves a release the operator did not create")
-        .isPresent();
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
