@@ -55,6 +55,27 @@ class GuardrailsIT extends OperatorTestBase {
         .containsExactly("create guarded-first", "Started Canary", "Started Everyone");
   }
 
+  /**
+   * A phase the spec does not list, paused in LaunchDarkly, holds the later phase the spec wants:
+   * Stalled, as a listed paused phase is, not waiting for LaunchDarkly to complete it.
+   */
+  @Test
+  void aPausedPhaseTheSpecDoesNotListStallsTheLaterOne() {
+    simulator.ui().createRelease(PROJECT, "flag-78", "fast-track");
+    simulator.ui().startPhase(PROJECT, "flag-78", "Canary");
+    simulator.ui().pausePhase(PROJECT, "flag-78", "Canary");
+
+    create("behind-a-pause", spec("flag-78", "fast-track", phase("General", Started)));
+
+    FlagRelease stalled =
+        awaitCondition("behind-a-pause", ConditionTypes.STALLED, "True", "PhasePaused");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Canary' is paused in LaunchDarkly; the operator does not resume a paused"
+                + " phase. Resume it in LaunchDarkly to continue before starting phase 'General'");
+    assertThat(writesFor("flag-78")).isEmpty();
+  }
+
   @Test
   void forceCompleteSkipsTheMonitoringOnlyWhenTheSpecSaysSo() {
     PhaseSpec canary = phase("Canary", Complete);

@@ -298,6 +298,9 @@ final class PhasePlanner {
   }
 
   private Verdict notCompleteYet(ReleasePhase phase) {
+    if (phase.isPaused()) {
+      return paused(phase); // listed or not: only a person resumes it
+    }
     Long endsAt =
         phase.audiencesAwaitingApproval().isEmpty()
             ? MonitoringWindow.endsAt(phase, phasesBefore.get(phase.name()), readAt)
