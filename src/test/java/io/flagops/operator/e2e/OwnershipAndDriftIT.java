@@ -122,6 +122,26 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(writesFor("flag-71")).hasSize((int) writesBefore);
   }
 
+  /** The variation is the release's from its creation: another one in the spec is not applied. */
+  @Test
+  void aVariationChangedInTheSpecIsReportedAsNotAppliedNotAsMatching() {
+    FlagReleaseSpec spec = spec("flag-79", "fast-track", phase("Canary", Started));
+    spec.setReleaseVariationId("var-on-79");
+    create("variation", spec);
+    awaitReady("variation");
+    long writesBefore = writesFor("flag-79").size();
+
+    edit("variation", s -> s.setReleaseVariationId("var-off-79"));
+
+    FlagRelease after = awaitReady("variation");
+    assertThat(after.getStatus().getMessage())
+        .isEqualTo(
+            "spec.releaseVariationId is 'var-off-79' but the release releases variation"
+                + " 'var-on-79': the variation is set only when a release is created, and the"
+                + " operator never changes it on a live one");
+    assertThat(writesFor("flag-79")).hasSize((int) writesBefore);
+  }
+
   /** A release found and written to in the same pass: the history keeps the operator's write. */
   @Test
   void theHistoryOfAnAdoptedReleaseKeepsThePhasesTheOperatorStarted() {

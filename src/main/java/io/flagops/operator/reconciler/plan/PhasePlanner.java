@@ -75,7 +75,7 @@ final class PhasePlanner {
 
   private ReleasePlan planAutomated() {
     List<ReleaseAction> actions = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
+    List<String> notes = notesOnTheRelease();
     // why the first phase that is not complete is not: later phases wait on it
     Verdict blocker = null;
     for (ReleasePhase phase : release.phases()) {
@@ -321,6 +321,27 @@ final class PhasePlanner {
         "waiting for LaunchDarkly to complete phase '" + phase.name() + "'");
   }
 
+  /**
+   * What the spec asks of the release as a whole that LaunchDarkly does not show: a variation other
+   * than the one it releases, set only when a release is created. A release that names none (its
+   * field is optional) is not compared.
+   */
+  private List<String> notesOnTheRelease() {
+    List<String> notes = new ArrayList<>();
+    String wanted = spec.getReleaseVariationId();
+    String live = release.releaseVariationId();
+    if (wanted != null && live != null && !wanted.equals(live)) {
+      notes.add(
+          "spec.releaseVariationId is '"
+              + wanted
+              + "' but the release releases variation '"
+              + live
+              + "': the variation is set only when a release is created, and the operator never"
+              + " changes it on a live one");
+    }
+    return notes;
+  }
+
   /** What was noted of earlier phases goes with whatever the plan stops at. */
   private static Verdict noted(Verdict verdict, List<String> notes) {
     return notes.isEmpty()
@@ -344,7 +365,7 @@ final class PhasePlanner {
 
   private ReleasePlan planLegacy() {
     List<LegacyPhaseChange> changes = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
+    List<String> notes = notesOnTheRelease();
     for (int i = 0; i < release.phases().size(); i++) {
       ReleasePhase phase = release.phases().get(i);
       PhaseSpec wanted = wanted(phase);
