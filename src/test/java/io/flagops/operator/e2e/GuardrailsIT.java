@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
@@ -241,6 +243,28 @@ class GuardrailsIT extends OperatorTestBase {
             "Complete Testing",
             "Started Production",
             "Complete Production");
+  }
+
+  /** Observe creates nothing: its status never says that deleting a release gets a new one. */
+  @Test
+  void inObserveTheAdviceOnACanceledReleaseDoesNotPromiseACreate() {
+    simulator.ui().createRelease(PROJECT, "flag-80", "standard");
+    simulator.ui().cancelRelease(PROJECT, "flag-80");
+    FlagReleaseSpec observe = spec("flag-80", "standard", phase("Testing", Started));
+    observe.setManagementPolicy(ManagementPolicy.Observe);
+
+    create("observed-canceled", observe);
+    FlagRelease stalled =
+        awaitCondition("observed-canceled", ConditionTypes.STALLED, "True", "ReleaseCanceled");
+
+    assertThat(stalled.getStatus().getMessage())
+        .endsWith(
+            "; the operator does not drive a canceled release. Delete it in LaunchDarkly and set"
+                + " spec.managementPolicy to Manage (Observe creates nothing) to have the operator"
+                + " create a new one, or delete this FlagRelease");
+    simulator.ui().deleteRelease(PROJECT, "flag-80");
+    awaitCondition("observed-canceled", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
+    assertThat(writesFor("flag-80")).isEmpty();
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.flagops.operator.reconciler.plan;
 
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
@@ -39,7 +41,8 @@ final class ReleaseHolds {
   }
 
   /** A move deletes the release: one the resource adopted may be someone else's. */
-  static Verdict adopted(String from, String to) {
+  static Verdict adopted(String from, FlagReleaseSpec spec) {
+    String to = spec.getReleasePipelineKey();
     return Verdict.blocked(
         Reasons.ADOPTED_RELEASE_NOT_MOVED,
         "spec.releasePipelineKey: the release on pipeline '"
@@ -48,10 +51,22 @@ final class ReleaseHolds {
             + " someone else's, and moving it to '"
             + to
             + "' would delete it; it is left untouched. Set spec.deletionPolicy to"
-            + " DeleteEvenIfAdopted to move it, or delete it in LaunchDarkly and the operator"
-            + " creates the release on '"
+            + " DeleteEvenIfAdopted to move it, or delete it in LaunchDarkly"
+            + toHaveTheOperatorCreate(spec)
+            + " the release on '"
             + to
             + "'");
+  }
+
+  /**
+   * How deleting a release in LaunchDarkly gets a new one made: by the operator in Manage; in
+   * Observe only once the spec says Manage, since Observe creates nothing.
+   */
+  static String toHaveTheOperatorCreate(FlagReleaseSpec spec) {
+    return spec.getManagementPolicy() == ManagementPolicy.Observe
+        ? " and set spec.managementPolicy to Manage (Observe creates nothing) to have the operator"
+            + " create"
+        : " to have the operator create";
   }
 
   /**
@@ -59,9 +74,14 @@ final class ReleaseHolds {
    * person paused, an approval pending, or a guarded rollout being monitored (one overdue has been
    * decided). Empty when the release may be moved.
    */
-  static Optional<Verdict> guardrail(Release release, Observation observed, String to) {
+  static Optional<Verdict> guardrail(Release release, Observation observed, FlagReleaseSpec spec) {
+    String to = spec.getReleasePipelineKey();
     String orDelete =
-        ", or delete the release in LaunchDarkly to have the operator create it on '" + to + "'";
+        ", or delete the release in LaunchDarkly"
+            + toHaveTheOperatorCreate(spec)
+            + " it on '"
+            + to
+            + "'";
     for (ReleasePhase phase : release.phases()) {
       if (phase.isComplete()) {
         continue;

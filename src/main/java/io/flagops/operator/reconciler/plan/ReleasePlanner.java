@@ -50,7 +50,7 @@ public final class ReleasePlanner {
     }
     Release release = observed.release().get();
     if (release.canceledAt() != null) {
-      return ReleasePlan.of(canceled(release));
+      return ReleasePlan.of(canceled(release, spec));
     }
     Optional<Verdict> unknown = ReleaseHolds.unknownStatus(release);
     if (unknown.isPresent()) {
@@ -62,7 +62,7 @@ public final class ReleasePlanner {
     }
     if (observed.owned().owns(observedPipeline)) {
       return observed.owned().keepsAdopted(spec.getDeletionPolicy())
-          ? ReleasePlan.of(ReleaseHolds.adopted(observedPipeline, spec.getReleasePipelineKey()))
+          ? ReleasePlan.of(ReleaseHolds.adopted(observedPipeline, spec))
           : move(spec, release, observed);
     }
     return ReleasePlan.of(
@@ -87,7 +87,7 @@ public final class ReleasePlanner {
     String from = release.releasePipelineKey();
     String to = spec.getReleasePipelineKey();
     // (an unknown phase status was answered by plan(), before the move)
-    Optional<Verdict> held = ReleaseHolds.guardrail(release, observed, to);
+    Optional<Verdict> held = ReleaseHolds.guardrail(release, observed, spec);
     if (held.isPresent()) {
       return ReleasePlan.of(held.get()); // no pipeline read for a move that cannot happen yet
     }
@@ -153,18 +153,19 @@ public final class ReleasePlanner {
   private static Optional<Verdict> heldBack(
       Release release, Observation observed, FlagReleaseSpec spec) {
     return ReleaseHolds.unknownStatus(release)
-        .or(() -> ReleaseHolds.guardrail(release, observed, spec.getReleasePipelineKey()));
+        .or(() -> ReleaseHolds.guardrail(release, observed, spec));
   }
 
-  private static Verdict canceled(Release release) {
+  private static Verdict canceled(Release release, FlagReleaseSpec spec) {
     return Verdict.blocked(
         Reasons.RELEASE_CANCELED,
         "LaunchDarkly canceled the release on pipeline '"
             + release.releasePipelineKey()
             + "' at "
             + Instant.ofEpochMilli(release.canceledAt())
-            + "; the operator does not drive a canceled release. Delete it in LaunchDarkly to"
-            + " have the operator create a new one, or delete this FlagRelease");
+            + "; the operator does not drive a canceled release. Delete it in LaunchDarkly"
+            + ReleaseHolds.toHaveTheOperatorCreate(spec)
+            + " a new one, or delete this FlagRelease");
   }
 
   /**

@@ -143,8 +143,8 @@ class SafePlanTest {
         "spec.releasePipelineKey: the release on pipeline 'old' was adopted, not created by this"
             + " FlagRelease (status.releaseOrigin), so it may be someone else's, and moving it to"
             + " 'standard' would delete it; it is left untouched. Set spec.deletionPolicy to"
-            + " DeleteEvenIfAdopted to move it, or delete it in LaunchDarkly and the operator"
-            + " creates the release on 'standard'");
+            + " DeleteEvenIfAdopted to move it, or delete it in LaunchDarkly to have the operator"
+            + " create the release on 'standard'");
 
     spec.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted);
     assertThat(ReleasePlanner.needsTarget(spec, adopted)).isTrue();
