@@ -66,6 +66,16 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
         && !String.valueOf(stalled.getMessage()).startsWith(LaunchDarklyClient.READING);
   }
 
+  /**
+   * Whether a Stalled condition records a write refused for the token's role (403): granting the
+   * permission in LaunchDarkly changes nothing the operator sees, so the write is tried again at
+   * each stalled poll rather than held back until the spec, token or release moves.
+   */
+  static boolean isForbiddenWrite(FlagReleaseCondition stalled) {
+    return Reasons.REJECTED.equals(stalled.getReason())
+        && String.valueOf(stalled.getMessage()).contains(": LaunchDarkly answered 403");
+  }
+
   private static FailureResponse stall(String reason, String message) {
     return new FailureResponse(Kind.PERSON_MUST_ACT, reason, message, null);
   }

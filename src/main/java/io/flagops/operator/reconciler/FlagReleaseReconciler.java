@@ -378,8 +378,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   /**
    * What this pass may write. A write LaunchDarkly refused for this very generation of the spec and
    * this very token is not repeated while the release stays the one, at the version, it was then: a
-   * spec, token or release change re-arms it. A create refused with 404 is tried again at each
-   * stalled poll.
+   * spec, token or release change re-arms it. A create refused with 404, and any write refused with
+   * 403 (the token's role), is tried again at each stalled poll.
    */
   private static ReleaseSync.Writes writes(
       FlagRelease resource, boolean manage, String tokenVersion) {
@@ -399,7 +399,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             // a create LaunchDarkly answered 404: the project, flag or pipeline is not there yet
             // (GitOps may apply the FlagRelease first); tried again at each stalled poll, as no
             // release version can say when it appeared
-            && !(Reasons.NOT_FOUND.equals(stalled.getReason()) && version == null);
+            && !(Reasons.NOT_FOUND.equals(stalled.getReason()) && version == null)
+            && !FailureResponse.isForbiddenWrite(stalled);
     return refused
         ? ReleaseSync.Writes.refusedOn(version, Ownership.recordedCreatedAt(status))
         : ReleaseSync.Writes.allowed();

@@ -47,6 +47,24 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
         .containsExactly("create fast-track", "Started Canary");
   }
 
+  /**
+   * A write LaunchDarkly refuses with 403 (the token's role lacks the releases permission): fixing
+   * the role in LaunchDarkly changes nothing the operator can see, so it tries again at each
+   * stalled poll instead of waiting for a spec or token change.
+   */
+  @Test
+  void aWriteRefusedForTheTokensRoleGoesThroughOnceTheRoleIsFixed() {
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 403);
+    create("role", spec("flag-81", "fast-track", phase("Canary", Started)));
+    FlagRelease stalled =
+        awaitCondition("role", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(stalled.getStatus().getMessage()).contains("403");
+
+    // the admin grants the role the permission in LaunchDarkly: the next write goes through
+    awaitReady("role");
+    assertThat(countFor("flag-81", CallLog.UPDATE_PHASE)).isEqualTo(2);
+  }
+
   @Test
   void aMissingSecretStallsNamingIt() {
     FlagReleaseSpec spec = spec("flag-21", "fast-track");
