@@ -367,10 +367,7 @@ public class ReleaseSync {
         } else if (action instanceof SetPhaseStatus set) {
           UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
           answered(session.updatePhaseStatus(flag, set.phaseId(), input));
-          written.add(set.phaseName());
-          String reason =
-              ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
-          events.normal(resource, reason, capitalize(set.describe()) + " of " + flag);
+          wrote(set);
         } else if (action instanceof PatchLegacyPhases patch) {
           var operations =
               patch.changes().stream()
@@ -382,7 +379,52 @@ public class ReleaseSync {
               resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
         }
       } catch (LaunchDarklyException e) {
-        throw isRefusal(e) ? new Refused(action, e) : e;
+        if (isRefusal(e)) {
+          throw new Refused(action, e);
+        }
+        // a phase write whose answer never came may have gone through: a read at once says so,
+        // so that the history and the events do not give the operator's write to someone else
+        if (e.changedNothing() || !(action instanceof SetPhaseStatus set) || !madeAfterAll(set)) {
+          throw e;
+        }
+        wrote(set);
+      }
+    }
+
+    private void wrote(SetPhaseStatus set) {
+      written.add(set.phaseName());
+      String reason = ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
+      events.normal(resource, reason, capitalize(set.describe()) + " of " + flag);
+    }
+
+    /** Whether the release, read at once, shows the phase as the write asked. */
+    private boolean madeAfterAll(SetPhaseStatus set) {
+      if (!readAfterUncertainWrite()) {
+        return false;
+      }
+      return current.stream()
+          .flatMap(release -> release.phases().stream())
+          .filter(phase -> phase.id().equals(set.phaseId()))
+          .anyMatch(
+              phase ->
+                  phase.isComplete()
+                      || (ReleasePhase.STARTED.equals(set.status()) && phase.isStarted()));
+    }
+
+    /**
+     * Reads the release at once after a write that failed without saying whether it was made (a
+     * server error, a timeout, a lost answer); false when that read fails too. The failure the pass
+     * reports stays the write's.
+     */
+    private boolean readAfterUncertainWrite() {
+      String writing = step;
+      try {
+        read();
+        return true;
+      } catch (LaunchDarklyException unread) {
+        return false;
+      } finally {
+        step = writing;
       }
     }
 
@@ -451,12 +493,8 @@ public class ReleaseSync {
      * the record stays, since the create may have been made.
      */
     private boolean madeAfterAll(CreateRelease create, Ownership before) {
-      try {
-        read();
-      } catch (LaunchDarklyException unread) {
+      if (!readAfterUncertainWrite()) {
         return false;
-      } finally {
-        step = create.describe(); // the failure to report is the create's
       }
       if (current.isEmpty()) {
         owned = before;

@@ -142,6 +142,24 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(writesFor("flag-79")).hasSize((int) writesBefore);
   }
 
+  /**
+   * A phase write whose answer is lost went through: a read at once shows it, and the history and
+   * the events say the operator made it, not "somebody else".
+   */
+  @Test
+  void aPhaseWriteWhoseAnswerWasLostIsStillTheOperators() {
+    simulator.faults().loseAnswerOfNext(CallLog.UPDATE_PHASE);
+    create("unanswered-phase", spec("flag-82", "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady("unanswered-phase");
+
+    assertThat(ready.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .containsExactly(
+            "null null -> fast-track Operator", "Canary NotStarted -> Started Operator");
+    assertThat(eventReasons("unanswered-phase")).contains("PhaseStarted");
+    assertThat(countFor("flag-82", CallLog.UPDATE_PHASE)).as("started once").isEqualTo(1);
+  }
+
   /** A release found and written to in the same pass: the history keeps the operator's write. */
   @Test
   void theHistoryOfAnAdoptedReleaseKeepsThePhasesTheOperatorStarted() {
