@@ -7,8 +7,8 @@ import org.jboss.logging.Logger;
 /**
  * Ends the process when this replica stops leading while it runs (it could not renew the Lease in
  * time, and another replica may hold it now), as Kubernetes controllers do: its pod restarts as a
- * follower, and two replicas never write to LaunchDarkly at once. Not when the operator itself is
- * stopping: it stops leading then too.
+ * follower instead of reconciling beside the new leader. Not when the operator itself is stopping:
+ * it stops leading then too.
  */
 @ApplicationScoped
 public class LostLease {

@@ -387,8 +387,17 @@ public class ReleaseSync {
         if (e.changedNothing() || !(action instanceof SetPhaseStatus set) || !madeAfterAll(set)) {
           throw e;
         }
+        madeDespite(e);
         wrote(set);
       }
+    }
+
+    /** A write that went through although its call failed: the error is still said, with its id. */
+    private void madeDespite(LaunchDarklyException e) {
+      events.warning(
+          resource,
+          FailureResponse.of(e).reason(),
+          e.getMessage() + "; a read at once shows the write was made");
     }
 
     private void wrote(SetPhaseStatus set) {
@@ -453,6 +462,7 @@ public class ReleaseSync {
           // pipeline (made by a person meanwhile) must not count as this resource's
           owned = before;
         } else if (madeAfterAll(create, before)) {
+          madeDespite(e);
           created(create);
           return;
         }

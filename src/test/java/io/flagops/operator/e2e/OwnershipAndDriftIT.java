@@ -156,7 +156,9 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
         .containsExactly(
             "null null -> fast-track Operator", "Canary NotStarted -> Started Operator");
-    assertThat(eventReasons("unanswered-phase")).contains("PhaseStarted");
+    assertThat(eventReasons("unanswered-phase"))
+        .as("the write, and the failed call LaunchDarkly never answered")
+        .contains("PhaseStarted", "LaunchDarklyUnavailable");
     assertThat(countFor("flag-82", CallLog.UPDATE_PHASE)).as("started once").isEqualTo(1);
   }
 

@@ -51,7 +51,9 @@ final class ReleaseHolds {
             + " someone else's, and moving it to '"
             + to
             + "' would delete it; it is left untouched. Set spec.deletionPolicy to"
-            + " DeleteEvenIfAdopted to move it, or delete it in LaunchDarkly"
+            + " DeleteEvenIfAdopted"
+            + (observes(spec) ? " and spec.managementPolicy to Manage" : "")
+            + " to move it, or delete it in LaunchDarkly"
             + toHaveTheOperatorCreate(spec)
             + " the release on '"
             + to
@@ -59,11 +61,22 @@ final class ReleaseHolds {
   }
 
   /**
+   * Who moves the release: the operator in Manage; in Observe nobody, so it is said as Manage's.
+   */
+  private static String isMoved(FlagReleaseSpec spec) {
+    return observes(spec) ? "in Manage mode the release would be moved" : "the release is moved";
+  }
+
+  private static boolean observes(FlagReleaseSpec spec) {
+    return spec.getManagementPolicy() == ManagementPolicy.Observe;
+  }
+
+  /**
    * How deleting a release in LaunchDarkly gets a new one made: by the operator in Manage; in
    * Observe only once the spec says Manage, since Observe creates nothing.
    */
   static String toHaveTheOperatorCreate(FlagReleaseSpec spec) {
-    return spec.getManagementPolicy() == ManagementPolicy.Observe
+    return observes(spec)
         ? " and set spec.managementPolicy to Manage (Observe creates nothing) to have the operator"
             + " create"
         : " to have the operator create";
@@ -108,7 +121,9 @@ final class ReleaseHolds {
                     + approvals.stream()
                         .map(a -> "'" + a.name() + "'")
                         .collect(Collectors.joining(", "))
-                    + "; the release is moved to pipeline '"
+                    + "; "
+                    + isMoved(spec)
+                    + " to pipeline '"
                     + to
                     + "' once it is approved"
                     + orDelete
@@ -125,7 +140,9 @@ final class ReleaseHolds {
                     + phase.name()
                     + "' is in a guarded rollout that LaunchDarkly monitors until about "
                     + Instant.ofEpochMilli(endsAt)
-                    + "; the release is moved to pipeline '"
+                    + "; "
+                    + isMoved(spec)
+                    + " to pipeline '"
                     + to
                     + "' after that"
                     + orDelete

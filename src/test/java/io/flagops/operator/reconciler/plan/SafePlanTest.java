@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.launchdarkly.model.AudienceConfiguration;
@@ -169,6 +170,22 @@ class SafePlanTest {
         "spec.phases[1].status: phase 'Production' cannot be Started while the earlier phase"
             + " 'Testing' is NotStarted; phases run in pipeline order; the release on pipeline"
             + " 'old' is left untouched");
+  }
+
+  /** Observe moves and creates nothing: its messages say what Manage would do, not what happens. */
+  @Test
+  void inObserveAHeldMoveIsSaidAsManagesAndPromisesNoCreate() {
+    FlagReleaseSpec spec = spec(phase("Testing", Started));
+    spec.setReleaseVariationId(null);
+    spec.setManagementPolicy(ManagementPolicy.Observe);
+    Release approving = onOld(approval("Testing:Started", "pendingApproval"));
+
+    assertThat(moveOf(spec, approving, null).verdict().message())
+        .isEqualTo(
+            "phase 'Testing' waits for approval in LaunchDarkly for 'Test env'; in Manage mode the"
+                + " release would be moved to pipeline 'standard' once it is approved, or delete"
+                + " the release in LaunchDarkly and set spec.managementPolicy to Manage (Observe"
+                + " creates nothing) to have the operator create it on 'standard' now");
   }
 
   @Test
