@@ -1,7 +1,10 @@
 package io.flagops.operator.reconciler;
 
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
@@ -28,6 +31,7 @@ import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
 import io.flagops.operator.reconciler.plan.ReleasePlan;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
+import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.reconciler.status.Outcome;
 import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
@@ -204,6 +208,27 @@ public class ReleaseSync {
       this.flag = flagOf(spec);
       this.owned = Ownership.of(resource.getStatus());
       this.phasesBefore = StatusFactory.phasesByName(resource.getStatus());
+    }
+
+    /**
+     * What a write about to be made says in the status: {@code making}, unless the resource is
+     * Stalled on a write LaunchDarkly refused for this spec, which is being tried again (a create
+     * refused with 404, a write refused with 403): then it stays Stalled until the try has an
+     * answer, so Argo CD and the alerts do not see it flip to Progressing and back at each poll.
+     */
+    private Outcome whileWriting(Outcome making) {
+      FlagReleaseStatus status = resource.getStatus();
+      FlagReleaseCondition stalled =
+          status == null ? null : Conditions.find(status.getConditions(), ConditionTypes.STALLED);
+      boolean tryingAgain =
+          stalled != null
+              && "True".equals(stalled.getStatus())
+              && FailureResponse.isRefusedWrite(stalled)
+              && Objects.equals(
+                  resource.getMetadata().getGeneration(), stalled.getObservedGeneration());
+      return tryingAgain
+          ? new Outcome(ReleaseState.Failed, stalled.getReason(), stalled.getMessage())
+          : making;
     }
 
     SyncResult run() {
@@ -446,10 +471,15 @@ public class ReleaseSync {
       announcer.announce(
           seen(),
           owned,
-          new Outcome(
-              ReleaseState.Progressing,
-              Reasons.CREATING_RELEASE,
-              "creating the release of " + flag + " on pipeline '" + create.pipelineKey() + "'"));
+          whileWriting(
+              new Outcome(
+                  ReleaseState.Progressing,
+                  Reasons.CREATING_RELEASE,
+                  "creating the release of "
+                      + flag
+                      + " on pipeline '"
+                      + create.pipelineKey()
+                      + "'")));
       try {
         current =
             Optional.of(
@@ -472,14 +502,15 @@ public class ReleaseSync {
           announcer.announce(
               seen(),
               owned,
-              new Outcome(
-                  ReleaseState.Progressing,
-                  Reasons.WRITE_REFUSED,
-                  "LaunchDarkly refused to create the release of "
-                      + flag
-                      + " ("
-                      + e.getMessage()
-                      + "); reading it again"));
+              whileWriting(
+                  new Outcome(
+                      ReleaseState.Progressing,
+                      Reasons.WRITE_REFUSED,
+                      "LaunchDarkly refused to create the release of "
+                          + flag
+                          + " ("
+                          + e.getMessage()
+                          + "); reading it again")));
         }
         throw e;
       }
@@ -534,7 +565,9 @@ public class ReleaseSync {
               current.map(Release::releaseVariationId).orElse(null));
       events.normal(resource, "ReleaseMoving", capitalize(what));
       announcer.announce(
-          seen(), owned, new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what));
+          seen(),
+          owned,
+          whileWriting(new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what)));
       try {
         session.deleteRelease(flag);
       } catch (LaunchDarklyException e) {

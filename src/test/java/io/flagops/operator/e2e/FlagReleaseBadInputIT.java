@@ -15,6 +15,7 @@ import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Specs that cannot be met: Stalled with a message naming the problem, and no retry storm. */
@@ -96,6 +97,26 @@ class FlagReleaseBadInputIT extends OperatorTestBase {
     assertThat(writesFor("flag-20").stream().map(c -> describe(c) + " " + c.status()))
         .containsExactly("create standard 404", "create standard 200", "Started Testing 200");
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(1L);
+  }
+
+  /**
+   * A create tried again at each stalled poll (the pipeline LaunchDarkly does not have yet) keeps
+   * the resource Stalled between the tries: Argo CD and the alerts do not see it flip to
+   * Progressing and back at each poll.
+   */
+  @Test
+  void aCreateTriedAgainAtEachStalledPollStaysStalledBetweenTheTries() {
+    List<String> states = recordReasons("not-yet");
+    create("not-yet", spec("flag-83", "pipeline-to-come", phase("Testing", Started)));
+
+    awaitStalled("not-yet", "NotFound");
+    await().atMost(TIMEOUT).until(() -> countFor("flag-83", CallLog.CREATE_RELEASE) >= 3);
+
+    List<String> seen = List.copyOf(states);
+    assertThat(seen.stream().dropWhile(state -> !state.contains("(stalled)")))
+        .as("every state after the first stall, while the create is tried again")
+        .isNotEmpty()
+        .allMatch(state -> state.contains("(stalled)"));
   }
 
   @Test
