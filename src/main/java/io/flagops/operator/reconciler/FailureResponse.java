@@ -1,10 +1,16 @@
 package io.flagops.operator.reconciler;
 
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.plan.Reasons;
+import io.flagops.operator.reconciler.status.Conditions;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,6 +70,23 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
   static boolean isRefusedWrite(FlagReleaseCondition stalled) {
     return REFUSED_WRITES.contains(stalled.getReason())
         && !String.valueOf(stalled.getMessage()).startsWith(LaunchDarklyClient.READING);
+  }
+
+  /**
+   * The Stalled condition of a resource stalled on a write LaunchDarkly refused for its current
+   * spec generation; empty otherwise.
+   */
+  static Optional<FlagReleaseCondition> refusedWriteStall(FlagRelease resource) {
+    FlagReleaseStatus status = resource.getStatus();
+    FlagReleaseCondition stalled =
+        status == null ? null : Conditions.find(status.getConditions(), ConditionTypes.STALLED);
+    boolean refused =
+        stalled != null
+            && "True".equals(stalled.getStatus())
+            && isRefusedWrite(stalled)
+            && Objects.equals(
+                resource.getMetadata().getGeneration(), stalled.getObservedGeneration());
+    return refused ? Optional.of(stalled) : Optional.empty();
   }
 
   /**

@@ -390,17 +390,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     if (status == null || !AccessTokens.sameVersion(tokenVersion, status.getTokenVersion())) {
       return ReleaseSync.Writes.allowed();
     }
-    FlagReleaseCondition stalled = Conditions.find(status.getConditions(), ConditionTypes.STALLED);
     Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
     boolean refused =
-        Conditions.isTrue(status.getConditions(), ConditionTypes.STALLED)
-            && FailureResponse.isRefusedWrite(stalled)
-            && resource.getMetadata().getGeneration().equals(stalled.getObservedGeneration())
-            // a create LaunchDarkly answered 404: the project, flag or pipeline is not there yet
-            // (GitOps may apply the FlagRelease first); tried again at each stalled poll, as no
-            // release version can say when it appeared
-            && !(Reasons.NOT_FOUND.equals(stalled.getReason()) && version == null)
-            && !FailureResponse.isForbiddenWrite(stalled);
+        FailureResponse.refusedWriteStall(resource)
+            .filter(
+                // a create LaunchDarkly answered 404: the project, flag or pipeline is not there
+                // yet (GitOps may apply the FlagRelease first); tried again at each stalled poll,
+                // as no release version can say when it appeared
+                stalled -> !(Reasons.NOT_FOUND.equals(stalled.getReason()) && version == null))
+            .filter(stalled -> !FailureResponse.isForbiddenWrite(stalled))
+            .isPresent();
     return refused
         ? ReleaseSync.Writes.refusedOn(version, Ownership.recordedCreatedAt(status))
         : ReleaseSync.Writes.allowed();

@@ -1,10 +1,7 @@
 package io.flagops.operator.reconciler;
 
-import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
-import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
@@ -31,7 +28,6 @@ import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
 import io.flagops.operator.reconciler.plan.ReleasePlan;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
-import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.reconciler.status.Outcome;
 import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
@@ -211,24 +207,20 @@ public class ReleaseSync {
     }
 
     /**
-     * What a write about to be made says in the status: {@code making}, unless the resource is
-     * Stalled on a write LaunchDarkly refused for this spec, which is being tried again (a create
-     * refused with 404, a write refused with 403): then it stays Stalled until the try has an
-     * answer, so Argo CD and the alerts do not see it flip to Progressing and back at each poll.
+     * Says in the status, before a write that cannot be undone, what is about to happen (and with
+     * {@link #owned}, what it records). A resource Stalled on a write LaunchDarkly refused for this
+     * spec, which is being tried again (a create refused with 404, a write refused with 403), stays
+     * Stalled until the try has an answer, so Argo CD and the alerts do not see it flip to
+     * Progressing and back at each poll.
      */
-    private Outcome whileWriting(Outcome making) {
-      FlagReleaseStatus status = resource.getStatus();
-      FlagReleaseCondition stalled =
-          status == null ? null : Conditions.find(status.getConditions(), ConditionTypes.STALLED);
-      boolean tryingAgain =
-          stalled != null
-              && "True".equals(stalled.getStatus())
-              && FailureResponse.isRefusedWrite(stalled)
-              && Objects.equals(
-                  resource.getMetadata().getGeneration(), stalled.getObservedGeneration());
-      return tryingAgain
-          ? new Outcome(ReleaseState.Failed, stalled.getReason(), stalled.getMessage())
-          : making;
+    private void announce(String reason, String message) {
+      Outcome outcome =
+          FailureResponse.refusedWriteStall(resource)
+              .map(
+                  stalled ->
+                      new Outcome(ReleaseState.Failed, stalled.getReason(), stalled.getMessage()))
+              .orElse(new Outcome(ReleaseState.Progressing, reason, message));
+      announcer.announce(seen(), owned, outcome);
     }
 
     SyncResult run() {
@@ -468,18 +460,9 @@ public class ReleaseSync {
       // written to the status, so that an operator stopped before its next status write still
       // knows it created the release (and deletes it with deletionPolicy Delete)
       owned = Ownership.created(create.pipelineKey());
-      announcer.announce(
-          seen(),
-          owned,
-          whileWriting(
-              new Outcome(
-                  ReleaseState.Progressing,
-                  Reasons.CREATING_RELEASE,
-                  "creating the release of "
-                      + flag
-                      + " on pipeline '"
-                      + create.pipelineKey()
-                      + "'")));
+      announce(
+          Reasons.CREATING_RELEASE,
+          "creating the release of " + flag + " on pipeline '" + create.pipelineKey() + "'");
       try {
         current =
             Optional.of(
@@ -499,18 +482,13 @@ public class ReleaseSync {
         if (refused) {
           // the pass reads and may write again before its status: an operator stopped meanwhile
           // must not restart with the record "created here" on the person's release
-          announcer.announce(
-              seen(),
-              owned,
-              whileWriting(
-                  new Outcome(
-                      ReleaseState.Progressing,
-                      Reasons.WRITE_REFUSED,
-                      "LaunchDarkly refused to create the release of "
-                          + flag
-                          + " ("
-                          + e.getMessage()
-                          + "); reading it again")));
+          announce(
+              Reasons.WRITE_REFUSED,
+              "LaunchDarkly refused to create the release of "
+                  + flag
+                  + " ("
+                  + e.getMessage()
+                  + "); reading it again");
         }
         throw e;
       }
@@ -564,10 +542,7 @@ public class ReleaseSync {
               delete.toKey(),
               current.map(Release::releaseVariationId).orElse(null));
       events.normal(resource, "ReleaseMoving", capitalize(what));
-      announcer.announce(
-          seen(),
-          owned,
-          whileWriting(new Outcome(ReleaseState.Progressing, Reasons.MOVING_PIPELINE, what)));
+      announce(Reasons.MOVING_PIPELINE, what);
       try {
         session.deleteRelease(flag);
       } catch (LaunchDarklyException e) {
