@@ -10,6 +10,7 @@ import io.flagops.operator.reconciler.ReleaseDeletion;
 import io.flagops.operator.reconciler.ReleaseSync;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.DefaultToken;
+import io.flagops.operator.reconciler.support.DefinitionDeletion;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import io.flagops.operator.reconciler.support.FlagReleaseWatches;
 import io.flagops.operator.reconciler.support.JitteredBackoffRetry;
@@ -87,7 +88,8 @@ public final class EmbeddedOperator implements AutoCloseable {
             watches,
             new FlagClaims(watches, tokens, config),
             new ReleaseSync(launchDarkly, new PipelineCatalog(), events, clock),
-            new ReleaseDeletion(tokens, launchDarkly, events, config),
+            new ReleaseDeletion(
+                tokens, launchDarkly, events, new DefinitionDeletion(kubernetes), config),
             new StatusWriter(kubernetes, json),
             events,
             new ReconcileMetrics(registry),

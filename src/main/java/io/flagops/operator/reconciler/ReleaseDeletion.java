@@ -15,10 +15,12 @@ import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.support.AccessTokens;
+import io.flagops.operator.reconciler.support.DefinitionDeletion;
 import io.flagops.operator.reconciler.support.EventRecorder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * What deleting a FlagRelease does to its release, following {@code spec.deletionPolicy}. A release
@@ -27,22 +29,26 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ReleaseDeletion {
+  private static final Logger LOG = Logger.getLogger(ReleaseDeletion.class);
   private static final String HOW_TO_FINISH =
       "; set spec.deletionPolicy to Orphan to finish deleting without touching LaunchDarkly";
 
   private final AccessTokens tokens;
   private final LaunchDarklyClient launchDarkly;
   private final EventRecorder events;
+  private final DefinitionDeletion definition;
   private final FlagReleaseConfig.Polling polling;
 
   public ReleaseDeletion(
       AccessTokens tokens,
       LaunchDarklyClient launchDarkly,
       EventRecorder events,
+      DefinitionDeletion definition,
       FlagReleaseConfig config) {
     this.tokens = tokens;
     this.launchDarkly = launchDarkly;
     this.events = events;
+    this.definition = definition;
     this.polling = config.polling();
   }
 
@@ -90,6 +96,10 @@ public class ReleaseDeletion {
       leftAdopted(resource, owned.pipelineKey());
       return Result.finished();
     }
+    Result definitionGoing = whileDefinitionGoes(resource);
+    if (definitionGoing != null) {
+      return definitionGoing;
+    }
     if (spec.isSuspend()) {
       return blocked(
           resource,
@@ -106,6 +116,44 @@ public class ReleaseDeletion {
     } catch (LaunchDarklyException e) {
       return afterFailure(resource, FailureResponse.of(e));
     }
+  }
+
+  /**
+   * Leaves the release when the FlagRelease CRD is being deleted (null: it is not), and waits when
+   * that cannot be told: a CRD deletion takes every FlagRelease with it and is never meant to
+   * delete their releases. Checked before a suspended resource blocks, so the CRD's deletion can
+   * finish.
+   */
+  private Result whileDefinitionGoes(FlagRelease resource) {
+    try {
+      if (!definition.inProgress()) {
+        return null;
+      }
+    } catch (DefinitionDeletion.Unreadable e) {
+      if (e.forbidden()) {
+        return blocked(
+            resource,
+            e.getMessage() + "; grant the operator get on it, as the chart and kustomize do",
+            polling.unauthorized());
+      }
+      String message = waits(e.getMessage());
+      events.warning(resource, Reasons.DELETION_RETRYING, message);
+      return Result.waiting(message, polling.progressing());
+    }
+    String flag = ReleaseSync.flagOf(resource.getSpec()).toString();
+    LOG.infof(
+        "Left the release of %s in LaunchDarkly: the CustomResourceDefinition %s is being deleted",
+        flag, DefinitionDeletion.CRD);
+    return leave(
+        resource,
+        "ReleaseOrphaned",
+        "Left the release of "
+            + flag
+            + " in LaunchDarkly: the CustomResourceDefinition "
+            + DefinitionDeletion.CRD
+            + " is being deleted, and every FlagRelease with it; spec.deletionPolicy applies only"
+            + " to a FlagRelease deleted on its own",
+        false);
   }
 
   /**

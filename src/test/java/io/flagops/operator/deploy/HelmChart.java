@@ -62,7 +62,12 @@ final class HelmChart {
 
   /** helm template of the chart copy with values files and --set pairs (k, v, k, v...). */
   static String template(Path chart, List<Path> valuesFiles, String... sets) {
-    TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
+    return templateIn(NAMESPACE, chart, valuesFiles, sets);
+  }
+
+  /** {@link #template}, installed into {@code namespace}. */
+  static String templateIn(String namespace, Path chart, List<Path> valuesFiles, String... sets) {
+    TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(namespace);
     command = command.set("image.registry", REGISTRY);
     for (Path values : valuesFiles) {
       command = command.withValuesFile(values.toAbsolutePath());

@@ -155,11 +155,18 @@ class HelmChartTest {
 
   @Test
   void watchingAllNamespacesUsesAClusterRoleAndALeaseRole() {
-    ClusterRole clusterRole = defaults.one(ClusterRole.class);
-    assertThat(clusterRole.getMetadata().getName()).isEqualTo(FULLNAME);
+    ClusterRole clusterRole = defaults.named(ClusterRole.class, FULLNAME).orElseThrow();
     assertThat(rules(clusterRole.getRules())).containsExactlyElementsOf(WATCH_RULES);
+    assertThat(
+            rules(
+                defaults
+                    .named(ClusterRole.class, FULLNAME + "-crd-" + NAMESPACE)
+                    .orElseThrow()
+                    .getRules()))
+        .isEqualTo(Manifests.CRD_RULES);
+    assertThat(defaults.all(ClusterRole.class)).hasSize(2);
 
-    ClusterRoleBinding binding = defaults.one(ClusterRoleBinding.class);
+    ClusterRoleBinding binding = defaults.named(ClusterRoleBinding.class, FULLNAME).orElseThrow();
     assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
     assertThat(binding.getRoleRef().getName()).isEqualTo(FULLNAME);
     assertThat(binding.getSubjects())
@@ -183,10 +190,35 @@ class HelmChartTest {
   }
 
   @Test
+  void installsInTwoNamespacesShareNoClusterWideObject() {
+    for (String watch : List.of("own", "all")) {
+      Manifests here = HelmChart.render(chart, List.of(), "watchNamespaces", watch);
+      Manifests there =
+          Manifests.parse(
+              HelmChart.templateIn("team-b", chart, List.of(), "watchNamespaces", watch));
+      List<String> clusterWide = clusterWideNames(here);
+      clusterWide.retainAll(clusterWideNames(there));
+      // two installs watching every namespace overlap anyway: only the CRD read must not
+      assertThat(clusterWide).as(watch).noneMatch(name -> name.contains("-crd"));
+      if (watch.equals("own")) {
+        assertThat(clusterWide).as("own").isEmpty();
+      }
+    }
+  }
+
+  private static List<String> clusterWideNames(Manifests manifests) {
+    List<String> names = new ArrayList<>();
+    manifests.all(ClusterRole.class).forEach(r -> names.add("role " + r.getMetadata().getName()));
+    manifests
+        .all(ClusterRoleBinding.class)
+        .forEach(b -> names.add("binding " + b.getMetadata().getName()));
+    return names;
+  }
+
+  @Test
   void watchingOwnNamespaceUsesRolesThere() {
     Manifests own = renderCi("watch-own-values.yaml");
-    assertThat(own.all(ClusterRole.class)).isEmpty();
-    assertThat(own.all(ClusterRoleBinding.class)).isEmpty();
+    own.onlyReadsTheCrdClusterWide(FULLNAME, NAMESPACE);
     Role watch = own.named(Role.class, FULLNAME).orElseThrow();
     assertThat(watch.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(rules(watch.getRules())).containsExactlyElementsOf(WATCH_RULES);
@@ -235,8 +267,7 @@ class HelmChartTest {
   @Test
   void watchingAListUsesARoleAndBindingPerNamespaceAndNoClusterWideSecrets() {
     Manifests list = renderCi("watch-list-values.yaml");
-    assertThat(list.all(ClusterRole.class)).isEmpty();
-    assertThat(list.all(ClusterRoleBinding.class)).isEmpty();
+    list.onlyReadsTheCrdClusterWide(FULLNAME, NAMESPACE);
     for (String namespace : List.of("shop", "payments")) {
       Role role =
           list.all(Role.class).stream()
@@ -288,8 +319,7 @@ class HelmChartTest {
     }
     boolean scoped = !env(container(manifests)).get("FLAGRELEASE_WATCH_NAMESPACES").isEmpty();
     if (scoped) {
-      assertThat(manifests.all(ClusterRole.class)).isEmpty();
-      assertThat(manifests.all(ClusterRoleBinding.class)).isEmpty();
+      manifests.onlyReadsTheCrdClusterWide(pod(manifests).getServiceAccountName(), NAMESPACE);
     }
     for (Role role : manifests.all(Role.class)) {
       if (rules(role.getRules()).equals(LEASE_RULES)) {
@@ -704,8 +734,10 @@ class HelmChartTest {
     assertThat(named.one(Deployment.class).getMetadata().getName()).isEqualTo("releases-operator");
     assertThat(named.one(ServiceAccount.class).getMetadata().getAnnotations())
         .containsEntry("example.com/role", "flagrelease");
-    assertThat(named.one(ClusterRoleBinding.class).getSubjects().get(0).getName())
-        .isEqualTo("releases-operator");
+    assertThat(named.all(ClusterRoleBinding.class))
+        .isNotEmpty()
+        .allSatisfy(
+            b -> assertThat(b.getSubjects().get(0).getName()).isEqualTo("releases-operator"));
   }
 
   // ---------------------------------------------------------------- optional objects

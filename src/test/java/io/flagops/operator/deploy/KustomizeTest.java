@@ -248,9 +248,12 @@ class KustomizeTest {
   void watchingAllNamespacesUsesAClusterRole(String overlay) {
     Manifests manifests = kustomize(overlay);
     assertThat(env(container(manifests))).containsEntry("FLAGRELEASE_WATCH_NAMESPACES", "");
-    ClusterRole role = manifests.one(ClusterRole.class);
+    ClusterRole role = manifests.named(ClusterRole.class, NAME).orElseThrow();
     assertThat(rules(role.getRules())).containsExactlyElementsOf(WATCH_RULES);
-    ClusterRoleBinding binding = manifests.one(ClusterRoleBinding.class);
+    assertThat(rules(manifests.named(ClusterRole.class, NAME + "-crd").orElseThrow().getRules()))
+        .isEqualTo(Manifests.CRD_RULES);
+    assertThat(manifests.all(ClusterRole.class)).hasSize(2);
+    ClusterRoleBinding binding = manifests.named(ClusterRoleBinding.class, NAME).orElseThrow();
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
     assertThat(binding.getSubjects())
         .singleElement()
@@ -276,8 +279,10 @@ class KustomizeTest {
   @Test
   void singleNamespaceWatchesItsOwnNamespaceWithRolesOnly() {
     Manifests manifests = kustomize("single-namespace");
-    assertThat(manifests.all(ClusterRole.class)).isEmpty();
-    assertThat(manifests.all(ClusterRoleBinding.class)).isEmpty();
+    manifests.onlyReadsTheCrdClusterWide(NAME, NAMESPACE);
+    // the one object outside the namespace, named after it (an install per namespace: see there)
+    assertThat(manifests.one(ClusterRoleBinding.class).getMetadata().getName())
+        .isEqualTo(NAME + "-crd-" + NAMESPACE);
     // from the downward API: the pod's namespace, whatever namespace an overlay sets
     assertThat(env(container(manifests)))
         .containsEntry("FLAGRELEASE_WATCH_NAMESPACES", "fieldRef:metadata.namespace");

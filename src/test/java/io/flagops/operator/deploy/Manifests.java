@@ -9,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -110,16 +112,18 @@ final class Manifests {
     return env;
   }
 
-  /** A rule as one comparable line: "apiGroups resources: verbs". */
+  /** A rule as one comparable line: "apiGroups resources[ named names]: verbs". */
   static List<String> rules(List<PolicyRule> rules) {
     return rules.stream()
         .map(
             r -> {
-              assertThat(r.getResourceNames()).as("resourceNames").isNullOrEmpty();
               assertThat(r.getNonResourceURLs()).as("nonResourceURLs").isNullOrEmpty();
               return String.join(",", r.getApiGroups())
                   + " "
                   + String.join(",", r.getResources())
+                  + (r.getResourceNames() == null || r.getResourceNames().isEmpty()
+                      ? ""
+                      : " named " + String.join(",", r.getResourceNames()))
                   + ": "
                   + String.join(",", r.getVerbs());
             })
@@ -136,6 +140,34 @@ final class Manifests {
 
   /** Reading token Secrets, where FlagReleases may name their own (Role or ClusterRole). */
   static final List<String> SECRET_RULES = List.of(" secrets: get,list,watch");
+
+  /** Reading the FlagRelease CRD, and no other: the only cluster-wide grant of a scoped install. */
+  static final List<String> CRD_RULES =
+      List.of("apiextensions.k8s.io customresourcedefinitions named flagreleases.flagops.io: get");
+
+  /**
+   * Asserts the one cluster-wide grant of an install scoped to namespaces: reading the CRD, bound
+   * to the operator's ServiceAccount {@code serviceAccount} of {@code namespace}.
+   */
+  void onlyReadsTheCrdClusterWide(String serviceAccount, String namespace) {
+    assertThat(all(ClusterRole.class))
+        .singleElement()
+        .satisfies(r -> assertThat(rules(r.getRules())).isEqualTo(CRD_RULES));
+    assertThat(all(ClusterRoleBinding.class))
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.getRoleRef().getName())
+                  .isEqualTo(one(ClusterRole.class).getMetadata().getName());
+              assertThat(b.getSubjects())
+                  .singleElement()
+                  .satisfies(
+                      s -> {
+                        assertThat(s.getName()).isEqualTo(serviceAccount);
+                        assertThat(s.getNamespace()).isEqualTo(namespace);
+                      });
+            });
+  }
 
   /** Leader election, only in the operator's own namespace. */
   static final List<String> LEASE_RULES = List.of("coordination.k8s.io leases: get,create,update");

@@ -103,6 +103,9 @@ class RbacTableTest {
           resources.add(resource + " (" + (group.isEmpty() ? "core" : group) + ")");
         }
       }
+      if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
+        resources.add("only " + String.join(", ", rule.getResourceNames()));
+      }
       lines.add(
           "| "
               + install

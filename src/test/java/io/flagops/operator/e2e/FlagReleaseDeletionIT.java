@@ -11,10 +11,12 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.reconciler.support.DefinitionDeletion;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** Deleting a FlagRelease, with each deletion policy and when LaunchDarkly is out of reach. */
@@ -35,6 +37,58 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-11")).isEmpty();
     assertThat(countFor("flag-11", CallLog.DELETE_RELEASE)).isEqualTo(1);
     assertThat(eventReasons("doomed")).contains("ReleaseDeleted");
+  }
+
+  /**
+   * Deleting the CRD (an uninstall by {@code kubectl delete -k}, an Argo CD Application deleted
+   * with its resources) deletes every FlagRelease: never a request to delete their releases.
+   * Kubernetes marks the CRD for deletion first, as the mock does here for a CRD with a finalizer.
+   */
+  @Test
+  void aCrdBeingDeletedTakesItsFlagReleasesButLeavesTheirReleases() throws IOException {
+    create("uninstalled", spec("flag-84", "fast-track", phase("Canary", Started)));
+    create("uninstalled-suspended", spec("flag-85", "fast-track", phase("Canary", Started)));
+    awaitReady("uninstalled");
+    awaitReady("uninstalled-suspended");
+    edit("uninstalled-suspended", s -> s.setSuspend(true));
+    var definition =
+        client.apiextensions().v1().customResourceDefinitions().withName(DefinitionDeletion.CRD);
+    try {
+      definition.edit(
+          crd -> {
+            crd.getMetadata().getFinalizers().add("customresourcecleanup.apiextensions.k8s.io");
+            return crd;
+          });
+      definition.delete();
+      assertThat(definition.get().getMetadata().getDeletionTimestamp()).isNotNull();
+
+      releases().withName("uninstalled").delete();
+      releases().withName("uninstalled-suspended").delete();
+
+      await().atMost(TIMEOUT).until(() -> get("uninstalled") == null);
+      assertThat(simulator.release(PROJECT, "flag-84")).isPresent();
+      assertThat(countFor("flag-84", CallLog.DELETE_RELEASE)).isZero();
+      // suspended would hold the deletion (and so the CRD's) until a person unsuspends it
+      await().atMost(TIMEOUT).until(() -> get("uninstalled-suspended") == null);
+      assertThat(simulator.release(PROJECT, "flag-85")).isPresent();
+      assertThat(eventsFor("uninstalled"))
+          .anyMatch(
+              e ->
+                  e.getReason().equals("ReleaseOrphaned")
+                      && e.getMessage()
+                          .startsWith(
+                              "Left the release of shop/flag-84 in LaunchDarkly: the"
+                                  + " CustomResourceDefinition flagreleases.flagops.io is being"
+                                  + " deleted"));
+    } finally {
+      definition.edit(
+          crd -> {
+            crd.getMetadata().getFinalizers().clear();
+            return crd;
+          });
+      await().atMost(TIMEOUT).until(() -> definition.get() == null);
+      prepareCluster(); // the next tests' CRD
+    }
   }
 
   @Test

@@ -3,6 +3,9 @@ package io.flagops.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
@@ -16,12 +19,14 @@ import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.DefaultToken;
+import io.flagops.operator.reconciler.support.DefinitionDeletion;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** What deleting a FlagRelease does to its release, against an in-memory LaunchDarkly. */
@@ -39,6 +44,11 @@ class ReleaseDeletionTest {
 
   private final InMemoryLaunchDarkly launchDarkly = new InMemoryLaunchDarkly();
   private final List<String> events = new ArrayList<>();
+
+  /** The FlagRelease CRD as the operator reads it: installed, not being deleted. */
+  private Supplier<CustomResourceDefinition> definition =
+      () -> new CustomResourceDefinitionBuilder().withNewMetadata().endMetadata().build();
+
   private final ReleaseDeletion deletion =
       new ReleaseDeletion(
           new AccessTokens(
@@ -48,6 +58,7 @@ class ReleaseDeletionTest {
               TokenSecretScope.NONE),
           launchDarkly,
           new InMemoryLaunchDarkly.RecordingEvents(events),
+          new DefinitionDeletion(() -> definition.get()),
           CONFIG.getConfigMapping(FlagReleaseConfig.class));
 
   @Test
@@ -173,6 +184,60 @@ class ReleaseDeletionTest {
 
     assertThat(result.done()).isFalse();
     assertThat(result.retryAfter()).isEqualTo(Duration.ofSeconds(42));
+  }
+
+  @Test
+  void aCrdBeingDeletedLeavesTheReleaseWithoutACallEvenWhenSuspended() {
+    definition =
+        () ->
+            new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withDeletionTimestamp("2026-12-04T08:00:00Z")
+                .endMetadata()
+                .build();
+    FlagRelease suspended = resource(DeletionPolicy.DeleteEvenIfAdopted, ReleaseOrigin.Created);
+    suspended.getSpec().setSuspend(true);
+
+    assertThat(deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created)).done())
+        .isTrue();
+    assertThat(deletion.delete(suspended).done()).isTrue();
+    definition = () -> null; // gone already
+    assertThat(deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created)).done())
+        .isTrue();
+
+    assertThat(launchDarkly.calls).isEmpty();
+    assertThat(events)
+        .hasSize(3)
+        .allMatch(
+            e ->
+                e.startsWith("ReleaseOrphaned: Left the release of webshop/new-checkout")
+                    && e.contains("flagreleases.flagops.io is being deleted"));
+  }
+
+  @Test
+  void aCrdThatCannotBeReadHoldsTheDeletionAndSaysWhy() {
+    definition =
+        () -> {
+          throw new KubernetesClientException("forbidden", 403, null);
+        };
+    ReleaseDeletion.Result forbidden =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
+    definition =
+        () -> {
+          throw new KubernetesClientException("connection refused");
+        };
+    ReleaseDeletion.Result unreachable =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
+
+    assertThat(launchDarkly.calls).as("nothing deleted while unsure").isEmpty();
+    assertThat(forbidden.done()).isFalse();
+    assertThat(forbidden.blocked()).as("RBAC: a person must act").isTrue();
+    assertThat(forbidden.message())
+        .contains("could not read the CustomResourceDefinition flagreleases.flagops.io")
+        .contains("grant the operator get on it", "deletionPolicy to Orphan");
+    assertThat(unreachable.done()).isFalse();
+    assertThat(unreachable.blocked()).isFalse();
+    assertThat(unreachable.retryAfter()).isEqualTo(POLLING.progressing());
   }
 
   /** The resource, its status recording the release it created as created at {@code createdAt}. */
