@@ -63,7 +63,10 @@ final class Cluster implements AutoCloseable {
   }
 
   Optional<FlagRelease> find(String namespace, String name) {
-    FlagRelease found = call("get flagrelease " + name, () -> resource(namespace, name).get());
+    FlagRelease found =
+        call(
+            "get flagrelease " + name + " in namespace \"" + namespace + "\"",
+            () -> resource(namespace, name).get());
     if (found == null) {
       requireCrd();
     }
@@ -77,7 +80,7 @@ final class Cluster implements AutoCloseable {
   Optional<Secret> secret(String namespace, String name) {
     return Optional.ofNullable(
         call(
-            "get secret " + name,
+            "get secret " + name + " in namespace \"" + namespace + "\"",
             () -> client.secrets().inNamespace(namespace).withName(name).get()));
   }
 
@@ -110,7 +113,7 @@ final class Cluster implements AutoCloseable {
       case HttpURLConnection.HTTP_UNAUTHORIZED ->
           new PluginError(api + " did not accept the kubeconfig's credentials (401)");
       case HttpURLConnection.HTTP_FORBIDDEN ->
-          new PluginError("not allowed to " + doing + " in namespace \"" + namespace + "\" (403)");
+          new PluginError("not allowed to " + doing + " (403)");
       default ->
           new PluginError(
               "cannot "

@@ -1,6 +1,7 @@
 package io.flagops.plugin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.config.LaunchDarklyConfig;
@@ -12,6 +13,7 @@ import io.flagops.operator.reconciler.ReleaseSync;
 import io.flagops.operator.reconciler.SyncException;
 import io.flagops.operator.reconciler.SyncResult;
 import io.flagops.operator.reconciler.TokenSourceChange;
+import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
@@ -42,7 +44,8 @@ import picocli.CommandLine.Spec;
           + " why. Reads LaunchDarkly and the cluster; writes to neither.",
       "Token: --token-file, else the resource's spec.accessTokenSecretRef Secret, else"
           + " LAUNCHDARKLY_ACCESS_TOKEN (for resources on the operator's default token).",
-      "Exit codes (as terraform plan -detailed-exitcode): 0 no change, 1 error, 2 changes."
+      "Exit codes (as terraform plan -detailed-exitcode): 0 no change, 1 error, 2 changes (now,"
+          + " or once LaunchDarkly moves first)."
     })
 final class PlanCommand implements Callable<Integer> {
   static final String BASE_URL_ENV = "LAUNCHDARKLY_BASE_URL";
@@ -134,10 +137,13 @@ final class PlanCommand implements Callable<Integer> {
     }
     Optional<FlagRelease> inCluster =
         cluster.find(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+    // a status in the manifest (one exported with kubectl get -o yaml) is not the resource's: the
+    // API server drops it on create, and the live one stands for an existing resource
+    resource.setStatus(inCluster.map(FlagRelease::getStatus).orElse(null));
     inCluster.ifPresent(
         found -> {
-          resource.setStatus(found.getStatus());
           resource.getMetadata().setUid(found.getMetadata().getUid());
+          resource.getMetadata().setDeletionTimestamp(found.getMetadata().getDeletionTimestamp());
         });
     return resource;
   }
@@ -158,6 +164,9 @@ final class PlanCommand implements Callable<Integer> {
               + invalid.get().reason()
               + ": "
               + invalid.get().message());
+    }
+    if (resource.getMetadata().getDeletionTimestamp() != null) {
+      return deleting(resource, report);
     }
     if (spec.isSuspend()) {
       report.suspended();
@@ -189,9 +198,37 @@ final class PlanCommand implements Callable<Integer> {
     if (verdict.kind() == Verdict.Kind.BLOCKED) {
       return ExitCodes.ERROR;
     }
-    return result.plan().hasWrites() && spec.getManagementPolicy() == ManagementPolicy.Manage
+    // waiting is a change too: the operator makes its calls once LaunchDarkly moves first (a
+    // move or a phase a guardrail holds), so a CI gate must not read it as "nothing to review"
+    boolean changes = result.plan().hasWrites() || verdict.kind() == Verdict.Kind.WAITING;
+    return changes && spec.getManagementPolicy() == ManagementPolicy.Manage
         ? ExitCodes.TIMEOUT_OR_CHANGES
         : ExitCodes.OK;
+  }
+
+  /**
+   * A FlagRelease being deleted: the operator applies no spec change, it only finishes the deletion
+   * as ReleaseDeletion does (whether the CRD itself is being deleted is not read here).
+   */
+  private static int deleting(FlagRelease resource, PlanReport report) {
+    var spec = resource.getSpec();
+    TokenSourceChange.adoptCreatedRelease(resource, new PlanEvents());
+    Ownership owned = Ownership.of(resource.getStatus());
+    String left;
+    if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
+      left = "deletionPolicy is Orphan";
+    } else if (spec.getManagementPolicy() == ManagementPolicy.Observe) {
+      left = "managementPolicy is Observe";
+    } else if (!owned.ownsAny()) {
+      left = "this FlagRelease owns no release";
+    } else if (owned.keepsAdopted(spec.getDeletionPolicy())) {
+      left = "this FlagRelease adopted it (deletionPolicy DeleteEvenIfAdopted deletes it too)";
+    } else {
+      report.deletes(owned.pipelineKey(), owned.origin());
+      return ExitCodes.TIMEOUT_OR_CHANGES;
+    }
+    report.leaves(left);
+    return ExitCodes.OK;
   }
 
   private HttpLaunchDarklyClient launchDarkly() {

@@ -4,6 +4,8 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
+import io.flagops.operator.launchdarkly.ApiCall;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
@@ -35,6 +37,33 @@ final class PlanReport {
     out.println("No changes: spec.suspend is true, the operator makes no call to LaunchDarkly.");
   }
 
+  /** Being deleted, and the deletion deletes the release (a change, whatever the spec says). */
+  void deletes(String pipeline, ReleaseOrigin origin) {
+    header();
+    out.println(
+        "Being deleted: the operator applies no spec change. It finishes the deletion with:");
+    out.println(
+        "  1. " + ApiCall.deleteRelease(new FlagRef(spec.getProjectKey(), spec.getFlagKey())));
+    out.println(
+        "     delete the release on pipeline '"
+            + pipeline
+            + "' (if LaunchDarkly still shows it there): this FlagRelease "
+            + (origin == ReleaseOrigin.Created ? "created" : "adopted")
+            + " it, deletionPolicy is "
+            + spec.getDeletionPolicy()
+            + (spec.isSuspend() ? "; it waits while spec.suspend is true" : ""));
+  }
+
+  /** Being deleted, and the release stays in LaunchDarkly. */
+  void leaves(String why) {
+    header();
+    out.println(
+        "No changes. Being deleted: the operator applies no spec change and leaves the release in"
+            + " LaunchDarkly ("
+            + why
+            + ").");
+  }
+
   void print(SyncResult result, String tokenSource, int reads, List<String> notes, FlagRef flag) {
     header();
     Release release = result.seen().release();
@@ -52,6 +81,25 @@ final class PlanReport {
     Verdict verdict = result.plan().verdict();
     if (verdict.kind() == Verdict.Kind.BLOCKED) {
       out.println("The operator would stop here (" + verdict.reason() + "): " + verdict.message());
+      return;
+    }
+    if (actions.isEmpty() && verdict.kind() == Verdict.Kind.WAITING) {
+      out.println(
+          "No calls now, but LaunchDarkly does not match the spec yet: " + verdict.message());
+      if (release != null && !release.releasePipelineKey().equals(spec.getReleasePipelineKey())) {
+        out.println(
+            "Once that changes, the operator moves the release: "
+                + ApiCall.deleteRelease(flag)
+                + " (on pipeline '"
+                + release.releasePipelineKey()
+                + "'), then "
+                + ApiCall.createRelease(flag)
+                + " (on '"
+                + spec.getReleasePipelineKey()
+                + "').");
+      } else {
+        out.println("Once that changes, the operator makes the calls that remain.");
+      }
       return;
     }
     if (actions.isEmpty()) {

@@ -8,6 +8,7 @@ import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -24,7 +25,11 @@ record PlanToken(AccessToken token, String source) {
       try {
         return parse(Files.readString(Path.of(tokenFile)).strip(), "--token-file " + tokenFile);
       } catch (IOException e) {
-        throw new PluginError("--token-file " + tokenFile + ": cannot read it");
+        // never the argument itself: a token given in place of a file name would be printed
+        throw new PluginError(
+            "--token-file: cannot read the file it names ("
+                + (e instanceof NoSuchFileException ? "no such file" : "not readable")
+                + "); it takes the path of a file holding the token, not the token");
       }
     }
     SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();

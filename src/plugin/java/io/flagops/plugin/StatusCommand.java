@@ -99,7 +99,7 @@ final class StatusCommand implements Callable<Integer> {
                       + ")"),
           ExitCodes.TIMEOUT_OR_CHANGES);
     } catch (KubernetesClientException e) {
-      throw cluster.explain(e, "watch flagrelease " + name);
+      throw cluster.explain(e, "watch flagrelease " + name + " in namespace \"" + namespace + "\"");
     }
     FlagRelease resource = last.get();
     if (resource == null) {

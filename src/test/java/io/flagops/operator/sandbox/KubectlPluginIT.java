@@ -172,6 +172,17 @@ class KubectlPluginIT {
             "-f",
             KubectlPlugin.file(rollout("brand-new", "one-click-pay", "NotStarted")).toString());
     assertThat(create.exitCode()).isEqualTo(2);
+    KubectlPlugin.Result exported =
+        plugin.run(
+            "plan",
+            "-f",
+            KubectlPlugin.file(
+                    rollout("brand-new", "one-click-pay", "NotStarted")
+                        + "status:\n  ownedPipelineKey: standard\n  releaseOrigin: Created\n")
+                .toString());
+    assertThat(exported.out())
+        .as("a manifest's own status is dropped, as the API server drops it")
+        .contains("(no status yet: not applied, or not reconciled yet)");
     assertThat(create.out())
         .contains("(no status yet: not applied, or not reconciled yet)")
         .contains("LaunchDarkly: no release for this flag")
@@ -186,6 +197,81 @@ class KubectlPluginIT {
     assertThat(blocked.exitCode()).isEqualTo(1);
     assertThat(blocked.out()).contains("The operator would stop here");
     assertThat(sandbox.launchDarkly().release("demo-shop", "one-click-pay")).isEmpty();
+  }
+
+  /**
+   * A change a guardrail holds (here Beta's guarded rollout, watched for 30 minutes) is made later,
+   * not never: a move planned then is the DELETE and PUT to come, and a CI gate must see exit 2.
+   */
+  @Test
+  void planOfAChangeAGuardrailHoldsIsAChangeToCome() {
+    String guarded =
+        """
+        apiVersion: flagops.io/v1alpha1
+        kind: FlagRelease
+        metadata:
+          name: held
+        spec:
+          projectKey: demo-shop
+          flagKey: loyalty-points
+          releasePipelineKey: guarded
+          phases:
+            - name: Internal
+              status: Complete
+            - name: Beta
+              status: Started
+        """;
+    apply(guarded);
+    awaitReady("held");
+    Path later = KubectlPlugin.file(guarded + "    - name: Everyone\n      status: Started\n");
+    Path moved = KubectlPlugin.file(rollout("held", "loyalty-points", "Started"));
+
+    KubectlPlugin.Result waiting = plugin.run("plan", "-f", later.toString());
+    KubectlPlugin.Result move = plugin.run("plan", "-f", moved.toString());
+
+    assertThat(waiting.exitCode()).as(waiting.out() + waiting.err()).isEqualTo(2);
+    assertThat(waiting.out())
+        .contains("No calls now, but LaunchDarkly does not match the spec yet")
+        .doesNotContain("No changes");
+    assertThat(move.exitCode()).as(move.out() + move.err()).isEqualTo(2);
+    assertThat(move.out())
+        .contains(
+            "Once that changes, the operator moves the release: DELETE"
+                + " /api/v2/flags/demo-shop/loyalty-points/release (on pipeline"
+                + " 'guarded'), then PUT /api/v2/projects/demo-shop/flags/loyalty-points/release"
+                + " (on 'standard').")
+        .doesNotContain("No changes");
+  }
+
+  /** Being deleted, a FlagRelease's spec no longer counts: plan says what the deletion does. */
+  @Test
+  void planOfAFlagReleaseBeingDeletedShowsTheDeletion() {
+    apply(rollout("going", "store-locator", "Started"));
+    awaitReady("going");
+    Kubectl.Result suspended =
+        kubectl.run("patch", "fr", "going", "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}");
+    assertThat(suspended.exitCode()).as(suspended.output()).isZero();
+    Kubectl.Result deleted = kubectl.run("delete", "fr", "going", "--wait=false");
+    assertThat(deleted.exitCode()).as(deleted.output()).isZero();
+    Kubectl.Result blocked =
+        kubectl.run(
+            "wait", "--for=condition=Stalled", "fr/going", "--timeout=60s"); // DeletionBlocked
+    assertThat(blocked.exitCode()).as(blocked.output()).isZero();
+
+    // the PR a person might merge to unblock it: suspend false again, a phase further
+    KubectlPlugin.Result plan =
+        plugin.run(
+            "plan",
+            "-f",
+            KubectlPlugin.file(rollout("going", "store-locator", "Complete", "Started"))
+                .toString());
+
+    assertThat(plan.exitCode()).as(plan.out() + plan.err()).isEqualTo(2);
+    assertThat(plan.out())
+        .contains("Being deleted: the operator applies no spec change.")
+        .contains("1. DELETE /api/v2/flags/demo-shop/store-locator/release")
+        .contains("this FlagRelease created it, deletionPolicy is Delete")
+        .doesNotContain("PUT");
   }
 
   @Test
@@ -305,6 +391,14 @@ class KubectlPluginIT {
         .containsExactly("error: flagrelease \"nope\" not found in namespace \"default\"");
 
     Path unapplied = KubectlPlugin.file(rollout("no-token", "gift-cards", "NotStarted"));
+    KubectlPlugin.Result tokenForFile =
+        plugin.run("plan", "-f", unapplied.toString(), "--token-file", Sandbox.DEFAULT_TOKEN);
+    assertThat(tokenForFile.exitCode()).isEqualTo(1);
+    assertThat(tokenForFile.errLines())
+        .containsExactly(
+            "error: --token-file: cannot read the file it names (no such file); it takes the path"
+                + " of a file holding the token, not the token");
+
     KubectlPlugin.Result noToken =
         plugin.with("LAUNCHDARKLY_ACCESS_TOKEN", null).run("plan", "-f", unapplied.toString());
     assertThat(noToken.exitCode()).isEqualTo(1);
