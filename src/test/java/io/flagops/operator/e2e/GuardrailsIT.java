@@ -58,6 +58,27 @@ class GuardrailsIT extends OperatorTestBase {
   }
 
   /**
+   * A guarded rollout a person completes in LaunchDarkly long before its window ends skipped the
+   * guardrail: the history says somebody did, not LaunchDarkly.
+   */
+  @Test
+  void aGuardedRolloutCompletedEarlyByAPersonIsNotRecordedAsLaunchDarklys() {
+    create(
+        "skipped",
+        spec("flag-87", "guarded-first", phase("Canary", Complete), phase("Everyone", Started)));
+    awaitCondition("skipped", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+
+    simulator.ui().completePhase(PROJECT, "flag-87", "Canary"); // an hour early
+    awaitReady("skipped");
+
+    assertThat(get("skipped").getStatus().getHistory())
+        .extracting(change -> change.toString().replaceFirst("^\\S+ ", ""))
+        .contains(
+            "Canary: Started -> Complete by Unknown", "Everyone: NotStarted -> Started by Operator")
+        .doesNotContain("Canary: Started -> Complete by LaunchDarkly");
+  }
+
+  /**
    * A phase the spec does not list, paused in LaunchDarkly, holds the later phase the spec wants:
    * Stalled, as a listed paused phase is, not waiting for LaunchDarkly to complete it.
    */

@@ -261,6 +261,32 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   }
 
   /**
+   * A release deleted and made again on its pipeline is another release: the history records it,
+   * and the operator's start of its phase, instead of nothing (its phases were compared with the
+   * old release's).
+   */
+  @Test
+  void aReleaseMadeAgainOnItsPipelineIsInTheHistoryWithTheOperatorsWriteToIt() {
+    create("re-made", spec("flag-86", "fast-track", phase("Canary", Started)));
+    String firstMade = awaitReady("re-made").getStatus().getRelease().getCreatedAt();
+
+    remakeRelease("flag-86", "fast-track");
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              FlagRelease now = get("re-made");
+              return !firstMade.equals(now.getStatus().getRelease().getCreatedAt())
+                  && now.getStatus().getPhases().get(0).getStatus().equals("Started");
+            });
+
+    assertThat(get("re-made").getStatus().getHistory())
+        .extracting(change -> change.toString().replaceFirst("^\\S+ ", ""))
+        .endsWith(
+            "release: fast-track -> fast-track by Unknown", "Canary: null -> Started by Operator");
+  }
+
+  /**
    * Deleting the FlagRelease makes no sync pass first: the deletion itself must tell a release made
    * again on the same pipeline from the one the resource created.
    */

@@ -9,6 +9,7 @@ import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,29 +30,36 @@ final class ReleaseHistory {
 
   /**
    * @param operatorWrote what the pass itself changed (phase names, {@link Seen#RELEASE})
+   * @param monitoringWindows the guarded rollout window of each phase of the release now, in
+   *     milliseconds (a phase without one: absent)
    */
   static List<ReleaseChange> next(
-      FlagReleaseStatus previous, FlagReleaseStatus next, Set<String> operatorWrote, Instant now) {
+      FlagReleaseStatus previous,
+      FlagReleaseStatus next,
+      Set<String> operatorWrote,
+      Map<String, Long> monitoringWindows,
+      Instant now) {
     List<ReleaseChange> changes = new ArrayList<>();
     String at = now.toString();
     String before = pipelineOf(previous.getRelease());
     String after = pipelineOf(next.getRelease());
-    boolean samePipeline = Objects.equals(before, after);
+    // deleted and made again on the same pipeline is another release: its phases have no past
+    boolean sameRelease =
+        Objects.equals(before, after) && !madeAgain(previous.getRelease(), next.getRelease());
     boolean created = operatorWrote.contains(Seen.RELEASE) || createdUnanswered(previous, next);
-    if (!samePipeline) {
+    if (!sameRelease) {
       ChangedBy by = created ? ChangedBy.Operator : ChangedBy.Unknown;
       changes.add(new ReleaseChange(at, null, before, after, by));
     }
-    if (samePipeline || created) {
+    if (sameRelease || created) {
       // a release the operator created starts with every phase not started
-      Map<String, PhaseStatus> was = samePipeline ? byName(previous.getPhases()) : Map.of();
+      Map<String, PhaseStatus> was = sameRelease ? byName(previous.getPhases()) : Map.of();
       for (PhaseStatus phase : next.getPhases()) {
         PhaseStatus old = was.get(phase.getName());
         String from = old != null ? old.getStatus() : ReleasePhase.NOT_STARTED;
         if (!Objects.equals(from, phase.getStatus())) {
-          changes.add(
-              new ReleaseChange(
-                  at, phase.getName(), from, phase.getStatus(), by(phase, old, operatorWrote)));
+          ChangedBy by = by(phase, old, operatorWrote, monitoringWindows.get(phase.getName()));
+          changes.add(new ReleaseChange(at, phase.getName(), from, phase.getStatus(), by));
         }
       }
     } else {
@@ -84,11 +92,21 @@ final class ReleaseHistory {
         && Objects.equals(previous.getOwnedPipelineKey(), next.getRelease().getPipelineKey());
   }
 
+  /** Both releases known, on one pipeline, and the one now created at another time. */
+  private static boolean madeAgain(ObservedRelease before, ObservedRelease after) {
+    return before != null
+        && after != null
+        && before.getCreatedAt() != null
+        && after.getCreatedAt() != null
+        && !before.getCreatedAt().equals(after.getCreatedAt());
+  }
+
   /**
    * The operator's own write; LaunchDarkly's own steps (a phase made ready to start when the one
-   * before it completed, a monitored phase completing); else somebody else.
+   * before it completed, a monitored phase completing when its window ended); else somebody else.
    */
-  private static ChangedBy by(PhaseStatus phase, PhaseStatus old, Set<String> operatorWrote) {
+  private static ChangedBy by(
+      PhaseStatus phase, PhaseStatus old, Set<String> operatorWrote, Long window) {
     if (operatorWrote.contains(phase.getName())) {
       return ChangedBy.Operator;
     }
@@ -96,10 +114,30 @@ final class ReleaseHistory {
       return ChangedBy.LaunchDarkly;
     }
     boolean monitoredBefore = old != null && old.getMonitoringEndsAt() != null;
-    if (monitoredBefore && ReleasePhase.COMPLETE.equals(phase.getStatus())) {
+    if (monitoredBefore
+        && ReleasePhase.COMPLETE.equals(phase.getStatus())
+        && !completedBeforeItsWindow(phase, window)) {
       return ChangedBy.LaunchDarkly;
     }
     return ChangedBy.Unknown;
+  }
+
+  /**
+   * Completed before its window could have ended: monitoring begins at the start at the earliest,
+   * so that completion was somebody's, not the rollout's end. (Not the status's monitoringEndsAt:
+   * it is counted late when the begin was not seen.)
+   */
+  private static boolean completedBeforeItsWindow(PhaseStatus phase, Long window) {
+    if (window == null || window <= 0) {
+      return false;
+    }
+    try {
+      Instant started = Instant.parse(phase.getStartedAt());
+      Instant completed = Instant.parse(phase.getCompletedAt());
+      return completed.isBefore(started.plusMillis(window));
+    } catch (NullPointerException | DateTimeParseException e) {
+      return false; // not known: LaunchDarkly's, as a monitored phase's completion is
+    }
   }
 
   private static String pipelineOf(ObservedRelease release) {

@@ -65,7 +65,8 @@ public final class StatusFactory {
                   release.readAt() != null ? release.readAt() : clock.instant()));
       status.setCurrentPhase(seen == null ? null : currentPhase(seen));
       status.setHistory(
-          ReleaseHistory.next(previous, status, release.operatorWrote(), clock.instant()));
+          ReleaseHistory.next(
+              previous, status, release.operatorWrote(), monitoringWindows(seen), clock.instant()));
     } else {
       status.setRelease(previous.getRelease());
       status.setPhases(previous.getPhases());
@@ -176,6 +177,19 @@ public final class StatusFactory {
       return phase.status();
     }
     return phase.isComplete() ? ReleasePhase.COMPLETE : ReleasePhase.NOT_STARTED;
+  }
+
+  /** Each guarded phase's monitoring window, in milliseconds. */
+  private static Map<String, Long> monitoringWindows(Release release) {
+    Map<String, Long> windows = new HashMap<>();
+    if (release != null) {
+      for (ReleasePhase phase : release.phases()) {
+        if (phase.monitoringWindowMillis() > 0) {
+          windows.putIfAbsent(phase.name(), phase.monitoringWindowMillis());
+        }
+      }
+    }
+    return windows;
   }
 
   private static String currentPhase(Release release) {

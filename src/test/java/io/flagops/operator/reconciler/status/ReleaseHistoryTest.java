@@ -11,6 +11,7 @@ import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class ReleaseHistoryTest {
     FlagReleaseStatus after = status("standard", "Testing=Started", "Production=NotStarted");
 
     List<ReleaseChange> history =
-        ReleaseHistory.next(before, after, Set.of(Seen.RELEASE, "Testing"), NOW);
+        ReleaseHistory.next(before, after, Set.of(Seen.RELEASE, "Testing"), Map.of(), NOW);
 
     assertThat(history)
         .extracting(ReleaseChange::toString)
@@ -38,7 +39,7 @@ class ReleaseHistoryTest {
     FlagReleaseStatus before = status("standard", "Testing=Started", "Staging=NotStarted");
     FlagReleaseStatus after = status("standard", "Testing=Complete", "Staging=ReadyToStart");
 
-    assertThat(ReleaseHistory.next(before, after, Set.of("Testing"), NOW))
+    assertThat(ReleaseHistory.next(before, after, Set.of("Testing"), Map.of(), NOW))
         .extracting(ReleaseChange::getPhase, ReleaseChange::getBy)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("Testing", ChangedBy.Operator),
@@ -50,13 +51,46 @@ class ReleaseHistoryTest {
     FlagReleaseStatus before = status("guarded", "Beta=Started~", "Everyone=NotStarted");
     FlagReleaseStatus after = status("guarded", "Beta=Complete", "Everyone=Started");
 
-    List<ReleaseChange> history = ReleaseHistory.next(before, after, Set.of(), NOW);
+    List<ReleaseChange> history = ReleaseHistory.next(before, after, Set.of(), Map.of(), NOW);
 
     assertThat(history)
         .extracting(ReleaseChange::getPhase, ReleaseChange::getBy)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("Beta", ChangedBy.LaunchDarkly),
             org.assertj.core.groups.Tuple.tuple("Everyone", ChangedBy.Unknown));
+  }
+
+  @Test
+  void aGuardedPhaseCompletedBeforeItsWindowCouldEndIsSomebodysNotLaunchDarklys() {
+    FlagReleaseStatus before = status("guarded", "Beta=Started~");
+    FlagReleaseStatus early = status("guarded", "Beta=Complete");
+    early.getPhases().get(0).setStartedAt("2026-03-01T11:00:00Z");
+    early.getPhases().get(0).setCompletedAt("2026-03-01T11:10:00Z");
+    Map<String, Long> hour = Map.of("Beta", 3_600_000L);
+
+    assertThat(ReleaseHistory.next(before, early, Set.of(), hour, NOW))
+        .extracting(ReleaseChange::getBy)
+        .containsExactly(ChangedBy.Unknown);
+
+    early.getPhases().get(0).setCompletedAt("2026-03-01T12:00:00Z"); // the window's end
+    assertThat(ReleaseHistory.next(before, early, Set.of(), hour, NOW))
+        .extracting(ReleaseChange::getBy)
+        .containsExactly(ChangedBy.LaunchDarkly);
+  }
+
+  @Test
+  void aReleaseMadeAgainOnTheSamePipelineIsANewReleaseWithoutAPast() {
+    FlagReleaseStatus before = status("standard", "Testing=Started");
+    before.getRelease().setCreatedAt("2026-03-01T10:00:00Z");
+    FlagReleaseStatus after = status("standard", "Testing=Started");
+    after.getRelease().setCreatedAt("2026-03-01T11:59:00Z");
+
+    // someone deleted and created it again; the operator started Testing on the new one
+    assertThat(ReleaseHistory.next(before, after, Set.of("Testing"), Map.of(), NOW))
+        .extracting(ReleaseChange::toString)
+        .containsExactly(
+            "2026-03-01T12:00:00Z release: standard -> standard by Unknown",
+            "2026-03-01T12:00:00Z Testing: null -> Started by Operator");
   }
 
   @Test
@@ -67,17 +101,18 @@ class ReleaseHistoryTest {
             List.of(new ReleaseChange("t0", "Testing", "NotStarted", "Started", null))));
     FlagReleaseStatus after = status("standard", "Testing=Started");
 
-    assertThat(ReleaseHistory.next(before, after, Set.of(), NOW)).isSameAs(before.getHistory());
+    assertThat(ReleaseHistory.next(before, after, Set.of(), Map.of(), NOW))
+        .isSameAs(before.getHistory());
   }
 
   @Test
   void aReleaseFoundHasNoPastAndOneThatDisappearsIsRecorded() {
     FlagReleaseStatus found = status("standard", "Testing=Complete");
-    assertThat(ReleaseHistory.next(new FlagReleaseStatus(), found, Set.of(), NOW))
+    assertThat(ReleaseHistory.next(new FlagReleaseStatus(), found, Set.of(), Map.of(), NOW))
         .extracting(ReleaseChange::toString)
         .containsExactly("2026-03-01T12:00:00Z release: null -> standard by Unknown");
 
-    assertThat(ReleaseHistory.next(found, new FlagReleaseStatus(), Set.of(), NOW))
+    assertThat(ReleaseHistory.next(found, new FlagReleaseStatus(), Set.of(), Map.of(), NOW))
         .extracting(ReleaseChange::toString)
         .containsExactly("2026-03-01T12:00:00Z release: standard -> null by Unknown");
   }
@@ -92,7 +127,8 @@ class ReleaseHistoryTest {
     before.setHistory(old);
 
     List<ReleaseChange> history =
-        ReleaseHistory.next(before, status("standard", "Testing=Started"), Set.of("Testing"), NOW);
+        ReleaseHistory.next(
+            before, status("standard", "Testing=Started"), Set.of("Testing"), Map.of(), NOW);
 
     assertThat(history).hasSize(FlagReleaseStatus.HISTORY_SIZE);
     assertThat(history.get(0).getAt()).isEqualTo("t1");
