@@ -214,12 +214,33 @@ public class ReleaseDeletion {
       leftAdopted(resource, pipeline); // the token's source changed since it was created
       return Result.finished();
     }
-    session.deleteRelease(flag);
+    try {
+      session.deleteRelease(flag);
+    } catch (LaunchDarklyException e) {
+      // an answer lost on the way back: a read at once tells whether the delete went through,
+      // rather than the next try finding the release "already gone"
+      if (e.changedNothing() || !goneAfterAll(session, flag)) {
+        throw e;
+      }
+      events.warning(
+          resource,
+          FailureResponse.of(e).reason(),
+          e.getMessage() + "; a read at once shows the release deleted");
+    }
     events.normal(
         resource,
         "ReleaseDeleted",
         "Deleted the release of " + flag + " on pipeline '" + pipeline + "'");
     return Result.finished();
+  }
+
+  /** Whether a read shows the flag without a release; false when the read fails too. */
+  private static boolean goneAfterAll(LaunchDarklySession session, FlagRef flag) {
+    try {
+      return session.getRelease(flag).isEmpty();
+    } catch (LaunchDarklyException unread) {
+      return false;
+    }
   }
 
   /**

@@ -548,8 +548,14 @@ public class ReleaseSync {
       } catch (LaunchDarklyException e) {
         if (e.changedNothing()) {
           moving = null; // nothing was deleted (a lost answer may have deleted it: kept)
+          throw e;
         }
-        throw e;
+        // as for a phase write: a read at once tells whether the delete went through, so that
+        // the move goes on and the history does not give the deletion to someone else
+        if (isRefusal(e) || !readAfterUncertainWrite() || current.isPresent()) {
+          throw e;
+        }
+        madeDespite(e);
       }
       written.add(Seen.RELEASE);
       current = Optional.empty();

@@ -126,6 +126,49 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         .hasToString("\"var-off-06\"");
   }
 
+  /**
+   * The DELETE of a move whose answer is lost went through: a read at once shows it, the move goes
+   * on, and the events and the history say the operator deleted it, not "somebody else".
+   */
+  @Test
+  void aMoveWhoseDeleteAnswerWasLostIsStillTheOperatorsDeletion() {
+    create("lost-delete", spec("flag-88", "standard", phase("Testing", Started)));
+    awaitReady("lost-delete");
+    simulator.faults().loseAnswerOfNext(CallLog.DELETE_RELEASE);
+
+    edit("lost-delete", PipelineChangeSafetyIT::toFastTrack);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> "fast-track".equals(get("lost-delete").getStatus().getOwnedPipelineKey()));
+    FlagRelease moved = awaitReady("lost-delete");
+
+    assertThat(moved.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .noneMatch(change -> change.endsWith("Unknown"))
+        .contains("null standard -> null Operator", "null null -> fast-track Operator");
+    assertThat(eventReasons("lost-delete"))
+        .as("the deletion, and the failed call LaunchDarkly never answered")
+        .contains("ReleaseDeleted", "ReleaseCreated", "LaunchDarklyUnavailable");
+    assertThat(countFor("flag-88", CallLog.DELETE_RELEASE)).isEqualTo(1);
+  }
+
+  /** A FlagRelease's own DELETE whose answer is lost is said as the deletion it was. */
+  @Test
+  void aDeletionWhoseAnswerWasLostSaysItDeletedTheRelease() {
+    create("lost-answer-going", spec("flag-89", "standard", phase("Testing", Started)));
+    awaitReady("lost-answer-going");
+    simulator.faults().loseAnswerOfNext(CallLog.DELETE_RELEASE);
+
+    releases().withName("lost-answer-going").delete();
+    await().atMost(TIMEOUT).until(() -> get("lost-answer-going") == null);
+
+    assertThat(simulator.release(PROJECT, "flag-89")).isEmpty();
+    assertThat(eventsFor("lost-answer-going"))
+        .extracting(e -> e.getReason() + ": " + e.getMessage())
+        .contains("ReleaseDeleted: Deleted the release of shop/flag-89 on pipeline 'standard'")
+        .noneMatch(e -> e.contains("already gone") || e.startsWith("DeletionRetrying"));
+  }
+
   /** The create that finishes a move fails after the delete: the next pass's create keeps it. */
   @Test
   void aMoveWhoseCreateFailsAfterTheDeleteStillKeepsTheVariation() {
