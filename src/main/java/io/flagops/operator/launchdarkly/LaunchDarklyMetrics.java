@@ -38,17 +38,21 @@ public final class LaunchDarklyMetrics {
     calls(route, "none").increment();
   }
 
-  /** LaunchDarkly answered 429: the callers of its account pause for {@code wait}. */
-  public void rateLimited(Duration wait) {
+  /**
+   * LaunchDarkly answered 429: the callers of its account are paused {@code added} longer (the time
+   * a pause already under way covered is not counted again, so the sum stays wall-clock time).
+   */
+  public void rateLimited(Duration added) {
     Counter.builder("flagrelease.launchdarkly.ratelimit.pauses")
         .description(
             "429 answers that paused their account's calls until the rate-limit window reset")
         .register(registry)
         .increment();
     Timer.builder("flagrelease.launchdarkly.ratelimit.pause")
-        .description("How long 429 answers paused the calls")
+        .description(
+            "How long 429 answers paused the calls of their account, overlaps counted once")
         .register(registry)
-        .record(wait);
+        .record(added);
   }
 
   public void waitedForBudget(Duration waited) {
@@ -112,9 +116,7 @@ public final class LaunchDarklyMetrics {
       RateLimitHeaders.window(headers, clock)
           .ifPresent(window -> budget.observe(window.remaining(), window.untilReset()));
       if (status == 429) {
-        Duration wait = RateLimitHeaders.retryAfter(headers, clock);
-        budget.pauseFor(account, wait);
-        rateLimited(wait);
+        rateLimited(budget.pauseFor(account, RateLimitHeaders.retryAfter(headers, clock)));
       }
     };
   }

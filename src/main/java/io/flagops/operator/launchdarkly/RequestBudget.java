@@ -328,28 +328,36 @@ public final class RequestBudget {
    * After a 429: nobody calls before {@code wait} has passed, and the rate halves, once per such
    * event: the 429s of calls that were already on their way do not halve it again.
    */
-  public synchronized void pauseFor(Duration wait) {
-    pauseFor(null, wait);
+  public synchronized Duration pauseFor(Duration wait) {
+    return pauseFor(null, wait);
   }
 
   /**
    * After a 429 of an account: none of that account's calls before {@code wait} has passed (every
    * caller's, when the account is not known), and the rate halves, once per such event: the 429s of
    * calls that were already on their way do not halve it again.
+   *
+   * @return how much longer that account (or every caller) is paused now: zero for the 429 of a
+   *     call already on its way when the pause began
    */
-  public synchronized void pauseFor(String account, Duration wait) {
+  public synchronized Duration pauseFor(String account, Duration wait) {
     long now = nanoClock.getAsLong();
     if (now >= slowedUntil) {
       adaptiveRatePerNano = Math.max(ratePerNano * MIN_FRACTION, adaptiveRatePerNano / 2);
       adjustedAt = now;
       slowedUntil = now + wait.toNanos();
     }
+    long until = now + wait.toNanos();
+    long before;
     if (account == null) {
-      pausedUntil = Math.max(pausedUntil, now + wait.toNanos());
+      before = pausedUntil;
+      pausedUntil = Math.max(pausedUntil, until);
     } else {
-      accountsPausedUntil.merge(account, now + wait.toNanos(), Math::max);
+      before = accountsPausedUntil.getOrDefault(account, now);
+      accountsPausedUntil.merge(account, until, Math::max);
     }
     emptyBuckets();
+    return Duration.ofNanos(Math.max(0, until - Math.max(before, now)));
   }
 
   /** Nothing saved up is spent once a pause ends: callers start again at the rate. */

@@ -115,6 +115,40 @@ class MetricsIT extends OperatorTestBase {
     await().atMost(TIMEOUT).until(() -> gauge("flagrelease_resources_stalled") == stalledBefore);
   }
 
+  /**
+   * The 429s of calls already on their way when a pause began do not add their pause again:
+   * FlagReleaseRateLimited reads the sum as a share of wall-clock time.
+   */
+  @Test
+  void overlappingRateLimitPausesAreCountedOnce() throws Exception {
+    double pausedBefore = gauge(PAUSE_SECONDS);
+    long startedAt = System.nanoTime();
+    // every call in flight in the next second gets a 429 asking for 3 s
+    simulator.faults().latency(java.time.Duration.ofMillis(500));
+    simulator
+        .faults()
+        .rateLimitStorm(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(3));
+    for (String flag : List.of("flag-90", "flag-84", "flag-85", "flag-86")) {
+      create("paused-" + flag, spec(flag, "fast-track"));
+    }
+    for (String flag : List.of("flag-90", "flag-84", "flag-85", "flag-86")) {
+      awaitReady("paused-" + flag);
+    }
+    simulator.faults().latency(java.time.Duration.ZERO);
+    double elapsed = (System.nanoTime() - startedAt) / 1e9;
+
+    assertThat(gauge("flagrelease_launchdarkly_ratelimit_pauses_total"))
+        .as("several 429s")
+        .isGreaterThan(1);
+    assertThat(gauge(PAUSE_SECONDS) - pausedBefore)
+        .as("paused seconds, against %.1f s of wall-clock time", elapsed)
+        .isGreaterThan(2.5)
+        .isLessThanOrEqualTo(elapsed);
+  }
+
+  private static final String PAUSE_SECONDS =
+      "flagrelease_launchdarkly_ratelimit_pause_seconds_sum";
+
   private static final String DELETION_PASSES =
       "flagrelease_reconcile_duration_seconds_count{result=\"Deleting\"}";
 
