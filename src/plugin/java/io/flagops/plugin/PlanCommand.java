@@ -9,11 +9,14 @@ import io.flagops.operator.config.OperatorVersion;
 import io.flagops.operator.launchdarkly.CallGuard;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.HttpLaunchDarklyClient;
+import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.ReleaseSync;
 import io.flagops.operator.reconciler.SyncException;
 import io.flagops.operator.reconciler.SyncResult;
 import io.flagops.operator.reconciler.TokenSourceChange;
 import io.flagops.operator.reconciler.plan.Ownership;
+import io.flagops.operator.reconciler.plan.Reasons;
+import io.flagops.operator.reconciler.plan.ReleaseAction;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
@@ -193,7 +196,12 @@ final class PlanCommand implements Callable<Integer> {
               + ": "
               + token.token().redact(e.launchDarklyError().getMessage()));
     }
+    Optional<Verdict> stopAfterCreate = stopAfterCreate(resource, result, readOnly, token);
     report.print(result, token.source(), readOnly.calls(), events.recorded(), flag(resource));
+    if (stopAfterCreate.isPresent()) {
+      report.stopsAfterCreate(stopAfterCreate.get());
+      return ExitCodes.ERROR;
+    }
     Verdict verdict = result.plan().verdict();
     if (verdict.kind() == Verdict.Kind.BLOCKED) {
       return ExitCodes.ERROR;
@@ -204,6 +212,40 @@ final class PlanCommand implements Callable<Integer> {
     return changes && spec.getManagementPolicy() == ManagementPolicy.Manage
         ? ExitCodes.TIMEOUT_OR_CHANGES
         : ExitCodes.OK;
+  }
+
+  /**
+   * The stop the operator comes to once it created the release (the planner checks the spec against
+   * a release only once there is one): the pipeline read now, as the move path reads it before
+   * deleting anything. Empty when the plan creates nothing, or nothing stops it.
+   */
+  private static Optional<Verdict> stopAfterCreate(
+      FlagRelease resource, SyncResult result, ReadOnlyLaunchDarkly readOnly, PlanToken token) {
+    var spec = resource.getSpec();
+    boolean creates =
+        result.seen().release() == null
+            && result.plan().actions().stream()
+                .anyMatch(a -> a instanceof ReleaseAction.CreateRelease);
+    if (!creates || spec.getManagementPolicy() != ManagementPolicy.Manage) {
+      return Optional.empty();
+    }
+    try {
+      return readOnly
+          .getReleasePipeline(token.token(), spec.getProjectKey(), spec.getReleasePipelineKey())
+          .map(pipeline -> ReleasePlanner.misfit(spec, pipeline))
+          .orElseGet(
+              () ->
+                  Optional.of(
+                      Verdict.blocked(
+                          Reasons.NOT_FOUND,
+                          "spec.releasePipelineKey: project '"
+                              + spec.getProjectKey()
+                              + "' has no release pipeline '"
+                              + spec.getReleasePipelineKey()
+                              + "', so LaunchDarkly refuses the create")));
+    } catch (LaunchDarklyException e) {
+      return Optional.empty(); // the plan stands as printed; the create's own answer will tell
+    }
   }
 
   /**

@@ -54,6 +54,16 @@ final class PlanReport {
             + (spec.isSuspend() ? "; it waits while spec.suspend is true" : ""));
   }
 
+  /** After the create printed, the pass that reads the new release stops. */
+  void stopsAfterCreate(Verdict stop) {
+    out.println(
+        "Then the operator would stop here ("
+            + stop.reason()
+            + "): "
+            + stop.message()
+            + " (applied as it is, the operator makes the call above, then stops).");
+  }
+
   /** Being deleted, and the release stays in LaunchDarkly. */
   void leaves(String why) {
     header();

@@ -274,6 +274,32 @@ class KubectlPluginIT {
         .doesNotContain("PUT");
   }
 
+  /**
+   * A create the operator would stop right after (a phase the pipeline lacks), or LaunchDarkly
+   * would refuse (no such pipeline), is exit 1 for a CI gate, not a clean change.
+   */
+  @Test
+  void planOfACreateTheOperatorWouldStopAfterIsAnError() {
+    String typo =
+        rollout("typo", "one-click-pay", "Started").replace("- name: Testing", "- name: Tsting");
+    KubectlPlugin.Result phase = plugin.run("plan", "-f", KubectlPlugin.file(typo).toString());
+    String noPipeline = rollout("typo", "one-click-pay", "Started").replace("standard", "standrad");
+    KubectlPlugin.Result pipeline =
+        plugin.run("plan", "-f", KubectlPlugin.file(noPipeline).toString());
+
+    assertThat(phase.exitCode()).as(phase.out() + phase.err()).isEqualTo(1);
+    assertThat(phase.out())
+        .contains("1. PUT /api/v2/projects/demo-shop/flags/one-click-pay/release")
+        .contains(
+            "Then the operator would stop here (UnknownPhase): spec.phases[0].name: pipeline"
+                + " 'standard' has no phase 'Tsting'");
+    assertThat(pipeline.exitCode()).as(pipeline.out() + pipeline.err()).isEqualTo(1);
+    assertThat(pipeline.out())
+        .contains(
+            "Then the operator would stop here (NotFound): spec.releasePipelineKey: project"
+                + " 'demo-shop' has no release pipeline 'standrad'");
+  }
+
   @Test
   void historySaysWhoMovedEachPhase() {
     apply(rollout("told", "smart-search", "Complete", "Started"));

@@ -3,6 +3,7 @@ package io.flagops.operator.reconciler.plan;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import io.flagops.operator.reconciler.plan.Observation.Target;
 import io.flagops.operator.reconciler.plan.ReleaseAction.CreateRelease;
 import io.flagops.operator.reconciler.plan.ReleaseAction.DeleteRelease;
@@ -109,17 +110,7 @@ public final class ReleasePlanner {
                   + "'"
                   + untouched));
     }
-    PipelineFit.Shape shape = PipelineFit.Shape.of(target.pipeline());
-    Optional<Verdict> misfit =
-        PipelineFit.check(spec, shape)
-            .or(
-                () ->
-                    shape.legacy()
-                        ? Optional.empty()
-                        : PipelineFit.checkOrder(
-                            spec,
-                            shape.phases().stream().map(PipelineFit.PhaseShape::name).toList(),
-                            newPhase -> false));
+    Optional<Verdict> misfit = misfit(spec, target.pipeline());
     if (misfit.isPresent()) {
       Verdict verdict = misfit.get();
       return ReleasePlan.of(Verdict.blocked(verdict.reason(), verdict.message() + untouched));
@@ -147,6 +138,24 @@ public final class ReleasePlanner {
         Verdict.replan("moving the release from pipeline '" + from + "' to '" + to + "'"),
         new DeleteRelease(from, to),
         new CreateRelease(to, variation));
+  }
+
+  /**
+   * Why the spec cannot be met by a new release on {@code pipeline}: a phase or audience it lacks,
+   * or phases asked in an order it cannot run (empty: it can). The operator asks it before a move
+   * deletes anything; a plan of a create asks it to show the stop that follows the create.
+   */
+  public static Optional<Verdict> misfit(FlagReleaseSpec spec, ReleasePipeline pipeline) {
+    PipelineFit.Shape shape = PipelineFit.Shape.of(pipeline);
+    return PipelineFit.check(spec, shape)
+        .or(
+            () ->
+                shape.legacy()
+                    ? Optional.empty()
+                    : PipelineFit.checkOrder(
+                        spec,
+                        shape.phases().stream().map(PipelineFit.PhaseShape::name).toList(),
+                        newPhase -> false));
   }
 
   /** What holds a move back before anything else: a phase status not known, or a guardrail. */
