@@ -391,9 +391,7 @@ public class ReleaseSync {
                   .map(c -> PatchOperation.setPhaseComplete(c.index(), c.complete()))
                   .toList();
           answered(session.patchRelease(flag, operations));
-          patch.changes().forEach(change -> written.add(change.phaseName()));
-          events.normal(
-              resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
+          wrote(patch);
         }
       } catch (LaunchDarklyException e) {
         if (isRefusal(e)) {
@@ -401,12 +399,35 @@ public class ReleaseSync {
         }
         // a phase write whose answer never came may have gone through: a read at once says so,
         // so that the history and the events do not give the operator's write to someone else
-        if (e.changedNothing() || !(action instanceof SetPhaseStatus set) || !madeAfterAll(set)) {
+        if (e.changedNothing()) {
           throw e;
         }
-        madeDespite(e);
-        wrote(set);
+        if (action instanceof SetPhaseStatus set && madeAfterAll(set)) {
+          madeDespite(e);
+          wrote(set);
+        } else if (action instanceof PatchLegacyPhases patch && madeAfterAll(patch)) {
+          madeDespite(e);
+          wrote(patch);
+        } else {
+          throw e;
+        }
       }
+    }
+
+    private void wrote(PatchLegacyPhases patch) {
+      patch.changes().forEach(change -> written.add(change.phaseName()));
+      events.normal(resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
+    }
+
+    /** Whether the release, read at once, marks every phase as the patch asked. */
+    private boolean madeAfterAll(PatchLegacyPhases patch) {
+      if (!readAfterUncertainWrite() || current.isEmpty()) {
+        return false;
+      }
+      List<ReleasePhase> phases = current.get().phases();
+      return patch.changes().stream()
+          .allMatch(
+              c -> c.index() < phases.size() && phases.get(c.index()).isComplete() == c.complete());
     }
 
     /** A write that went through although its call failed: the error is still said, with its id. */

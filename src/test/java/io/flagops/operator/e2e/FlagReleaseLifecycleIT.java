@@ -215,6 +215,22 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
         .containsExactly("create fast-track", "Started Canary", "Started General");
   }
 
+  /** A legacy PATCH whose answer is lost went through: the history and the events say so. */
+  @Test
+  void aLegacyPatchWhoseAnswerWasLostIsStillTheOperators() {
+    simulator.faults().loseAnswerOfNext(CallLog.PATCH_RELEASE);
+    create("legacy-unanswered", spec("flag-88", "manual", phase("QA", Complete)));
+    FlagRelease ready = awaitReady("legacy-unanswered");
+
+    assertThat(ready.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .containsExactly("null null -> manual Operator", "QA NotStarted -> Complete Operator");
+    assertThat(eventReasons("legacy-unanswered"))
+        .as("the write, and the failed call LaunchDarkly never answered")
+        .contains("LegacyPhasesUpdated", "LaunchDarklyUnavailable");
+    assertThat(countFor("flag-88", CallLog.PATCH_RELEASE)).as("patched once").isEqualTo(1);
+  }
+
   @Test
   void drivesALegacyPipelineWithTheJsonPatchBothWays() {
     create(
