@@ -2,6 +2,7 @@ package io.flagops.operator.reconciler;
 
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
@@ -204,6 +205,25 @@ public class ReleaseSync {
       this.flag = flagOf(spec);
       this.owned = Ownership.of(resource.getStatus());
       this.phasesBefore = StatusFactory.phasesByName(resource.getStatus());
+    }
+
+    /**
+     * Writes the status a write is about to make true (whose release it is, the move under way)
+     * before the write: when that status write fails, nothing was sent to LaunchDarkly, so the
+     * record is undone (here and on the resource the error status is then written from) before the
+     * failure goes on.
+     */
+    private void announceIntent(
+        String reason, String message, Ownership before, PipelineMove movingBefore) {
+      FlagReleaseStatus statusBefore = resource.getStatus();
+      try {
+        announce(reason, message);
+      } catch (RuntimeException e) {
+        owned = before;
+        moving = movingBefore;
+        resource.setStatus(statusBefore);
+        throw e;
+      }
     }
 
     /**
@@ -481,9 +501,11 @@ public class ReleaseSync {
       // written to the status, so that an operator stopped before its next status write still
       // knows it created the release (and deletes it with deletionPolicy Delete)
       owned = Ownership.created(create.pipelineKey());
-      announce(
+      announceIntent(
           Reasons.CREATING_RELEASE,
-          "creating the release of " + flag + " on pipeline '" + create.pipelineKey() + "'");
+          "creating the release of " + flag + " on pipeline '" + create.pipelineKey() + "'",
+          before,
+          moving);
       try {
         current =
             Optional.of(
@@ -557,13 +579,14 @@ public class ReleaseSync {
               + "'";
       // recorded before the delete: the create that finishes the move keeps the variation, in
       // this pass or, when it fails, in a later one
+      PipelineMove movingBefore = moving;
       moving =
           new PipelineMove(
               delete.pipelineKey(),
               delete.toKey(),
               current.map(Release::releaseVariationId).orElse(null));
+      announceIntent(Reasons.MOVING_PIPELINE, what, owned, movingBefore);
       events.normal(resource, "ReleaseMoving", capitalize(what));
-      announce(Reasons.MOVING_PIPELINE, what);
       try {
         session.deleteRelease(flag);
       } catch (LaunchDarklyException e) {
