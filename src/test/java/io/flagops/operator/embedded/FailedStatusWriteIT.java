@@ -22,18 +22,7 @@ class FailedStatusWriteIT extends EmbeddedOperatorCase {
   void aCreateWhoseStatusWriteFailedIsNotRecordedAsCreated() {
     startOnChaosSeed();
     // the first status write of the new resource is the one before its create: refused once
-    harness
-        .kubernetes
-        .expect()
-        .patch()
-        .withPath(
-            "/apis/flagops.io/v1alpha1/namespaces/"
-                + Harness.NAMESPACE
-                + "/flagreleases/"
-                + FLAG
-                + "/status")
-        .andReturn(422, "refused by an admission webhook")
-        .once();
+    harness.refuseNextStatusWrite(FLAG);
     // between that pass and the next, a person attaches the flag to the pipeline
     harness
         .simulator

@@ -131,6 +131,23 @@ final class Harness implements AutoCloseable {
     return edited.get();
   }
 
+  /**
+   * The next status write of FlagRelease {@code name} is refused, as an admission webhook would.
+   */
+  void refuseNextStatusWrite(String name) {
+    kubernetes
+        .expect()
+        .patch()
+        .withPath(
+            "/apis/flagops.io/v1alpha1/namespaces/"
+                + NAMESPACE
+                + "/flagreleases/"
+                + name
+                + "/status")
+        .andReturn(422, "refused by an admission webhook")
+        .once();
+  }
+
   FlagRelease get(String name) {
     return client.resources(FlagRelease.class).inNamespace(NAMESPACE).withName(name).get();
   }

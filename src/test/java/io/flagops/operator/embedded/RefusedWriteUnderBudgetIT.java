@@ -50,21 +50,7 @@ class RefusedWriteUnderBudgetIT extends EmbeddedOperatorCase {
   void aRefusedCreateIsNotRecordedAsCreatedWhenTheNextStatusWriteFails() {
     String flag = "c-08";
     startOnChaosSeed();
-    aPersonAttachesTheFlagJustBeforeTheCreate(
-        flag,
-        () ->
-            harness
-                .kubernetes
-                .expect()
-                .patch()
-                .withPath(
-                    "/apis/flagops.io/v1alpha1/namespaces/"
-                        + Harness.NAMESPACE
-                        + "/flagreleases/"
-                        + flag
-                        + "/status")
-                .andReturn(422, "refused by an admission webhook")
-                .once());
+    aPersonAttachesTheFlagJustBeforeTheCreate(flag, () -> harness.refuseNextStatusWrite(flag));
 
     harness.createTwoStep(flag, DesiredPhaseStatus.Started);
     harness.awaitReady(List.of(flag), Duration.ofSeconds(30));
