@@ -38,6 +38,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -260,9 +261,16 @@ public class ReleaseSync {
           throw notReflected(next);
         }
         refused = null;
-        applied = plan.actions();
+        List<ReleaseAction> done = new ArrayList<>();
+        applied = done;
         try {
-          applied.forEach(this::apply);
+          for (ReleaseAction action : plan.actions()) {
+            apply(action);
+            done.add(action);
+            if (guardrailBegan(action)) {
+              break; // the rest was planned without it: plan again from the start's answer
+            }
+          }
         } catch (Refused e) {
           refused = e;
           applied = List.of(); // what the writes before it answered is superseded by the read
@@ -281,6 +289,24 @@ public class ReleaseSync {
           "LaunchDarkly's answers do not reflect the writes made; will read the release again",
           0,
           null);
+    }
+
+    /**
+     * Whether {@code write} started a phase that LaunchDarkly's answer shows guarded (a rollout
+     * monitored, an approval pending): a release read without that part of an audience was planned
+     * as unguarded, and completing the phase in the same pass would skip the guardrail.
+     */
+    private boolean guardrailBegan(ReleaseAction write) {
+      if (!(write instanceof SetPhaseStatus set) || !ReleasePhase.STARTED.equals(set.status())) {
+        return false;
+      }
+      return current.stream()
+          .flatMap(release -> release.phases().stream())
+          .filter(phase -> phase.id().equals(set.phaseId()))
+          .anyMatch(
+              phase ->
+                  phase.monitoringWindowMillis() > 0
+                      || !phase.audiencesAwaitingApproval().isEmpty());
     }
 
     /**

@@ -5,6 +5,7 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
@@ -55,6 +56,40 @@ class GuardrailsIT extends OperatorTestBase {
     awaitReady("guarded");
     assertThat(writesFor("flag-25").stream().map(this::describe))
         .containsExactly("create guarded-first", "Started Canary", "Started Everyone");
+  }
+
+  /**
+   * A release read without its audiences' configuration (an optional field) looks unguarded: the
+   * answer to the start shows the guarded rollout, and the phase is then left to it, not completed
+   * in the same pass.
+   */
+  @Test
+  void aStartWhoseAnswerShowsAGuardedRolloutIsNotCompletedInTheSamePass() {
+    simulator.ui().createRelease(PROJECT, "flag-89", "guarded-first");
+    ObjectNode unguarded = (ObjectNode) simulator.release(PROJECT, "flag-89").orElseThrow();
+    unguarded
+        .get("phases")
+        .forEach(p -> p.get("_audiences").forEach(a -> ((ObjectNode) a).remove("configuration")));
+    simulator.faults().respondNext(1, 200, "application/json", unguarded.toString());
+
+    create("read-unguarded", spec("flag-89", "guarded-first", phase("Canary", Complete)));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              FlagRelease now = get("read-unguarded");
+              return now.getStatus() != null
+                  && !now.getStatus().getPhases().isEmpty()
+                  && !"NotStarted".equals(now.getStatus().getPhases().get(0).getStatus());
+            });
+    FlagRelease waiting = get("read-unguarded");
+
+    assertThat(writesFor("flag-89").stream().map(this::describe))
+        .as("started, and left to LaunchDarkly to complete")
+        .containsExactly("Started Canary");
+    assertThat(waiting.getStatus().getPhases().get(0).getStatus()).isEqualTo("Started");
+    assertThat(condition(waiting, ConditionTypes.RECONCILING).getReason())
+        .isEqualTo("GuardedRolloutInProgress");
   }
 
   /**
