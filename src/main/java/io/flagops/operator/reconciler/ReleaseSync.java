@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One observe → plan → act pass for a FlagRelease: a single GET, then the planned writes in order,
@@ -300,13 +301,18 @@ public class ReleaseSync {
       if (!(write instanceof SetPhaseStatus set) || !ReleasePhase.STARTED.equals(set.status())) {
         return false;
       }
-      return current.stream()
-          .flatMap(release -> release.phases().stream())
-          .filter(phase -> phase.id().equals(set.phaseId()))
+      return currentPhase(set.phaseId())
           .anyMatch(
               phase ->
                   phase.monitoringWindowMillis() > 0
                       || !phase.audiencesAwaitingApproval().isEmpty());
+    }
+
+    /** The phase of the release as last read or answered, by id (none: no release, no phase). */
+    private Stream<ReleasePhase> currentPhase(String phaseId) {
+      return current.stream()
+          .flatMap(release -> release.phases().stream())
+          .filter(phase -> phase.id().equals(phaseId));
     }
 
     /**
@@ -495,9 +501,7 @@ public class ReleaseSync {
       if (!readAfterUncertainWrite()) {
         return false;
       }
-      return current.stream()
-          .flatMap(release -> release.phases().stream())
-          .filter(phase -> phase.id().equals(set.phaseId()))
+      return currentPhase(set.phaseId())
           .anyMatch(
               phase ->
                   phase.isComplete()
