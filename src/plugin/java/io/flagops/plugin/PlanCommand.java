@@ -143,11 +143,11 @@ final class PlanCommand implements Callable<Integer> {
     // a status in the manifest (one exported with kubectl get -o yaml) is not the resource's: the
     // API server drops it on create, and the live one stands for an existing resource
     resource.setStatus(inCluster.map(FlagRelease::getStatus).orElse(null));
-    inCluster.ifPresent(
-        found -> {
-          resource.getMetadata().setUid(found.getMetadata().getUid());
-          resource.getMetadata().setDeletionTimestamp(found.getMetadata().getDeletionTimestamp());
-        });
+    resource.getMetadata().setUid(inCluster.map(f -> f.getMetadata().getUid()).orElse(null));
+    resource
+        .getMetadata()
+        .setDeletionTimestamp(
+            inCluster.map(f -> f.getMetadata().getDeletionTimestamp()).orElse(null));
     return resource;
   }
 
@@ -208,7 +208,10 @@ final class PlanCommand implements Callable<Integer> {
     }
     // waiting is a change too: the operator makes its calls once LaunchDarkly moves first (a
     // move or a phase a guardrail holds), so a CI gate must not read it as "nothing to review"
-    boolean changes = result.plan().hasWrites() || verdict.kind() == Verdict.Kind.WAITING;
+    boolean changes =
+        result.plan().hasWrites()
+            || (verdict.kind() == Verdict.Kind.WAITING
+                && PlanReport.writesRemain(spec, result.seen().release()));
     return changes && spec.getManagementPolicy() == ManagementPolicy.Manage
         ? ExitCodes.TIMEOUT_OR_CHANGES
         : ExitCodes.OK;

@@ -1,5 +1,6 @@
 package io.flagops.plugin;
 
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
@@ -93,7 +94,9 @@ final class PlanReport {
       out.println("The operator would stop here (" + verdict.reason() + "): " + verdict.message());
       return;
     }
-    if (actions.isEmpty() && verdict.kind() == Verdict.Kind.WAITING) {
+    if (actions.isEmpty()
+        && verdict.kind() == Verdict.Kind.WAITING
+        && writesRemain(spec, release)) {
       out.println(
           "No calls now, but LaunchDarkly does not match the spec yet: " + verdict.message());
       if (release != null && !release.releasePipelineKey().equals(spec.getReleasePipelineKey())) {
@@ -135,6 +138,36 @@ final class PlanReport {
     } else {
       out.println("Then: " + verdict.message());
     }
+  }
+
+  /**
+   * Whether, once what holds it now has passed, the operator still has a write to make: a move, a
+   * phase to start, or a phase to complete that no guarded rollout completes by itself. Otherwise
+   * LaunchDarkly finishes alone, and the plan is no change.
+   */
+  static boolean writesRemain(FlagReleaseSpec spec, Release release) {
+    if (release == null || !release.releasePipelineKey().equals(spec.getReleasePipelineKey())) {
+      return true;
+    }
+    for (PhaseSpec wanted : spec.getPhases()) {
+      ReleasePhase phase =
+          release.phases().stream()
+              .filter(p -> p.name().equals(wanted.getName()))
+              .findFirst()
+              .orElse(null);
+      if (phase == null || wanted.getStatus() == DesiredPhaseStatus.NotStarted) {
+        continue;
+      }
+      boolean toStart = !phase.isStarted() && !phase.isComplete();
+      boolean toComplete =
+          wanted.getStatus() == DesiredPhaseStatus.Complete
+              && !phase.isComplete()
+              && (phase.monitoringWindowMillis() == 0 || wanted.isForceComplete());
+      if (toStart || toComplete) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void header() {

@@ -266,9 +266,10 @@ public class ReleaseSync {
         applied = done;
         try {
           for (ReleaseAction action : plan.actions()) {
+            boolean guardedBefore = guarded(action);
             apply(action);
             done.add(action);
-            if (guardrailBegan(action)) {
+            if (!guardedBefore && guarded(action)) {
               break; // the rest was planned without it: plan again from the start's answer
             }
           }
@@ -293,11 +294,12 @@ public class ReleaseSync {
     }
 
     /**
-     * Whether {@code write} started a phase that LaunchDarkly's answer shows guarded (a rollout
-     * monitored, an approval pending): a release read without that part of an audience was planned
-     * as unguarded, and completing the phase in the same pass would skip the guardrail.
+     * Whether {@code write} starts a phase that the release as last read or answered shows guarded
+     * (a rollout monitored, an approval pending). Guarded in the start's answer but not in the read
+     * it was planned on: the audience's configuration was left out of that read (an optional
+     * field), and completing the phase in the same pass would skip the guardrail.
      */
-    private boolean guardrailBegan(ReleaseAction write) {
+    private boolean guarded(ReleaseAction write) {
       if (!(write instanceof SetPhaseStatus set) || !ReleasePhase.STARTED.equals(set.status())) {
         return false;
       }
@@ -305,6 +307,7 @@ public class ReleaseSync {
           .anyMatch(
               phase ->
                   phase.monitoringWindowMillis() > 0
+                      || !phase.audiencesRequiringApproval().isEmpty()
                       || !phase.audiencesAwaitingApproval().isEmpty());
     }
 

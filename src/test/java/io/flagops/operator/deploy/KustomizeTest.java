@@ -283,6 +283,8 @@ class KustomizeTest {
     // the one object outside the namespace, named after it (an install per namespace: see there)
     assertThat(manifests.one(ClusterRoleBinding.class).getMetadata().getName())
         .isEqualTo(NAME + "-crd-" + NAMESPACE);
+    assertThat(manifests.one(ClusterRole.class).getMetadata().getName())
+        .isEqualTo(NAME + "-crd-" + NAMESPACE);
     // from the downward API: the pod's namespace, whatever namespace an overlay sets
     assertThat(env(container(manifests)))
         .containsEntry("FLAGRELEASE_WATCH_NAMESPACES", "fieldRef:metadata.namespace");

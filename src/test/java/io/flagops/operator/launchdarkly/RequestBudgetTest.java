@@ -212,6 +212,18 @@ class RequestBudgetTest {
     }
   }
 
+  /** The 429s of calls on their way when a pause began extend it by what they add, no more. */
+  @Test
+  void overlappingPausesAreCountedByWhatTheyAdd() {
+    assertThat(budget.pauseFor("A", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+    now.addAndGet(ms(500).toNanos());
+    assertThat(budget.pauseFor("A", Duration.ofMillis(2500))).as("the same end").isZero();
+    assertThat(budget.pauseFor("A", Duration.ofSeconds(3))).isEqualTo(ms(500));
+    assertThat(budget.pauseFor("B", Duration.ofSeconds(1)))
+        .as("another account's pause is its own")
+        .isEqualTo(Duration.ofSeconds(1));
+  }
+
   /** The three permits of a full bucket, granted to callers that never come back. */
   private void spendTheBurst() {
     for (int i = 0; i < 3; i++) {

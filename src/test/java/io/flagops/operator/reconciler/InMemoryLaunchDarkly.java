@@ -43,6 +43,11 @@ final class InMemoryLaunchDarkly implements LaunchDarklyClient {
   /** Thrown by every phase write, when set. */
   LaunchDarklyException failPhaseWrites;
 
+  /** Thrown by the next DELETE, when set; {@link #deleteMade} says whether it deleted first. */
+  LaunchDarklyException failNextDelete;
+
+  boolean deleteMade;
+
   /** Thrown by every call, when set. */
   LaunchDarklyException failEveryCall;
 
@@ -108,6 +113,12 @@ final class InMemoryLaunchDarkly implements LaunchDarklyClient {
   @Override
   public void deleteRelease(AccessToken token, FlagRef flag) {
     answer("DELETE release");
+    LaunchDarklyException failure = failNextDelete;
+    failNextDelete = null;
+    if (failure != null) {
+      exists = exists && !deleteMade;
+      throw failure;
+    }
     exists = false;
   }
 

@@ -187,6 +187,30 @@ class ReleaseDeletionTest {
   }
 
   @Test
+  void aDeleteWhoseAnswerWasLostIsSaidAsTheDeletionItWas() {
+    launchDarkly.failNextDelete =
+        new LaunchDarklyException.Unavailable("deleting the release: connection reset", 0, null);
+    launchDarkly.deleteMade = true;
+
+    assertThat(deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created)).done())
+        .isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release", "DELETE release", "GET release");
+    assertThat(events).anyMatch(e -> e.startsWith("ReleaseDeleted: Deleted the release"));
+  }
+
+  @Test
+  void aDeleteAnswered404IsNotSaidAsThisResourcesDeletion() {
+    launchDarkly.failNextDelete = new LaunchDarklyException.NotFound("no release");
+    launchDarkly.deleteMade = true; // someone else's, just before
+
+    ReleaseDeletion.Result result =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
+
+    assertThat(result.done()).isFalse();
+    assertThat(events).noneMatch(e -> e.startsWith("ReleaseDeleted: Deleted the release"));
+  }
+
+  @Test
   void aCrdBeingDeletedLeavesTheReleaseWithoutACallEvenWhenSuspended() {
     definition =
         () ->

@@ -221,14 +221,31 @@ class KubectlPluginIT {
             - name: Beta
               status: Started
         """;
+    // the sandbox shortens guarded windows (30 minutes to 3.6 s): here Beta must stay monitored
+    sandbox.launchDarkly().setMonitoringWindowScale(1.0);
+    try {
+      planWhileBetaIsMonitored(guarded);
+    } finally {
+      sandbox.launchDarkly().setMonitoringWindowScale(Sandbox.MONITORING_WINDOW_SCALE);
+    }
+  }
+
+  private void planWhileBetaIsMonitored(String guarded) {
     apply(guarded);
     awaitReady("held");
     Path later = KubectlPlugin.file(guarded + "    - name: Everyone\n      status: Started\n");
     Path moved = KubectlPlugin.file(rollout("held", "loyalty-points", "Started"));
 
+    Path leftToLaunchDarkly =
+        KubectlPlugin.file(guarded.replace("status: Started", "status: Complete"));
+    KubectlPlugin.Result finishesAlone = plugin.run("plan", "-f", leftToLaunchDarkly.toString());
     KubectlPlugin.Result waiting = plugin.run("plan", "-f", later.toString());
     KubectlPlugin.Result move = plugin.run("plan", "-f", moved.toString());
 
+    assertThat(finishesAlone.exitCode())
+        .as("the rollout completes Beta by itself: " + finishesAlone.out())
+        .isZero();
+    assertThat(finishesAlone.out()).contains("No changes. Phase 'Beta' is in a guarded rollout");
     assertThat(waiting.exitCode()).as(waiting.out() + waiting.err()).isEqualTo(2);
     assertThat(waiting.out())
         .contains("No calls now, but LaunchDarkly does not match the spec yet")
