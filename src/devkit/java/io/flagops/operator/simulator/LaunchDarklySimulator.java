@@ -190,6 +190,7 @@ public final class LaunchDarklySimulator implements AutoCloseable {
       if (isWrite(match) && answer.status() < 300 && faults.loseAnswer(match.route())) {
         return Answer.lost();
       }
+      answer = faults.windowSpentBy(match.route(), answer);
     }
     if (answer.drop()) {
       return answer;

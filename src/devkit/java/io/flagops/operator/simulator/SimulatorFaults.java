@@ -34,6 +34,7 @@ public final class SimulatorFaults {
   private final Map<String, Deque<Answer>> scriptedByRoute = new HashMap<>();
   private final Map<String, Deque<Answer>> scriptedByToken = new HashMap<>();
   private final Set<String> loseNext = new HashSet<>();
+  private final Map<String, Duration> spendWindowAfter = new HashMap<>();
   private long stormEnd = Long.MIN_VALUE;
   private long stormRetryAfterSeconds;
 
@@ -140,6 +141,29 @@ public final class SimulatorFaults {
   }
 
   /**
+   * The answer to the next request on {@code route} (served as usual) says the rate-limit window is
+   * used up until {@code untilReset} from now: the client's next calls must wait, none is refused.
+   */
+  public synchronized SimulatorFaults spendWindowWithNext(String route, Duration untilReset) {
+    spendWindowAfter.put(route, untilReset);
+    return this;
+  }
+
+  /**
+   * {@code answer}, with the headers of a used-up window when the route's next answer must say so.
+   */
+  synchronized Answer windowSpentBy(String route, Answer answer) {
+    Duration untilReset = spendWindowAfter.remove(route);
+    if (untilReset == null) {
+      return answer;
+    }
+    return answer
+        .withHeader("X-Ratelimit-Global-Remaining", "0")
+        .withHeader("X-Ratelimit-Route-Remaining", "0")
+        .withHeader("X-Ratelimit-Reset", Long.toString(clock.millis() + untilReset.toMillis()));
+  }
+
+  /**
    * The next request on {@code route} (a {@link CallLog} route) answers 429 with this Retry-After,
    * without being served.
    */
@@ -191,6 +215,7 @@ public final class SimulatorFaults {
     scriptedByRoute.clear();
     scriptedByToken.clear();
     loseNext.clear();
+    spendWindowAfter.clear();
     lostAnswerRate = 0;
     random = new Random();
     latency = Duration.ZERO;

@@ -257,6 +257,19 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         : after(schedule.afterDeletionWait(result.retryAfter()));
   }
 
+  /**
+   * The status says a move deleted the release (written just before the delete), but the delete was
+   * held back before it was sent: the release is still there, and the record must go, or deleting
+   * the FlagRelease meanwhile warns that the flag may have no release.
+   */
+  private static boolean announcedMoveNotBegun(FlagRelease resource, SyncException e) {
+    return resource.getStatus() != null
+        && resource.getStatus().getUnfinishedMove() != null
+        && e.seen().known()
+        && e.seen().release() != null
+        && e.seen().moveStarted() == null;
+  }
+
   /** Come back for the turn the request budget reserved (just after it, not before). */
   private UpdateControl<FlagRelease> atOwnTurn(Duration wait) {
     return after(wait.plusMillis(1));
@@ -296,8 +309,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
     switch (failure.kind()) {
       case OWN_TURN:
-        if (e.progressed() || !e.owned().equals(Ownership.of(resource.getStatus()))) {
-          // paused between calls of a pass that wrote, or learned whose release it is: say so
+        if (e.progressed()
+            || !e.owned().equals(Ownership.of(resource.getStatus()))
+            || announcedMoveNotBegun(resource, e)) {
+          // paused between calls of a pass that wrote, learned whose release it is, or said it
+          // was moving the release before the budget held the delete back: say so
           report(
               resource,
               e.seen(),

@@ -19,6 +19,7 @@ import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -150,6 +151,26 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         .as("the deletion, and the failed call LaunchDarkly never answered")
         .contains("ReleaseDeleted", "ReleaseCreated", "LaunchDarklyUnavailable");
     assertThat(countFor("flag-88", CallLog.DELETE_RELEASE)).isEqualTo(1);
+  }
+
+  /**
+   * The request budget holds back the DELETE of a move after the status said the move began (the
+   * pipeline's read used up the window): the status must not go on saying the release was deleted.
+   */
+  @Test
+  void aMoveWhoseDeleteTheBudgetHoldsBackRecordsNoUnfinishedMove() {
+    create("held-delete", spec("flag-90", "standard", phase("Testing", Started)));
+    awaitReady("held-delete");
+    simulator.faults().spendWindowWithNext(CallLog.GET_PIPELINE, Duration.ofSeconds(5));
+
+    edit("held-delete", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease held =
+        awaitCondition("held-delete", ConditionTypes.RECONCILING, "True", "RateLimited");
+
+    assertThat(countFor("flag-90", CallLog.DELETE_RELEASE)).as("not sent yet").isZero();
+    assertThat(held.getStatus().getUnfinishedMove()).isNull();
+    assertThat(held.getStatus().getMessage()).contains("goes on at its next turn");
+    awaitReady("held-delete");
   }
 
   /** A FlagRelease's own DELETE whose answer is lost is said as the deletion it was. */
