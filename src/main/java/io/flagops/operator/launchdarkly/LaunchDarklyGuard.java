@@ -80,8 +80,9 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
     } catch (RuntimeException | Error e) {
       breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
       if (e instanceof LaunchDarklyException.Unavailable unavailable
-          && (unavailable.httpStatus() == 0 || unavailable.httpStatus() == 200)) {
-        // no usable answer: a timeout, a dropped connection or a garbled body
+          && unavailable.httpStatus() == 0) {
+        // no answer: a timeout, a dropped connection (an answer that came, garbled or not, was
+        // counted with its status when it came)
         metrics.unanswered(route);
       }
       throw e;

@@ -33,7 +33,7 @@ public final class LaunchDarklyMetrics {
     calls(route, Integer.toString(status)).increment();
   }
 
-  /** No answer came (timeout, dropped connection) or it could not be read. */
+  /** No answer came (timeout, dropped connection). */
   public void unanswered(String route) {
     calls(route, "none").increment();
   }

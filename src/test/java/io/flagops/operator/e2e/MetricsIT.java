@@ -147,6 +147,19 @@ class MetricsIT extends OperatorTestBase {
         .isLessThanOrEqualTo(elapsed);
   }
 
+  /** An answer that came but could not be read is one call, counted with its status. */
+  @Test
+  void aGarbledAnswerIsCountedOnce() throws Exception {
+    String unanswered =
+        "flagrelease_launchdarkly_requests_total{route=\"GET_RELEASE\",status=\"none\"}";
+    double before = gauge(unanswered);
+    simulator.faults().respondNext(1, 200, "application/json", "{\"garbled");
+    create("garbled", spec("flag-88", "fast-track"));
+    awaitReady("garbled");
+
+    assertThat(gauge(unanswered) - before).as("already counted as status 200").isZero();
+  }
+
   private static final String PAUSE_SECONDS =
       "flagrelease_launchdarkly_ratelimit_pause_seconds_sum";
 
