@@ -33,6 +33,15 @@ public abstract sealed class LaunchDarklyException extends RuntimeException {
         || this instanceof CircuitOpen;
   }
 
+  /**
+   * Whether a write that failed so may still have been made: no answer came, or one that does not
+   * say (a server error, a garbled body). Then only a read tells; a refusal of any kind (a 404 on a
+   * write included) never needs one.
+   */
+  public boolean mayHaveBeenMade() {
+    return !changedNothing() && !(this instanceof NotFound);
+  }
+
   /** The project, flag, pipeline, release or phase named in a write does not exist. */
   public static final class NotFound extends LaunchDarklyException {
     public NotFound(String message) {

@@ -219,9 +219,7 @@ public class ReleaseDeletion {
     } catch (LaunchDarklyException e) {
       // an answer lost on the way back: a read at once tells whether the delete went through,
       // rather than the next try finding the release "already gone"
-      if (e.changedNothing()
-          || FailureResponse.of(e).kind() == FailureResponse.Kind.PERSON_MUST_ACT
-          || !goneAfterAll(session, flag)) {
+      if (!e.mayHaveBeenMade() || !goneAfterAll(session, flag)) {
         throw e;
       }
       events.warning(

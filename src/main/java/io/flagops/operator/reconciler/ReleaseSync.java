@@ -454,7 +454,7 @@ public class ReleaseSync {
         }
         // a phase write whose answer never came may have gone through: a read at once says so,
         // so that the history and the events do not give the operator's write to someone else
-        if (e.changedNothing()) {
+        if (!e.mayHaveBeenMade()) {
           throw e;
         }
         if (action instanceof SetPhaseStatus set && madeAfterAll(set)) {
@@ -546,7 +546,7 @@ public class ReleaseSync {
                     flag, new CreateReleaseInput(create.pipelineKey(), create.variationId())));
       } catch (LaunchDarklyException e) {
         boolean refused = isRefusal(e);
-        if (refused || e.changedNothing()) {
+        if (!e.mayHaveBeenMade()) {
           // refused, or never sent: nothing was created, and a release found later on the
           // pipeline (made by a person meanwhile) must not count as this resource's
           owned = before;
@@ -629,7 +629,7 @@ public class ReleaseSync {
         }
         // as for a phase write: a read at once tells whether the delete went through, so that
         // the move goes on and the history does not give the deletion to someone else
-        if (isRefusal(e) || !readAfterUncertainWrite() || current.isPresent()) {
+        if (!e.mayHaveBeenMade() || !readAfterUncertainWrite() || current.isPresent()) {
           throw e;
         }
         madeDespite(e);
