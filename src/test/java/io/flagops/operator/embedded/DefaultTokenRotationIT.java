@@ -1,9 +1,12 @@
 package io.flagops.operator.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
+import io.flagops.operator.e2e.LogCapture;
 import io.flagops.operator.simulator.CallLog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,12 +28,7 @@ class DefaultTokenRotationIT extends EmbeddedOperatorCase {
   void aTokenFileThatAppearsOrChangesIsUsedWithoutARestart() throws IOException {
     harness = new Harness("/simulator/chaos-seed.yaml");
     Path token = dir.resolve("token");
-    operator =
-        EmbeddedOperator.start(
-            harness.newClient(),
-            EmbeddedSettings.fast(harness.simulator.baseUrl(), null)
-                .with("launchdarkly.access-token-file", token.toString()),
-            null);
+    startWithTokenFile(token.toString());
 
     harness.createTwoStep("c-01", DesiredPhaseStatus.Started);
     awaitReason("c-01", "AccessTokenUnavailable");
@@ -42,6 +40,68 @@ class DefaultTokenRotationIT extends EmbeddedOperatorCase {
     Files.writeString(token, Harness.TOKEN); // rotated in place, as the kubelet does
     harness.awaitReady(List.of("c-01"), Duration.ofSeconds(20));
     assertThat(harness.simulator.calls().count(CallLog.CREATE_RELEASE, 200)).isEqualTo(1);
+  }
+
+  @Test
+  void aTokenGivenWhereItsFileBelongsIsShownNowhere() {
+    // the admin put the token in LAUNCHDARKLY_ACCESS_TOKEN_FILE instead of a path to it
+    String token = "api-b7d1e0c4-looks-like-a-token";
+    LogCapture logs = LogCapture.install();
+    try {
+      harness = new Harness("/simulator/chaos-seed.yaml");
+      startWithTokenFile(token);
+      harness.createTwoStep("c-21", DesiredPhaseStatus.Started);
+      awaitReason("c-21", "AccessTokenUnavailable");
+
+      FlagRelease resource = harness.get("c-21");
+      assertThat(resource.getStatus().getMessage())
+          .contains("LAUNCHDARKLY_ACCESS_TOKEN_FILE")
+          .doesNotContain(token);
+      assertThat(resource.getStatus().getConditions())
+          .allSatisfy(c -> assertThat(c.getMessage()).doesNotContain(token));
+      assertThat(harness.client.v1().events().inNamespace(Harness.NAMESPACE).list().getItems())
+          .isNotEmpty()
+          .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(token));
+      assertThat(logs.lines()).isNotEmpty().noneMatch(line -> line.contains(token));
+    } finally {
+      logs.uninstall();
+    }
+  }
+
+  @Test
+  void theDefaultTokenMovedFromItsVariableToAFileIsTheSameSource() throws IOException {
+    startOnChaosSeed();
+    harness.createTwoStep("c-22", DesiredPhaseStatus.Started);
+    harness.awaitReady(List.of("c-22"), Duration.ofSeconds(20));
+    assertThat(harness.get("c-22").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    operator.close();
+
+    // installed with Helm now: the same token, from a mounted Secret's file
+    Path file = dir.resolve("token");
+    Files.writeString(file, Harness.TOKEN);
+    startWithTokenFile(file.toString());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> harness.get("c-22").getStatus().getTokenVersion().startsWith("file@"));
+    assertThat(harness.get("c-22").getStatus().getReleaseOrigin())
+        .as("the release this operator created is still its own")
+        .isEqualTo(ReleaseOrigin.Created);
+
+    harness.client.resource(harness.get("c-22")).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> harness.get("c-22") == null);
+    assertThat(harness.simulator.release("chaos", "c-22"))
+        .as("deletionPolicy Delete deletes the release it created")
+        .isEmpty();
+  }
+
+  /** An operator whose default token comes from the file named {@code file}, as Helm sets it. */
+  private void startWithTokenFile(String file) {
+    operator =
+        EmbeddedOperator.start(
+            harness.newClient(),
+            EmbeddedSettings.fast(harness.simulator.baseUrl(), null)
+                .with("launchdarkly.access-token-file", file),
+            null);
   }
 
   private void awaitReason(String name, String reason) {

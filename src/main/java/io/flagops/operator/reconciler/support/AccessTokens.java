@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
 public class AccessTokens {
   private static final Logger LOG = Logger.getLogger(AccessTokens.class);
   private static final String SECRET = "secret/";
+  private static final String DEFAULT_SOURCE = "default";
 
   /** Tokens in use, parsed; far more than any cluster's Secrets hold, rotated ones age out. */
   private static final Cache<String, AccessToken> PARSED =
@@ -133,6 +134,8 @@ public class AccessTokens {
     return Objects.equals(version, other)
         || (version != null
             && other != null
+            && isSecretSource(version)
+            && isSecretSource(other)
             && sameSource(version, other)
             && version
                 .substring(sourceOf(version).length())
@@ -146,8 +149,15 @@ public class AccessTokens {
         && keyed.startsWith(keyless + "/");
   }
 
-  /** {@code secret/<name>/<key>}, {@code file} or {@code env}: a version without what rotates. */
+  /**
+   * {@code secret/<name>/<key>}, or {@code default} for the default token (its file and its
+   * variable are one source: moving it from one to the other is not a change of account): a version
+   * without what rotates.
+   */
   private static String sourceOf(String version) {
+    if (!isSecretSource(version)) {
+      return DEFAULT_SOURCE;
+    }
     int at = version.indexOf('@');
     return at < 0 ? version : version.substring(0, at);
   }

@@ -62,9 +62,14 @@ public class DefaultToken {
     return file.isPresent() ? "file@" + (readAt == null ? "none" : readAt.toMillis()) : "env";
   }
 
-  /** Where the token comes from, for messages. */
+  /**
+   * Where the token comes from, for messages: the setting, never its value, which is the token
+   * itself when an admin put the token where its file's path belongs.
+   */
   public String source() {
-    return file.map(p -> "the token file " + p).orElse("LAUNCHDARKLY_ACCESS_TOKEN");
+    return file.isPresent()
+        ? "the file named by LAUNCHDARKLY_ACCESS_TOKEN_FILE"
+        : "LAUNCHDARKLY_ACCESS_TOKEN";
   }
 
   @PreDestroy
@@ -79,7 +84,7 @@ public class DefaultToken {
     if (reload() && !Objects.equals(before, fromFile)) {
       LOG.infof(
           "The default LaunchDarkly token in %s changed; reconciling the FlagReleases that use it",
-          file.get());
+          source());
       watches.wakeUp(watches.usingTheDefaultToken());
     }
   }
@@ -98,9 +103,7 @@ public class DefaultToken {
       return true;
     } catch (IOException e) {
       if (fromFile != null || readAt != null) {
-        LOG.warnf(
-            "Cannot read the default LaunchDarkly token file %s: %s",
-            path, e.getClass().getSimpleName());
+        LOG.warnf("Cannot read %s: %s", source(), e.getClass().getSimpleName());
       }
       fromFile = null;
       readAt = null;

@@ -65,7 +65,11 @@ class AccessTokensTest {
     assertThat(AccessTokens.sameSource("secret/team/token@7", "secret/team/token@9")).isTrue();
     assertThat(AccessTokens.sameSource("secret/team/token@7", "secret/team/other@7")).isFalse();
     assertThat(AccessTokens.sameSource("secret/team/token@7", "secret/teams/token@7")).isFalse();
-    assertThat(AccessTokens.sameSource("secret/team/token@7", "env@1")).isFalse();
+    assertThat(AccessTokens.sameSource("secret/team/token@7", "env")).isFalse();
+    assertThat(AccessTokens.sameSource("file@1700000000000", "secret/team/token@7")).isFalse();
+    // the default token moved from its variable to a file (a Helm install): still the default
+    assertThat(AccessTokens.sameSource("env", "file@1700000000000")).isTrue();
+    assertThat(AccessTokens.sameSource("file@1", "file@2")).isTrue();
     // written before the key was part of the version: any key of the same Secret
     assertThat(AccessTokens.sameSource("secret/team@7", "secret/team/token@8")).isTrue();
     assertThat(AccessTokens.sameSource("secret/team/token@8", "secret/team@7")).isTrue();
@@ -81,6 +85,11 @@ class AccessTokensTest {
     assertThat(AccessTokens.sameVersion("secret/team@7", "secret/team/token@8")).isFalse();
     assertThat(AccessTokens.sameVersion("secret/team/other@7", "secret/team/token@7")).isFalse();
     assertThat(AccessTokens.sameVersion(null, "secret/team/token@7")).isFalse();
+    assertThat(AccessTokens.sameVersion("env", "file@1700000000000"))
+        .as("the same source, maybe another token")
+        .isFalse();
+    assertThat(AccessTokens.sameVersion("file@1", "file@1")).isTrue();
+    assertThat(AccessTokens.sameVersion("file@1", "file@2")).isFalse();
   }
 
   private static AccessTokens tokens(Optional<String> token, String grants) {
