@@ -269,8 +269,8 @@ public class ReleaseSync {
             boolean guardedBefore = guarded(action);
             apply(action);
             done.add(action);
-            if (!guardedBefore && guarded(action)) {
-              break; // the rest was planned without it: plan again from the start's answer
+            if ((!guardedBefore && guarded(action)) || showsUnknownStatus()) {
+              break; // the rest was planned without it: plan again from the write's answer
             }
           }
         } catch (Refused e) {
@@ -309,6 +309,17 @@ public class ReleaseSync {
                   phase.monitoringWindowMillis() > 0
                       || !phase.audiencesRequiringApproval().isEmpty()
                       || !phase.audiencesAwaitingApproval().isEmpty());
+    }
+
+    /**
+     * Whether the release as last answered shows a phase status the operator does not know: the
+     * plan stops every write on it (a guardrail added since, perhaps), so the writes after the one
+     * whose answer showed it are not made.
+     */
+    private boolean showsUnknownStatus() {
+      return current.stream()
+          .flatMap(release -> release.phases().stream())
+          .anyMatch(phase -> !phase.hasKnownStatus());
     }
 
     /** The phase of the release as last read or answered, by id (none: no release, no phase). */

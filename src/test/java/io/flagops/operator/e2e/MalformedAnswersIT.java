@@ -136,6 +136,28 @@ class MalformedAnswersIT extends OperatorTestBase {
     assertThat(writesFor("flag-63")).isEmpty();
   }
 
+  /**
+   * The same status first seen in the answer to a write: the writes planned after it are not made,
+   * as they would not have been planned on a read that showed it.
+   */
+  @Test
+  void aPhaseStatusFirstSeenInAWritesAnswerStopsTheWritesAfterIt() {
+    simulator.ui().createRelease(PROJECT, "flag-64", "standard");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE,
+            () -> simulator.ui().showPhaseStatus(PROJECT, "flag-64", "Production", "Scheduled"));
+
+    create(
+        "unknown-in-answer",
+        spec("flag-64", "standard", phase("Testing", Complete), phase("Staging", Started)));
+    awaitCondition("unknown-in-answer", ConditionTypes.STALLED, "True", "UnknownPhaseStatus");
+
+    assertThat(writesFor("flag-64").stream().map(this::describe))
+        .containsExactly("Started Testing");
+  }
+
   static Stream<String> dropped() {
     return Stream.of("flag-01");
   }
