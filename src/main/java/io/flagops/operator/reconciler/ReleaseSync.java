@@ -640,7 +640,11 @@ public class ReleaseSync {
         }
         // as for a phase write: a read at once tells whether the delete went through, so that
         // the move goes on and the history does not give the deletion to someone else
-        if (!e.mayHaveBeenMade() || !readAfterUncertainWrite() || current.isPresent()) {
+        if (!e.mayHaveBeenMade() || !readAfterUncertainWrite()) {
+          throw e;
+        }
+        if (current.isPresent()) {
+          moving = null; // the read shows the release: nothing was deleted, no move began
           throw e;
         }
         madeDespite(e);

@@ -232,6 +232,36 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * A DELETE that failed without saying it deleted nothing (a 5xx) is followed by a read: one that
+   * shows the release still there means no move began, so a FlagRelease deleted meanwhile does not
+   * warn that the flag may have no release.
+   */
+  @Test
+  void aMoveWhoseDeleteFailedAndDeletedNothingRecordsNoUnfinishedMove() {
+    FlagReleaseSpec orphan = spec("flag-74", "standard", phase("Testing", Started));
+    orphan.setDeletionPolicy(DeletionPolicy.Orphan);
+    create("delete-failed", orphan);
+    awaitReady("delete-failed");
+    for (int i = 0; i < 20; i++) {
+      simulator.faults().failNextOn(CallLog.DELETE_RELEASE, 503);
+    }
+
+    edit("delete-failed", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease failed =
+        awaitCondition(
+            "delete-failed", ConditionTypes.RECONCILING, "True", "LaunchDarklyUnavailable");
+
+    assertThat(failed.getStatus().getUnfinishedMove()).isNull();
+    assertThat(failed.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
+    releases().withName("delete-failed").delete();
+    await().atMost(TIMEOUT).until(() -> get("delete-failed") == null);
+    assertThat(eventReasons("delete-failed"))
+        .contains("ReleaseOrphaned")
+        .doesNotContain("UnfinishedMoveLeft");
+    assertThat(simulator.release(PROJECT, "flag-74")).isPresent();
+  }
+
+  /**
    * A FlagRelease deleted between the two halves of a move (the old release deleted, the new one
    * refused) leaves the flag without a release: the deletion says so, naming the move, instead of
    * saying it left a release in LaunchDarkly.
