@@ -394,8 +394,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   /**
    * What this pass may write. A write LaunchDarkly refused for this very generation of the spec and
    * this very token is not repeated while the release stays the one, at the version, it was then: a
-   * spec, token or release change re-arms it. A create refused with 404, and any write refused with
-   * 403 (the token's role), is tried again at each stalled poll.
+   * spec, token or release change re-arms it. A create refused with 404 or one that finishes a
+   * move, and any write refused with 403 (the token's role), is tried again at each stalled poll.
    */
   private static ReleaseSync.Writes writes(
       FlagRelease resource, boolean manage, String tokenVersion) {
@@ -411,9 +411,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         FailureResponse.refusedWriteStall(resource)
             .filter(
                 // a create LaunchDarkly answered 404: the project, flag or pipeline is not there
-                // yet (GitOps may apply the FlagRelease first); tried again at each stalled poll,
-                // as no release version can say when it appeared
-                stalled -> !(Reasons.NOT_FOUND.equals(stalled.getReason()) && version == null))
+                // yet (GitOps may apply the FlagRelease first); and any refused create that would
+                // finish a move: the operator deleted the flag's release, which it must not leave
+                // without one because LaunchDarkly refused once (still settling the delete, say).
+                // Tried again at each stalled poll, as no release version can say when that changed
+                stalled ->
+                    version != null
+                        || !(Reasons.NOT_FOUND.equals(stalled.getReason())
+                            || status.getUnfinishedMove() != null))
             .filter(stalled -> !FailureResponse.isForbiddenWrite(stalled))
             .isPresent();
     return refused

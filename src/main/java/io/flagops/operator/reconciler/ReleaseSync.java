@@ -406,8 +406,16 @@ public class ReleaseSync {
       if (failure.kind() == FailureResponse.Kind.TRANSIENT) {
         throw refused.cause; // a concurrent change (409): retried with backoff, never a stall
       }
+      String message = failure.message() + "; refused write: " + refused.action.describe();
+      if (moving != null && current.isEmpty()) {
+        message +=
+            "; the release on pipeline '"
+                + moving.getFrom()
+                + "' was deleted to move it, so the flag has no release until this create goes"
+                + " through (tried again at each poll)";
+      }
       return new SyncResult(
-          seen(), ReleasePlan.of(Verdict.blocked(failure.reason(), failure.message())), owned);
+          seen(), ReleasePlan.of(Verdict.blocked(failure.reason(), message)), owned);
     }
 
     /** A release on the desired pipeline is this resource's from now on, created or found. */

@@ -232,6 +232,31 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * The create that finishes a move, refused once after the delete (LaunchDarkly still settling the
+   * delete, say): the flag has no release, so the status says so and the create is tried again at
+   * the next stalled poll, with no change to the spec.
+   */
+  @Test
+  void aMoveWhoseCreateIsRefusedAfterTheDeleteIsFinishedAtALaterPoll() {
+    create("create-refused", spec("flag-75", "standard", phase("Testing", Started)));
+    awaitReady("create-refused");
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 400);
+
+    edit("create-refused", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease stalled =
+        awaitCondition("create-refused", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(stalled.getStatus().getMessage())
+        .contains("refused write: create the release on pipeline 'fast-track'")
+        .contains("the release on pipeline 'standard' was deleted to move it");
+
+    FlagRelease moved = awaitReady("create-refused");
+    assertThat(moved.getStatus().getRelease().getPipelineKey()).isEqualTo("fast-track");
+    assertThat(moved.getStatus().getUnfinishedMove()).isNull();
+    assertThat(writesFor("flag-75").stream().map(c -> describe(c) + " " + c.status()))
+        .containsSubsequence("DELETE 204", "create fast-track 400", "create fast-track 200");
+  }
+
+  /**
    * A DELETE that failed without saying it deleted nothing (a 5xx) is followed by a read: one that
    * shows the release still there means no move began, so a FlagRelease deleted meanwhile does not
    * warn that the flag may have no release.
@@ -272,7 +297,9 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     orphan.setDeletionPolicy(DeletionPolicy.Orphan);
     create("half-moved", orphan);
     awaitReady("half-moved");
-    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 400);
+    for (int i = 0; i < 20; i++) { // refused at each stalled poll until the FlagRelease goes
+      simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 400);
+    }
     edit("half-moved", PipelineChangeSafetyIT::toFastTrack);
     awaitCondition("half-moved", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
     assertThat(get("half-moved").getStatus().getUnfinishedMove()).isNotNull();
