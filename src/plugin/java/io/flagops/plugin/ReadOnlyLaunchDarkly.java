@@ -58,7 +58,7 @@ final class ReadOnlyLaunchDarkly implements LaunchDarklyClient {
   }
 
   @Override
-  public void deleteRelease(AccessToken token, FlagRef flag) {
+  public boolean deleteRelease(AccessToken token, FlagRef flag) {
     throw refused();
   }
 

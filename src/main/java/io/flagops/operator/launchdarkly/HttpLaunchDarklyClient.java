@@ -140,9 +140,10 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
   }
 
   @Override
-  public void deleteRelease(AccessToken token, FlagRef flag) {
-    exchange(
-        token, ApiCall.deleteRelease(flag), null, Route.DELETE_RELEASE, true, null, (a, r) -> a);
+  public boolean deleteRelease(AccessToken token, FlagRef flag) {
+    return exchange(
+            token, ApiCall.deleteRelease(flag), null, Route.DELETE_RELEASE, true, null, (a, r) -> a)
+        .isPresent();
   }
 
   @Override

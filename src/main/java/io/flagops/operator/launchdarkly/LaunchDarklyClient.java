@@ -46,8 +46,12 @@ public interface LaunchDarklyClient {
   /** Applies a JSON Patch to a release of a legacy pipeline (phase complete flags only). */
   Release patchRelease(AccessToken token, FlagRef flag, List<PatchOperation> patch);
 
-  /** Deletes the flag's release. Idempotent: a release already gone counts as deleted. */
-  void deleteRelease(AccessToken token, FlagRef flag);
+  /**
+   * Deletes the flag's release. Idempotent: a release already gone (a 404) is no error.
+   *
+   * @return true when this call deleted it, false when LaunchDarkly had none to delete
+   */
+  boolean deleteRelease(AccessToken token, FlagRef flag);
 
   /**
    * How long until a pass for the flag may make its first call (the request budget's turn, reserved

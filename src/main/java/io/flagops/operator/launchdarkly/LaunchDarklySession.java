@@ -50,7 +50,8 @@ public final class LaunchDarklySession {
     return client.patchRelease(token, flag, patch);
   }
 
-  public void deleteRelease(FlagRef flag) {
-    client.deleteRelease(token, flag);
+  /** True when this call deleted the release, false when LaunchDarkly had none to delete. */
+  public boolean deleteRelease(FlagRef flag) {
+    return client.deleteRelease(token, flag);
   }
 }

@@ -215,7 +215,14 @@ public class ReleaseDeletion {
       return Result.finished();
     }
     try {
-      session.deleteRelease(flag);
+      if (!session.deleteRelease(flag)) {
+        // deleted by someone else between the read and the delete: not this resource's doing
+        events.normal(
+            resource,
+            "ReleaseDeleted",
+            "The release of " + flag + " was already gone: deleted before the operator's delete");
+        return Result.finished();
+      }
     } catch (LaunchDarklyException e) {
       // an answer lost on the way back: a read at once tells whether the delete went through,
       // rather than the next try finding the release "already gone"

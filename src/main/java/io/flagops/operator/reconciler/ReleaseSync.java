@@ -639,8 +639,9 @@ public class ReleaseSync {
               current.map(Release::releaseVariationId).orElse(null));
       announceIntent(Reasons.MOVING_PIPELINE, what, owned, movingBefore);
       events.normal(resource, "ReleaseMoving", capitalize(what));
+      boolean deleted = true;
       try {
-        session.deleteRelease(flag);
+        deleted = session.deleteRelease(flag);
       } catch (LaunchDarklyException e) {
         if (e.changedNothing()) {
           moving = null; // nothing was deleted (a lost answer may have deleted it: kept)
@@ -657,9 +658,22 @@ public class ReleaseSync {
         }
         madeDespite(e);
       }
-      written.add(Seen.RELEASE);
       current = Optional.empty();
       owned = Ownership.NONE;
+      if (!deleted) { // someone else's delete came first: the history does not give it to us
+        events.normal(
+            resource,
+            "ReleaseDeleted",
+            "The release of "
+                + flag
+                + " on pipeline '"
+                + delete.pipelineKey()
+                + "' was already gone: deleted before the operator's delete; creating it on '"
+                + delete.toKey()
+                + "'");
+        return;
+      }
+      written.add(Seen.RELEASE);
       events.normal(
           resource,
           "ReleaseDeleted",

@@ -180,6 +180,31 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     }
   }
 
+  /**
+   * A person deletes the release between the deletion's read and its DELETE: the 404 is followed by
+   * a read, which shows nothing left to do; the deletion is not blocked for a person to act.
+   */
+  @Test
+  void aReleaseDeletedJustBeforeTheDeleteDoesNotBlockDeletion() {
+    create("gone-meanwhile", spec("flag-14", "fast-track", phase("Canary", Started)));
+    awaitReady("gone-meanwhile");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.DELETE_RELEASE, () -> simulator.ui().deleteRelease(PROJECT, "flag-14"));
+
+    releases().withName("gone-meanwhile").delete();
+    await().atMost(TIMEOUT).until(() -> get("gone-meanwhile") == null);
+
+    assertThat(eventsFor("gone-meanwhile"))
+        .extracting(e -> e.getReason() + ": " + e.getMessage())
+        .contains(
+            "ReleaseDeleted: The release of shop/flag-14 was already gone: deleted before the"
+                + " operator's delete")
+        .noneMatch(e -> e.startsWith("DeletionBlocked") || e.startsWith("DeletionRetrying"));
+    assertThat(countFor("flag-14", CallLog.DELETE_RELEASE)).isEqualTo(1);
+  }
+
   @Test
   void anAdoptedReleaseIsLeftWithoutWaitingForATokenWhenTheSecretWentFirst() {
     // as when a namespace is deleted: its Secrets can go before its FlagReleases

@@ -231,6 +231,33 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     assertThat(stalled.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
   }
 
+  /** A person deletes the release just before the move's DELETE: the deletion is not ours. */
+  @Test
+  void aReleaseDeletedJustBeforeTheMovesDeleteIsNotSaidAsTheOperatorsDeletion() {
+    create("gone-before-move", spec("flag-77", "standard", phase("Testing", Started)));
+    awaitReady("gone-before-move");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.DELETE_RELEASE, () -> simulator.ui().deleteRelease(PROJECT, "flag-77"));
+
+    edit("gone-before-move", PipelineChangeSafetyIT::toFastTrack);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> "fast-track".equals(get("gone-before-move").getStatus().getOwnedPipelineKey()));
+
+    assertThat(eventsFor("gone-before-move"))
+        .extracting(e -> e.getReason() + ": " + e.getMessage())
+        .contains(
+            "ReleaseDeleted: The release of shop/flag-77 on pipeline 'standard' was already gone:"
+                + " deleted before the operator's delete; creating it on 'fast-track'")
+        .noneMatch(e -> e.startsWith("ReleaseDeleted: Deleted the release"));
+    assertThat(get("gone-before-move").getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .doesNotContain("null standard -> null Operator");
+  }
+
   /**
    * The create that finishes a move, refused once after the delete (LaunchDarkly still settling the
    * delete, say): the flag has no release, so the status says so and the create is tried again at

@@ -38,7 +38,7 @@ public abstract class ReadOnlyClient implements LaunchDarklyClient {
   }
 
   @Override
-  public void deleteRelease(AccessToken token, FlagRef flag) {
+  public boolean deleteRelease(AccessToken token, FlagRef flag) {
     throw new UnsupportedOperationException("a read-only test wrote");
   }
 }

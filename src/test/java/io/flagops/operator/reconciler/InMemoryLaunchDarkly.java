@@ -48,6 +48,9 @@ final class InMemoryLaunchDarkly implements LaunchDarklyClient {
 
   boolean deleteMade;
 
+  /** Someone else deletes the release between the read and the DELETE (answered 404). */
+  boolean goneBeforeDelete;
+
   /** Thrown by every call, when set. */
   LaunchDarklyException failEveryCall;
 
@@ -111,7 +114,7 @@ final class InMemoryLaunchDarkly implements LaunchDarklyClient {
   }
 
   @Override
-  public void deleteRelease(AccessToken token, FlagRef flag) {
+  public boolean deleteRelease(AccessToken token, FlagRef flag) {
     answer("DELETE release");
     LaunchDarklyException failure = failNextDelete;
     failNextDelete = null;
@@ -119,7 +122,9 @@ final class InMemoryLaunchDarkly implements LaunchDarklyClient {
       exists = exists && !deleteMade;
       throw failure;
     }
+    boolean deleted = exists && !goneBeforeDelete;
     exists = false;
+    return deleted;
   }
 
   @Override

@@ -200,14 +200,16 @@ class ReleaseDeletionTest {
 
   @Test
   void aDeleteAnswered404IsNotSaidAsThisResourcesDeletion() {
-    launchDarkly.failNextDelete = new LaunchDarklyException.NotFound("no release");
-    launchDarkly.deleteMade = true; // someone else's, just before
+    launchDarkly.goneBeforeDelete = true; // someone else's delete, just before
 
     ReleaseDeletion.Result result =
         deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created));
 
-    assertThat(result.done()).isFalse();
-    assertThat(events).noneMatch(e -> e.startsWith("ReleaseDeleted: Deleted the release"));
+    assertThat(result.done()).isTrue();
+    assertThat(launchDarkly.calls).containsExactly("GET release", "DELETE release");
+    assertThat(events)
+        .noneMatch(e -> e.startsWith("ReleaseDeleted: Deleted the release"))
+        .anyMatch(e -> e.contains("was already gone: deleted before the operator's delete"));
   }
 
   @Test
