@@ -181,11 +181,11 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   }
 
   /**
-   * A person deletes the release between the deletion's read and its DELETE: the 404 is followed by
-   * a read, which shows nothing left to do; the deletion is not blocked for a person to act.
+   * A person deletes the release between the deletion's read and its DELETE (answered 404): the
+   * deletion finishes, and does not say the operator deleted it.
    */
   @Test
-  void aReleaseDeletedJustBeforeTheDeleteDoesNotBlockDeletion() {
+  void aReleaseDeletedJustBeforeTheDeleteIsNotSaidAsTheOperatorsDeletion() {
     create("gone-meanwhile", spec("flag-14", "fast-track", phase("Canary", Started)));
     awaitReady("gone-meanwhile");
     simulator
