@@ -480,6 +480,26 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * A move held back (a paused phase) to a pipeline that does not exist: the typo is said, not
+   * advice to delete the live release so that the operator creates it on a pipeline it cannot.
+   */
+  @Test
+  void aHeldMoveToAPipelineThatDoesNotExistSaysSoInsteadOfAdvisingADeletion() {
+    create("held-typo", spec("flag-78", "standard", phase("Testing", Started)));
+    awaitReady("held-typo");
+    simulator.ui().pausePhase(PROJECT, "flag-78", "Testing");
+
+    edit("held-typo", s -> s.setReleasePipelineKey("fast-trak"));
+    FlagRelease stalled =
+        awaitCondition("held-typo", ConditionTypes.STALLED, "True", "PipelineNotFound");
+
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith("spec.releasePipelineKey: project 'shop' has no release pipeline 'fast-trak'")
+        .doesNotContain("delete the release");
+    assertThat(countFor("flag-78", CallLog.DELETE_RELEASE)).isZero();
+  }
+
+  /**
    * A Ready resource on pipeline "standard" with phase Testing started, then {@code change}:
    * returns it once it is Stalled for the new generation.
    */

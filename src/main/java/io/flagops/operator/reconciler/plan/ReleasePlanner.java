@@ -25,19 +25,19 @@ public final class ReleasePlanner {
   }
 
   /**
-   * True when the plan would move the release to the spec's pipeline: the caller must then read
-   * that pipeline and pass it in {@link Observation#target()}, so nothing is deleted before the new
-   * pipeline is known to fit the spec.
+   * True when the plan would move the release to the spec's pipeline, now or once what holds the
+   * move back lets go: the caller must then read that pipeline and pass it in {@link
+   * Observation#target()}, so nothing is deleted, and no person is told to delete the release or
+   * let adopted ones go, before the new pipeline is known to fit the spec.
    */
   public static boolean needsTarget(FlagReleaseSpec spec, Observation observed) {
     return observed
         .release()
         .filter(r -> r.canceledAt() == null)
+        .filter(r -> ReleaseHolds.unknownStatus(r).isEmpty())
         .map(Release::releasePipelineKey)
         .filter(pipeline -> !pipeline.equals(spec.getReleasePipelineKey()))
         .filter(pipeline -> observed.owned().owns(pipeline))
-        .filter(pipeline -> !observed.owned().keepsAdopted(spec.getDeletionPolicy()))
-        .filter(pipeline -> heldBack(observed.release().get(), observed, spec).isEmpty())
         .isPresent();
   }
 
@@ -62,9 +62,7 @@ public final class ReleasePlanner {
       return new PhasePlanner(spec, release, observed).plan();
     }
     if (observed.owned().owns(observedPipeline)) {
-      return observed.owned().keepsAdopted(spec.getDeletionPolicy())
-          ? ReleasePlan.of(ReleaseHolds.adopted(observedPipeline, spec))
-          : move(spec, release, observed);
+      return move(spec, release, observed);
     }
     return ReleasePlan.of(
         Verdict.blocked(
@@ -82,16 +80,13 @@ public final class ReleasePlanner {
    * holds every phase and audience the spec names in an order it can run them, the create that
    * follows releases the variation the live release has (LaunchDarkly accepted that one for this
    * flag, and another one could be refused only once the release is gone), and no guardrail of
-   * LaunchDarkly's is deciding on the live release.
+   * LaunchDarkly's is deciding on the live release. A move the spec cannot make (a pipeline that
+   * does not fit) is said before one that waits, whose message tells a person how to let it go.
    */
   private static ReleasePlan move(FlagReleaseSpec spec, Release release, Observation observed) {
     String from = release.releasePipelineKey();
     String to = spec.getReleasePipelineKey();
     // (an unknown phase status was answered by plan(), before the move)
-    Optional<Verdict> held = ReleaseHolds.guardrail(release, observed, spec);
-    if (held.isPresent()) {
-      return ReleasePlan.of(held.get()); // no pipeline read for a move that cannot happen yet
-    }
     Target target = observed.target();
     String untouched = "; the release on pipeline '" + from + "' is left untouched";
     if (!target.read()) {
@@ -114,6 +109,13 @@ public final class ReleasePlanner {
     if (misfit.isPresent()) {
       Verdict verdict = misfit.get();
       return ReleasePlan.of(Verdict.blocked(verdict.reason(), verdict.message() + untouched));
+    }
+    if (observed.owned().keepsAdopted(spec.getDeletionPolicy())) {
+      return ReleasePlan.of(ReleaseHolds.adopted(from, spec));
+    }
+    Optional<Verdict> held = ReleaseHolds.guardrail(release, observed, spec);
+    if (held.isPresent()) {
+      return ReleasePlan.of(held.get());
     }
     String variation = release.releaseVariationId();
     String wanted = spec.getReleaseVariationId();
@@ -156,13 +158,6 @@ public final class ReleasePlanner {
                         spec,
                         shape.phases().stream().map(PipelineFit.PhaseShape::name).toList(),
                         newPhase -> false));
-  }
-
-  /** What holds a move back before anything else: a phase status not known, or a guardrail. */
-  private static Optional<Verdict> heldBack(
-      Release release, Observation observed, FlagReleaseSpec spec) {
-    return ReleaseHolds.unknownStatus(release)
-        .or(() -> ReleaseHolds.guardrail(release, observed, spec));
   }
 
   private static Verdict canceled(Release release, FlagReleaseSpec spec) {

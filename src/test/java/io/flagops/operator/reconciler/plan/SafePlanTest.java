@@ -137,9 +137,13 @@ class SafePlanTest {
         Observation.of(
             Optional.of(release("old", "Testing:Started")), false, Ownership.adopted("old"));
 
-    assertThat(ReleasePlanner.needsTarget(spec, adopted)).as("no pipeline read").isFalse();
+    assertThat(ReleasePlanner.needsTarget(spec, adopted))
+        .as("read, so the advice to let it go is given only for a move that would work")
+        .isTrue();
+    assertThat(ReleasePlanner.plan(spec, adopted.withTarget(Target.MISSING)).verdict().reason())
+        .isEqualTo(Reasons.PIPELINE_NOT_FOUND);
     assertBlocked(
-        ReleasePlanner.plan(spec, adopted),
+        ReleasePlanner.plan(spec, adopted.withTarget(Target.of(pipeline(false)))),
         Reasons.ADOPTED_RELEASE_NOT_MOVED,
         "spec.releasePipelineKey: the release on pipeline 'old' was adopted, not created by this"
             + " FlagRelease (status.releaseOrigin), so it may be someone else's, and moving it to"
@@ -195,11 +199,15 @@ class SafePlanTest {
     Release paused = onOld(release("standard", "Testing:Paused", "Production:NotStarted"));
     Release approving = onOld(approval("Testing:Started", "pendingApproval"));
     Release monitored = onOld(guarded("Testing:Started", 1_800_000_000_000L));
-    assertThat(
-            ReleasePlanner.needsTarget(
-                spec, Observation.of(Optional.of(paused), false, owned("old"))))
-        .as("no pipeline read for a move that cannot happen yet")
-        .isFalse();
+    Observation pausedRead = Observation.of(Optional.of(paused), false, owned("old"));
+    assertThat(ReleasePlanner.needsTarget(spec, pausedRead))
+        .as("read, so that a person is told to delete the release only for a move that works")
+        .isTrue();
+    assertThat(ReleasePlanner.plan(spec, pausedRead.withTarget(Target.MISSING)).verdict().message())
+        .as("a move the spec cannot make is said first, with no advice to delete anything")
+        .isEqualTo(
+            "spec.releasePipelineKey: project 'shop' has no release pipeline 'standard'; the"
+                + " release on pipeline 'old' is left untouched");
 
     assertBlocked(
         moveOf(spec, paused, null),
