@@ -251,6 +251,25 @@ class GuardrailsIT extends OperatorTestBase {
         .containsExactly("create standard", "Started Testing");
   }
 
+  /** The README's drift table: a rolled-back rollout is Stalled, even on the last phase asked. */
+  @Test
+  void aRolledBackRolloutOfTheLastPhaseAskedOnlyStartedIsStalled() {
+    simulator.ui().regressGuardedRollouts(PROJECT, "flag-46");
+    PhaseSpec testing = guardedPhase("Testing", Started, "Test env", "2s");
+    create("rolled-back-last", spec("flag-46", "standard", testing));
+
+    FlagRelease stalled =
+        awaitCondition(
+            "rolled-back-last", ConditionTypes.STALLED, "True", "GuardedRolloutNotCompleted");
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith("LaunchDarkly's monitoring of phase 'Testing' was due to end at about");
+    assertThat(writesFor("flag-46").stream().map(this::describe))
+        .containsExactly("create standard", "Started Testing");
+
+    simulator.ui().completePhase(PROJECT, "flag-46", "Testing"); // a person decided
+    awaitReady("rolled-back-last");
+  }
+
   @Test
   void aGuardedRolloutApprovedLateIsMonitoredFromTheApprovalNotFromItsStart() {
     PhaseSpec production = guardedPhase("Production", Complete, "Prod env", "2s");

@@ -78,6 +78,7 @@ final class PhasePlanner {
     List<String> notes = notesOnTheRelease();
     // why the first phase that is not complete is not: later phases wait on it
     Verdict blocker = null;
+    boolean blockerListed = false;
     for (ReleasePhase phase : release.phases()) {
       PhaseSpec wanted = wanted(phase);
       boolean complete = phase.isComplete();
@@ -118,11 +119,17 @@ final class PhasePlanner {
       }
       if (!complete && blocker == null) {
         blocker = holds != null ? holds : notCompleteYet(phase);
+        blockerListed = wanted != null;
         if (holds != null) {
           // a gate on a phase the spec wants is itself something to wait for
           return new ReleasePlan(actions, noted(holds, notes));
         }
       }
+    }
+    if (blockerListed && blocker.kind() == Verdict.Kind.BLOCKED) {
+      // a phase the spec lists that only a person can unblock now (a guarded rollout rolled
+      // back): said even when no later phase waits on it
+      return new ReleasePlan(actions, noted(blocker, notes));
     }
     String message = notes.isEmpty() ? "LaunchDarkly matches the spec" : String.join("; ", notes);
     return new ReleasePlan(actions, Verdict.inSync(message));
