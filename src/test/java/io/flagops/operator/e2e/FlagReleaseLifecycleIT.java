@@ -206,7 +206,9 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
     FlagRelease waiting =
         awaitCondition("wait", ConditionTypes.RECONCILING, "True", "WaitingForPhase");
     assertThat(waiting.getStatus().getMessage())
-        .contains("waiting for LaunchDarkly to complete phase 'Canary'");
+        .contains(
+            "waiting for phase 'Canary' to be completed in LaunchDarkly (spec.phases[0].status"
+                + " Complete has the operator complete it) before starting phase 'General'");
     assertThat(waiting.getStatus().getState()).isEqualTo(ReleaseState.Progressing);
 
     simulator.ui().completePhase(PROJECT, "flag-06", "Canary");

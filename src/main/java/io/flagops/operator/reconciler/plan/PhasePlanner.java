@@ -323,9 +323,15 @@ final class PhasePlanner {
               + phase.name()
               + "', which spec.phases does not list, to be completed in LaunchDarkly");
     }
+    // no guarded rollout or approval of LaunchDarkly's ends it: a person completes it there, or
+    // the spec asks Complete and the operator does
     return Verdict.waiting(
         Reasons.WAITING_FOR_PHASE,
-        "waiting for LaunchDarkly to complete phase '" + phase.name() + "'");
+        "waiting for phase '"
+            + phase.name()
+            + "' to be completed in LaunchDarkly (spec.phases["
+            + specIndexByName.get(phase.name())
+            + "].status Complete has the operator complete it)");
   }
 
   /**

@@ -107,7 +107,8 @@ class ReleasePlannerTest {
             List.of(),
             Kind.WAITING,
             Reasons.WAITING_FOR_PHASE,
-            "waiting for LaunchDarkly to complete phase 'Testing'"),
+            "waiting for phase 'Testing' to be completed in LaunchDarkly (spec.phases[0].status"
+                + " Complete has the operator complete it)"),
         row(
             "LaunchDarkly completed the phase: desired Started is met, the next one starts",
             spec(phase("Testing", Started), phase("Production", Started)),
