@@ -16,6 +16,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Observe reads and reports, never writes; suspend makes no call at all. */
 @QuarkusTest
@@ -87,6 +89,33 @@ class FlagReleaseModesIT extends OperatorTestBase {
     assertThat(pending.getStatus().getPlannedChanges())
         .containsExactly("create the release on pipeline 'standard'");
     assertThat(writesFor("flag-26")).isEmpty();
+  }
+
+  /**
+   * Observe is how a spec is reviewed before Manage: a create that would go nowhere (a typo in the
+   * pipeline or project key) is an error naming the field, not a release Manage would create.
+   */
+  @ParameterizedTest
+  @CsvSource({"shop, standrad, flag-27", "shpo, standard, flag-28"})
+  void observeWithoutAReleaseSaysWhenTheCreateWouldGoNowhere(
+      String project, String pipeline, String flag) {
+    FlagReleaseSpec spec = spec(flag, pipeline);
+    spec.setProjectKey(project);
+    spec.setManagementPolicy(ManagementPolicy.Observe);
+
+    create("typo-" + flag, spec);
+    FlagRelease stalled =
+        awaitCondition("typo-" + flag, ConditionTypes.STALLED, "True", "PipelineNotFound");
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.releasePipelineKey: LaunchDarkly has no release pipeline '"
+                + pipeline
+                + "' in project '"
+                + project
+                + "' (spec.projectKey), so the release could not be created");
+    assertThat(stalled.getStatus().getPlannedChanges()).isNullOrEmpty();
+    assertThat(writesFor(flag)).isEmpty();
   }
 
   @Test

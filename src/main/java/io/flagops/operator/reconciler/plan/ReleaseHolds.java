@@ -67,7 +67,7 @@ final class ReleaseHolds {
     return observes(spec) ? "in Manage mode the release would be moved" : "the release is moved";
   }
 
-  private static boolean observes(FlagReleaseSpec spec) {
+  static boolean observes(FlagReleaseSpec spec) {
     return spec.getManagementPolicy() == ManagementPolicy.Observe;
   }
 

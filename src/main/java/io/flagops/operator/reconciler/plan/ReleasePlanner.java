@@ -31,6 +31,11 @@ public final class ReleasePlanner {
    * let adopted ones go, before the new pipeline is known to fit the spec.
    */
   public static boolean needsTarget(FlagReleaseSpec spec, Observation observed) {
+    if (observed.release().isEmpty()) {
+      // Observe creates nothing, so only a read of the pipeline tells its user, before Manage,
+      // that the create would go nowhere (a typo in the project or pipeline key)
+      return ReleaseHolds.observes(spec);
+    }
     return observed
         .release()
         .filter(r -> r.canceledAt() == null)
@@ -47,7 +52,7 @@ public final class ReleasePlanner {
       return ReleasePlan.of(invalid.get());
     }
     if (observed.release().isEmpty()) {
-      return create(spec, observed.unfinishedMove());
+      return create(spec, observed.unfinishedMove(), observed.target());
     }
     Release release = observed.release().get();
     if (release.canceledAt() != null) {
@@ -176,8 +181,24 @@ public final class ReleasePlanner {
    * Creates the release; after a move that deleted it and did not create it again, with the
    * variation the deleted one had (unless the spec now names one).
    */
-  private static ReleasePlan create(FlagReleaseSpec spec, PipelineMove unfinished) {
+  private static ReleasePlan create(FlagReleaseSpec spec, PipelineMove unfinished, Target target) {
     String to = spec.getReleasePipelineKey();
+    if (target.read()) {
+      Optional<Verdict> wrong =
+          target.pipeline() == null
+              ? Optional.of(
+                  Verdict.blocked(
+                      Reasons.PIPELINE_NOT_FOUND,
+                      "spec.releasePipelineKey: LaunchDarkly has no release pipeline '"
+                          + to
+                          + "' in project '"
+                          + spec.getProjectKey()
+                          + "' (spec.projectKey), so the release could not be created"))
+              : misfit(spec, target.pipeline());
+      if (wrong.isPresent()) {
+        return ReleasePlan.of(wrong.get());
+      }
+    }
     if (unfinished == null) {
       return ReleasePlan.of(
           Verdict.replan("creating the release on pipeline '" + to + "'"),
