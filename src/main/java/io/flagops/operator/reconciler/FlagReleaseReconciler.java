@@ -199,8 +199,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       FlagRelease resource, SyncResult result, boolean manage, String tokenVersion) {
     Outcome outcome = outcomeOf(resource, result, manage);
     Verdict verdict = result.plan().verdict();
+    // a phase no guardrail of LaunchDarkly's ends waits on a person: settled polls, as no
+    // time can be told for it
     boolean waitingOnLaunchDarkly =
-        verdict.kind() == Verdict.Kind.WAITING && !result.plan().hasWrites();
+        verdict.kind() == Verdict.Kind.WAITING
+            && !result.plan().hasWrites()
+            && !Reasons.WAITING_FOR_PHASE.equals(verdict.reason());
     Duration next =
         schedule.afterSync(
             resource,

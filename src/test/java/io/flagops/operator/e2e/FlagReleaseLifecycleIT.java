@@ -20,6 +20,8 @@ import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -210,6 +212,21 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
             "waiting for phase 'Canary' to be completed in LaunchDarkly (spec.phases[0].status"
                 + " Complete has the operator complete it) before starting phase 'General'");
     assertThat(waiting.getStatus().getState()).isEqualTo(ReleaseState.Progressing);
+    // nothing in LaunchDarkly ends that wait, so it is polled as a settled resource is (1s here,
+    // jitter 0.1), not at the progressing interval (300ms) kept for guardrails about to end
+    long readsWhileWaiting = countFor("flag-06", CallLog.GET_RELEASE);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> countFor("flag-06", CallLog.GET_RELEASE) >= readsWhileWaiting + 4);
+    List<Instant> reads =
+        callsFor("flag-06").stream()
+            .filter(c -> c.route().equals(CallLog.GET_RELEASE))
+            .map(CallLog.Call::at)
+            .toList();
+    for (int i = reads.size() - 2; i < reads.size(); i++) {
+      assertThat(Duration.between(reads.get(i - 1), reads.get(i)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(850));
+    }
 
     simulator.ui().completePhase(PROJECT, "flag-06", "Canary");
     awaitReady("wait");
