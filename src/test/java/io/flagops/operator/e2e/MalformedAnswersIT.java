@@ -137,6 +137,27 @@ class MalformedAnswersIT extends OperatorTestBase {
   }
 
   /**
+   * LaunchDarkly's answers have been seen spelling the documented statuses in kebab-case ("active",
+   * "ready-to-start", "not-started"): they are those statuses, not unknown ones that stop writes.
+   */
+  @Test
+  void phaseStatusesSpelledInKebabCaseAreTheDocumentedOnes() {
+    simulator.ui().createRelease(PROJECT, "flag-65", "standard");
+    simulator.ui().startPhase(PROJECT, "flag-65", "Testing");
+    simulator.ui().showPhaseStatus(PROJECT, "flag-65", "Testing", "active");
+    simulator.ui().showPhaseStatus(PROJECT, "flag-65", "Staging", "ready-to-start");
+    simulator.ui().showPhaseStatus(PROJECT, "flag-65", "Production", "not-started");
+
+    create("kebab", spec("flag-65", "standard", phase("Testing", Started)));
+    FlagRelease ready = awaitReady("kebab");
+
+    assertThat(ready.getStatus().getPhases())
+        .extracting(p -> p.getName() + " " + p.getStatus())
+        .containsExactly("Testing Started", "Staging ReadyToStart", "Production NotStarted");
+    assertThat(writesFor("flag-65")).isEmpty();
+  }
+
+  /**
    * The same status first seen in the answer to a write: the writes planned after it are not made,
    * as they would not have been planned on a read that showed it.
    */

@@ -182,6 +182,30 @@ class HttpLaunchDarklyClientParsingTest {
     assertThat(call.invoke(client(server))).isEqualTo(expectedFullRelease());
   }
 
+  /**
+   * Answers of LaunchDarkly's have been seen spelling the phase statuses in kebab-case: each is the
+   * status it names; a word that names none stays as it came (and stops every write).
+   */
+  @Test
+  void phaseStatusesInKebabCaseAreTheDocumentedOnes() {
+    ObjectNode release = Fixtures.tree("release-full.json");
+    List<String> spelled = List.of("completed", "active", "ready-to-start", "not-started");
+    for (int i = 0; i < release.withArray("phases").size(); i++) {
+      ((ObjectNode) release.withArray("phases").get(i))
+          .put("status", spelled.get(i % spelled.size()));
+    }
+
+    List<ReleasePhase> phases = getRelease(release.toString()).phases();
+
+    assertThat(phases)
+        .extracting(ReleasePhase::status)
+        .containsExactlyElementsOf(
+            List.of("Complete", "Started", "ReadyToStart", "NotStarted").subList(0, phases.size()));
+    assertThat(phases).allMatch(ReleasePhase::hasKnownStatus);
+    ((ObjectNode) release.withArray("phases").get(0)).put("status", "rolled-back");
+    assertThat(getRelease(release.toString()).phases().get(0).status()).isEqualTo("rolled-back");
+  }
+
   @Test
   void unknownFieldsAtEveryLevelAreIgnored() {
     ObjectNode release = Fixtures.tree("release-full.json");

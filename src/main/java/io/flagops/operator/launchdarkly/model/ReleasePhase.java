@@ -3,6 +3,8 @@ package io.flagops.operator.launchdarkly.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /** One phase of a release. {@code status} and {@code started} are absent on old releases. */
@@ -29,6 +31,31 @@ public record ReleasePhase(
   /** Every status LaunchDarkly documents for a phase. */
   public static final List<String> KNOWN_STATUSES =
       List.of(NOT_STARTED, READY_TO_START, STARTED, PAUSED, COMPLETE);
+
+  /**
+   * The documented statuses under the spellings LaunchDarkly's own answers have been seen to use
+   * (kebab-case "not-started", "ready-to-start", "active", "completed"): each is the status it
+   * names, so that a release read in that spelling is planned, not stopped as unknown.
+   */
+  private static final Map<String, String> SPELLINGS =
+      Map.of(
+          "notstarted", NOT_STARTED,
+          "readytostart", READY_TO_START,
+          "started", STARTED,
+          "active", STARTED,
+          "paused", PAUSED,
+          "complete", COMPLETE,
+          "completed", COMPLETE);
+
+  public ReleasePhase {
+    status = status == null ? null : documented(status);
+  }
+
+  /** The documented status {@code status} spells, or {@code status} itself when none. */
+  static String documented(String status) {
+    String key = status.replaceAll("[-_\\s]", "").toLowerCase(Locale.ROOT);
+    return SPELLINGS.getOrDefault(key, status);
+  }
 
   void requireComplete(String where) {
     Malformed.require(id, where + "._id");
