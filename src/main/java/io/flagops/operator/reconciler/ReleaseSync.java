@@ -407,12 +407,13 @@ public class ReleaseSync {
         throw refused.cause; // a concurrent change (409): retried with backoff, never a stall
       }
       String message = failure.message() + "; refused write: " + refused.action.describe();
-      if (moving != null && current.isEmpty()) {
+      PipelineMove move = unfinishedMove(); // this pass's, or one an earlier pass began
+      if (move != null && current.isEmpty()) {
         message +=
             "; the release on pipeline '"
-                + moving.getFrom()
-                + "' was deleted to move it, so the flag has no release until this create goes"
-                + " through (tried again at each poll)";
+                + move.getFrom()
+                + "' is gone (deleted to move it), so the flag has no release until this create"
+                + " goes through (tried again at each poll)";
       }
       return new SyncResult(
           seen(), ReleasePlan.of(Verdict.blocked(failure.reason(), message)), owned);

@@ -113,7 +113,7 @@ class FlagReleaseModesIT extends OperatorTestBase {
                 + pipeline
                 + "' in project '"
                 + project
-                + "' (spec.projectKey), so the release could not be created");
+                + "' (spec.projectKey), so Manage mode's create would be refused");
     assertThat(stalled.getStatus().getPlannedChanges()).isNullOrEmpty();
     assertThat(writesFor(flag)).isEmpty();
   }

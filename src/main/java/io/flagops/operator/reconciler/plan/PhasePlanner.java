@@ -324,14 +324,18 @@ final class PhasePlanner {
               + "', which spec.phases does not list, to be completed in LaunchDarkly");
     }
     // no guarded rollout or approval of LaunchDarkly's ends it: a person completes it there, or
-    // the spec asks Complete and the operator does
+    // the spec asks Complete and the operator does (with forceComplete when it started without
+    // the guarded rollout the spec declares, which holds a plain Complete back)
+    String index = "spec.phases[" + specIndexByName.get(phase.name()) + "]";
     return Verdict.waiting(
         Reasons.WAITING_FOR_PHASE,
         "waiting for phase '"
             + phase.name()
-            + "' to be completed in LaunchDarkly (spec.phases["
-            + specIndexByName.get(phase.name())
-            + "].status Complete has the operator complete it)");
+            + "' to be completed in LaunchDarkly ("
+            + index
+            + ".status Complete"
+            + (startedUnguarded(phase, wanted(phase)) ? " with " + index + ".forceComplete" : "")
+            + " has the operator complete it)");
   }
 
   /**

@@ -193,7 +193,7 @@ public final class ReleasePlanner {
                           + to
                           + "' in project '"
                           + spec.getProjectKey()
-                          + "' (spec.projectKey), so the release could not be created"))
+                          + "' (spec.projectKey), so Manage mode's create would be refused"))
               : misfit(spec, target.pipeline());
       if (wrong.isPresent()) {
         return ReleasePlan.of(wrong.get());

@@ -387,8 +387,8 @@ class SafePlanTest {
         .as("still said while a later phase waits")
         .isEqualTo(
             "waiting for phase 'Testing' to be completed in LaunchDarkly (spec.phases[0].status"
-                + " Complete has the operator complete it) before starting phase 'Production';"
-                + " phase 'Testing' started in LaunchDarkly without the guarded"
+                + " Complete with spec.phases[0].forceComplete has the operator complete it) before"
+                + " starting phase 'Production'; phase 'Testing' started in LaunchDarkly without the guarded"
                 + " rollout spec.phases[0].audiences[0].releaseGuardian declares, and LaunchDarkly"
                 + " applies one only when a phase starts");
   }
