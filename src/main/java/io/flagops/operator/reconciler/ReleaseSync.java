@@ -16,6 +16,7 @@ import io.flagops.operator.launchdarkly.model.CreateReleaseInput;
 import io.flagops.operator.launchdarkly.model.PatchOperation;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
 import io.flagops.operator.reconciler.plan.Observation;
 import io.flagops.operator.reconciler.plan.Observation.Target;
@@ -380,16 +381,19 @@ public class ReleaseSync {
               .withPhasesBefore(phasesBefore)
               .withUnfinishedMove(unfinishedMove())
               .at(readAt);
-      if (ReleasePlanner.needsTarget(spec, observed)) {
-        // read afresh: a move deletes the live release, so it must fit what is there now
-        observed =
-            observed.withTarget(
-                pipelines
-                    .read(session, flag.projectKey(), spec.getReleasePipelineKey())
-                    .map(Target::of)
-                    .orElse(Target.MISSING));
+      if (!ReleasePlanner.needsTarget(spec, observed)) {
+        return ReleasePlanner.plan(spec, observed);
       }
-      return ReleasePlanner.plan(spec, observed);
+      String key = spec.getReleasePipelineKey();
+      PipelineCatalog.Read recent = pipelines.recent(session, flag.projectKey(), key);
+      ReleasePlan plan =
+          ReleasePlanner.plan(spec, observed.withTarget(Target.of(recent.pipeline())));
+      if (recent.fresh() || plan.actions().stream().noneMatch(DeleteRelease.class::isInstance)) {
+        return plan;
+      }
+      // a move deletes the live release: it must fit the pipeline as LaunchDarkly has it now
+      Optional<ReleasePipeline> now = pipelines.read(session, flag.projectKey(), key);
+      return ReleasePlanner.plan(spec, observed.withTarget(Target.of(now)));
     }
 
     /** The move this pass started, else the one the status recorded; null when none. */

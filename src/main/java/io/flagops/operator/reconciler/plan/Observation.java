@@ -61,5 +61,10 @@ public record Observation(
     public static Target of(ReleasePipeline pipeline) {
       return new Target(true, pipeline);
     }
+
+    /** A pipeline as read: empty when the project has none by that key. */
+    public static Target of(Optional<ReleasePipeline> pipeline) {
+      return pipeline.map(Target::of).orElse(MISSING);
+    }
   }
 }

@@ -25,10 +25,11 @@ public final class ReleasePlanner {
   }
 
   /**
-   * True when the plan would move the release to the spec's pipeline, now or once what holds the
-   * move back lets go: the caller must then read that pipeline and pass it in {@link
-   * Observation#target()}, so nothing is deleted, and no person is told to delete the release or
-   * let adopted ones go, before the new pipeline is known to fit the spec.
+   * True when the flag's release is on another pipeline than the spec's: the plan moves it, now or
+   * once what holds the move back lets go, or tells a person to delete it (one this resource did
+   * not make, or a canceled one). The caller must then read the spec's pipeline and pass it in
+   * {@link Observation#target()}, so nothing is deleted, and no person is told to delete the
+   * release or let adopted ones go, before that pipeline is known to fit the spec.
    */
   public static boolean needsTarget(FlagReleaseSpec spec, Observation observed) {
     if (observed.release().isEmpty()) {
@@ -38,11 +39,8 @@ public final class ReleasePlanner {
     }
     return observed
         .release()
-        .filter(r -> r.canceledAt() == null)
-        .filter(r -> ReleaseHolds.unknownStatus(r).isEmpty())
-        .map(Release::releasePipelineKey)
-        .filter(pipeline -> !pipeline.equals(spec.getReleasePipelineKey()))
-        .filter(pipeline -> observed.owned().owns(pipeline))
+        .filter(r -> r.canceledAt() != null || ReleaseHolds.unknownStatus(r).isEmpty())
+        .filter(r -> !r.releasePipelineKey().equals(spec.getReleasePipelineKey()))
         .isPresent();
   }
 
@@ -56,7 +54,7 @@ public final class ReleasePlanner {
     }
     Release release = observed.release().get();
     if (release.canceledAt() != null) {
-      return ReleasePlan.of(canceled(release, spec));
+      return ReleasePlan.of(misfit(spec, observed.target(), "").orElse(canceled(release, spec)));
     }
     Optional<Verdict> unknown = ReleaseHolds.unknownStatus(release);
     if (unknown.isPresent()) {
@@ -68,6 +66,11 @@ public final class ReleasePlanner {
     }
     if (observed.owned().owns(observedPipeline)) {
       return move(spec, release, observed);
+    }
+    Optional<Verdict> wrongTarget =
+        misfit(spec, observed.target(), "; the release on pipeline '" + observedPipeline + "'");
+    if (wrongTarget.isPresent()) {
+      return ReleasePlan.of(wrongTarget.get()); // said before advice to delete the release
     }
     return ReleasePlan.of(
         Verdict.blocked(
@@ -93,27 +96,14 @@ public final class ReleasePlanner {
     String to = spec.getReleasePipelineKey();
     // (an unknown phase status was answered by plan(), before the move)
     Target target = observed.target();
-    String untouched = "; the release on pipeline '" + from + "' is left untouched";
     if (!target.read()) {
       return ReleasePlan.of(
           Verdict.waiting(
               Reasons.MOVING_PIPELINE, "reading pipeline '" + to + "' before moving the release"));
     }
-    if (target.pipeline() == null) {
-      return ReleasePlan.of(
-          Verdict.blocked(
-              Reasons.PIPELINE_NOT_FOUND,
-              "spec.releasePipelineKey: project '"
-                  + spec.getProjectKey()
-                  + "' has no release pipeline '"
-                  + to
-                  + "'"
-                  + untouched));
-    }
-    Optional<Verdict> misfit = misfit(spec, target.pipeline());
+    Optional<Verdict> misfit = misfit(spec, target, "; the release on pipeline '" + from + "'");
     if (misfit.isPresent()) {
-      Verdict verdict = misfit.get();
-      return ReleasePlan.of(Verdict.blocked(verdict.reason(), verdict.message() + untouched));
+      return ReleasePlan.of(misfit.get());
     }
     if (observed.owned().keepsAdopted(spec.getDeletionPolicy())) {
       return ReleasePlan.of(ReleaseHolds.adopted(from, spec));
@@ -138,13 +128,41 @@ public final class ReleasePlanner {
                   + wanted
                   + "' only after the release was deleted. Set spec.releaseVariationId to "
                   + (variation == null ? "nothing" : "'" + variation + "'")
-                  + " to move it"
-                  + untouched));
+                  + " to move it; the release on pipeline '"
+                  + from
+                  + "' is left untouched"));
     }
     return ReleasePlan.of(
         Verdict.replan("moving the release from pipeline '" + from + "' to '" + to + "'"),
         new DeleteRelease(from, to),
         new CreateRelease(to, variation));
+  }
+
+  /**
+   * Why the spec cannot be met on the spec's pipeline as read: there is none by that key, or it
+   * does not fit (empty: it fits, or it was not read).
+   *
+   * @param release "; the release on pipeline 'p'" when there is a live release, which the verdict
+   *     then says is left untouched; "" when there is none to leave
+   */
+  private static Optional<Verdict> misfit(FlagReleaseSpec spec, Target target, String release) {
+    if (!target.read()) {
+      return Optional.empty();
+    }
+    String untouched = release.isEmpty() ? "" : release + " is left untouched";
+    if (target.pipeline() == null) {
+      return Optional.of(
+          Verdict.blocked(
+              Reasons.PIPELINE_NOT_FOUND,
+              "spec.releasePipelineKey: project '"
+                  + spec.getProjectKey()
+                  + "' has no release pipeline '"
+                  + spec.getReleasePipelineKey()
+                  + "'"
+                  + untouched));
+    }
+    return misfit(spec, target.pipeline())
+        .map(verdict -> Verdict.blocked(verdict.reason(), verdict.message() + untouched));
   }
 
   /**

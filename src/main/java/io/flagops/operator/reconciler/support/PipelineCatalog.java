@@ -11,8 +11,10 @@ import java.util.Optional;
 
 /**
  * Release pipelines as LaunchDarkly defines them. Whether a pipeline is a legacy one never changes
- * after it is created, so that is read once per token and kept in a bounded cache; a pipeline about
- * to receive a moved release is always read afresh.
+ * after it is created, so that is read once per token and kept in a bounded cache. A pipeline is
+ * also kept a few minutes for checks that delete nothing (a move held back, a release on another
+ * pipeline, Observe without a release): one read per pipeline then serves every resource that asks,
+ * however often it polls. A pipeline about to receive a moved release is always read afresh.
  */
 @ApplicationScoped
 public class PipelineCatalog {
@@ -21,8 +23,17 @@ public class PipelineCatalog {
 
   private static final Duration FORGET_AFTER = Duration.ofHours(12);
 
+  /** How long a pipeline read for a check that deletes nothing is trusted. */
+  static final Duration RECENT_FOR = Duration.ofMinutes(5);
+
   private final Cache<Key, Boolean> legacy =
       Caffeine.newBuilder().maximumSize(MAX_PIPELINES).expireAfterAccess(FORGET_AFTER).build();
+
+  private final Cache<Key, Optional<ReleasePipeline>> recent =
+      Caffeine.newBuilder().maximumSize(MAX_PIPELINES).expireAfterWrite(RECENT_FOR).build();
+
+  /** A pipeline (empty: the project has none by that key), and whether this call read it. */
+  public record Read(Optional<ReleasePipeline> pipeline, boolean fresh) {}
 
   public boolean isLegacy(LaunchDarklySession session, String projectKey, String pipelineKey) {
     // one read per pipeline even when many reconciles ask at once; a failed read caches nothing
@@ -46,8 +57,21 @@ public class PipelineCatalog {
   public Optional<ReleasePipeline> read(
       LaunchDarklySession session, String projectKey, String pipelineKey) {
     Optional<ReleasePipeline> pipeline = session.getReleasePipeline(projectKey, pipelineKey);
-    pipeline.ifPresent(p -> legacy.put(key(session, projectKey, pipelineKey), p.legacy()));
+    Key key = key(session, projectKey, pipelineKey);
+    pipeline.ifPresent(p -> legacy.put(key, p.legacy()));
+    recent.put(key, pipeline);
     return pipeline;
+  }
+
+  /**
+   * The pipeline as read in the last {@link #RECENT_FOR}, else as LaunchDarkly has it now: for a
+   * check that deletes nothing.
+   */
+  public Read recent(LaunchDarklySession session, String projectKey, String pipelineKey) {
+    Optional<ReleasePipeline> kept = recent.getIfPresent(key(session, projectKey, pipelineKey));
+    return kept != null
+        ? new Read(kept, false)
+        : new Read(read(session, projectKey, pipelineKey), true);
   }
 
   /** How many pipelines are remembered now (for tests). */

@@ -124,9 +124,18 @@ class SafePlanTest {
         Observation.of(Optional.of(release("old", "Testing:Started")), false, Ownership.NONE);
 
     assertThat(ReleasePlanner.needsTarget(spec(), owned)).isTrue();
-    assertThat(ReleasePlanner.needsTarget(spec(), foreign)).isFalse();
-    assertThat(ReleasePlanner.plan(spec(), foreign).verdict().reason())
+    assertThat(ReleasePlanner.needsTarget(spec(), foreign))
+        .as("read too, so that a person is told to delete it only when a create would work")
+        .isTrue();
+    assertThat(
+            ReleasePlanner.plan(spec(), foreign.withTarget(Target.of(pipeline(false))))
+                .verdict()
+                .reason())
         .isEqualTo(Reasons.PIPELINE_CONFLICT);
+    assertThat(ReleasePlanner.plan(spec(), foreign.withTarget(Target.MISSING)).verdict().message())
+        .isEqualTo(
+            "spec.releasePipelineKey: project 'shop' has no release pipeline 'standard'; the"
+                + " release on pipeline 'old' is left untouched");
   }
 
   @Test

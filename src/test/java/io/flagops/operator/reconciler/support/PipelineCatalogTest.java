@@ -37,6 +37,23 @@ class PipelineCatalogTest {
   }
 
   @Test
+  void aRecentReadServesChecksThatDeleteNothingAndAFreshReadIsAlwaysMade() {
+    PipelineCatalog catalog = new PipelineCatalog();
+    var session = pipelines.as(AccessToken.of("api-one"));
+
+    assertThat(catalog.recent(session, "shop", "standard").fresh()).isTrue();
+    assertThat(catalog.recent(session, "shop", "standard").fresh()).isFalse();
+    assertThat(catalog.recent(session, "shop", "standard").pipeline()).isPresent();
+    assertThat(reads).hasValue(1);
+
+    catalog.read(session, "shop", "standard"); // before a move deletes anything
+    assertThat(reads).hasValue(2);
+    assertThat(catalog.recent(pipelines.as(AccessToken.of("api-two")), "shop", "standard").fresh())
+        .as("another account's pipeline of the same keys")
+        .isTrue();
+  }
+
+  @Test
   void rotatedTokensDoNotGrowTheCacheWithoutBound() {
     PipelineCatalog catalog = new PipelineCatalog();
 
