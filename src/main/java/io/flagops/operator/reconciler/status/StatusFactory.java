@@ -54,13 +54,14 @@ public final class StatusFactory {
     status.setTokenVersion(previous.getTokenVersion());
     if (release.known()) {
       Release seen = release.release();
-      status.setRelease(seen == null ? null : summary(seen, release.legacy()));
+      Boolean legacy = knownOrAsBefore(release.legacy(), previous, seen);
+      status.setRelease(seen == null ? null : summary(seen, legacy));
       status.setPhases(
           seen == null
               ? List.of()
               : phases(
                   seen,
-                  requestedStatuses(resource, previous, seen, release.legacy()),
+                  requestedStatuses(resource, previous, seen, legacy),
                   previous,
                   release.readAt() != null ? release.readAt() : clock.instant()));
       status.setCurrentPhase(seen == null ? null : currentPhase(seen));
@@ -198,6 +199,19 @@ public final class StatusFactory {
         .map(ReleasePhase::name)
         .findFirst()
         .orElse(null);
+  }
+
+  /**
+   * Whether the release's pipeline is a legacy one: as this pass read it, else as the status had it
+   * for the same pipeline (that never changes), so that a pass whose read of the pipeline failed
+   * does not drop what only a legacy release keeps (a phase the spec moved back, still to untick).
+   */
+  private static Boolean knownOrAsBefore(Boolean legacy, FlagReleaseStatus previous, Release seen) {
+    ObservedRelease before = previous.getRelease();
+    if (legacy != null || seen == null || before == null) {
+      return legacy;
+    }
+    return seen.releasePipelineKey().equals(before.getPipelineKey()) ? before.getLegacy() : null;
   }
 
   /**
