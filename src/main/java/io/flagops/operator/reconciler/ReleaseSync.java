@@ -388,7 +388,9 @@ public class ReleaseSync {
       PipelineCatalog.Read recent = pipelines.recent(session, flag.projectKey(), key);
       ReleasePlan plan =
           ReleasePlanner.plan(spec, observed.withTarget(Target.of(recent.pipeline())));
-      if (recent.fresh() || plan.actions().stream().noneMatch(DeleteRelease.class::isInstance)) {
+      if (recent.fresh()
+          || !writes.allowedOn(current) // Observe, or a refused delete held: it will not be sent
+          || plan.actions().stream().noneMatch(DeleteRelease.class::isInstance)) {
         return plan;
       }
       // a move deletes the live release: it must fit the pipeline as LaunchDarkly has it now

@@ -12,6 +12,7 @@ import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
@@ -528,6 +529,46 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
             "spec.releasePipelineKey: project 'shop' has no release pipeline 'fast-trak'; the"
                 + " release on pipeline 'fast-track' is left untouched");
     assertThat(writesFor("flag-79")).isEmpty();
+  }
+
+  /** A canceled release and a mistyped pipeline: the typo, and the canceled release is named. */
+  @Test
+  void aCanceledReleaseAndATypoSaysTheTypoAndNamesTheCanceledRelease() {
+    simulator.ui().createRelease(PROJECT, "flag-81", "fast-track");
+    simulator.ui().cancelRelease(PROJECT, "flag-81");
+
+    create("canceled-typo", spec("flag-81", "fast-trak", phase("Canary", Started)));
+    FlagRelease stalled =
+        awaitCondition("canceled-typo", ConditionTypes.STALLED, "True", "PipelineNotFound");
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.releasePipelineKey: project 'shop' has no release pipeline 'fast-trak'; the"
+                + " canceled release on pipeline 'fast-track' is left untouched");
+  }
+
+  /**
+   * Observe does not move: its plan of a move is reported, and the pipeline it checks is read once
+   * for its polls, not afresh at each as before a delete the operator is about to send.
+   */
+  @Test
+  void anObservedMoveReadsThePipelineOnceForItsPolls() {
+    create("observed-move", spec("flag-82", "standard", phase("Testing", Started)));
+    awaitReady("observed-move");
+    simulator.calls().clear();
+
+    edit(
+        "observed-move",
+        s -> {
+          toFastTrack(s);
+          s.setManagementPolicy(ManagementPolicy.Observe);
+        });
+    awaitCondition("observed-move", ConditionTypes.RECONCILING, "True", "Drifted");
+    long reads = countFor("flag-82", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-82", CallLog.GET_RELEASE) >= reads + 4);
+
+    assertThat(simulator.calls().count(CallLog.GET_PIPELINE)).isLessThanOrEqualTo(1);
+    assertThat(writesFor("flag-82")).isEmpty();
   }
 
   /**

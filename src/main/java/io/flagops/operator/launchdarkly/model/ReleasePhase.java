@@ -48,11 +48,17 @@ public record ReleasePhase(
           "completed", COMPLETE);
 
   public ReleasePhase {
-    status = status == null ? null : documented(status);
+    status = documented(status);
   }
 
-  /** The documented status {@code status} spells, or {@code status} itself when none. */
-  static String documented(String status) {
+  /**
+   * The documented status {@code status} spells, or {@code status} itself when none (null stays):
+   * also for statuses an older operator recorded as LaunchDarkly spelled them.
+   */
+  public static String documented(String status) {
+    if (status == null) {
+      return null;
+    }
     String key = status.replaceAll("[-_\\s]", "").toLowerCase(Locale.ROOT);
     return SPELLINGS.getOrDefault(key, status);
   }

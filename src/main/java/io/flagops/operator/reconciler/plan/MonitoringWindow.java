@@ -47,7 +47,8 @@ public final class MonitoringWindow {
     boolean beganAtTheStart =
         phase.startedDate() != null
             && phase.audiencesRequiringApproval().isEmpty()
-            && (before == null || !ReleasePhase.PAUSED.equals(before.getStatus()));
+            && (before == null
+                || !ReleasePhase.PAUSED.equals(ReleasePhase.documented(before.getStatus())));
     if (beganAtTheStart) {
       return plus(phase.startedDate(), window);
     }

@@ -54,7 +54,12 @@ public final class ReleasePlanner {
     }
     Release release = observed.release().get();
     if (release.canceledAt() != null) {
-      return ReleasePlan.of(misfit(spec, observed.target(), "").orElse(canceled(release, spec)));
+      return ReleasePlan.of(
+          misfit(
+                  spec,
+                  observed.target(),
+                  "; the canceled release on pipeline '" + release.releasePipelineKey() + "'")
+              .orElse(canceled(release, spec)));
     }
     Optional<Verdict> unknown = ReleaseHolds.unknownStatus(release);
     if (unknown.isPresent()) {

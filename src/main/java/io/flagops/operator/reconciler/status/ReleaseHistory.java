@@ -56,7 +56,9 @@ final class ReleaseHistory {
       Map<String, PhaseStatus> was = sameRelease ? byName(previous.getPhases()) : Map.of();
       for (PhaseStatus phase : next.getPhases()) {
         PhaseStatus old = was.get(phase.getName());
-        String from = old != null ? old.getStatus() : ReleasePhase.NOT_STARTED;
+        // (documented: an older operator recorded LaunchDarkly's kebab-case spellings as they came)
+        String from =
+            old != null ? ReleasePhase.documented(old.getStatus()) : ReleasePhase.NOT_STARTED;
         if (!Objects.equals(from, phase.getStatus())) {
           ChangedBy by = by(phase, old, operatorWrote, monitoringWindows.get(phase.getName()));
           changes.add(new ReleaseChange(at, phase.getName(), from, phase.getStatus(), by));

@@ -34,6 +34,15 @@ class ReleaseHistoryTest {
             "2026-03-01T12:00:00Z Testing: NotStarted -> Started by Operator");
   }
 
+  /** An older operator recorded LaunchDarkly's kebab-case spellings as they came: no change. */
+  @Test
+  void aStatusRecordedInLaunchDarklysOtherSpellingIsTheSameStatus() {
+    FlagReleaseStatus before = status("standard", "Testing=active", "Staging=not-started");
+    FlagReleaseStatus after = status("standard", "Testing=Started", "Staging=NotStarted");
+
+    assertThat(ReleaseHistory.next(before, after, Set.of(), Map.of(), NOW)).isEmpty();
+  }
+
   @Test
   void aPhaseMadeReadyToStartWhenTheOneBeforeCompletedIsLaunchDarklysStep() {
     FlagReleaseStatus before = status("standard", "Testing=Started", "Staging=NotStarted");
