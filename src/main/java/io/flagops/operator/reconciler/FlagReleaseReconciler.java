@@ -413,21 +413,23 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
     boolean refused =
         FailureResponse.refusedWriteStall(resource)
-            .filter(
-                // a create LaunchDarkly answered 404: the project, flag or pipeline is not there
-                // yet (GitOps may apply the FlagRelease first); and any refused create that would
-                // finish a move: the operator deleted the flag's release, which it must not leave
-                // without one because LaunchDarkly refused once (still settling the delete, say).
-                // Tried again at each stalled poll, as no release version can say when that changed
-                stalled ->
-                    version != null
-                        || !(Reasons.NOT_FOUND.equals(stalled.getReason())
-                            || status.getUnfinishedMove() != null))
+            .filter(stalled -> !(version == null && createTriedAgain(stalled, status)))
             .filter(stalled -> !FailureResponse.isForbiddenWrite(stalled))
             .isPresent();
     return refused
         ? ReleaseSync.Writes.refusedOn(version, Ownership.recordedCreatedAt(status))
         : ReleaseSync.Writes.allowed();
+  }
+
+  /**
+   * Whether a refused create (no release) is tried again at each stalled poll, as no release
+   * version can say when what refused it changed: a 404 (the project, flag or pipeline is not there
+   * yet, as when GitOps applies the FlagRelease first), or a create that would finish a move (the
+   * operator deleted the flag's release, and must not leave it without one because LaunchDarkly
+   * refused once, still settling the delete, say).
+   */
+  private static boolean createTriedAgain(FlagReleaseCondition stalled, FlagReleaseStatus status) {
+    return Reasons.NOT_FOUND.equals(stalled.getReason()) || status.getUnfinishedMove() != null;
   }
 
   /** A report made before any LaunchDarkly call: nothing seen, ownership as the status had it. */

@@ -318,9 +318,7 @@ public class ReleaseSync {
      * whose answer showed it are not made.
      */
     private boolean showsUnknownStatus() {
-      return current.stream()
-          .flatMap(release -> release.phases().stream())
-          .anyMatch(phase -> !phase.hasKnownStatus());
+      return current.flatMap(Release::phaseWithUnknownStatus).isPresent();
     }
 
     /** The phase of the release as last read or answered, by id (none: no release, no phase). */

@@ -3,6 +3,7 @@ package io.flagops.operator.launchdarkly.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Optional;
 
 /** A flag's release as {@code GET .../flags/{projectKey}/{flagKey}/release} returns it. */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -21,6 +22,11 @@ public record Release(
    */
   public Long createdAt() {
     return phases == null || phases.isEmpty() ? null : phases.get(0).creationDate();
+  }
+
+  /** The first phase whose status LaunchDarkly does not document, if any. */
+  public Optional<ReleasePhase> phaseWithUnknownStatus() {
+    return phases.stream().filter(phase -> !phase.hasKnownStatus()).findFirst();
   }
 
   /** Checks the fields the schema requires, so a half-read release never drives a write. */

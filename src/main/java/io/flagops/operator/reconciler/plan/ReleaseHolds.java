@@ -23,9 +23,8 @@ final class ReleaseHolds {
    * meaning is unknown, so nothing is written to the release, as for an answer not understood.
    */
   static Optional<Verdict> unknownStatus(Release release) {
-    return release.phases().stream()
-        .filter(phase -> !phase.hasKnownStatus())
-        .findFirst()
+    return release
+        .phaseWithUnknownStatus()
         .map(
             phase ->
                 Verdict.blocked(
