@@ -357,11 +357,17 @@ class ArgoCdHealthTest {
     Manifests.YAML.writeValue(valuesFile.toFile(), values);
     Deployment operator =
         HelmChart.render(HelmChart.copy(tmp), List.of(valuesFile)).one(Deployment.class);
+    // the Secret both READMEs tell the admin to create in the operator's namespace
+    for (Path readme : List.of(Path.of("deploy/README.md"), ARGOCD.resolve("README.md"))) {
+      assertThat(Files.readString(readme))
+          .as(readme.toString())
+          .contains("-n flagrelease-system create secret generic flagrelease-operator-token");
+    }
     assertThat(operator.getSpec().getTemplate().getSpec().getVolumes())
         .anyMatch(
             v ->
                 v.getSecret() != null
-                    && "launchdarkly-token".equals(v.getSecret().getSecretName()));
+                    && "flagrelease-operator-token".equals(v.getSecret().getSecretName()));
     assertThat(Manifests.env(operator.getSpec().getTemplate().getSpec().getContainers().get(0)))
         .containsEntry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", releasesNamespace + "=shop");
   }

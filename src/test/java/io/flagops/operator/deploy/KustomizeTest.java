@@ -75,10 +75,14 @@ class KustomizeTest {
   }
 
   private static Manifests run(String directory) {
+    return run(DIR.resolve(directory));
+  }
+
+  private static Manifests run(Path directory) {
     try {
       Path stderr = Files.createTempFile("kustomize", ".err");
       Process process =
-          new ProcessBuilder("kubectl", "kustomize", DIR.resolve(directory).toString())
+          new ProcessBuilder("kubectl", "kustomize", directory.toString())
               .redirectError(stderr.toFile())
               .start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -98,6 +102,24 @@ class KustomizeTest {
 
   private static Container container(Manifests manifests) {
     return manifests.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  /** The overlay deploy/README.md tells users to write: its registry replaces the placeholder. */
+  @Test
+  void theReadmesOverlaySetsTheImage() throws IOException {
+    String readme = Files.readString(Path.of("deploy/README.md"));
+    int start = readme.indexOf("# my-overlay/kustomization.yaml");
+    assertThat(start).as("the overlay in deploy/README.md").isNotNegative();
+    String overlay =
+        readme
+            .substring(start, readme.indexOf("```", start))
+            .replace("../deploy/kustomize/", "../../../deploy/kustomize/")
+            .replace("<your registry>", "registry.example.com");
+    Path directory = Files.createDirectories(Path.of("target/readme-overlay/my-overlay"));
+    Files.writeString(directory.resolve("kustomization.yaml"), overlay);
+
+    assertThat(container(run(directory)).getImage())
+        .isEqualTo("registry.example.com/flagops/flagrelease-operator:" + Manifests.pomVersion());
   }
 
   // ---------------------------------------------------------------- every overlay

@@ -170,7 +170,8 @@ final class Manifests {
   }
 
   /** Leader election, only in the operator's own namespace. */
-  static final List<String> LEASE_RULES = List.of("coordination.k8s.io leases: get,create,update");
+  static final List<String> LEASE_RULES =
+      List.of("coordination.k8s.io leases: get,create,update,patch");
 
   /** JSON trees compared with numbers by value (100 equals 100.0), everything else exactly. */
   static final Comparator<JsonNode> NUMBERS_BY_VALUE =

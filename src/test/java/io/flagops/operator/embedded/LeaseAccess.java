@@ -20,7 +20,7 @@ public final class LeaseAccess {
                 .addNewResourceRule()
                 .withApiGroups("coordination.k8s.io")
                 .withResources("leases")
-                .withVerbs("get", "create", "update")
+                .withVerbs("get", "create", "update", "patch")
                 .endResourceRule()
                 .withIncomplete(false)
                 .endStatus()

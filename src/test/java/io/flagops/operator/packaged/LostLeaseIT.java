@@ -5,11 +5,15 @@ import static io.flagops.operator.packaged.OperatorJar.writeKubeconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
@@ -19,11 +23,16 @@ import io.flagops.operator.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,15 +69,24 @@ class LostLeaseIT {
   void aLeaderWhoseLeaseAnotherReplicaTookExitsSoItsPodRestartsAsAFollower() {
     var lease = startLeading();
 
-    // what a replica that saw the Lease expire (the leader cut off from the API server) writes
-    lease.edit(
-        taken -> {
-          taken.getSpec().setHolderIdentity("replica-b");
-          taken.getSpec().setAcquireTime(ZonedDateTime.now());
-          taken.getSpec().setRenewTime(ZonedDateTime.now());
-          taken.getSpec().setLeaseTransitions(taken.getSpec().getLeaseTransitions() + 1);
-          return taken;
-        });
+    // what a replica that saw the Lease expire (the leader cut off from the API server) writes;
+    // tried again when the leader's renewal came first (a 409)
+    await()
+        .atMost(OperatorJar.START)
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () ->
+                lease.edit(
+                        taken -> {
+                          taken.getSpec().setHolderIdentity("replica-b");
+                          taken.getSpec().setAcquireTime(ZonedDateTime.now());
+                          taken.getSpec().setRenewTime(ZonedDateTime.now());
+                          taken
+                              .getSpec()
+                              .setLeaseTransitions(taken.getSpec().getLeaseTransitions() + 1);
+                          return taken;
+                        })
+                    != null);
 
     OperatorJar.Result ended = operator.awaitExit();
     assertThat(ended.exitCode()).as("stdout %s", ended.stdout()).isEqualTo(1);
@@ -87,6 +105,47 @@ class LostLeaseIT {
     assertThat(ended.exitCode()).as("stdout %s", ended.stdout()).isNotEqualTo(1);
     assertThat(ended.stdout()).noneMatch(line -> line.contains("Lost the Lease"));
   }
+
+  /**
+   * The leader renews its Lease with verbs the shipped RBAC grants (the mock enforces no RBAC): a
+   * verb missing there is a 403 on a real cluster, and the leader then exits at each renewal and no
+   * replica ever leads again.
+   */
+  @Test
+  void theLeaderRenewsItsLeaseOnlyWithVerbsTheShippedRoleGrants() throws Exception {
+    var lease = startLeading();
+    String firstRenewal = lease.get().getSpec().getRenewTime().toString();
+    await()
+        .atMost(OperatorJar.START)
+        .until(() -> !firstRenewal.equals(lease.get().getSpec().getRenewTime().toString()));
+
+    Set<String> used = new TreeSet<>();
+    for (var request = cluster.takeRequest(1, TimeUnit.SECONDS);
+        request != null;
+        request = cluster.takeRequest(1, TimeUnit.SECONDS)) {
+      if (request.getPath().startsWith("/apis/coordination.k8s.io/v1/namespaces/" + NAMESPACE)) {
+        used.add(VERBS.get(request.getMethod()));
+      }
+    }
+    List<HasMetadata> documents =
+        Serialization.unmarshal(
+            Files.readString(Path.of("deploy/kustomize/base/rbac-leader-election.yaml")));
+    Role shipped =
+        documents.stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(used).contains("get", "create");
+    assertThat(shipped.getRules())
+        .as("the Lease rule the chart and kustomize ship (the deploy tests hold them equal)")
+        .singleElement()
+        .satisfies(rule -> assertThat(rule.getVerbs()).containsAll(used));
+  }
+
+  private static final Map<String, String> VERBS =
+      Map.of("GET", "get", "POST", "create", "PUT", "update", "PATCH", "patch", "DELETE", "delete");
 
   /** The packaged operator, leader of the Lease, against a CRUD mock API with the CRD. */
   private Resource<Lease> startLeading() {
