@@ -356,6 +356,19 @@ public class ReleaseSync {
       readAt = clock.instant();
       read = true;
       owned = owned.seeing(current.orElse(null), held);
+      if (current.isEmpty() && deletedByMove()) {
+        owned = Ownership.NONE; // as after a move's DELETE answered: the release is not adopted
+      }
+    }
+
+    /**
+     * Whether the owned release is the one a move began to delete (its DELETE sent, the status
+     * says): with no release now, that DELETE went through, even when its answer and the read after
+     * it were lost.
+     */
+    private boolean deletedByMove() {
+      PipelineMove move = unfinishedMove();
+      return move != null && owned.owns(move.getFrom());
     }
 
     /**

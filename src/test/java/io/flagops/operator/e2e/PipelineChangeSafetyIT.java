@@ -155,6 +155,41 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * A move's DELETE whose answer is lost, and the read at once after it fails too: the next pass
+   * finds no release, which is still the operator's deletion, not a release someone else deleted
+   * (nor one the resource adopted, so its deletion would say it left it).
+   */
+  @Test
+  void aMoveWhoseDeleteAndTheReadAfterItAreUnansweredIsStillTheOperatorsDeletion() {
+    create("lost-delete-unread", spec("flag-88", "standard", phase("Testing", Started)));
+    awaitReady("lost-delete-unread");
+    simulator
+        .faults()
+        .loseAnswerOfNext(CallLog.DELETE_RELEASE)
+        .changeBeforeNext(
+            CallLog.DELETE_RELEASE, () -> simulator.faults().failNextOn(CallLog.GET_RELEASE, 503))
+        .failNextOn(CallLog.CREATE_RELEASE, 400);
+
+    edit("lost-delete-unread", PipelineChangeSafetyIT::toFastTrack);
+    FlagRelease stalled =
+        awaitCondition(
+            "lost-delete-unread", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(stalled.getStatus().getUnfinishedMove()).isNotNull();
+    assertThat(stalled.getStatus().getOwnedPipelineKey())
+        .as("the release is gone, deleted by the move: not one this resource adopted")
+        .isNull();
+    assertThat(stalled.getStatus().getReleaseOrigin()).isNull();
+
+    FlagRelease moved = awaitReady("lost-delete-unread");
+    assertThat(moved.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .noneMatch(change -> change.endsWith("Unknown"))
+        .contains("null standard -> null Operator", "null null -> fast-track Operator");
+    assertThat(moved.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    assertThat(countFor("flag-88", CallLog.DELETE_RELEASE)).isEqualTo(1);
+  }
+
+  /**
    * The request budget holds back the DELETE of a move after the status said the move began (the
    * pipeline's read used up the window): the status must not go on saying the release was deleted.
    */
