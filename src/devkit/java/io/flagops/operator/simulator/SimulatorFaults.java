@@ -193,6 +193,18 @@ public final class SimulatorFaults {
     return this;
   }
 
+  /**
+   * The next request on {@code route} (a {@link CallLog} route) gets exactly this answer, without
+   * being served: a proxy's HTML error page, say.
+   */
+  public synchronized SimulatorFaults respondNextOn(
+      String route, int status, String contentType, String body) {
+    scriptedByRoute
+        .computeIfAbsent(route, r -> new ArrayDeque<>())
+        .addLast(Answer.raw(status, contentType, body));
+    return this;
+  }
+
   /** The next {@code count} requests get exactly this answer (for malformed-answer tests). */
   public synchronized SimulatorFaults respondNext(
       int count, int status, String contentType, String body) {

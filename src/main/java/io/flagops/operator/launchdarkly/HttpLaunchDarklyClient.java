@@ -232,10 +232,26 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       byte[] bytes = response.body();
       return Optional.of(bytes == null ? new byte[0] : bytes);
     }
-    if (status == 404 && notFoundIsEmpty) {
+    if (status == 404 && notFoundIsEmpty && fromLaunchDarkly(response)) {
       return Optional.empty();
     }
     throw error(token, route, response);
+  }
+
+  /**
+   * Whether an error answer is LaunchDarkly's own: a JSON object, as it always answers. A proxy's
+   * or a load balancer's 404 page says nothing about the release, so it is never "none".
+   */
+  private boolean fromLaunchDarkly(HttpResponse<byte[]> response) {
+    byte[] body = response.body();
+    if (body == null || body.length == 0) {
+      return false;
+    }
+    try {
+      return json.readTree(body).isObject();
+    } catch (IOException notJson) {
+      return false;
+    }
   }
 
   private LaunchDarklyException noAnswerWithinReadTimeout(Route route) {
@@ -275,7 +291,11 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
     String message = detail.isEmpty() ? what : what + ": " + detail;
     return switch (status) {
       case 401 -> new LaunchDarklyException.Unauthorized(message);
-      case 404 -> new LaunchDarklyException.NotFound(message);
+      case 404 ->
+          fromLaunchDarkly(response)
+              ? new LaunchDarklyException.NotFound(message)
+              : new LaunchDarklyException.Unavailable(
+                  message + " (not LaunchDarkly's answer: a proxy's, perhaps)", status, null);
       case 409 -> new LaunchDarklyException.Conflict(message);
       case 429 -> new LaunchDarklyException.RateLimited(message, rateLimitWait(response));
       default ->

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -63,6 +64,44 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     // the admin grants the role the permission in LaunchDarkly: the next write goes through
     awaitReady("role");
     assertThat(countFor("flag-81", CallLog.UPDATE_PHASE)).isEqualTo(2);
+  }
+
+  /**
+   * A 404 that is not LaunchDarkly's (a proxy's HTML page) says nothing about the release: it is
+   * retried, never taken for "no release", so the release the operator created is neither given to
+   * someone else in the history nor created again, and the resource's deletion still deletes it.
+   */
+  @Test
+  void aProxysNotFoundPageIsNotTakenForNoRelease() {
+    create("proxy-404", spec("flag-30", "fast-track", phase("Canary", Started)));
+    awaitReady("proxy-404");
+    simulator
+        .faults()
+        .respondNextOn(
+            CallLog.GET_RELEASE, 404, "text/html", "<html><body>404 Not Found</body></html>");
+
+    await().atMost(TIMEOUT).until(() -> readsAfterThe404("flag-30") >= 2);
+    FlagRelease after = awaitReady("proxy-404");
+
+    assertThat(after.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .noneMatch(change -> change.endsWith("Unknown"));
+    assertThat(after.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    assertThat(countFor("flag-30", CallLog.CREATE_RELEASE)).isEqualTo(1);
+
+    releases().withName("proxy-404").delete();
+    await().atMost(TIMEOUT).until(() -> get("proxy-404") == null);
+    assertThat(simulator.release(PROJECT, "flag-30")).as("deleted, as Delete says").isEmpty();
+  }
+
+  private long readsAfterThe404(String flag) {
+    List<CallLog.Call> calls = callsFor(flag);
+    int at = calls.stream().map(CallLog.Call::status).toList().indexOf(404);
+    return at < 0
+        ? 0
+        : calls.subList(at + 1, calls.size()).stream()
+            .filter(c -> c.route().equals(CallLog.GET_RELEASE))
+            .count();
   }
 
   @Test

@@ -80,6 +80,24 @@ class HttpLaunchDarklyClientErrorsTest {
     assertThat(server.onlyRequest().method()).isEqualTo("DELETE");
   }
 
+  /** A proxy's 404 page says nothing about the release: never "none", never "not found". */
+  @ParameterizedTest
+  @EnumSource(Call.class)
+  void aNotFoundThatIsNotLaunchDarklysIsUnavailable(Call call) {
+    server.answerAlways(Answer.status(404).withBody("text/html", "<html>Not Found</html>"));
+
+    LaunchDarklyException.Unavailable e =
+        catchThrowableOfType(
+            LaunchDarklyException.Unavailable.class, () -> call.invoke(client(server)));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains("answered 404")
+        .contains("text/html")
+        .contains("not LaunchDarkly's answer");
+    assertThat(e.mayHaveBeenMade()).isTrue();
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Call.class,
