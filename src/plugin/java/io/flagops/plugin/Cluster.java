@@ -9,7 +9,11 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import java.net.HttpURLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The Kubernetes API as the kubeconfig reaches it, with its failures turned into one line. */
 final class Cluster implements AutoCloseable {
@@ -25,9 +29,18 @@ final class Cluster implements AutoCloseable {
 
   static Cluster connect(ClusterOptions options) {
     if (options.kubeconfig != null) {
+      // as kubectl: a file that is not there is an error, never another cluster (the pod's own)
+      if (!Files.isRegularFile(Path.of(options.kubeconfig))) {
+        throw new PluginError("--kubeconfig: no such file: " + options.kubeconfig);
+      }
       System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, options.kubeconfig);
     }
-    Config config = Config.autoConfigure(options.context);
+    Config config;
+    try {
+      config = Config.autoConfigure(options.context);
+    } catch (RuntimeException e) {
+      throw unreadableKubeconfig(options, e);
+    }
     if (options.context != null
         && (config.getCurrentContext() == null
             || !options.context.equals(config.getCurrentContext().getName()))) {
@@ -48,6 +61,23 @@ final class Cluster implements AutoCloseable {
             .build();
     return new Cluster(client, namespace);
   }
+
+  /**
+   * Names the file and where in it the parser stopped, not the parser's message: that quotes the
+   * line, and a kubeconfig's lines hold tokens and client keys.
+   */
+  private static PluginError unreadableKubeconfig(ClusterOptions options, RuntimeException e) {
+    String file =
+        options.kubeconfig != null
+            ? options.kubeconfig
+            : Optional.ofNullable(System.getenv("KUBECONFIG")).orElse("~/.kube/config");
+    Matcher at = POSITION.matcher(String.valueOf(Messages.oneLine(e)));
+    String where = at.find() ? " at line " + at.group(1) + ", column " + at.group(2) : "";
+    return new PluginError(
+        "cannot read the kubeconfig " + file + where + " (not valid YAML, or not a kubeconfig)");
+  }
+
+  private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
 
   String namespace() {
     return namespace;

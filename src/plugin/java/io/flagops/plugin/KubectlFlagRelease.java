@@ -2,6 +2,8 @@ package io.flagops.plugin;
 
 import io.flagops.operator.config.OperatorVersion;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +50,7 @@ public final class KubectlFlagRelease implements Runnable {
     cli.setParameterExceptionHandler(
         (e, ignored) -> {
           CommandLine command = e.getCommandLine();
-          err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
+          err.println("error: " + usageError(e));
           err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
           // status's CI contract gives bad usage 2; plan's (terraform's) makes any error 1
           return command.getCommand() instanceof PlanCommand
@@ -56,6 +58,24 @@ public final class KubectlFlagRelease implements Runnable {
               : ExitCodes.TIMEOUT_OR_CHANGES;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * Picocli's message, except for arguments it does not know: those are named without their value
+   * ({@code --token=...}, a token pasted where it does not belong), as CI logs keep stderr.
+   */
+  private static String usageError(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+      return e.getMessage().replaceFirst("^Error: ", "");
+    }
+    List<String> named = new ArrayList<>();
+    for (String argument : unmatched.getUnmatched()) {
+      named.add(
+          argument.startsWith("-")
+              ? "'" + argument.replaceFirst("=.*", "=...") + "'"
+              : "an argument (not shown)");
+    }
+    return "unknown option or argument: " + String.join(", ", named);
   }
 
   @Override

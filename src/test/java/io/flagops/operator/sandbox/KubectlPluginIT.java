@@ -475,6 +475,39 @@ class KubectlPluginIT {
     }
   }
 
+  /** A credential typed or stored where it does not belong never reaches stderr (CI logs). */
+  @Test
+  void noFailureEchoesACredential() throws IOException {
+    KubectlPlugin.Result pasted = plugin.run("status", "anything", "--token=api-pasted-secret");
+    assertThat(pasted.exitCode()).isEqualTo(2);
+    assertThat(pasted.err()).doesNotContain("api-pasted-secret").contains("'--token=...'");
+
+    KubectlPlugin.Result apart = plugin.run("status", "anything", "--token", "api-apart-secret");
+    assertThat(apart.err()).doesNotContain("api-apart-secret").contains("'--token'");
+
+    Path broken = Files.createTempDirectory("kubeconfig").resolve("config");
+    Files.writeString(
+        broken,
+        """
+        apiVersion: v1
+        kind: Config
+        users:
+          - name: admin
+            user:
+              token: "api-kubeconfig-secret
+        """);
+    KubectlPlugin.Result unreadable = new KubectlPlugin(broken, Map.of()).run("status", "x");
+    assertThat(unreadable.exitCode()).isEqualTo(1);
+    assertThat(unreadable.err())
+        .doesNotContain("api-kubeconfig-secret")
+        .startsWith("error: cannot read the kubeconfig " + broken);
+
+    KubectlPlugin.Result missing = plugin.run("status", "x", "--kubeconfig", "/no/such/config");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.errLines())
+        .containsExactly("error: --kubeconfig: no such file: /no/such/config");
+  }
+
   private static List<String> calls(String plan) {
     Matcher call = CALL.matcher(plan);
     List<String> calls = new java.util.ArrayList<>();
