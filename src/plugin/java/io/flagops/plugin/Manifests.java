@@ -19,9 +19,15 @@ import java.util.List;
 final class Manifests {
   private static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
+  /**
+   * A FlagRelease of a manifest, and its spec as written: which fields it sets (one it leaves out
+   * keeps the cluster's value when applied).
+   */
+  record Document(FlagRelease resource, JsonNode spec) {}
+
   private Manifests() {}
 
-  static List<FlagRelease> read(String file) {
+  static List<Document> read(String file) {
     try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
       return parse(in, file);
     } catch (NoSuchFileException e) {
@@ -31,9 +37,9 @@ final class Manifests {
     }
   }
 
-  static List<FlagRelease> parse(InputStream in, String file) {
+  static List<Document> parse(InputStream in, String file) {
     try {
-      List<FlagRelease> found = new ArrayList<>();
+      List<Document> found = new ArrayList<>();
       var documents =
           new YAMLMapper(new YAMLFactory())
               .readValues(new YAMLFactory().createParser(in), JsonNode.class);
@@ -43,7 +49,8 @@ final class Manifests {
             && "FlagRelease".equals(document.path("kind").asText())
             && HasMetadata.getApiVersion(FlagRelease.class)
                 .equals(document.path("apiVersion").asText())) {
-          found.add(JSON.treeToValue(document, FlagRelease.class));
+          found.add(
+              new Document(JSON.treeToValue(document, FlagRelease.class), document.path("spec")));
         }
       }
       if (found.isEmpty()) {

@@ -90,18 +90,20 @@ final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (Cluster cluster = clusterOptions.connect();
         HttpLaunchDarklyClient http = launchDarkly()) {
-      List<FlagRelease> resources =
+      List<Manifests.Document> resources =
           target.file != null
               ? Manifests.read(target.file)
-              : List.of(cluster.get(cluster.namespace(), target.name));
+              : List.of(
+                  new Manifests.Document(cluster.get(cluster.namespace(), target.name), null));
       int exit = ExitCodes.OK;
-      for (FlagRelease resource : resources) {
+      for (Manifests.Document document : resources) {
+        FlagRelease resource = document.resource();
         if (resources.size() > 1) {
           out.println("--- " + resource.getMetadata().getName());
         }
         int one;
         try {
-          one = plan(live(resource, cluster), cluster, http, out);
+          one = plan(live(document, cluster, out), cluster, http, out);
         } catch (PluginError e) {
           if (resources.size() == 1) {
             throw e;
@@ -118,8 +120,13 @@ final class PlanCommand implements Callable<Integer> {
     }
   }
 
-  /** The manifest's spec with the live resource's identity and status, as the operator sees it. */
-  private FlagRelease live(FlagRelease resource, Cluster cluster) {
+  /**
+   * The resource as the operator will see it once the manifest is applied: the manifest's spec
+   * (with the fields it leaves out as applying leaves them) and the live resource's identity and
+   * status.
+   */
+  private FlagRelease live(Manifests.Document document, Cluster cluster, PrintWriter out) {
+    FlagRelease resource = document.resource();
     String namespace = resource.getMetadata().getNamespace();
     if (namespace == null) {
       resource.getMetadata().setNamespace(cluster.namespace());
@@ -142,6 +149,7 @@ final class PlanCommand implements Callable<Integer> {
         cluster.find(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     // a status in the manifest (one exported with kubectl get -o yaml) is not the resource's: the
     // API server drops it on create, and the live one stands for an existing resource
+    inCluster.ifPresent(found -> AppliedSpec.keepUnset(resource, document.spec(), found, out));
     resource.setStatus(inCluster.map(FlagRelease::getStatus).orElse(null));
     resource.getMetadata().setUid(inCluster.map(f -> f.getMetadata().getUid()).orElse(null));
     resource

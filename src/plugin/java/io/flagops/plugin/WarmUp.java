@@ -37,7 +37,8 @@ final class WarmUp implements Callable<Integer> {
   public Integer call() {
     FlagRelease sample =
         Manifests.parse(new ByteArrayInputStream(SAMPLE.getBytes(StandardCharsets.UTF_8)), "sample")
-            .get(0);
+            .get(0)
+            .resource();
     StatusView.render(sample);
     // a request to a closed port: the client, its HTTP stack and its error path, in a few ms
     try (KubernetesClient client =

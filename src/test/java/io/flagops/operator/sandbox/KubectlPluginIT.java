@@ -275,20 +275,30 @@ class KubectlPluginIT {
             "wait", "--for=condition=Stalled", "fr/going", "--timeout=60s"); // DeletionBlocked
     assertThat(blocked.exitCode()).as(blocked.output()).isZero();
 
+    // a PR that leaves suspend out: kubectl apply keeps the patched `suspend: true`
+    String further = rollout("going", "store-locator", "Complete", "Started");
+    KubectlPlugin.Result kept = plugin.run("plan", "-f", KubectlPlugin.file(further).toString());
+    assertThat(kept.out())
+        .contains(
+            "Kept from the cluster: spec.suspend is true there and not set in the manifest, and"
+                + " applying it keeps it so.")
+        .contains("it waits while spec.suspend is true");
+
     // the PR a person might merge to unblock it: suspend false again, a phase further
     KubectlPlugin.Result plan =
         plugin.run(
             "plan",
             "-f",
-            KubectlPlugin.file(rollout("going", "store-locator", "Complete", "Started"))
-                .toString());
+            KubectlPlugin.file(further.replace("spec:\n", "spec:\n  suspend: false\n")).toString());
 
     assertThat(plan.exitCode()).as(plan.out() + plan.err()).isEqualTo(2);
     assertThat(plan.out())
         .contains("Being deleted: the operator applies no spec change.")
         .contains("1. DELETE /api/v2/flags/demo-shop/store-locator/release")
         .contains("this FlagRelease created it, deletionPolicy is Delete")
-        .doesNotContain("PUT");
+        .doesNotContain("PUT")
+        .doesNotContain("Kept from the cluster")
+        .doesNotContain("waits while spec.suspend");
   }
 
   /**
