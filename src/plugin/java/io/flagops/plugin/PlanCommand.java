@@ -24,6 +24,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -99,7 +100,7 @@ final class PlanCommand implements Callable<Integer> {
       for (Manifests.Document document : resources) {
         FlagRelease resource = document.resource();
         if (resources.size() > 1) {
-          out.println("--- " + resource.getMetadata().getName());
+          out.println("--- " + named(resource));
         }
         int one;
         try {
@@ -127,6 +128,9 @@ final class PlanCommand implements Callable<Integer> {
    */
   private FlagRelease live(Manifests.Document document, Cluster cluster, PrintWriter out) {
     FlagRelease resource = document.resource();
+    if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
+      throw new PluginError(named(resource) + ": metadata.name is required");
+    }
     String namespace = resource.getMetadata().getNamespace();
     if (namespace == null) {
       resource.getMetadata().setNamespace(cluster.namespace());
@@ -150,6 +154,7 @@ final class PlanCommand implements Callable<Integer> {
     // a status in the manifest (one exported with kubectl get -o yaml) is not the resource's: the
     // API server drops it on create, and the live one stands for an existing resource
     inCluster.ifPresent(found -> AppliedSpec.keepUnset(resource, document.spec(), found, out));
+    inCluster.ifPresent(found -> refusedByTheApiServer(resource, found));
     resource.setStatus(inCluster.map(FlagRelease::getStatus).orElse(null));
     resource.getMetadata().setUid(inCluster.map(f -> f.getMetadata().getUid()).orElse(null));
     resource
@@ -294,6 +299,40 @@ final class PlanCommand implements Callable<Integer> {
         HttpLaunchDarklyClient.ResponseListener.NONE,
         "kubectl-flagrelease/" + OperatorVersion.version(),
         CallGuard.NONE);
+  }
+
+  /**
+   * The keys the CRD makes immutable: an apply that changes one is refused, so nothing reaches the
+   * operator (planning it would read, and describe writes to, another flag's release).
+   */
+  private static void refusedByTheApiServer(FlagRelease resource, FlagRelease found) {
+    var wanted = resource.getSpec();
+    var live = found.getSpec();
+    if (wanted == null || live == null) {
+      return;
+    }
+    String field =
+        !Objects.equals(wanted.getProjectKey(), live.getProjectKey())
+            ? "projectKey"
+            : !Objects.equals(wanted.getFlagKey(), live.getFlagKey()) ? "flagKey" : null;
+    if (field != null) {
+      throw new PluginError(
+          "flagrelease \""
+              + named(resource)
+              + "\": spec."
+              + field
+              + " is immutable, so the API server refuses this apply (the cluster's: "
+              + live.getProjectKey()
+              + "/"
+              + live.getFlagKey()
+              + "); a FlagRelease of another name releases another flag");
+    }
+  }
+
+  /** How a manifest's FlagRelease is named in the output, a nameless one included. */
+  private static String named(FlagRelease resource) {
+    String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
+    return name == null ? "a FlagRelease without metadata.name" : name;
   }
 
   private static FlagRef flag(FlagRelease resource) {

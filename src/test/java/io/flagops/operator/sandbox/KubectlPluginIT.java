@@ -485,6 +485,33 @@ class KubectlPluginIT {
     }
   }
 
+  /**
+   * A document the API server would refuse (no name; a flag key the CRD makes immutable) is an
+   * error naming the field, and the documents after it are still planned.
+   */
+  @Test
+  void planOfDocumentsTheApiServerRefusesNamesTheField() {
+    apply(rollout("keys", "wishlist", "NotStarted"));
+    awaitReady("keys");
+    String nameless = rollout("nameless", "wishlist", "Started").replace("  name: nameless\n", "");
+    String otherFlag = rollout("keys", "dark-mode", "Started");
+    String manifest = nameless + "---\n" + otherFlag + "---\n" + rollout("keys", "wishlist");
+
+    KubectlPlugin.Result plan = plugin.run("plan", "-f", KubectlPlugin.file(manifest).toString());
+
+    assertThat(plan.exitCode()).as(plan.out() + plan.err()).isEqualTo(1);
+    assertThat(plan.errLines())
+        .containsExactly(
+            "error: a FlagRelease without metadata.name: metadata.name is required",
+            "error: flagrelease \"keys\": spec.flagKey is immutable, so the API server refuses this"
+                + " apply (the cluster's: demo-shop/wishlist); a FlagRelease of another name"
+                + " releases another flag");
+    assertThat(plan.out())
+        .contains("--- a FlagRelease without metadata.name")
+        .doesNotContain("dark-mode/release")
+        .contains("No changes.");
+  }
+
   /** A credential typed or stored where it does not belong never reaches stderr (CI logs). */
   @Test
   void noFailureEchoesACredential() throws IOException {
