@@ -319,12 +319,13 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       String message = node.path("message").asText("");
       List<String> details = new ArrayList<>();
       if (!node.path("code").asText("").isEmpty()) {
-        details.add(node.path("code").asText());
+        details.add(cut(node.path("code").asText()));
       }
       if (!node.path("id").asText("").isEmpty()) {
-        details.add("error id " + node.path("id").asText());
+        details.add("error id " + cut(node.path("id").asText()));
       }
       if (!message.isEmpty()) {
+        message = cut(message);
         return details.isEmpty() ? message : message + " (" + String.join(", ", details) + ")";
       }
     } catch (IOException notJson) {
@@ -333,6 +334,22 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
     String type = response.headers().firstValue("Content-Type").orElse("no content type");
     return "an unexpected " + type + " body of " + body.length + " bytes";
   }
+
+  /**
+   * LaunchDarkly's message as the status and the events carry it: a message of any length (a
+   * proxy's, a bug's) would make every status write of the resource too large for the API server.
+   */
+  private static String cut(String message) {
+    if (message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    return message.substring(0, MAX_MESSAGE)
+        + "... ("
+        + (message.length() - MAX_MESSAGE)
+        + " more characters)";
+  }
+
+  private static final int MAX_MESSAGE = 500;
 
   /** How long a 429 asks us to wait: Retry-After (seconds), else X-Ratelimit-Reset (epoch ms). */
   Duration rateLimitWait(HttpResponse<?> response) {

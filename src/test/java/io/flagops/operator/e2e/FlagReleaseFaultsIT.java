@@ -94,6 +94,30 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-30")).as("deleted, as Delete says").isEmpty();
   }
 
+  /**
+   * An error message of any length (a proxy's, a bug's) is cut in the status: whole, it made the
+   * resource too large for the API server to store any status of it.
+   */
+  @Test
+  void aHugeErrorMessageIsCutInTheStatus() {
+    simulator
+        .faults()
+        .respondNextOn(
+            CallLog.CREATE_RELEASE,
+            400,
+            "application/json",
+            "{\"code\":\"invalid_request\",\"message\":\"" + "x".repeat(600_000) + "\"}");
+
+    create("huge-error", spec("flag-31", "fast-track", phase("Canary", Started)));
+    FlagRelease stalled =
+        awaitCondition("huge-error", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+
+    assertThat(stalled.getStatus().getMessage())
+        .hasSizeLessThan(2_000)
+        .contains("more characters")
+        .contains("invalid_request");
+  }
+
   private long readsAfterThe404(String flag) {
     List<CallLog.Call> calls = callsFor(flag);
     int at = calls.stream().map(CallLog.Call::status).toList().indexOf(404);
