@@ -47,7 +47,8 @@ class ClientIdentityIT extends OperatorTestBase {
         .matches(
             "creating the release: LaunchDarkly answered 400: Unknown releaseVariationId"
                 + " 'no-such-variation' for flag 'flag-30' \\(invalid_request, error id"
-                + " [0-9a-f]{24}\\); refused write: create the release on pipeline '[a-z-]+'");
+                + " [0-9a-f]{24}\\); refused write: create the release on pipeline '[a-z-]+';"
+                + " not tried again until the spec, the token or the release changes");
   }
 
   @Test
