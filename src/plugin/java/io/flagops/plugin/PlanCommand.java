@@ -197,7 +197,7 @@ final class PlanCommand implements Callable<Integer> {
     try {
       result =
           new ReleaseSync(readOnly, new PipelineCatalog(), events, Clock.systemUTC())
-              .sync(resource, token.token(), ReleaseSync.Writes.preview(), (s, o, a) -> {});
+              .sync(resource, token.token(), ReleaseSync.Writes.preview(spec), (s, o, a) -> {});
     } catch (SyncException e) {
       throw new PluginError(
           "LaunchDarkly at "

@@ -3,6 +3,7 @@ package io.flagops.operator.reconciler;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
@@ -105,11 +106,13 @@ public class ReleaseSync {
     }
 
     /**
-     * Plans as Manage would (a release found on the desired pipeline is adopted) and writes
-     * nothing: what {@code kubectl flagrelease plan} shows.
+     * Plans as the operator would for {@code spec} (in Manage mode, a release found on the desired
+     * pipeline is adopted; Observe adopts nothing) and writes nothing: what {@code kubectl
+     * flagrelease plan} shows.
      */
-    public static Writes preview() {
-      return new Writes(true, false, null, null, true);
+    public static Writes preview(FlagReleaseSpec spec) {
+      return new Writes(
+          spec.getManagementPolicy() != ManagementPolicy.Observe, false, null, null, true);
     }
 
     boolean allowedOn(Optional<Release> release) {

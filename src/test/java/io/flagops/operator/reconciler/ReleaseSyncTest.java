@@ -8,6 +8,7 @@ import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.launchdarkly.AccessToken;
@@ -84,7 +85,7 @@ class ReleaseSyncTest {
 
   @Test
   void previewPlansAsManageWouldAdoptingTheReleaseAndWritesNothing() {
-    SyncResult result = sync(ReleaseSync.Writes.preview());
+    SyncResult result = sync(ReleaseSync.Writes.preview(new FlagReleaseSpec()));
 
     assertThat(result.plan().actions())
         .extracting(action -> action.describe())
@@ -93,6 +94,20 @@ class ReleaseSyncTest {
         .as("Manage adopts a release found on the desired pipeline; so does its preview")
         .isTrue();
     assertThat(launchDarkly.calls).containsExactly("GET release", "GET pipeline");
+  }
+
+  @Test
+  void previewOfAnObservedReleaseAdoptsNothing() {
+    FlagReleaseSpec observe = new FlagReleaseSpec();
+    observe.setManagementPolicy(ManagementPolicy.Observe);
+
+    SyncResult result = sync(ReleaseSync.Writes.preview(observe));
+
+    assertThat(result.plan().actions())
+        .extracting(action -> action.describe())
+        .containsExactly("start phase 'Canary'");
+    assertThat(result.owned().ownsAny()).as("Observe never adopts").isFalse();
+    assertThat(launchDarkly.calls).noneMatch(call -> call.startsWith("PUT"));
   }
 
   @Test

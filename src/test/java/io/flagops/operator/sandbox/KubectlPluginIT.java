@@ -512,6 +512,22 @@ class KubectlPluginIT {
         .contains("No changes.");
   }
 
+  /** Observe never adopts a release: its plan does not say it would. */
+  @Test
+  void planOfAnObservedReleaseAdoptsNothing() {
+    // dark-mode: a release someone made by hand on pipeline standard (the sandbox's seed)
+    String observe =
+        rollout("watching", "dark-mode", "Complete", "Started")
+            .replace("spec:\n", "spec:\n  managementPolicy: Observe\n");
+    KubectlPlugin.Result plan = plugin.run("plan", "-f", KubectlPlugin.file(observe).toString());
+
+    assertThat(plan.exitCode()).as(plan.out() + plan.err()).isZero();
+    assertThat(plan.out())
+        .doesNotContain("Adopted")
+        .contains("managementPolicy is Observe: the operator makes none of these calls")
+        .contains("start phase 'Staging'");
+  }
+
   /** A credential typed or stored where it does not belong never reaches stderr (CI logs). */
   @Test
   void noFailureEchoesACredential() throws IOException {
