@@ -142,8 +142,7 @@ final class Cluster implements AutoCloseable {
     return switch (e.getCode()) {
       case HttpURLConnection.HTTP_UNAUTHORIZED ->
           new PluginError(api + " did not accept the kubeconfig's credentials (401)");
-      case HttpURLConnection.HTTP_FORBIDDEN ->
-          new PluginError("not allowed to " + doing + " (403)");
+      case HttpURLConnection.HTTP_FORBIDDEN -> new Forbidden("not allowed to " + doing + " (403)");
       default ->
           new PluginError(
               "cannot "
@@ -156,6 +155,13 @@ final class Cluster implements AutoCloseable {
                       ? ""
                       : " (" + e.getStatus().getMessage() + ")"));
     };
+  }
+
+  /** The kubeconfig's user may not make the request (403). */
+  static final class Forbidden extends PluginError {
+    Forbidden(String message) {
+      super(message);
+    }
   }
 
   @Override

@@ -13,27 +13,35 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The token plan reads LaunchDarkly with, and where it came from (never the token): the file given,
- * else the resource's own Secret (as the operator would use it), else {@code
+ * The token plan reads LaunchDarkly with, and where it came from (never the token): the file given
+ * (the resource's own Secret is still checked as the operator checks it, where the kubeconfig may
+ * read it), else the resource's own Secret (as the operator would use it), else {@code
  * LAUNCHDARKLY_ACCESS_TOKEN} in place of the operator's default token, which only it can read.
  */
 record PlanToken(AccessToken token, String source) {
   static final String ENV = "LAUNCHDARKLY_ACCESS_TOKEN";
 
   static PlanToken resolve(FlagRelease resource, String tokenFile, Cluster cluster) {
+    SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();
+    boolean ownSecret = ref != null && ref.getName() != null;
     if (tokenFile != null) {
+      PlanToken fromFile = fromFile(tokenFile);
+      if (!ownSecret) {
+        return fromFile;
+      }
+      // the operator makes no call unless the resource's Secret holds a token it may use
       try {
-        return parse(Files.readString(Path.of(tokenFile)).strip(), "--token-file " + tokenFile);
-      } catch (IOException e) {
-        // never the argument itself: a token given in place of a file name would be printed
-        throw new PluginError(
-            "--token-file: cannot read the file it names ("
-                + (e instanceof NoSuchFileException ? "no such file" : "not readable")
-                + "); it takes the path of a file holding the token, not the token");
+        fromSecret(resource.getMetadata().getNamespace(), ref, cluster);
+        return fromFile;
+      } catch (Cluster.Forbidden e) {
+        return new PlanToken(
+            fromFile.token(),
+            fromFile.source()
+                + "; spec.accessTokenSecretRef not checked: "
+                + e.getMessage().replaceFirst("^not allowed", "not allowed here"));
       }
     }
-    SecretKeyReference ref = resource.getSpec().getAccessTokenSecretRef();
-    if (ref != null && ref.getName() != null) {
+    if (ownSecret) {
       return fromSecret(resource.getMetadata().getNamespace(), ref, cluster);
     }
     String fromEnv = System.getenv(ENV);
@@ -46,6 +54,18 @@ record PlanToken(AccessToken token, String source) {
               + " or --token-file to a token (a reader role is enough)");
     }
     return parse(fromEnv.strip(), ENV);
+  }
+
+  private static PlanToken fromFile(String tokenFile) {
+    try {
+      return parse(Files.readString(Path.of(tokenFile)).strip(), "--token-file " + tokenFile);
+    } catch (IOException e) {
+      // never the argument itself: a token given in place of a file name would be printed
+      throw new PluginError(
+          "--token-file: cannot read the file it names ("
+              + (e instanceof NoSuchFileException ? "no such file" : "not readable")
+              + "); it takes the path of a file holding the token, not the token");
+    }
   }
 
   private static PlanToken fromSecret(String namespace, SecretKeyReference ref, Cluster cluster) {

@@ -1,7 +1,7 @@
 package io.flagops.plugin;
 
 /** A failure the user can act on: one line on stderr and an exit code, never a stack trace. */
-final class PluginError extends RuntimeException {
+class PluginError extends RuntimeException {
   private final int exitCode;
 
   PluginError(String message) {

@@ -409,13 +409,19 @@ class KubectlPluginIT {
                 + "  accessTokenSecretRef:\n    name: unlabelled-token\n");
 
     KubectlPlugin.Result plan = plugin.run("plan", "-f", manifest.toString());
+    // a token of the plan's own (a CI job's reader token) checks the Secret all the same
+    Path readerToken = KubectlPlugin.file(Sandbox.DEFAULT_TOKEN);
+    KubectlPlugin.Result withFile =
+        plugin.run("plan", "-f", manifest.toString(), "--token-file", readerToken.toString());
 
-    assertThat(plan.exitCode()).as(plan.out()).isEqualTo(1);
-    assertThat(plan.errLines())
-        .containsExactly(
-            "error: spec.accessTokenSecretRef: Secret \"unlabelled-token\" in namespace"
-                + " \"default\" is not labelled flagops.io/launchdarkly-token=true: the operator"
-                + " sees only token Secrets with that label, so it would make no call");
+    for (KubectlPlugin.Result result : List.of(plan, withFile)) {
+      assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
+      assertThat(result.errLines())
+          .containsExactly(
+              "error: spec.accessTokenSecretRef: Secret \"unlabelled-token\" in namespace"
+                  + " \"default\" is not labelled flagops.io/launchdarkly-token=true: the operator"
+                  + " sees only token Secrets with that label, so it would make no call");
+    }
   }
 
   /** kubectl apply -n refuses a manifest of another namespace; so does the plan of it. */
@@ -491,11 +497,11 @@ class KubectlPluginIT {
    */
   @Test
   void planOfDocumentsTheApiServerRefusesNamesTheField() {
-    apply(rollout("keys", "wishlist", "NotStarted"));
-    awaitReady("keys");
-    String nameless = rollout("nameless", "wishlist", "Started").replace("  name: nameless\n", "");
+    // a flag LaunchDarkly does not have: the resource exists, and claims no flag other tests use
+    apply(rollout("keys", "not-in-the-seed", "NotStarted"));
+    String nameless = rollout("nameless", "dark-mode", "Started").replace("  name: nameless\n", "");
     String otherFlag = rollout("keys", "dark-mode", "Started");
-    String manifest = nameless + "---\n" + otherFlag + "---\n" + rollout("keys", "wishlist");
+    String manifest = nameless + "---\n" + otherFlag;
 
     KubectlPlugin.Result plan = plugin.run("plan", "-f", KubectlPlugin.file(manifest).toString());
 
@@ -504,12 +510,11 @@ class KubectlPluginIT {
         .containsExactly(
             "error: a FlagRelease without metadata.name: metadata.name is required",
             "error: flagrelease \"keys\": spec.flagKey is immutable, so the API server refuses this"
-                + " apply (the cluster's: demo-shop/wishlist); a FlagRelease of another name"
-                + " releases another flag");
+                + " apply (the cluster's: demo-shop/not-in-the-seed); a FlagRelease of another"
+                + " name releases another flag");
     assertThat(plan.out())
-        .contains("--- a FlagRelease without metadata.name")
-        .doesNotContain("dark-mode/release")
-        .contains("No changes.");
+        .contains("--- a FlagRelease without metadata.name", "--- keys")
+        .doesNotContain("dark-mode/release");
   }
 
   /** Observe never adopts a release: its plan does not say it would. */
