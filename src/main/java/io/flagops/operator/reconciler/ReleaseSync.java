@@ -360,14 +360,17 @@ public class ReleaseSync {
       read = true;
       owned = owned.seeing(current.orElse(null), held);
       if (current.isEmpty() && deletedByMove()) {
-        owned = Ownership.NONE; // as after a move's DELETE answered: the release is not adopted
+        // as after a move's DELETE answered: no release is owned, and the deletion is the
+        // operator's (in the history too)
+        owned = Ownership.NONE;
+        written.add(Seen.RELEASE);
       }
     }
 
     /**
      * Whether the owned release is the one a move began to delete (its DELETE sent, the status
      * says): with no release now, that DELETE went through, even when its answer and the read after
-     * it were lost.
+     * it were lost. (A DELETE that found the release already gone left none owned.)
      */
     private boolean deletedByMove() {
       PipelineMove move = unfinishedMove();

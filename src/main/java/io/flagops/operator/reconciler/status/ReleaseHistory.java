@@ -4,7 +4,6 @@ import io.flagops.operator.api.v1alpha1.ChangedBy;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
-import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseChange;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
@@ -49,8 +48,7 @@ final class ReleaseHistory {
         Objects.equals(before, after) && !madeAgain(previous.getRelease(), next.getRelease());
     boolean created = operatorWrote.contains(Seen.RELEASE) || createdUnanswered(previous, next);
     if (!sameRelease) {
-      boolean operators = created || deletedByMove(previous, after);
-      ChangedBy by = operators ? ChangedBy.Operator : ChangedBy.Unknown;
+      ChangedBy by = created ? ChangedBy.Operator : ChangedBy.Unknown;
       changes.add(new ReleaseChange(at, null, before, after, by));
     }
     if (sameRelease || created) {
@@ -94,17 +92,6 @@ final class ReleaseHistory {
         && previous.getReleaseOrigin() == ReleaseOrigin.Created
         && next.getReleaseOrigin() == ReleaseOrigin.Created
         && Objects.equals(previous.getOwnedPipelineKey(), next.getRelease().getPipelineKey());
-  }
-
-  /**
-   * The release gone from the pipeline a move the status recorded was deleting: that move's DELETE,
-   * whose answer (and the read after it) was lost.
-   */
-  private static boolean deletedByMove(FlagReleaseStatus previous, String after) {
-    PipelineMove move = previous.getUnfinishedMove();
-    return after == null
-        && move != null
-        && Objects.equals(move.getFrom(), pipelineOf(previous.getRelease()));
   }
 
   /** Both releases known, on one pipeline, and the one now created at another time. */
