@@ -7,6 +7,7 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
@@ -350,11 +351,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
               resource,
               e.seen(),
               e.owned(),
-              warning(failure.reason(), failure.message()),
+              warning(failure.reason(), failure.message() + whileWriting(e.step())),
               tokenVersion);
         }
         return after(retry);
     }
+  }
+
+  /** Which write failed ("updating the phase status" does not say which phase, nor to what). */
+  private static String whileWriting(String step) {
+    return LaunchDarklyClient.READING.equals(step) ? "" : "; the write: " + step;
   }
 
   private Outcome outcomeOf(FlagRelease resource, SyncResult result, boolean manage) {

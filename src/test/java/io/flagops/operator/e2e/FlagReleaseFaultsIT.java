@@ -118,6 +118,26 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
         .contains("invalid_request");
   }
 
+  /** A write LaunchDarkly keeps failing is named: which phase, to what. */
+  @Test
+  void aWriteThatKeepsFailingIsNamed() {
+    for (int i = 0; i < 3; i++) {
+      simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 503);
+    }
+
+    create("named-write", spec("flag-32", "fast-track", phase("Canary", Started)));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> eventReasons("named-write").contains("LaunchDarklyUnavailable"));
+    awaitReady("named-write");
+
+    assertThat(eventsFor("named-write"))
+        .filteredOn(e -> "LaunchDarklyUnavailable".equals(e.getReason()))
+        .extracting(Event::getMessage)
+        .allMatch(
+            m -> m.contains("answered 503") && m.endsWith("; the write: start phase 'Canary'"));
+  }
+
   private long readsAfterThe404(String flag) {
     List<CallLog.Call> calls = callsFor(flag);
     int at = calls.stream().map(CallLog.Call::status).toList().indexOf(404);
