@@ -90,13 +90,20 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
   }
 
   /**
-   * Whether a Stalled condition records a write refused for the token's role (403): granting the
-   * permission in LaunchDarkly changes nothing the operator sees, so the write is tried again at
-   * each stalled poll rather than held back until the spec, token or release moves.
+   * Whether a refused write (its stall's reason and message) is tried again at each stalled poll
+   * rather than held until the spec, the token or the release changes, as nothing the operator sees
+   * changes when what refused it does: any write refused for the token's role (403: the permission
+   * granted in LaunchDarkly); and with no release, a create refused with 404 (the project, flag or
+   * pipeline not there yet, as when GitOps applies the FlagRelease first) or one that would finish
+   * a move (the operator deleted the flag's release, and must not leave it without one because
+   * LaunchDarkly refused once, still settling the delete, say).
    */
-  static boolean isForbiddenWrite(FlagReleaseCondition stalled) {
-    return Reasons.REJECTED.equals(stalled.getReason())
-        && String.valueOf(stalled.getMessage()).contains(": LaunchDarkly answered 403");
+  static boolean triedAgainAtEachPoll(
+      String reason, String message, boolean noRelease, boolean moveUnfinished) {
+    boolean forbidden =
+        Reasons.REJECTED.equals(reason)
+            && String.valueOf(message).contains(": LaunchDarkly answered 403");
+    return forbidden || (noRelease && (Reasons.NOT_FOUND.equals(reason) || moveUnfinished));
   }
 
   private static FailureResponse stall(String reason, String message) {

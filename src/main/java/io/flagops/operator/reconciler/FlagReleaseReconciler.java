@@ -404,8 +404,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   /**
    * What this pass may write. A write LaunchDarkly refused for this very generation of the spec and
    * this very token is not repeated while the release stays the one, at the version, it was then: a
-   * spec, token or release change re-arms it. A create refused with 404 or one that finishes a
-   * move, and any write refused with 403 (the token's role), is tried again at each stalled poll.
+   * spec, token or release change re-arms it (but see {@link
+   * FailureResponse#triedAgainAtEachPoll}).
    */
   private static ReleaseSync.Writes writes(
       FlagRelease resource, boolean manage, String tokenVersion) {
@@ -419,23 +419,17 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
     boolean refused =
         FailureResponse.refusedWriteStall(resource)
-            .filter(stalled -> !(version == null && createTriedAgain(stalled, status)))
-            .filter(stalled -> !FailureResponse.isForbiddenWrite(stalled))
+            .filter(
+                stalled ->
+                    !FailureResponse.triedAgainAtEachPoll(
+                        stalled.getReason(),
+                        stalled.getMessage(),
+                        version == null,
+                        status.getUnfinishedMove() != null))
             .isPresent();
     return refused
         ? ReleaseSync.Writes.refusedOn(version, Ownership.recordedCreatedAt(status))
         : ReleaseSync.Writes.allowed();
-  }
-
-  /**
-   * Whether a refused create (no release) is tried again at each stalled poll, as no release
-   * version can say when what refused it changed: a 404 (the project, flag or pipeline is not there
-   * yet, as when GitOps applies the FlagRelease first), or a create that would finish a move (the
-   * operator deleted the flag's release, and must not leave it without one because LaunchDarkly
-   * refused once, still settling the delete, say).
-   */
-  private static boolean createTriedAgain(FlagReleaseCondition stalled, FlagReleaseStatus status) {
-    return Reasons.NOT_FOUND.equals(stalled.getReason()) || status.getUnfinishedMove() != null;
   }
 
   /** A report made before any LaunchDarkly call: nothing seen, ownership as the status had it. */

@@ -437,24 +437,13 @@ public class ReleaseSync {
                 + move.getFrom()
                 + "' is gone (deleted to move it), so the flag has no release until this create"
                 + " goes through (tried again at each poll)";
-      } else if (heldUntilAChange(refused)) {
+      } else if (!FailureResponse.triedAgainAtEachPoll(
+          failure.reason(), failure.message(), current.isEmpty(), move != null)) {
         // what changed in LaunchDarkly outside the release (a flag setting) re-arms nothing
         message += "; not tried again until the spec, the token or the release changes";
       }
       return new SyncResult(
           seen(), ReleasePlan.of(Verdict.blocked(failure.reason(), message)), owned);
-    }
-
-    /**
-     * Whether the reconciler holds the refused write until something changes, rather than trying it
-     * again at each stalled poll (a write refused with 403, a create refused with 404).
-     */
-    private boolean heldUntilAChange(Refused refused) {
-      boolean forbidden = refused.cause.httpStatus() == 403;
-      boolean createNotFound =
-          refused.action instanceof CreateRelease
-              && refused.cause instanceof LaunchDarklyException.NotFound;
-      return !forbidden && !createNotFound;
     }
 
     /** A release on the desired pipeline is this resource's from now on, created or found. */
