@@ -71,7 +71,7 @@ final class Cluster implements AutoCloseable {
         options.kubeconfig != null
             ? options.kubeconfig
             : Optional.ofNullable(System.getenv("KUBECONFIG")).orElse("~/.kube/config");
-    Matcher at = POSITION.matcher(String.valueOf(Messages.oneLine(e)));
+    Matcher at = POSITION.matcher(Messages.oneLine(e));
     String where = at.find() ? " at line " + at.group(1) + ", column " + at.group(2) : "";
     return new PluginError(
         "cannot read the kubeconfig " + file + where + " (not valid YAML, or not a kubeconfig)");

@@ -153,8 +153,11 @@ final class PlanCommand implements Callable<Integer> {
         cluster.find(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     // a status in the manifest (one exported with kubectl get -o yaml) is not the resource's: the
     // API server drops it on create, and the live one stands for an existing resource
-    inCluster.ifPresent(found -> AppliedSpec.keepUnset(resource, document.spec(), found, out));
-    inCluster.ifPresent(found -> refusedByTheApiServer(resource, found));
+    inCluster.ifPresent(
+        found -> {
+          AppliedSpec.keepUnset(resource, document.spec(), found, out);
+          refusedByTheApiServer(resource, found);
+        });
     resource.setStatus(inCluster.map(FlagRelease::getStatus).orElse(null));
     resource.getMetadata().setUid(inCluster.map(f -> f.getMetadata().getUid()).orElse(null));
     resource

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A pipeline change never deletes first and asks later: a target pipeline that does not exist, or
@@ -548,38 +549,29 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
-   * A release this resource did not make, on another pipeline than a mistyped one: the typo is
-   * said, not advice to delete that release so that the operator creates one where it cannot.
+   * A release this resource did not make (or a canceled one), on another pipeline than a mistyped
+   * one: the typo is said, and the release named, not advice to delete that release so that the
+   * operator creates one where it cannot.
    */
-  @Test
-  void aReleaseOnAnotherPipelineAndATypoSaysTheTypoInsteadOfAdvisingADeletion() {
-    simulator.ui().createRelease(PROJECT, "flag-79", "fast-track");
+  @ParameterizedTest(name = "canceled: {0}")
+  @ValueSource(booleans = {false, true})
+  void aReleaseOnAnotherPipelineAndATypoSaysTheTypoInsteadOfAdvisingADeletion(boolean canceled) {
+    String flag = canceled ? "flag-81" : "flag-79";
+    simulator.ui().createRelease(PROJECT, flag, "fast-track");
+    if (canceled) {
+      simulator.ui().cancelRelease(PROJECT, flag);
+    }
 
-    create("conflict-typo", spec("flag-79", "fast-trak", phase("Canary", Started)));
+    create("conflict-typo", spec(flag, "fast-trak", phase("Canary", Started)));
     FlagRelease stalled =
         awaitCondition("conflict-typo", ConditionTypes.STALLED, "True", "PipelineNotFound");
 
     assertThat(stalled.getStatus().getMessage())
         .isEqualTo(
             "spec.releasePipelineKey: project 'shop' has no release pipeline 'fast-trak'; the"
+                + (canceled ? " canceled" : "")
                 + " release on pipeline 'fast-track' is left untouched");
-    assertThat(writesFor("flag-79")).isEmpty();
-  }
-
-  /** A canceled release and a mistyped pipeline: the typo, and the canceled release is named. */
-  @Test
-  void aCanceledReleaseAndATypoSaysTheTypoAndNamesTheCanceledRelease() {
-    simulator.ui().createRelease(PROJECT, "flag-81", "fast-track");
-    simulator.ui().cancelRelease(PROJECT, "flag-81");
-
-    create("canceled-typo", spec("flag-81", "fast-trak", phase("Canary", Started)));
-    FlagRelease stalled =
-        awaitCondition("canceled-typo", ConditionTypes.STALLED, "True", "PipelineNotFound");
-
-    assertThat(stalled.getStatus().getMessage())
-        .isEqualTo(
-            "spec.releasePipelineKey: project 'shop' has no release pipeline 'fast-trak'; the"
-                + " canceled release on pipeline 'fast-track' is left untouched");
+    assertThat(writesFor(flag)).isEmpty();
   }
 
   /**

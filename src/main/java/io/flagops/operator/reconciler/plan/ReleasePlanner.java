@@ -58,7 +58,7 @@ public final class ReleasePlanner {
           misfit(
                   spec,
                   observed.target(),
-                  "; the canceled release on pipeline '" + release.releasePipelineKey() + "'")
+                  "the canceled release on pipeline '" + release.releasePipelineKey() + "'")
               .orElse(canceled(release, spec)));
     }
     Optional<Verdict> unknown = ReleaseHolds.unknownStatus(release);
@@ -73,7 +73,7 @@ public final class ReleasePlanner {
       return move(spec, release, observed);
     }
     Optional<Verdict> wrongTarget =
-        misfit(spec, observed.target(), "; the release on pipeline '" + observedPipeline + "'");
+        misfit(spec, observed.target(), "the release on pipeline '" + observedPipeline + "'");
     if (wrongTarget.isPresent()) {
       return ReleasePlan.of(wrongTarget.get()); // said before advice to delete the release
     }
@@ -106,7 +106,7 @@ public final class ReleasePlanner {
           Verdict.waiting(
               Reasons.MOVING_PIPELINE, "reading pipeline '" + to + "' before moving the release"));
     }
-    Optional<Verdict> misfit = misfit(spec, target, "; the release on pipeline '" + from + "'");
+    Optional<Verdict> misfit = misfit(spec, target, "the release on pipeline '" + from + "'");
     if (misfit.isPresent()) {
       return ReleasePlan.of(misfit.get());
     }
@@ -133,9 +133,8 @@ public final class ReleasePlanner {
                   + wanted
                   + "' only after the release was deleted. Set spec.releaseVariationId to "
                   + (variation == null ? "nothing" : "'" + variation + "'")
-                  + " to move it; the release on pipeline '"
-                  + from
-                  + "' is left untouched"));
+                  + " to move it"
+                  + untouched("the release on pipeline '" + from + "'")));
     }
     return ReleasePlan.of(
         Verdict.replan("moving the release from pipeline '" + from + "' to '" + to + "'"),
@@ -147,14 +146,14 @@ public final class ReleasePlanner {
    * Why the spec cannot be met on the spec's pipeline as read: there is none by that key, or it
    * does not fit (empty: it fits, or it was not read).
    *
-   * @param release "; the release on pipeline 'p'" when there is a live release, which the verdict
-   *     then says is left untouched; "" when there is none to leave
+   * @param release the live release ("the release on pipeline 'p'"), which the verdict says is left
+   *     untouched
    */
   private static Optional<Verdict> misfit(FlagReleaseSpec spec, Target target, String release) {
     if (!target.read()) {
       return Optional.empty();
     }
-    String untouched = release.isEmpty() ? "" : release + " is left untouched";
+    String untouched = untouched(release);
     if (target.pipeline() == null) {
       return Optional.of(
           Verdict.blocked(
@@ -168,6 +167,10 @@ public final class ReleasePlanner {
     }
     return misfit(spec, target.pipeline())
         .map(verdict -> Verdict.blocked(verdict.reason(), verdict.message() + untouched));
+  }
+
+  private static String untouched(String release) {
+    return "; " + release + " is left untouched";
   }
 
   /**
