@@ -1,8 +1,8 @@
 package io.flagops.operator.deploy;
 
-import static io.flagops.operator.deploy.Manifests.LEASE_RULES;
 import static io.flagops.operator.deploy.Manifests.WATCH_RULES;
 import static io.flagops.operator.deploy.Manifests.env;
+import static io.flagops.operator.deploy.Manifests.leaseRules;
 import static io.flagops.operator.deploy.Manifests.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -242,7 +242,9 @@ class KustomizeTest {
         .containsEntry("FLAGRELEASE_LEADER_ELECTION_ENABLED", "true");
     // leader election: the Lease Role in the operator's namespace, and only there
     Role lease = manifests.named(Role.class, NAME + "-leader-election").orElseThrow();
-    assertThat(rules(lease.getRules())).isEqualTo(LEASE_RULES);
+    assertThat(rules(lease.getRules()))
+        .isEqualTo(
+            leaseRules(env(container(manifests)).get("FLAGRELEASE_LEADER_ELECTION_LEASE_NAME")));
     RoleBinding leaseBinding =
         manifests.named(RoleBinding.class, NAME + "-leader-election").orElseThrow();
     assertThat(leaseBinding.getSubjects().get(0).getName()).isEqualTo(NAME);

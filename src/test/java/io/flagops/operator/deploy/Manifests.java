@@ -169,9 +169,15 @@ final class Manifests {
             });
   }
 
-  /** Leader election, only in the operator's own namespace. */
-  static final List<String> LEASE_RULES =
-      List.of("coordination.k8s.io leases: get,create,update,patch");
+  /**
+   * Leader election, only in the operator's own namespace: any Lease may be created (RBAC cannot
+   * name what does not exist yet), but only the one the operator is told to use is read or renewed.
+   */
+  static List<String> leaseRules(String leaseName) {
+    return List.of(
+        "coordination.k8s.io leases: create",
+        "coordination.k8s.io leases named " + leaseName + ": get,update,patch");
+  }
 
   /** JSON trees compared with numbers by value (100 equals 100.0), everything else exactly. */
   static final Comparator<JsonNode> NUMBERS_BY_VALUE =
