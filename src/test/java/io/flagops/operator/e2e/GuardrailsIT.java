@@ -251,6 +251,30 @@ class GuardrailsIT extends OperatorTestBase {
         .containsExactly("create standard", "Started Testing");
   }
 
+  /**
+   * A phase LaunchDarkly shows not started again after it started (how it shows a rollback is not
+   * documented) is not started a second time: that would put the rolled-back variation back.
+   */
+  @Test
+  void aPhaseLaunchDarklyMovedBackAfterItStartedIsNotStartedAgain() {
+    PhaseSpec testing = guardedPhase("Testing", Started, "Test env", "1h");
+    create("moved-back", spec("flag-47", "standard", testing));
+    awaitReady("moved-back");
+
+    simulator.ui().showPhaseStatus(PROJECT, "flag-47", "Testing", "ReadyToStart");
+
+    FlagRelease stalled =
+        awaitCondition("moved-back", ConditionTypes.STALLED, "True", "PhaseMovedBack");
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith("phase 'Testing' started at ")
+        .endsWith(
+            ", and LaunchDarkly now shows it ReadyToStart (a guarded rollout rolled back, or a"
+                + " person moved it back); the operator does not start it again. Start it in"
+                + " LaunchDarkly to continue, or set spec.phases[0].status NotStarted");
+    assertThat(writesFor("flag-47").stream().map(this::describe))
+        .containsExactly("create standard", "Started Testing");
+  }
+
   /** The README's drift table: a rolled-back rollout is Stalled, even on the last phase asked. */
   @Test
   void aRolledBackRolloutOfTheLastPhaseAskedOnlyStartedIsStalled() {

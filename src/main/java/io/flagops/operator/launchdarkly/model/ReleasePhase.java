@@ -93,6 +93,17 @@ public record ReleasePhase(
     return PAUSED.equals(status);
   }
 
+  /**
+   * Shown not started although LaunchDarkly says it started before ({@code started} or {@code
+   * _startedDate}): moved back, by a guarded rollout's rollback or a person. How LaunchDarkly shows
+   * a rollback is not documented; starting such a phase again would undo that decision.
+   */
+  public boolean isMovedBack() {
+    return (NOT_STARTED.equals(status) || READY_TO_START.equals(status))
+        && !isComplete()
+        && (Boolean.TRUE.equals(started) || startedDate != null);
+  }
+
   /** The longest monitoring window of its guarded audiences, or 0 when no audience is guarded. */
   public long monitoringWindowMillis() {
     return audiences.stream()

@@ -87,6 +87,9 @@ final class PhasePlanner {
         if (phase.isPaused()) {
           return ReleasePlan.of(paused(phase));
         }
+        if (phase.isMovedBack()) {
+          return ReleasePlan.of(movedBack(phase));
+        }
         if (blocker != null) {
           return new ReleasePlan(actions, noted(waitingBefore(blocker, phase), notes));
         }
@@ -235,8 +238,6 @@ final class PhasePlanner {
   }
 
   private Verdict monitoring(ReleasePhase phase, PhaseSpec wanted, boolean startsNow) {
-    String force =
-        " (spec.phases[" + specIndexByName.get(phase.name()) + "].forceComplete skips the wait)";
     Long endsAt = MonitoringWindow.endsAt(phase, phasesBefore.get(phase.name()), readAt);
     if (startsNow || endsAt == null) {
       long window = Math.max(phase.monitoringWindowMillis(), windowInSpec(wanted));
@@ -247,14 +248,22 @@ final class PhasePlanner {
               + "' has a guarded rollout: LaunchDarkly monitors it for "
               + Durations.describe(Duration.ofMillis(window))
               + " after it starts, then completes it"
-              + force,
+              + forceHint(phase, "skips the wait"),
           readAt == null ? null : readAt.plusMillis(window));
     }
-    return monitoredUntil(phase, endsAt, force);
+    return monitoredUntil(phase, endsAt, true);
   }
 
-  /** A guarded rollout being monitored until {@code endsAt}: wait for it, or say it is overdue. */
-  private Verdict monitoredUntil(ReleasePhase phase, long endsAt, String force) {
+  /** How forceComplete would end the wait on a phase the spec asks Complete. */
+  private String forceHint(ReleasePhase phase, String what) {
+    return " (spec.phases[" + specIndexByName.get(phase.name()) + "].forceComplete " + what + ")";
+  }
+
+  /**
+   * A guarded rollout being monitored until {@code endsAt}: wait for it, or say it is overdue.
+   * {@code forcible} when the spec asks the phase Complete, so forceComplete would end the wait.
+   */
+  private Verdict monitoredUntil(ReleasePhase phase, long endsAt, boolean forcible) {
     if (MonitoringWindow.overdue(phase, endsAt, readAt)) {
       // LaunchDarkly completes a phase as its window ends; one left started was likely rolled back
       return Verdict.blocked(
@@ -266,7 +275,10 @@ final class PhasePlanner {
               + ", and LaunchDarkly has not completed the phase: a regression may have rolled the"
               + " rollout back. See the guarded rollout in LaunchDarkly; the operator goes on once"
               + " LaunchDarkly completes the phase"
-              + force);
+              // not "skips the wait": completing it may put a rolled-back variation back
+              + (forcible
+                  ? forceHint(phase, "completes it anyway, without LaunchDarkly's verdict")
+                  : ""));
     }
     return Verdict.waitingUntil(
         Reasons.GUARDED_ROLLOUT,
@@ -275,7 +287,7 @@ final class PhasePlanner {
             + "' is in a guarded rollout: LaunchDarkly monitors it until about "
             + Instant.ofEpochMilli(endsAt)
             + ", then completes it"
-            + force,
+            + (forcible ? forceHint(phase, "skips the wait") : ""),
         Instant.ofEpochMilli(endsAt));
   }
 
@@ -308,13 +320,16 @@ final class PhasePlanner {
     if (phase.isPaused()) {
       return paused(phase); // listed or not: only a person resumes it
     }
+    if (phase.isMovedBack() && wanted(phase) == null) {
+      return movedBack(phase); // a later phase the spec wants waits on a person's decision
+    }
     Long endsAt =
         phase.audiencesAwaitingApproval().isEmpty()
             ? MonitoringWindow.endsAt(phase, phasesBefore.get(phase.name()), readAt)
             : null;
     if (endsAt != null) {
       // LaunchDarkly completes it when the monitoring ends, or has rolled it back
-      return monitoredUntil(phase, endsAt, "");
+      return monitoredUntil(phase, endsAt, false);
     }
     if (!specIndexByName.containsKey(phase.name())) {
       return Verdict.waiting(
@@ -378,6 +393,23 @@ final class PhasePlanner {
             + phase.name()
             + "' is paused in LaunchDarkly; the operator does not resume a paused"
             + " phase. Resume it in LaunchDarkly to continue");
+  }
+
+  private Verdict movedBack(ReleasePhase phase) {
+    Integer index = specIndexByName.get(phase.name());
+    return Verdict.blocked(
+        Reasons.PHASE_MOVED_BACK,
+        "phase '"
+            + phase.name()
+            + "' started"
+            + (phase.startedDate() == null
+                ? ""
+                : " at " + Instant.ofEpochMilli(phase.startedDate()))
+            + ", and LaunchDarkly now shows it "
+            + phase.status()
+            + " (a guarded rollout rolled back, or a person moved it back); the operator does"
+            + " not start it again. Start it in LaunchDarkly to continue"
+            + (index == null ? "" : ", or set spec.phases[" + index + "].status NotStarted"));
   }
 
   private ReleasePlan planLegacy() {

@@ -1,6 +1,7 @@
 package io.flagops.operator.reconciler.plan;
 
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.NotStarted;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.audience;
 import static io.flagops.operator.reconciler.plan.ReleasePlannerTest.phase;
@@ -247,28 +248,7 @@ class SafePlanTest {
 
   @Test
   void aPhaseStatusLaunchDarklyDoesNotDocumentStopsEveryWrite() {
-    Release base = release("standard", "Testing:Started", "Production:NotStarted");
-    ReleasePhase testing = base.phases().get(0);
-    Release rolledBack =
-        new Release(
-            base.name(),
-            "standard",
-            "",
-            List.of(
-                new ReleasePhase(
-                    testing.id(),
-                    "Testing",
-                    false,
-                    1L,
-                    null,
-                    testing.audiences(),
-                    "RolledBack",
-                    true,
-                    2L),
-                base.phases().get(1)),
-            1L,
-            null,
-            null);
+    Release rolledBack = startedTestingShown("RolledBack", 2L);
 
     assertBlocked(
         plan(spec(phase("Testing", Complete), phase("Production", Started)), rolledBack),
@@ -276,6 +256,31 @@ class SafePlanTest {
         "phase 'Testing' has status 'RolledBack' in LaunchDarkly, which this operator does not"
             + " know (NotStarted, ReadyToStart, Started, Paused, Complete); it changes nothing in"
             + " the release until LaunchDarkly shows one it knows");
+  }
+
+  @Test
+  void aPhaseLaunchDarklyMovedBackAfterItStartedIsNotStartedAgain() {
+    Release base = release("standard", "Testing:Started", "Production:NotStarted");
+    Release movedBack = startedTestingShown("ReadyToStart", 1_800_000_000_000L);
+
+    assertBlocked(
+        plan(spec(phase("Testing", Complete), phase("Production", Started)), movedBack),
+        Reasons.PHASE_MOVED_BACK,
+        "phase 'Testing' started at 2027-01-15T08:00:00Z, and LaunchDarkly now shows it"
+            + " ReadyToStart (a guarded rollout rolled back, or a person moved it back); the"
+            + " operator does not start it again. Start it in LaunchDarkly to continue, or set"
+            + " spec.phases[0].status NotStarted");
+    ReleasePlan later = plan(spec(phase("Production", Started)), movedBack);
+    assertThat(later.actions()).as("a later phase waits on the person's decision").isEmpty();
+    assertThat(later.verdict().reason()).isEqualTo(Reasons.PHASE_MOVED_BACK);
+    assertThat(later.verdict().message())
+        .endsWith("Start it in LaunchDarkly to continue before starting phase 'Production'");
+    assertThat(plan(spec(phase("Testing", NotStarted)), movedBack).verdict().kind())
+        .as("a spec asking NotStarted agrees with what LaunchDarkly shows")
+        .isEqualTo(Kind.IN_SYNC);
+    assertThat(plan(spec(phase("Testing", Started)), base).verdict().kind())
+        .as("started, and shown started: nothing moved back")
+        .isEqualTo(Kind.IN_SYNC);
   }
 
   // ---- guarded rollouts ----
@@ -324,7 +329,11 @@ class SafePlanTest {
     assertThat(overdue.verdict().message())
         .startsWith(
             "LaunchDarkly's monitoring of phase 'Testing' was due to end at about"
-                + " 2027-01-15T09:00:00Z, and LaunchDarkly has not completed the phase");
+                + " 2027-01-15T09:00:00Z, and LaunchDarkly has not completed the phase")
+        .as("forceComplete is not offered as a way to skip a wait: it overrides a rollback")
+        .endsWith(
+            " (spec.phases[0].forceComplete completes it anyway, without LaunchDarkly's"
+                + " verdict)");
   }
 
   @Test
@@ -554,6 +563,31 @@ class SafePlanTest {
 
   private static Ownership owned(String pipeline) {
     return Ownership.created(pipeline);
+  }
+
+  /** A release whose phase Testing started at {@code startedDate} and now shows {@code status}. */
+  private static Release startedTestingShown(String status, long startedDate) {
+    Release base = release("standard", "Testing:Started", "Production:NotStarted");
+    ReleasePhase testing = base.phases().get(0);
+    return new Release(
+        base.name(),
+        "standard",
+        "",
+        List.of(
+            new ReleasePhase(
+                testing.id(),
+                "Testing",
+                false,
+                1L,
+                null,
+                testing.audiences(),
+                status,
+                true,
+                startedDate),
+            base.phases().get(1)),
+        1L,
+        null,
+        null);
   }
 
   private static void assertBlocked(ReleasePlan plan, String reason, String message) {
