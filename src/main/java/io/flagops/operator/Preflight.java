@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Checks made before the operator starts outside the sandbox, so that a missing token, a broken
- * kubeconfig, an unreachable cluster, a missing CRD or a taken port is one clear sentence instead
- * of a stack trace. Nothing here may throw: every failure becomes the sentence.
+ * Checks made before the operator starts outside the sandbox, so that a missing token, a setting it
+ * cannot work with, a broken kubeconfig, an unreachable cluster, a missing CRD or a taken port is
+ * one clear sentence instead of a stack trace (or a fault every FlagRelease shows later). Nothing
+ * here may throw: every failure becomes the sentence.
  */
 final class Preflight {
   private static final Pattern YAML_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
@@ -39,6 +40,10 @@ final class Preflight {
     String access = accessProblem();
     if (access != null) {
       return access;
+    }
+    String ranges = SettingRanges.problem();
+    if (ranges != null) {
+      return ranges;
     }
     String cluster = clusterProblem();
     return cluster != null ? cluster : httpPortProblem();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.config.BaseUrl;
 import io.flagops.operator.config.LaunchDarklyConfig;
 import io.flagops.operator.config.OperatorVersion;
 import io.flagops.operator.launchdarkly.CallGuard;
@@ -89,6 +90,10 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    String badUrl = BaseUrl.problem(baseUrl, "--base-url (or " + BASE_URL_ENV + ")");
+    if (badUrl != null) {
+      throw new PluginError(badUrl); // before the token is read, let alone sent
+    }
     try (Cluster cluster = clusterOptions.connect();
         HttpLaunchDarklyClient http = launchDarkly()) {
       List<Manifests.Document> resources =

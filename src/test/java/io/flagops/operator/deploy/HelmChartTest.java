@@ -810,7 +810,7 @@ class HelmChartTest {
             List.of("UDP/53", "TCP/53"), List.of("TCP/443", "TCP/6443"), List.of("TCP/8443"));
     assertThat(egress.get(2).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.20.0.0/16");
     assertThat(
-            render("networkPolicy.enabled", "true", "launchDarkly.baseUrl", "http://ld.test")
+            render("networkPolicy.enabled", "true", "launchDarkly.baseUrl", "https://ld.test")
                 .one(NetworkPolicy.class)
                 .getSpec()
                 .getEgress()
@@ -819,7 +819,7 @@ class HelmChartTest {
                 .get(0)
                 .getPort()
                 .getIntVal())
-        .isEqualTo(80);
+        .isEqualTo(443);
   }
 
   @Test
@@ -926,6 +926,9 @@ class HelmChartTest {
         Arguments.of(new String[] {"circuitBreaker.openFor", "1 minute"}, "circuitBreaker.openFor"),
         Arguments.of(
             new String[] {"launchDarkly.baseUrl", "app.launchdarkly.com"}, "launchDarkly.baseUrl"),
+        Arguments.of(
+            new String[] {"launchDarkly.baseUrl", "http://ld-proxy.example.com"},
+            "launchDarkly.baseUrl"),
         Arguments.of(new String[] {"image.pullPolicy", "Sometimes"}, "image.pullPolicy"),
         Arguments.of(new String[] {"leaderElection.enabled", "maybe"}, "leaderElection.enabled"),
         Arguments.of(new String[] {"token.secretName", "Bad_Name"}, "token.secretName"),

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code java -jar quarkus-run.jar} outside the sandbox, with what a newcomer gets wrong: each is
@@ -94,6 +96,38 @@ class PreflightIT {
     String line = assertCannotStart(jar(Map.of()).awaitExit());
 
     assertThat(line).contains("LAUNCHDARKLY_ACCESS_TOKEN");
+  }
+
+  /**
+   * A setting the operator cannot work with (set in a kustomize overlay or by hand, where no chart
+   * schema checks it) stops it before start, named: it would otherwise poll or retry in a loop, or
+   * fail every reconcile with a library's message. The value is never repeated.
+   */
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "FLAGRELEASE_POLLING_SETTLED | -1m | a duration above zero",
+        "FLAGRELEASE_POLLING_JITTER | 20.5 | a fraction from 0 to 1",
+        "FLAGRELEASE_RETRY_MULTIPLIER | 0.5 | at least 1",
+        "FLAGRELEASE_BUDGET_REQUESTS_PER_SECOND | 0 | above zero",
+        "FLAGRELEASE_CIRCUIT_BREAKER_FAILURE_RATE | 101 | a percentage from 1 to 100",
+        "LAUNCHDARKLY_READ_TIMEOUT | PT-5M | a duration above zero",
+        "LAUNCHDARKLY_BASE_URL | ld.eu.example.org | needs https:// and a host",
+        "LAUNCHDARKLY_BASE_URL | http://ld-proxy.example.com | unencrypted",
+        "LAUNCHDARKLY_BASE_URL | api-0b6c1f-pasted-token | needs https:// and a host"
+      })
+  void aSettingTheOperatorCannotWorkWithIsNamed(String variable, String value, String says) {
+    String line = assertCannotStart(run(Map.of(variable, value)));
+
+    assertThat(line).contains(variable + " ", says).doesNotContain(value);
+  }
+
+  @Test
+  void plainHttpToThisMachineIsAccepted() {
+    String line = assertCannotStart(run(Map.of("LAUNCHDARKLY_BASE_URL", "http://127.0.0.1:8089")));
+
+    assertThat(line).as("the next check's").contains("no kubeconfig");
   }
 
   @Test

@@ -564,6 +564,19 @@ class KubectlPluginIT {
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.errLines())
         .containsExactly("error: --kubeconfig: no such file: /no/such/config");
+
+    // the token is not sent in clear text to another machine
+    Path manifest = KubectlPlugin.file(rollout("clear-text", "gift-cards", "NotStarted"));
+    KubectlPlugin.Result plain =
+        plugin
+            .with("LAUNCHDARKLY_BASE_URL", "http://ld-proxy.example.com")
+            .run("plan", "-f", manifest.toString());
+    assertThat(plain.exitCode()).isEqualTo(1);
+    assertThat(plain.errLines())
+        .containsExactly(
+            "error: --base-url (or LAUNCHDARKLY_BASE_URL) uses http://, which would send the access"
+                + " token unencrypted; use https:// (plain http is accepted only to this machine:"
+                + " localhost, 127.0.0.1 or [::1])");
   }
 
   private static List<String> calls(String plan) {
