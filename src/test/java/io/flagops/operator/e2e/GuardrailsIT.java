@@ -194,8 +194,8 @@ class GuardrailsIT extends OperatorTestBase {
                 + endsAt
                 + ", and LaunchDarkly has not completed the phase: a regression may have rolled"
                 + " the rollout back. See the guarded rollout in LaunchDarkly; the operator goes"
-                + " on once LaunchDarkly completes the phase (spec.phases[0].forceComplete skips"
-                + " the wait)");
+                + " on once LaunchDarkly completes the phase (spec.phases[0].forceComplete"
+                + " completes it anyway, without LaunchDarkly's verdict)");
     assertThat(writesFor("flag-42").stream().map(this::describe))
         .as("never completed around the guardian")
         .containsExactly("create standard", "Started Testing");
@@ -273,6 +273,25 @@ class GuardrailsIT extends OperatorTestBase {
                 + " LaunchDarkly to continue, or set spec.phases[0].status NotStarted");
     assertThat(writesFor("flag-47").stream().map(this::describe))
         .containsExactly("create standard", "Started Testing");
+  }
+
+  /**
+   * An audience name LaunchDarkly gives to two audiences of a phase: the spec's guarded rollout
+   * would have gone to the first alone, leaving the other unguarded; nothing is written to them.
+   */
+  @Test
+  void anAudienceNameLaunchDarklyGivesTwiceIsNotGuessed() {
+    PhaseSpec rollout = guardedPhase("Rollout", Started, "Production", "1h");
+    create("two-regions", spec("flag-48", "two-regions", rollout));
+
+    FlagRelease stalled =
+        awaitCondition("two-regions", ConditionTypes.STALLED, "True", "AmbiguousName");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.phases[0].audiences[0].name: phase 'Rollout' of pipeline 'two-regions' has 2"
+                + " audiences named 'Production', and the operator cannot tell which one the spec"
+                + " means, so it writes nothing to them; give them distinct names in LaunchDarkly");
+    assertThat(writesFor("flag-48").stream().map(this::describe)).doesNotContain("Started Rollout");
   }
 
   /** The README's drift table: a rolled-back rollout is Stalled, even on the last phase asked. */

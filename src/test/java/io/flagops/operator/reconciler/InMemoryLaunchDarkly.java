@@ -60,7 +60,13 @@ final class InMemoryLaunchDarkly implements LaunchDarklyClient {
   }
 
   void phaseStatus(int phase, String status) {
-    ((ObjectNode) release.path("phases").get(phase)).put("status", status);
+    ObjectNode node = (ObjectNode) release.path("phases").get(phase);
+    node.put("status", status);
+    if (status.equals("NotStarted") || status.equals("ReadyToStart")) {
+      // never started, as LaunchDarkly shows such a phase (a phase shown started once is not)
+      node.put("started", false);
+      node.remove("_startedDate");
+    }
     release.put("_version", release.path("_version").asLong() + 1);
   }
 

@@ -57,6 +57,15 @@ final class PipelineFit {
     for (int i = 0; i < spec.getPhases().size(); i++) {
       PhaseSpec phaseSpec = spec.getPhases().get(i);
       Optional<PhaseShape> phase = pipeline.phase(phaseSpec.getName());
+      long samePhase = phaseNames.stream().filter(phaseSpec.getName()::equals).count();
+      if (samePhase > 1) {
+        return Optional.of(
+            ambiguous(
+                "spec.phases[" + i + "].name: pipeline '" + pipeline.pipelineKey() + "' has ",
+                samePhase,
+                "phases",
+                phaseSpec.getName()));
+      }
       if (phase.isEmpty()) {
         return Optional.of(
             Verdict.blocked(
@@ -73,19 +82,26 @@ final class PipelineFit {
       }
       for (int j = 0; j < phaseSpec.getAudiences().size(); j++) {
         String name = phaseSpec.getAudiences().get(j).getName();
+        String field =
+            "spec.phases["
+                + i
+                + "].audiences["
+                + j
+                + "].name: phase '"
+                + phaseSpec.getName()
+                + "' of pipeline '"
+                + pipeline.pipelineKey()
+                + "' has ";
+        long sameAudience = phase.get().audiences().stream().filter(name::equals).count();
+        if (sameAudience > 1) {
+          return Optional.of(ambiguous(field, sameAudience, "audiences", name));
+        }
         if (!phase.get().audiences().contains(name)) {
           return Optional.of(
               Verdict.blocked(
                   Reasons.UNKNOWN_AUDIENCE,
-                  "spec.phases["
-                      + i
-                      + "].audiences["
-                      + j
-                      + "].name: phase '"
-                      + phaseSpec.getName()
-                      + "' of pipeline '"
-                      + pipeline.pipelineKey()
-                      + "' has no audience '"
+                  field
+                      + "no audience '"
                       + name
                       + "' (its audiences: "
                       + String.join(", ", phase.get().audiences())
@@ -108,6 +124,24 @@ final class PipelineFit {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A name the spec uses that LaunchDarkly gives to more than one phase or audience: the operator
+   * cannot tell which one is meant, and picking the first would send a guarded rollout's settings
+   * to one audience and leave the other unguarded.
+   */
+  private static Verdict ambiguous(String where, long count, String what, String name) {
+    return Verdict.blocked(
+        Reasons.AMBIGUOUS_NAME,
+        where
+            + count
+            + " "
+            + what
+            + " named '"
+            + name
+            + "', and the operator cannot tell which one the spec means, so it writes nothing to"
+            + " them; give them distinct names in LaunchDarkly");
   }
 
   /**

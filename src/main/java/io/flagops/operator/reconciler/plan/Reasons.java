@@ -21,6 +21,7 @@ public final class Reasons {
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String UNKNOWN_PHASE = "UnknownPhase";
   public static final String UNKNOWN_AUDIENCE = "UnknownAudience";
+  public static final String AMBIGUOUS_NAME = "AmbiguousName";
   public static final String IMPOSSIBLE_PHASE_ORDER = "ImpossiblePhaseOrder";
   public static final String PHASE_PAUSED = "PhasePaused";
   public static final String PHASE_MOVED_BACK = "PhaseMovedBack";

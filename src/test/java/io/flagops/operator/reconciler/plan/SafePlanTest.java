@@ -109,6 +109,43 @@ class SafePlanTest {
   }
 
   @Test
+  void aNameLaunchDarklyGivesToTwoAudiencesOrPhasesIsNotGuessed() {
+    FlagReleaseSpec spec = spec(phase("Production", Started, audience("Prod env", null)));
+    PipelineFit.Shape twoAudiences =
+        new PipelineFit.Shape(
+            "regions",
+            false,
+            List.of(new PipelineFit.PhaseShape("Production", List.of("Prod env", "Prod env"))));
+    PipelineFit.Shape twoPhases =
+        new PipelineFit.Shape(
+            "regions",
+            false,
+            List.of(
+                new PipelineFit.PhaseShape("Production", List.of("Prod env")),
+                new PipelineFit.PhaseShape("Production", List.of("Prod env"))));
+
+    assertThat(PipelineFit.check(spec, twoAudiences))
+        .hasValueSatisfying(
+            verdict -> {
+              assertThat(verdict.kind()).isEqualTo(Kind.BLOCKED);
+              assertThat(verdict.reason()).isEqualTo(Reasons.AMBIGUOUS_NAME);
+              assertThat(verdict.message())
+                  .isEqualTo(
+                      "spec.phases[0].audiences[0].name: phase 'Production' of pipeline 'regions'"
+                          + " has 2 audiences named 'Prod env', and the operator cannot tell which"
+                          + " one the spec means, so it writes nothing to them; give them distinct"
+                          + " names in LaunchDarkly");
+            });
+    assertThat(PipelineFit.check(spec, twoPhases).map(Verdict::message))
+        .hasValueSatisfying(
+            message ->
+                assertThat(message)
+                    .startsWith(
+                        "spec.phases[0].name: pipeline 'regions' has 2 phases named"
+                            + " 'Production'"));
+  }
+
+  @Test
   void aMoveToALegacyPipelineThatCannotTakeStartedDeletesNothing() {
     ReleasePlan plan = move(spec(phase("Testing", Started)), Target.of(pipeline(true)));
 
