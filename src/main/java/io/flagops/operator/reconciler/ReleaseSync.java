@@ -397,6 +397,10 @@ public class ReleaseSync {
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
               .withPhasesBefore(phasesBefore)
               .withUnfinishedMove(unfinishedMove())
+              .withCompletedPipelineKey(
+                  resource.getStatus() == null
+                      ? null
+                      : resource.getStatus().getCompletedPipelineKey())
               .at(readAt);
       if (!ReleasePlanner.needsTarget(spec, observed)) {
         return ReleasePlanner.plan(spec, observed);

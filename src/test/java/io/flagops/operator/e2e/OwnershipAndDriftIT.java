@@ -206,6 +206,36 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-34")).isPresent();
   }
 
+  /**
+   * LaunchDarkly documents its read as the flag's "currently active" release, so a finished one may
+   * stop coming back (or a person deleted it): a release that completed every phase is not created
+   * again, which would run its rollout again from the first phase.
+   */
+  @Test
+  void aCompletedReleaseLaunchDarklyNoLongerReturnsIsNotCreatedAgain() {
+    create(
+        "finished",
+        spec("flag-39", "fast-track", phase("Canary", Complete), phase("General", Complete)));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get("finished").getStatus() != null
+                    && "fast-track".equals(get("finished").getStatus().getCompletedPipelineKey()));
+
+    simulator.ui().deleteRelease(PROJECT, "flag-39");
+    long reads = countFor("flag-39", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-39", CallLog.GET_RELEASE) >= reads + 3);
+
+    assertThat(countFor("flag-39", CallLog.CREATE_RELEASE)).isEqualTo(1);
+    FlagRelease finished = awaitReady("finished");
+    assertThat(finished.getStatus().getMessage())
+        .isEqualTo(
+            "the release on pipeline 'fast-track' completed every phase, and LaunchDarkly no longer"
+                + " returns it; it is not created again, which would run its phases again (delete"
+                + " and apply this FlagRelease again to run the pipeline anew)");
+  }
+
   @Test
   void aReleaseDeletedInLaunchDarklyIsReportedInObserveMode() {
     simulator.ui().createRelease(PROJECT, "flag-35", "fast-track");

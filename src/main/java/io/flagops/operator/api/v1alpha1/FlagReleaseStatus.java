@@ -44,6 +44,13 @@ public class FlagReleaseStatus {
   private PipelineMove unfinishedMove;
 
   @JsonPropertyDescription(
+      "Pipeline key of the release this resource last saw with every phase complete. Kept when"
+          + " LaunchDarkly then stops returning the release (it may list only releases under way,"
+          + " or a person deleted it): the operator does not create it again on that pipeline,"
+          + " which would run its phases again. Unset when the flag has an unfinished release.")
+  private String completedPipelineKey;
+
+  @JsonPropertyDescription(
       "Pipeline key of the release this resource created or adopted. Only that release is"
           + " moved to another pipeline or deleted by the operator.")
   private String ownedPipelineKey;
@@ -171,6 +178,14 @@ public class FlagReleaseStatus {
     this.unfinishedMove = unfinishedMove;
   }
 
+  public String getCompletedPipelineKey() {
+    return completedPipelineKey;
+  }
+
+  public void setCompletedPipelineKey(String completedPipelineKey) {
+    this.completedPipelineKey = completedPipelineKey;
+  }
+
   public String getOwnedPipelineKey() {
     return ownedPipelineKey;
   }
@@ -190,6 +205,7 @@ public class FlagReleaseStatus {
         && Objects.equals(currentPhase, other.currentPhase)
         && Objects.equals(message, other.message)
         && Objects.equals(unfinishedMove, other.unfinishedMove)
+        && Objects.equals(completedPipelineKey, other.completedPipelineKey)
         && Objects.equals(ownedPipelineKey, other.ownedPipelineKey)
         && releaseOrigin == other.releaseOrigin
         && Objects.equals(tokenVersion, other.tokenVersion)
@@ -208,6 +224,7 @@ public class FlagReleaseStatus {
         currentPhase,
         message,
         unfinishedMove,
+        completedPipelineKey,
         ownedPipelineKey,
         releaseOrigin,
         tokenVersion,

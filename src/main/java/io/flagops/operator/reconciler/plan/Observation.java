@@ -23,6 +23,8 @@ import java.util.Optional;
  *     completed by now; null when unknown
  * @param unfinishedMove a move that deleted the release and has not created the new one yet; null
  *     when none
+ * @param completedPipelineKey the pipeline of the release the status last saw with every phase
+ *     complete; null when none
  */
 public record Observation(
     Optional<Release> release,
@@ -31,26 +33,45 @@ public record Observation(
     Map<String, PhaseStatus> phasesBefore,
     Target target,
     Instant readAt,
-    PipelineMove unfinishedMove) {
+    PipelineMove unfinishedMove,
+    String completedPipelineKey) {
 
   public static Observation of(Optional<Release> release, boolean legacy, Ownership owned) {
-    return new Observation(release, legacy, owned, Map.of(), Target.UNREAD, null, null);
+    return new Observation(release, legacy, owned, Map.of(), Target.UNREAD, null, null, null);
   }
 
   public Observation withTarget(Target read) {
-    return new Observation(release, legacy, owned, phasesBefore, read, readAt, unfinishedMove);
+    return new Observation(
+        release, legacy, owned, phasesBefore, read, readAt, unfinishedMove, completedPipelineKey);
   }
 
   public Observation withPhasesBefore(Map<String, PhaseStatus> before) {
-    return new Observation(release, legacy, owned, before, target, readAt, unfinishedMove);
+    return new Observation(
+        release, legacy, owned, before, target, readAt, unfinishedMove, completedPipelineKey);
   }
 
   public Observation at(Instant time) {
-    return new Observation(release, legacy, owned, phasesBefore, target, time, unfinishedMove);
+    return new Observation(
+        release, legacy, owned, phasesBefore, target, time, unfinishedMove, completedPipelineKey);
   }
 
   public Observation withUnfinishedMove(PipelineMove move) {
-    return new Observation(release, legacy, owned, phasesBefore, target, readAt, move);
+    return new Observation(
+        release, legacy, owned, phasesBefore, target, readAt, move, completedPipelineKey);
+  }
+
+  public Observation withCompletedPipelineKey(String pipelineKey) {
+    return new Observation(
+        release, legacy, owned, phasesBefore, target, readAt, unfinishedMove, pipelineKey);
+  }
+
+  /**
+   * Whether the flag has no release while the status records its release on {@code pipelineKey} as
+   * completed: LaunchDarkly may stop returning a finished release, and making it again would run
+   * its phases again.
+   */
+  public boolean completedAndGone(String pipelineKey) {
+    return release.isEmpty() && pipelineKey.equals(completedPipelineKey);
   }
 
   /** The spec's pipeline: not read yet, read and missing, or read. */

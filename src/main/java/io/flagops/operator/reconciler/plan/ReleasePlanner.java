@@ -35,7 +35,8 @@ public final class ReleasePlanner {
     if (observed.release().isEmpty()) {
       // Observe creates nothing, so only a read of the pipeline tells its user, before Manage,
       // that the create would go nowhere (a typo in the project or pipeline key)
-      return ReleaseHolds.observes(spec);
+      return ReleaseHolds.observes(spec)
+          && !observed.completedAndGone(spec.getReleasePipelineKey());
     }
     return observed
         .release()
@@ -48,6 +49,9 @@ public final class ReleasePlanner {
     Optional<Verdict> invalid = SpecChecks.check(spec);
     if (invalid.isPresent()) {
       return ReleasePlan.of(invalid.get());
+    }
+    if (observed.completedAndGone(spec.getReleasePipelineKey())) {
+      return ReleasePlan.of(completedAndGone(spec));
     }
     if (observed.release().isEmpty()) {
       return create(spec, observed.unfinishedMove(), observed.target());
@@ -86,6 +90,19 @@ public final class ReleasePlanner {
                 + " LaunchDarkly or set spec.releasePipelineKey to '"
                 + observedPipeline
                 + "'"));
+  }
+
+  /**
+   * Every phase the spec can ask for was met by the release, which LaunchDarkly no longer returns:
+   * a new one would start over from its first phase (a guarded rollout back to its first weight).
+   */
+  private static Verdict completedAndGone(FlagReleaseSpec spec) {
+    return Verdict.inSync(
+        "the release on pipeline '"
+            + spec.getReleasePipelineKey()
+            + "' completed every phase, and LaunchDarkly no longer returns it; it is not created"
+            + " again, which would run its phases again (delete and apply this FlagRelease again"
+            + " to run the pipeline anew)");
   }
 
   /**

@@ -75,8 +75,25 @@ public final class StatusFactory {
       status.setHistory(previous.getHistory());
     }
     status.setUnfinishedMove(unfinishedMove(previous, release));
+    status.setCompletedPipelineKey(completedPipelineKey(previous, release));
     status.setConditions(conditions(previous, generation, outcome));
     return status;
+  }
+
+  /**
+   * The pipeline of the release last seen with every phase complete, kept while the flag has no
+   * release; null once it has one that is not (or is canceled).
+   */
+  private static String completedPipelineKey(FlagReleaseStatus previous, Seen seen) {
+    if (!seen.known() || seen.release() == null) {
+      return previous.getCompletedPipelineKey();
+    }
+    Release release = seen.release();
+    boolean completed =
+        release.canceledAt() == null
+            && !release.phases().isEmpty()
+            && release.phases().stream().allMatch(ReleasePhase::isComplete);
+    return completed ? release.releasePipelineKey() : null;
   }
 
   /** The move this pass started, else the one recorded until the flag has a release again. */

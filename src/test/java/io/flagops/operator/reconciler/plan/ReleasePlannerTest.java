@@ -332,10 +332,29 @@ class ReleasePlannerTest {
                 Map.of("Testing", requested(Complete), "Production", requested(Complete)),
                 Target.UNREAD,
                 null,
+                null,
                 null));
 
     assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
         .containsExactly("patch 1=false");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aCompletedReleaseLaunchDarklyNoLongerReturnsIsNotCreatedAgain() {
+    FlagReleaseSpec spec = spec(phase("Testing", Complete));
+    Observation gone =
+        Observation.of(Optional.empty(), false, Ownership.NONE).withCompletedPipelineKey(PIPELINE);
+
+    ReleasePlan plan = ReleasePlanner.plan(spec, gone);
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().kind()).isEqualTo(Verdict.Kind.IN_SYNC);
+    assertThat(plan.verdict().message())
+        .startsWith("the release on pipeline '" + PIPELINE + "' completed every phase");
+    spec.setReleasePipelineKey("another");
+    assertThat(ReleasePlanner.plan(spec, gone).actions())
+        .as("on another pipeline the spec asks for a release it has never had")
+        .hasSize(1);
   }
 
   @org.junit.jupiter.api.Test
