@@ -63,7 +63,7 @@ public class FlagClaims {
     Set<FlagRelease> unreadable = Collections.newSetFromMap(new IdentityHashMap<>());
     for (FlagRelease other : watches.sharingTheFlagOf(resource)) {
       Optional<AccessTokens.Resolved> token = tokens.resolved(other);
-      if (token.isEmpty() && !managing && Ownership.of(other.getStatus()).ownsAny()) {
+      if (token.isEmpty() && !managing && holdsARelease(other.getStatus())) {
         rivals.add(other); // may be this account's: it keeps the flag until its token is back
         unreadable.add(other);
       } else if (token.isPresent() && token.get().token().fingerprint().equals(account)) {
@@ -86,7 +86,7 @@ public class FlagClaims {
    */
   private static boolean managesTheRelease(FlagRelease resource, String tokenNow) {
     FlagReleaseStatus status = resource.getStatus();
-    if (!Ownership.of(status).ownsAny()) {
+    if (!holdsARelease(status)) {
       return false;
     }
     String recorded = status.getTokenVersion();
@@ -94,10 +94,22 @@ public class FlagClaims {
   }
 
   /**
+   * Whether the status records a release of the flag this resource manages: one it owns, one a move
+   * of its deleted and has not made again yet (its create refused or lost), or one that completed
+   * every phase and that LaunchDarkly no longer returns. In the last two it owns none for now, but
+   * a rival taking the flag then would make a release its spec never asked for.
+   */
+  static boolean holdsARelease(FlagReleaseStatus status) {
+    return Ownership.of(status).ownsAny()
+        || (status != null
+            && (status.getUnfinishedMove() != null || status.getCompletedPipelineKey() != null));
+  }
+
+  /**
    * The one of {@code resource} and {@code rivals} that holds the flag, if not {@code resource}.
    */
   static Optional<FlagRelease> holder(FlagRelease resource, List<FlagRelease> rivals) {
-    return holder(resource, rivals, r -> Ownership.of(r.getStatus()).ownsAny());
+    return holder(resource, rivals, r -> holdsARelease(r.getStatus()));
   }
 
   /**

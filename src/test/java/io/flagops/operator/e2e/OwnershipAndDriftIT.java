@@ -19,6 +19,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,45 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(claimed.getStatus().getMessage()).contains("managed by FlagRelease e2e/manager");
     assertThat(get("manager").getStatus().getConditions())
         .noneMatch(c -> "FlagClaimed".equals(c.getReason()));
+  }
+
+  /**
+   * A move whose create LaunchDarkly refused has deleted the release it managed and owns none until
+   * the create goes through: it still holds the flag, and an older FlagRelease waiting on it does
+   * not take the flag and create its own release there.
+   */
+  @Test
+  void aMoveWhoseCreateWasRefusedKeepsTheFlagFromAnOlderWaitingOne() {
+    tokenSecret("older-team-account", SimulatorResource.SECRET_TOKEN);
+    create(
+        "older-team",
+        specThrough("older-team-account", "flag-40", "fast-track", phase("Canary", Started)));
+    awaitReady("older-team");
+    // older by the API server's clock (whole seconds): a tie would go to the name, "mover"
+    String olderCreated = get("older-team").getMetadata().getCreationTimestamp();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> Instant.now().minusSeconds(1).isAfter(Instant.parse(olderCreated)));
+    create("mover", spec("flag-40", "fast-track", phase("Canary", Started)));
+    awaitReady("mover");
+    edit("older-team", s -> s.setAccessTokenSecretRef(null));
+    awaitCondition("older-team", ConditionTypes.STALLED, "True", "FlagClaimed");
+
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 400);
+    edit(
+        "mover",
+        s -> {
+          s.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted);
+          s.setReleasePipelineKey("standard");
+          s.setPhases(new java.util.ArrayList<>(List.of(phase("Testing", Started))));
+        });
+
+    awaitReady("mover");
+    assertThat(
+            simulator.release(PROJECT, "flag-40").orElseThrow().path("releasePipelineKey").asText())
+        .isEqualTo("standard");
+    assertThat(condition(get("older-team"), ConditionTypes.STALLED).getReason())
+        .isEqualTo("FlagClaimed");
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,20 @@ class FlagClaimsTest {
 
     assertThat(FlagClaims.holder(older, List.of(manager))).containsSame(manager);
     assertThat(FlagClaims.holder(manager, List.of(older))).isEmpty();
+  }
+
+  @Test
+  void aMoveBetweenItsDeleteAndItsCreateOrACompletedReleaseGoneStillHoldsTheFlag() {
+    FlagRelease older = resource("first", "shop", "2026-01-01T00:00:00Z", null);
+    FlagRelease moving = resource("second", "shop", "2026-01-02T00:00:00Z", null);
+    moving.setStatus(new FlagReleaseStatus());
+    moving.getStatus().setUnfinishedMove(new PipelineMove("fast-track", "standard", null));
+    FlagRelease completed = resource("third", "shop", "2026-01-03T00:00:00Z", null);
+    completed.setStatus(new FlagReleaseStatus());
+    completed.getStatus().setCompletedPipelineKey("standard");
+
+    assertThat(FlagClaims.holder(older, List.of(moving))).containsSame(moving);
+    assertThat(FlagClaims.holder(older, List.of(completed))).containsSame(completed);
   }
 
   @Test
