@@ -16,24 +16,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * One owner per flag of one LaunchDarkly account: when several FlagReleases name the same project
  * and flag with the same account, one manages it and the others wait. The owner is the one that
- * already manages the release, else the oldest: a pure function of the resources, so every replica
- * and every reconcile agrees. A release recorded under another token source (the resource was
- * pointed at another Secret, or at the default token) may be another account's, so it does not
- * count as managing this account's. FlagReleases on different accounts (different tokens) never
- * block each other. One whose token cannot be read now (its Secret rotated by delete and create,
- * its namespace going) and that manages a release still holds the flag against those that manage
- * none: its account is then unknown, and its release may be theirs.
+ * already manages the release, else the one this process (the leader) let through first while it
+ * exists, else the oldest: every reconcile agrees, and a new leader agrees from the statuses. A
+ * release recorded under another token source (the resource was pointed at another Secret, or at
+ * the default token) may be another account's, so it does not count as managing this account's.
+ * FlagReleases on different accounts (different tokens) never block each other. One whose token
+ * cannot be read now (its Secret rotated by delete and create, its namespace going) and that
+ * manages a release still holds the flag against those that manage none: its account is then
+ * unknown, and its release may be theirs.
  */
 @ApplicationScoped
 public class FlagClaims {
   private final FlagReleaseWatches watches;
   private final AccessTokens tokens;
   private final boolean nameOtherNamespaces;
+
+  /** Account, project and flag to the FlagRelease this process let through first for them. */
+  private final Map<String, String> admitted = new ConcurrentHashMap<>();
 
   @Inject
   public FlagClaims(FlagReleaseWatches watches, AccessTokens tokens, FlagReleaseConfig config) {
@@ -71,12 +76,58 @@ public class FlagClaims {
         versions.put(other, token.get().version());
       }
     }
+    String key =
+        account + "/" + resource.getSpec().getProjectKey() + "/" + resource.getSpec().getFlagKey();
+    String uid = resource.getMetadata().getUid();
     if (rivals.isEmpty()) {
+      admitted.put(key, uid);
       return Optional.empty();
     }
-    return holder(
-            resource, rivals, r -> unreadable.contains(r) || managesTheRelease(r, versions.get(r)))
-        .map(holder -> message(resource, holder, unreadable.contains(holder)));
+    Predicate<FlagRelease> manages =
+        r -> unreadable.contains(r) || managesTheRelease(r, versions.get(r));
+    Optional<FlagRelease> holder = holder(resource, rivals, manages);
+    if (!managing && rivals.stream().noneMatch(manages)) {
+      holder = firstAdmitted(key, resource, rivals, holder);
+    } else if (holder.isEmpty()) {
+      admitted.put(key, uid);
+    }
+    holder.ifPresent(other -> admitted.remove(key, uid));
+    return holder.map(other -> message(resource, other, unreadable.contains(other)));
+  }
+
+  /**
+   * Among FlagReleases none of which manages a release yet, the one this process let through first
+   * keeps the flag while it exists: the API server dates resources to the second, so two made in
+   * the same second tie on age (and the cache may not show the first to the second one's pass yet),
+   * and both would create a release. Else {@code byAge} decides, and a resource it lets through is
+   * recorded.
+   */
+  private Optional<FlagRelease> firstAdmitted(
+      String key, FlagRelease resource, List<FlagRelease> rivals, Optional<FlagRelease> byAge) {
+    String uid = resource.getMetadata().getUid();
+    String first =
+        admitted.compute(
+            key,
+            (k, recorded) ->
+                recorded != null && (recorded.equals(uid) || uidIn(rivals, recorded))
+                    ? recorded
+                    : byAge.isEmpty() ? uid : recorded);
+    if (uid.equals(first)) {
+      return Optional.empty();
+    }
+    return rivals.stream()
+        .filter(r -> r.getMetadata().getUid().equals(first))
+        .findFirst()
+        .or(() -> byAge);
+  }
+
+  private static boolean uidIn(List<FlagRelease> resources, String uid) {
+    return resources.stream().anyMatch(r -> uid.equals(r.getMetadata().getUid()));
+  }
+
+  /** A FlagRelease gone from Kubernetes lets go of what it was let through for. */
+  public void forget(FlagRelease resource) {
+    admitted.values().removeIf(resource.getMetadata().getUid()::equals);
   }
 
   /**

@@ -281,6 +281,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   }
 
   private void forget(FlagRelease resource) {
+    claims.forget(resource);
     statusWriter.forget(resource.getMetadata().getUid());
     metrics.forget(resource.getMetadata().getUid());
     schedule.forget(resource);

@@ -10,10 +10,12 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
+import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,6 +79,54 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(claimed.getStatus().getMessage()).contains("managed by FlagRelease e2e/manager");
     assertThat(get("manager").getStatus().getConditions())
         .noneMatch(c -> "FlagClaimed".equals(c.getReason()));
+  }
+
+  /**
+   * Two FlagReleases for one flag made in the same second (one apply of a directory): the API
+   * server dates them to the second, so they tie on age, and the later one's first pass may not see
+   * the first one's status yet. Only one of them writes to LaunchDarkly.
+   */
+  @Test
+  void twoFlagReleasesMadeInTheSameSecondDoNotBothWrite() {
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> Instant.now().getNano() < 100_000_000); // both made within this second
+    // the second is made while the first one's pass reads the release, past its check of rivals,
+    // and that read is answered once the second one's pass has got past its own check
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.GET_RELEASE,
+            () -> {
+              create("aa-second", spec("flag-49", "fast-track", phase("Canary", Complete)));
+              await()
+                  .atMost(TIMEOUT)
+                  .until(
+                      () ->
+                          countFor("flag-49", CallLog.GET_RELEASE) > 0
+                              || "FlagClaimed".equals(reasonOf("aa-second")));
+            });
+    create("zz-first", spec("flag-49", "fast-track", phase("Canary", Started)));
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                List.of(reasonOf("zz-first"), reasonOf("aa-second")).contains("FlagClaimed")
+                    && List.of(reasonOf("zz-first"), reasonOf("aa-second")).contains("InSync"));
+    assertThat(countFor("flag-49", CallLog.CREATE_RELEASE)).isEqualTo(1);
+    assertThat(eventReasons("zz-first")).doesNotContain("WriteRefused");
+    assertThat(eventReasons("aa-second")).doesNotContain("WriteRefused");
+  }
+
+  private String reasonOf(String name) {
+    FlagRelease resource = get(name);
+    FlagReleaseCondition ready =
+        resource == null || resource.getStatus() == null
+            ? null
+            : Conditions.find(resource.getStatus().getConditions(), ConditionTypes.READY);
+    return ready == null ? "" : ready.getReason();
   }
 
   /**
