@@ -214,13 +214,19 @@ class GuardrailsIT extends OperatorTestBase {
   @Test
   void aRolloutWeightChangedAfterThePhaseStartedIsReportedAsNotApplied() {
     PhaseSpec testing = guardedPhase("Testing", Started, "Test env", "1h");
+    testing.getAudiences().get(0).getReleaseGuardian().setRandomizationUnit("user");
     create("reweighted", spec("flag-74", "standard", testing));
     awaitReady("reweighted");
     long writesBefore = writesFor("flag-74").size();
 
     edit(
         "reweighted",
-        s -> s.getPhases().get(0).getAudiences().get(0).getReleaseGuardian().setRolloutWeight(5));
+        s -> {
+          ReleaseGuardianSpec guardian =
+              s.getPhases().get(0).getAudiences().get(0).getReleaseGuardian();
+          guardian.setRolloutWeight(5);
+          guardian.setRandomizationUnit("organization");
+        });
     await()
         .atMost(TIMEOUT)
         .until(
@@ -232,8 +238,45 @@ class GuardrailsIT extends OperatorTestBase {
         .isEqualTo(
             "phase 'Testing' started with other guarded rollout settings than the spec asks now:"
                 + " spec.phases[0].audiences[0].releaseGuardian.rolloutWeight is 5, LaunchDarkly"
-                + " keeps 10; it takes them only when a phase starts");
+                + " keeps 10; spec.phases[0].audiences[0].releaseGuardian.randomizationUnit is"
+                + " organization, LaunchDarkly keeps user; it takes them only when a phase starts");
     assertThat(writesFor("flag-74")).hasSize((int) writesBefore);
+  }
+
+  /**
+   * A guarded rollout added to one audience of a phase that started with another audience guarded
+   * and this one not: LaunchDarkly keeps it unguarded, and the status says so rather than that
+   * LaunchDarkly matches the spec.
+   */
+  @Test
+  void aGuardianAddedToAnAudienceThatStartedUnguardedBesideAGuardedOneIsReported() {
+    PhaseSpec rollout = guardedPhase("Rollout", Started, "EU", "1h");
+    rollout.getAudiences().add(new AudienceSpec("US", null));
+    create("eu-guarded", spec("flag-50", "two-audiences", rollout));
+    awaitReady("eu-guarded");
+    long writesBefore = writesFor("flag-50").size();
+
+    edit(
+        "eu-guarded",
+        s ->
+            s.getPhases()
+                .get(0)
+                .getAudiences()
+                .get(1)
+                .setReleaseGuardian(new ReleaseGuardianSpec("1h", 10)));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get("eu-guarded").getStatus().getObservedGeneration()
+                    == get("eu-guarded").getMetadata().getGeneration());
+
+    assertThat(get("eu-guarded").getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Rollout' started with other guarded rollout settings than the spec asks now:"
+                + " spec.phases[0].audiences[1].releaseGuardian is declared, LaunchDarkly keeps"
+                + " audience 'US' unguarded; it takes them only when a phase starts");
+    assertThat(writesFor("flag-50")).hasSize((int) writesBefore);
   }
 
   @Test

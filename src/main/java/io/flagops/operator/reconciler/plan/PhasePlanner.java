@@ -182,15 +182,24 @@ final class PhasePlanner {
     for (int i = 0; i < audiences.size(); i++) {
       ReleaseGuardianSpec asked = audiences.get(i).getReleaseGuardian();
       ReleaseGuardianConfiguration live = phase.guardianOf(audiences.get(i).getName());
-      if (asked == null || live == null) {
-        continue;
-      }
       String field =
           "spec.phases["
               + specIndexByName.get(phase.name())
               + "].audiences["
               + i
-              + "].releaseGuardian.";
+              + "].releaseGuardian";
+      if (asked != null && live == null && phase.monitoringWindowMillis() > 0) {
+        // another audience of the phase is guarded, so the phase as a whole does not say this one
+        kept.add(
+            field
+                + " is declared, LaunchDarkly keeps audience '"
+                + audiences.get(i).getName()
+                + "' unguarded");
+      }
+      if (asked == null || live == null) {
+        continue;
+      }
+      field += ".";
       if (asked.getRolloutWeight() != null
           && live.rolloutWeight() != null
           && !asked.getRolloutWeight().equals(live.rolloutWeight())) {
@@ -200,6 +209,16 @@ final class PhasePlanner {
                 + asked.getRolloutWeight()
                 + ", LaunchDarkly keeps "
                 + live.rolloutWeight());
+      }
+      if (asked.getRandomizationUnit() != null
+          && live.randomizationUnit() != null
+          && !asked.getRandomizationUnit().equals(live.randomizationUnit())) {
+        kept.add(
+            field
+                + "randomizationUnit is "
+                + asked.getRandomizationUnit()
+                + ", LaunchDarkly keeps "
+                + live.randomizationUnit());
       }
       if (live.rollbackOnRegression() != null
           && asked.isRollbackOnRegression() != live.rollbackOnRegression()) {
