@@ -198,6 +198,17 @@ final class SimulatorState {
     return ReleaseJson.release(release, windowScale);
   }
 
+  /**
+   * Runs {@code change} to the flag's release and leaves its {@code _version} as it was: whether
+   * LaunchDarkly bumps it on every change (a person's in its UI, say) is not documented.
+   */
+  synchronized void keepingVersion(String projectKey, String flagKey, Runnable change) {
+    SimRelease release = live(projectKey, flagKey);
+    long version = release.version;
+    change.run();
+    release.version = version;
+  }
+
   /** Approves every audience of the phase that waits for approval, as an approver would. */
   synchronized void approve(String projectKey, String flagKey, String phaseName) {
     completeDuePhases();

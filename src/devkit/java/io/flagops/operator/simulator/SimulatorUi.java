@@ -39,6 +39,18 @@ public final class SimulatorUi {
     setStatus(projectKey, flagKey, phaseName, PhaseStatus.COMPLETE);
   }
 
+  /**
+   * Makes a person's {@code changes} to the flag's release (calls on this UI) and leaves its {@code
+   * _version} as it was: LaunchDarkly does not document that every change bumps it.
+   */
+  public void keepingVersion(String projectKey, String flagKey, Runnable changes) {
+    run(
+        () -> {
+          state.keepingVersion(projectKey, flagKey, changes);
+          return null;
+        });
+  }
+
   public void pausePhase(String projectKey, String flagKey, String phaseName) {
     setStatus(projectKey, flagKey, phaseName, PhaseStatus.PAUSED);
   }

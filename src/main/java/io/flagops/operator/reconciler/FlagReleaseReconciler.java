@@ -429,7 +429,10 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                         status.getUnfinishedMove() != null))
             .isPresent();
     return refused
-        ? ReleaseSync.Writes.refusedOn(version, Ownership.recordedCreatedAt(status))
+        ? ReleaseSync.Writes.refusedOn(
+            version,
+            Ownership.recordedCreatedAt(status),
+            version == null ? null : StatusFactory.progress(status.getPhases()))
         : ReleaseSync.Writes.allowed();
   }
 

@@ -85,24 +85,31 @@ public class ReleaseSync {
    *     was no release), meaningful only when {@code refused}
    * @param refusedAtCreatedAt when that release was created (epoch ms; null: not compared): a
    *     release made again starts at version 1 again
+   * @param refusedAtProgress where its phases stood then (null: not compared): a phase a person
+   *     moved in LaunchDarkly re-arms the write even if LaunchDarkly kept the {@code _version}
    */
   public record Writes(
       boolean manage,
       boolean refused,
       Long refusedAtVersion,
       Long refusedAtCreatedAt,
+      List<String> refusedAtProgress,
       boolean dryRun) {
 
     public static Writes allowed() {
-      return new Writes(true, false, null, null, false);
+      return new Writes(true, false, null, null, null, false);
     }
 
-    public static Writes refusedOn(Long version, Long createdAt) {
-      return new Writes(true, true, version, createdAt, false);
+    /**
+     * Held while the release is the one, at the version and with its phases where they stood (see
+     * {@link StatusFactory#progress}), when LaunchDarkly refused the write.
+     */
+    public static Writes refusedOn(Long version, Long createdAt, List<String> progress) {
+      return new Writes(true, true, version, createdAt, progress, false);
     }
 
     public static Writes observeOnly() {
-      return new Writes(false, false, null, null, false);
+      return new Writes(false, false, null, null, null, false);
     }
 
     /**
@@ -112,7 +119,7 @@ public class ReleaseSync {
      */
     public static Writes preview(FlagReleaseSpec spec) {
       return new Writes(
-          spec.getManagementPolicy() != ManagementPolicy.Observe, false, null, null, true);
+          spec.getManagementPolicy() != ManagementPolicy.Observe, false, null, null, null, true);
     }
 
     boolean allowedOn(Optional<Release> release) {
@@ -123,7 +130,10 @@ public class ReleaseSync {
       return Objects.equals(refusedAtVersion, release == null ? null : release.version())
           && (refusedAtCreatedAt == null
               || release == null
-              || refusedAtCreatedAt.equals(release.createdAt()));
+              || refusedAtCreatedAt.equals(release.createdAt()))
+          && (refusedAtProgress == null
+              || release == null
+              || refusedAtProgress.equals(StatusFactory.progress(release)));
     }
   }
 

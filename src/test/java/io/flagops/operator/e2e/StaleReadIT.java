@@ -99,6 +99,38 @@ class StaleReadIT extends OperatorTestBase {
   }
 
   /**
+   * A refused write is held while the release stays as it was, not only while its _version does:
+   * LaunchDarkly does not document that a person's change in its UI bumps it. A phase completed
+   * there re-arms the writes that come after it.
+   */
+  @Test
+  void aPhaseAPersonCompletedReArmsARefusedWriteEvenAtTheSameVersion() {
+    simulator.ui().createRelease(PROJECT, "flag-55", "fast-track");
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+    create(
+        "completed-by-hand",
+        spec("flag-55", "fast-track", phase("Canary", Complete), phase("General", Started)));
+    awaitCondition("completed-by-hand", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    long reads = countFor("flag-55", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-55", CallLog.GET_RELEASE) >= reads + 2);
+    assertThat(writesFor("flag-55")).as("held while nothing changed").hasSize(1);
+
+    simulator
+        .ui()
+        .keepingVersion(
+            PROJECT,
+            "flag-55",
+            () -> {
+              simulator.ui().startPhase(PROJECT, "flag-55", "Canary");
+              simulator.ui().completePhase(PROJECT, "flag-55", "Canary");
+            });
+    awaitReady("completed-by-hand");
+
+    assertThat(writesFor("flag-55").stream().map(c -> describe(c) + " " + c.status()))
+        .containsExactly("Started Canary 400", "Started General 200");
+  }
+
+  /**
    * A release made again between the read and the write refuses the planned write (its earlier
    * phases are not done), but the writes that come first on the new release make it valid.
    */

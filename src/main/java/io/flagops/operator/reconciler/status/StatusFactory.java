@@ -175,18 +175,44 @@ public final class StatusFactory {
               status.setCompletedAt(timestamp(phase.completionDate()));
               status.setMonitoringEndsAt(
                   timestamp(MonitoringWindow.endsAt(phase, before.get(phase.name()), now)));
-              List<String> awaiting =
-                  phase.isStarted()
-                      ? phase.audiencesAwaitingApproval().stream()
-                          .map(ReleaseAudience::name)
-                          .toList()
-                      : List.of();
-              status.setAwaitingApproval(awaiting.isEmpty() ? null : awaiting);
+              status.setAwaitingApproval(awaitingApproval(phase));
               status.setManaged(requested.containsKey(phase.name()));
               status.setRequested(requested.get(phase.name()));
               return status;
             })
         .toList();
+  }
+
+  /** The audiences of a started phase that wait for approval, or null when none. */
+  private static List<String> awaitingApproval(ReleasePhase phase) {
+    List<String> awaiting =
+        phase.isStarted()
+            ? phase.audiencesAwaitingApproval().stream().map(ReleaseAudience::name).toList()
+            : List.of();
+    return awaiting.isEmpty() ? null : awaiting;
+  }
+
+  /**
+   * Where each phase of a release stands, as {@code status.phases} records it: two equal lists mean
+   * a release that has not moved, whatever its {@code _version} says (LaunchDarkly does not
+   * document when that changes).
+   */
+  public static List<String> progress(Release release) {
+    return release.phases().stream()
+        .map(p -> progress(p.id(), statusOf(p), p.complete(), awaitingApproval(p)))
+        .toList();
+  }
+
+  /** {@link #progress(Release)} of the release a status recorded. */
+  public static List<String> progress(List<PhaseStatus> phases) {
+    return phases.stream()
+        .map(p -> progress(p.getId(), p.getStatus(), p.getComplete(), p.getAwaitingApproval()))
+        .toList();
+  }
+
+  private static String progress(
+      String id, String status, Boolean complete, List<String> awaitingApproval) {
+    return id + " " + status + " complete=" + complete + " awaiting=" + awaitingApproval;
   }
 
   /** LaunchDarkly's status word; legacy phases have none, so it is derived from completion. */
