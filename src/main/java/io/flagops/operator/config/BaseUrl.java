@@ -19,7 +19,7 @@ public final class BaseUrl {
   public static String problem(String value, String setting) {
     URI uri;
     try {
-      uri = new URI(value.strip());
+      uri = new URI(value); // not stripped: the client uses the value as it is
     } catch (URISyntaxException e) {
       return setting + " is not a URL (" + e.getReason() + "); write it as " + EXAMPLES;
     }

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,10 +23,10 @@ import java.util.function.Predicate;
 /**
  * One owner per flag of one LaunchDarkly account: when several FlagReleases name the same project
  * and flag with the same account, one manages it and the others wait. The owner is the one that
- * already manages the release, else the one this process (the leader) let through first while it
- * exists, else the oldest: every reconcile agrees, and a new leader agrees from the statuses. A
- * release recorded under another token source (the resource was pointed at another Secret, or at
- * the default token) may be another account's, so it does not count as managing this account's.
+ * already manages the release, else the oldest (of several made in the same second, the one this
+ * process, the leader, let through first while it exists): every reconcile agrees. A release
+ * recorded under another token source (the resource was pointed at another Secret, or at the
+ * default token) may be another account's, so it does not count as managing this account's.
  * FlagReleases on different accounts (different tokens) never block each other. One whose token
  * cannot be read now (its Secret rotated by delete and create, its namespace going) and that
  * manages a release still holds the flag against those that manage none: its account is then
@@ -96,27 +97,31 @@ public class FlagClaims {
   }
 
   /**
-   * Among FlagReleases none of which manages a release yet, the one this process let through first
-   * keeps the flag while it exists: the API server dates resources to the second, so two made in
-   * the same second tie on age (and the cache may not show the first to the second one's pass yet),
-   * and both would create a release. Else {@code byAge} decides, and a resource it lets through is
-   * recorded.
+   * Among FlagReleases none of which manages a release yet and as old as the oldest of them, the
+   * one this process let through first keeps the flag while it exists: the API server dates
+   * resources to the second, so two made in the same second tie on age (and the cache may not show
+   * the first to the second one's pass yet), and the name would let the second through too. Else
+   * {@code byAge} decides, and a resource it lets through is recorded.
    */
   private Optional<FlagRelease> firstAdmitted(
       String key, FlagRelease resource, List<FlagRelease> rivals, Optional<FlagRelease> byAge) {
     String uid = resource.getMetadata().getUid();
+    String oldest = byAge.orElse(resource).getMetadata().getCreationTimestamp();
+    List<FlagRelease> tied = new ArrayList<>(rivals);
+    tied.add(resource);
+    tied.removeIf(r -> !Objects.equals(oldest, r.getMetadata().getCreationTimestamp()));
     String first =
         admitted.compute(
             key,
             (k, recorded) ->
-                recorded != null && (recorded.equals(uid) || uidIn(rivals, recorded))
+                recorded != null && uidIn(tied, recorded)
                     ? recorded
                     : byAge.isEmpty() ? uid : recorded);
     if (uid.equals(first)) {
       return Optional.empty();
     }
     return rivals.stream()
-        .filter(r -> r.getMetadata().getUid().equals(first))
+        .filter(r -> r.getMetadata().getUid().equals(first) && tied.contains(r))
         .findFirst()
         .or(() -> byAge);
   }

@@ -31,7 +31,8 @@ class BaseUrlTest {
         "https://user:secret-token@app.launchdarkly.com",
         "https://app.launchdarkly.com/?token=secret-token",
         "api-secret-token",
-        "https://app launchdarkly.com"
+        "https://app launchdarkly.com",
+        "https://app.launchdarkly.com\n"
       })
   void refusedWithoutRepeatingTheValue(String url) {
     String problem = BaseUrl.problem(url, "LAUNCHDARKLY_BASE_URL");

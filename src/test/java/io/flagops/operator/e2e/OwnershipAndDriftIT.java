@@ -306,12 +306,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     create(
         "finished",
         spec("flag-39", "fast-track", phase("Canary", Complete), phase("General", Complete)));
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                get("finished").getStatus() != null
-                    && "fast-track".equals(get("finished").getStatus().getCompletedPipelineKey()));
+    awaitCompletedOn("finished", "fast-track");
 
     simulator.ui().deleteRelease(PROJECT, "flag-39");
     long reads = countFor("flag-39", CallLog.GET_RELEASE);
@@ -324,6 +319,73 @@ class OwnershipAndDriftIT extends OperatorTestBase {
             "the release on pipeline 'fast-track' completed every phase, and LaunchDarkly no longer"
                 + " returns it; it is not created again, which would run its phases again (delete"
                 + " and apply this FlagRelease again to run the pipeline anew)");
+  }
+
+  /**
+   * A move deletes a completed release itself: put back on its pipeline (the move's create refused,
+   * then the spec reverted), the release is made again there, not taken for one LaunchDarkly let go
+   * of.
+   */
+  @Test
+  void aCompletedReleaseAMoveDeletedIsMadeAgainWhenTheSpecGoesBack() {
+    create(
+        "reverted",
+        spec("flag-42", "fast-track", phase("Canary", Complete), phase("General", Complete)));
+    awaitCompletedOn("reverted", "fast-track");
+    simulator
+        .faults()
+        .failNextOn(CallLog.CREATE_RELEASE, 400)
+        .failNextOn(CallLog.CREATE_RELEASE, 400);
+
+    edit(
+        "reverted",
+        s -> {
+          s.setReleasePipelineKey("standard");
+          s.setPhases(new java.util.ArrayList<>(List.of(phase("Testing", Started))));
+        });
+    awaitCondition("reverted", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    edit(
+        "reverted",
+        s -> {
+          s.setReleasePipelineKey("fast-track");
+          s.setPhases(
+              new java.util.ArrayList<>(
+                  List.of(phase("Canary", Complete), phase("General", Complete))));
+        });
+
+    awaitReady("reverted");
+    assertThat(simulator.release(PROJECT, "flag-42")).isPresent();
+    assertThat(get("reverted").getStatus().getUnfinishedMove()).isNull();
+  }
+
+  /**
+   * A release completed in the account of the token used before says nothing of the account of the
+   * token used now: there, the release is made.
+   */
+  @Test
+  void aCompletedReleaseOfTheAccountUsedBeforeDoesNotHoldBackACreateInTheNewOne() {
+    create(
+        "new-account",
+        spec("flag-43", "fast-track", phase("Canary", Complete), phase("General", Complete)));
+    awaitCompletedOn("new-account", "fast-track");
+    simulator.ui().deleteRelease(PROJECT, "flag-43"); // as the other account holds no release
+    tokenSecret("other-account", SimulatorResource.THIRD_TOKEN);
+
+    edit(
+        "new-account",
+        s -> s.setAccessTokenSecretRef(new SecretKeyReference("other-account", "token")));
+
+    await().atMost(TIMEOUT).until(() -> countFor("flag-43", CallLog.CREATE_RELEASE) == 2);
+    awaitReady("new-account");
+  }
+
+  private void awaitCompletedOn(String name, String pipeline) {
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get(name).getStatus() != null
+                    && pipeline.equals(get(name).getStatus().getCompletedPipelineKey()));
   }
 
   @Test

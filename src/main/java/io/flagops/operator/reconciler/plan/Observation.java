@@ -71,7 +71,7 @@ public record Observation(
    * its phases again.
    */
   public boolean completedAndGone(String pipelineKey) {
-    return release.isEmpty() && pipelineKey.equals(completedPipelineKey);
+    return release.isEmpty() && unfinishedMove == null && pipelineKey.equals(completedPipelineKey);
   }
 
   /** The spec's pipeline: not read yet, read and missing, or read. */

@@ -82,9 +82,12 @@ public final class StatusFactory {
 
   /**
    * The pipeline of the release last seen with every phase complete, kept while the flag has no
-   * release; null once it has one that is not (or is canceled).
+   * release; null once it has one that is not (or is canceled), or once a move deletes it.
    */
   private static String completedPipelineKey(FlagReleaseStatus previous, Seen seen) {
+    if (seen.moveStarted() != null) {
+      return null; // the operator deleted it itself, to make it again on another pipeline
+    }
     if (!seen.known() || seen.release() == null) {
       return previous.getCompletedPipelineKey();
     }
