@@ -8,6 +8,7 @@ import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.api.v1alpha1.UncertainWrite;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
@@ -203,6 +204,9 @@ public class ReleaseSync {
     /** What this pass changed: phase names, and {@link Seen#RELEASE} for a create or move. */
     private final Set<String> written = new HashSet<>();
 
+    /** Phase writes of this pass whose outcome neither their answer nor a read told. */
+    private final List<UncertainWrite> uncertain = new ArrayList<>();
+
     /** A move this pass started and has not finished: deleted, and not created again yet. */
     private PipelineMove moving;
 
@@ -365,9 +369,13 @@ public class ReleaseSync {
           read
               ? current.map(Release::createdAt).orElse(null)
               : Ownership.recordedCreatedAt(resource.getStatus());
+      boolean first = !read;
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       readAt = clock.instant();
       read = true;
+      if (first) {
+        settleUncertainWrites();
+      }
       owned = owned.seeing(current.orElse(null), held);
       if (current.isEmpty() && deletedByMove()) {
         // as after a move's DELETE answered: no release is owned, and the deletion is the
@@ -518,7 +526,15 @@ public class ReleaseSync {
         if (!e.mayHaveBeenMade()) {
           throw e;
         }
-        if (action instanceof SetPhaseStatus set && madeAfterAll(set)) {
+        if (action instanceof SetPhaseStatus set) {
+          if (!readAfterUncertainWrite()) {
+            // kept in the status: the next read that shows it made gives it to the operator
+            uncertain.add(new UncertainWrite(set.phaseId(), set.phaseName(), set.status()));
+            throw e;
+          }
+          if (!shows(set.phaseId(), set.status())) {
+            throw e;
+          }
           madeDespite(e);
           wrote(set);
         } else if (action instanceof PatchLegacyPhases patch && madeAfterAll(patch)) {
@@ -560,16 +576,38 @@ public class ReleaseSync {
       events.normal(resource, reason, capitalize(set.describe()) + " of " + flag);
     }
 
-    /** Whether the release, read at once, shows the phase as the write asked. */
-    private boolean madeAfterAll(SetPhaseStatus set) {
-      if (!readAfterUncertainWrite()) {
-        return false;
-      }
-      return currentPhase(set.phaseId())
+    /** Whether the release as last read shows the phase as a write of {@code status} asked. */
+    private boolean shows(String phaseId, String status) {
+      return currentPhase(phaseId)
           .anyMatch(
               phase ->
-                  phase.isComplete()
-                      || (ReleasePhase.STARTED.equals(set.status()) && phase.isStarted()));
+                  phase.isComplete() || (ReleasePhase.STARTED.equals(status) && phase.isStarted()));
+    }
+
+    /**
+     * The phase writes an earlier pass could not tell were made (their answer and the read after
+     * them lost): those the release shows made are the operator's, with the event they missed.
+     */
+    private void settleUncertainWrites() {
+      FlagReleaseStatus status = resource.getStatus();
+      if (status == null) {
+        return;
+      }
+      for (UncertainWrite write : status.getUncertainWrites()) {
+        if (shows(write.getPhaseId(), write.getStatus())) {
+          written.add(write.getPhase());
+          events.normal(
+              resource,
+              ReleasePhase.STARTED.equals(write.getStatus()) ? "PhaseStarted" : "PhaseCompleted",
+              capitalize(
+                      new SetPhaseStatus(
+                              write.getPhaseId(), write.getPhase(), write.getStatus(), List.of())
+                          .describe())
+                  + " of "
+                  + flag
+                  + " (its answer and the read after it were lost; this read shows it made)");
+        }
+      }
     }
 
     /**
@@ -742,7 +780,13 @@ public class ReleaseSync {
       }
       Release release = current.orElse(null);
       return new Seen(
-          true, release, release == null ? null : legacy, Set.copyOf(written), readAt, moving);
+          true,
+          release,
+          release == null ? null : legacy,
+          Set.copyOf(written),
+          readAt,
+          moving,
+          List.copyOf(uncertain));
     }
   }
 

@@ -252,6 +252,29 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(countFor("flag-82", CallLog.UPDATE_PHASE)).as("started once").isEqualTo(1);
   }
 
+  /**
+   * A phase write whose answer was lost, and the read right after it failed too: the status keeps
+   * the write as uncertain, and the next read that shows it made gives it to the operator.
+   */
+  @Test
+  void anUnansweredPhaseWriteWhoseReadAfterFailedIsStillTheOperators() {
+    simulator.faults().loseAnswerOfNext(CallLog.UPDATE_PHASE);
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE, () -> simulator.faults().failNextOn(CallLog.GET_RELEASE, 503));
+    create("unanswered-unread", spec("flag-44", "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady("unanswered-unread");
+
+    assertThat(ready.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " -> " + c.getTo() + " " + c.getBy())
+        .contains("Canary -> Started Operator")
+        .doesNotContain("Canary -> Started Unknown");
+    assertThat(eventReasons("unanswered-unread")).contains("PhaseStarted");
+    assertThat(ready.getStatus().getUncertainWrites()).isEmpty();
+    assertThat(countFor("flag-44", CallLog.UPDATE_PHASE)).as("started once").isEqualTo(1);
+  }
+
   /** A release found and written to in the same pass: the history keeps the operator's write. */
   @Test
   void theHistoryOfAnAdoptedReleaseKeepsThePhasesTheOperatorStarted() {

@@ -44,6 +44,11 @@ public class FlagReleaseStatus {
   private PipelineMove unfinishedMove;
 
   @JsonPropertyDescription(
+      "Phase writes whose answer was lost while the read after them failed too; the next read"
+          + " that shows one made records it as the operator's. Empty otherwise.")
+  private List<UncertainWrite> uncertainWrites = new ArrayList<>();
+
+  @JsonPropertyDescription(
       "Pipeline key of the release this resource last saw with every phase complete. Kept when"
           + " LaunchDarkly then stops returning the release (it may list only releases under way,"
           + " or a person deleted it): the operator does not create it again on that pipeline,"
@@ -178,6 +183,14 @@ public class FlagReleaseStatus {
     this.unfinishedMove = unfinishedMove;
   }
 
+  public List<UncertainWrite> getUncertainWrites() {
+    return uncertainWrites;
+  }
+
+  public void setUncertainWrites(List<UncertainWrite> uncertainWrites) {
+    this.uncertainWrites = uncertainWrites == null ? new ArrayList<>() : uncertainWrites;
+  }
+
   public String getCompletedPipelineKey() {
     return completedPipelineKey;
   }
@@ -206,6 +219,7 @@ public class FlagReleaseStatus {
         && Objects.equals(message, other.message)
         && Objects.equals(unfinishedMove, other.unfinishedMove)
         && Objects.equals(completedPipelineKey, other.completedPipelineKey)
+        && Objects.equals(uncertainWrites, other.uncertainWrites)
         && Objects.equals(ownedPipelineKey, other.ownedPipelineKey)
         && releaseOrigin == other.releaseOrigin
         && Objects.equals(tokenVersion, other.tokenVersion)
@@ -225,6 +239,7 @@ public class FlagReleaseStatus {
         message,
         unfinishedMove,
         completedPipelineKey,
+        uncertainWrites,
         ownedPipelineKey,
         releaseOrigin,
         tokenVersion,

@@ -9,6 +9,7 @@ import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.api.v1alpha1.UncertainWrite;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
@@ -76,6 +77,11 @@ public final class StatusFactory {
     }
     status.setUnfinishedMove(unfinishedMove(previous, release));
     status.setCompletedPipelineKey(completedPipelineKey(previous, release));
+    // a pass that read the release settled the earlier ones (made or not) and says its own
+    status.setUncertainWrites(
+        release.known()
+            ? new ArrayList<>(release.uncertainWrites())
+            : previous.getUncertainWrites());
     status.setConditions(conditions(previous, generation, outcome));
     return status;
   }
@@ -316,20 +322,21 @@ public final class StatusFactory {
       Boolean legacy,
       Set<String> operatorWrote,
       Instant readAt,
-      PipelineMove moveStarted) {
+      PipelineMove moveStarted,
+      List<UncertainWrite> uncertainWrites) {
     /** Stands for the release itself in {@link #operatorWrote}. */
     public static final String RELEASE = "";
 
     public static Seen unknown() {
-      return new Seen(false, null, null, Set.of(), null, null);
+      return new Seen(false, null, null, Set.of(), null, null, List.of());
     }
 
     public static Seen none() {
-      return new Seen(true, null, null, Set.of(), null, null);
+      return new Seen(true, null, null, Set.of(), null, null, List.of());
     }
 
     public static Seen of(Release release, boolean legacy) {
-      return new Seen(true, release, legacy, Set.of(), null, null);
+      return new Seen(true, release, legacy, Set.of(), null, null, List.of());
     }
   }
 }
