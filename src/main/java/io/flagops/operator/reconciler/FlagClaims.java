@@ -116,7 +116,7 @@ public class FlagClaims {
             (k, recorded) ->
                 recorded != null && uidIn(tied, recorded)
                     ? recorded
-                    : byAge.isEmpty() ? uid : recorded);
+                    : byAge.isEmpty() ? uid : null);
     if (uid.equals(first)) {
       return Optional.empty();
     }

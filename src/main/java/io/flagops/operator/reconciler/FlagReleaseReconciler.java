@@ -347,7 +347,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             failure.given() != null
                 ? schedule.afterGivenWait(resource, failure.given())
                 : schedule.afterTransientFailure(resource, e.step(), e.progressed());
-        if (!schedule.isBlip(resource, e.progressed())) {
+        // a write whose outcome is unknown is kept in the status, blip or not
+        if (!schedule.isBlip(resource, e.progressed()) || !e.seen().uncertainWrites().isEmpty()) {
           report(
               resource,
               e.seen(),

@@ -584,13 +584,23 @@ public class ReleaseSync {
                   phase.isComplete() || (ReleasePhase.STARTED.equals(status) && phase.isStarted()));
     }
 
+    private boolean sameReleaseAsRecorded(FlagReleaseStatus status) {
+      Long recorded = Ownership.recordedCreatedAt(status);
+      Long now = current.map(Release::createdAt).orElse(null);
+      return current.isPresent() && (recorded == null || now == null || recorded.equals(now));
+    }
+
     /**
      * The phase writes an earlier pass could not tell were made (their answer and the read after
      * them lost): those the release shows made are the operator's, with the event they missed.
      */
     private void settleUncertainWrites() {
       FlagReleaseStatus status = resource.getStatus();
-      if (status == null) {
+      if (status == null
+          || !Objects.equals(status.getObservedGeneration(), resource.getMetadata().getGeneration())
+          || !sameReleaseAsRecorded(status)) {
+        // the spec changed since (a suspend, say, while a person may have acted), or the release
+        // was made again: what the release shows now may not be the write's doing
         return;
       }
       for (UncertainWrite write : status.getUncertainWrites()) {

@@ -39,12 +39,6 @@ public final class TokenSourceChange {
   private static void adoptCreatedRelease(
       FlagRelease resource, String tokenVersion, EventRecorder events) {
     FlagReleaseStatus status = resource.getStatus();
-    if (status != null
-        && status.getTokenVersion() != null
-        && !AccessTokens.sameSource(status.getTokenVersion(), tokenVersion)) {
-      // a release completed in the account of the old source says nothing of this one's
-      status.setCompletedPipelineKey(null);
-    }
     if (status == null
         || status.getReleaseOrigin() != ReleaseOrigin.Created
         || status.getTokenVersion() == null

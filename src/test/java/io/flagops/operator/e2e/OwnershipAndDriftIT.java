@@ -341,7 +341,8 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .isEqualTo(
             "the release on pipeline 'fast-track' completed every phase, and LaunchDarkly no longer"
                 + " returns it; it is not created again, which would run its phases again (delete"
-                + " and apply this FlagRelease again to run the pipeline anew)");
+                + " and apply this FlagRelease again to run the pipeline anew, also after pointing"
+                + " it at a token of another account)");
   }
 
   /**
@@ -382,24 +383,29 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   }
 
   /**
-   * A release completed in the account of the token used before says nothing of the account of the
-   * token used now: there, the release is made.
+   * A token moved to another Secret (a routine rotation, the same account as far as anyone can
+   * tell) does not make a completed release LaunchDarkly no longer returns run its phases again.
    */
   @Test
-  void aCompletedReleaseOfTheAccountUsedBeforeDoesNotHoldBackACreateInTheNewOne() {
+  void aCompletedReleaseIsNotRunAgainAfterItsTokenMovesToAnotherSecret() {
     create(
-        "new-account",
+        "rotated",
         spec("flag-43", "fast-track", phase("Canary", Complete), phase("General", Complete)));
-    awaitCompletedOn("new-account", "fast-track");
-    simulator.ui().deleteRelease(PROJECT, "flag-43"); // as the other account holds no release
-    tokenSecret("other-account", SimulatorResource.THIRD_TOKEN);
+    awaitCompletedOn("rotated", "fast-track");
+    simulator.ui().deleteRelease(PROJECT, "flag-43");
+    long phaseWrites = countFor("flag-43", CallLog.UPDATE_PHASE);
+    tokenSecret("rotated-token", SimulatorResource.DEFAULT_TOKEN);
 
     edit(
-        "new-account",
-        s -> s.setAccessTokenSecretRef(new SecretKeyReference("other-account", "token")));
+        "rotated",
+        s -> s.setAccessTokenSecretRef(new SecretKeyReference("rotated-token", "token")));
+    awaitCondition("rotated", ConditionTypes.READY, "True", "InSync");
+    long reads = countFor("flag-43", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-43", CallLog.GET_RELEASE) >= reads + 2);
 
-    await().atMost(TIMEOUT).until(() -> countFor("flag-43", CallLog.CREATE_RELEASE) == 2);
-    awaitReady("new-account");
+    assertThat(countFor("flag-43", CallLog.CREATE_RELEASE)).isEqualTo(1);
+    assertThat(countFor("flag-43", CallLog.UPDATE_PHASE)).isEqualTo(phaseWrites);
+    assertThat(get("rotated").getStatus().getMessage()).contains("completed every phase");
   }
 
   private void awaitCompletedOn(String name, String pipeline) {

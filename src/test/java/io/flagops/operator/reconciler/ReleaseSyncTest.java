@@ -11,6 +11,7 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.UncertainWrite;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
@@ -30,6 +31,10 @@ class ReleaseSyncTest {
   private final InMemoryLaunchDarkly launchDarkly = new InMemoryLaunchDarkly();
   private final List<String> events = new ArrayList<>();
   private Long lastSeenVersion;
+
+  /** The generation a status recorded "start Canary" as an uncertain write at; null: none. */
+  private Long uncertainAtGeneration;
+
   private final ReleaseSync sync =
       new ReleaseSync(
           launchDarkly,
@@ -127,6 +132,23 @@ class ReleaseSyncTest {
             });
   }
 
+  @Test
+  void anUncertainWriteShownMadeIsTheOperatorsOnlyForTheSameSpec() {
+    launchDarkly.phaseStatus(1, "Started"); // shown started: the write, or a person
+
+    uncertainAtGeneration = 1L;
+    SyncResult settled = sync(MANAGE);
+    assertThat(settled.seen().operatorWrote()).containsExactly("Canary");
+    assertThat(events).anyMatch(e -> e.startsWith("PhaseStarted"));
+    assertThat(settled.seen().uncertainWrites()).isEmpty();
+
+    events.clear();
+    uncertainAtGeneration = 0L; // the spec changed since (a suspend, say): not taken as ours
+    SyncResult edited = sync(MANAGE);
+    assertThat(edited.seen().operatorWrote()).isEmpty();
+    assertThat(events).noneMatch(e -> e.contains("PhaseStarted"));
+  }
+
   private SyncResult sync(ReleaseSync.Writes writes) {
     FlagRelease resource = new FlagRelease();
     resource.setMetadata(
@@ -150,6 +172,13 @@ class ReleaseSyncTest {
       observed.setVersion(lastSeenVersion);
       FlagReleaseStatus status = new FlagReleaseStatus();
       status.setRelease(observed);
+      resource.setStatus(status);
+    }
+    if (uncertainAtGeneration != null) {
+      FlagReleaseStatus status = new FlagReleaseStatus();
+      status.setObservedGeneration(uncertainAtGeneration);
+      status.setUncertainWrites(
+          List.of(new UncertainWrite("65a1f0c2e4b0a1b2c3d4e5f7", "Canary", "Started")));
       resource.setStatus(status);
     }
     return sync.sync(resource, TOKEN, writes, (seen, owned, outcome) -> {});

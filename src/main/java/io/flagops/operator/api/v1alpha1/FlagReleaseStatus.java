@@ -46,6 +46,7 @@ public class FlagReleaseStatus {
   @JsonPropertyDescription(
       "Phase writes whose answer was lost while the read after them failed too; the next read"
           + " that shows one made records it as the operator's. Empty otherwise.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private List<UncertainWrite> uncertainWrites = new ArrayList<>();
 
   @JsonPropertyDescription(

@@ -102,7 +102,7 @@ public final class ReleasePlanner {
             + spec.getReleasePipelineKey()
             + "' completed every phase, and LaunchDarkly no longer returns it; it is not created"
             + " again, which would run its phases again (delete and apply this FlagRelease again"
-            + " to run the pipeline anew)");
+            + " to run the pipeline anew, also after pointing it at a token of another account)");
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** Builds the status a FlagRelease should have; equal inputs give an equal status. */
@@ -81,9 +82,17 @@ public final class StatusFactory {
     status.setUncertainWrites(
         release.known()
             ? new ArrayList<>(release.uncertainWrites())
-            : previous.getUncertainWrites());
+            : uncertainWritesKept(previous, generation));
     status.setConditions(conditions(previous, generation, outcome));
     return status;
+  }
+
+  /** Kept through a pass that did not read the release, unless the spec changed since. */
+  private static List<UncertainWrite> uncertainWritesKept(
+      FlagReleaseStatus previous, Long generation) {
+    return Objects.equals(previous.getObservedGeneration(), generation)
+        ? previous.getUncertainWrites()
+        : new ArrayList<>();
   }
 
   /**
