@@ -230,8 +230,10 @@ final class BenchReport {
           it, ended the pass there and queued the read behind every other resource's finalizer,
           so the gap grew with N).
         - **Steady state**: after a restart with a poll period the rate limit can sustain, the calls
-          made during one period; the spread is the fewest and most calls in any tenth of it.
-          Polls are jittered by 10%, so a window of exactly one period holds about N of them.
+          made during one period, one period after every resource's first read (right after those
+          reads, the later ones' second reads still fall outside); the spread is the fewest and
+          most calls in any tenth of it. Polls are jittered by 10%, so a window of exactly one
+          period holds about N of them.
         - **Heap**: used heap after GC with the operator running and converged, minus the same
           right after it stopped: the mock API server and the simulator share the JVM and keep
           every status and Event the operator wrote, which is the harness's memory, not the
