@@ -121,7 +121,7 @@ public class FlagClaims {
       return Optional.empty();
     }
     return rivals.stream()
-        .filter(r -> r.getMetadata().getUid().equals(first) && tied.contains(r))
+        .filter(r -> r.getMetadata().getUid().equals(first)) // compute left only a tied one
         .findFirst()
         .or(() -> byAge);
   }

@@ -571,9 +571,14 @@ public class ReleaseSync {
     }
 
     private void wrote(SetPhaseStatus set) {
+      wrote(set, "");
+    }
+
+    /** Records {@code set} as the operator's write, with its event ({@code note} appended). */
+    private void wrote(SetPhaseStatus set, String note) {
       written.add(set.phaseName());
       String reason = ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
-      events.normal(resource, reason, capitalize(set.describe()) + " of " + flag);
+      events.normal(resource, reason, capitalize(set.describe()) + " of " + flag + note);
     }
 
     /** Whether the release as last read shows the phase as a write of {@code status} asked. */
@@ -584,12 +589,6 @@ public class ReleaseSync {
                   phase.isComplete() || (ReleasePhase.STARTED.equals(status) && phase.isStarted()));
     }
 
-    private boolean sameReleaseAsRecorded(FlagReleaseStatus status) {
-      Long recorded = Ownership.recordedCreatedAt(status);
-      Long now = current.map(Release::createdAt).orElse(null);
-      return current.isPresent() && (recorded == null || now == null || recorded.equals(now));
-    }
-
     /**
      * The phase writes an earlier pass could not tell were made (their answer and the read after
      * them lost): those the release shows made are the operator's, with the event they missed.
@@ -598,24 +597,18 @@ public class ReleaseSync {
       FlagReleaseStatus status = resource.getStatus();
       if (status == null
           || !Objects.equals(status.getObservedGeneration(), resource.getMetadata().getGeneration())
-          || !sameReleaseAsRecorded(status)) {
+          || current.isEmpty()
+          || Ownership.madeAgain(current.get(), Ownership.recordedCreatedAt(status))) {
         // the spec changed since (a suspend, say, while a person may have acted), or the release
         // was made again: what the release shows now may not be the write's doing
         return;
       }
       for (UncertainWrite write : status.getUncertainWrites()) {
         if (shows(write.getPhaseId(), write.getStatus())) {
-          written.add(write.getPhase());
-          events.normal(
-              resource,
-              ReleasePhase.STARTED.equals(write.getStatus()) ? "PhaseStarted" : "PhaseCompleted",
-              capitalize(
-                      new SetPhaseStatus(
-                              write.getPhaseId(), write.getPhase(), write.getStatus(), List.of())
-                          .describe())
-                  + " of "
-                  + flag
-                  + " (its answer and the read after it were lost; this read shows it made)");
+          wrote(
+              new SetPhaseStatus(
+                  write.getPhaseId(), write.getPhase(), write.getStatus(), List.of()),
+              " (its answer and the read after it were lost; this read shows it made)");
         }
       }
     }
