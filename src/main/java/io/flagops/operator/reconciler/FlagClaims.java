@@ -2,6 +2,7 @@ package io.flagops.operator.reconciler;
 
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.support.AccessTokens;
@@ -27,10 +28,12 @@ import java.util.function.Predicate;
  * process, the leader, let through first while it exists): every reconcile agrees. A release
  * recorded under another token source (the resource was pointed at another Secret, or at the
  * default token) may be another account's, so it does not count as managing this account's.
- * FlagReleases on different accounts (different tokens) never block each other. One whose token
- * cannot be read now (its Secret rotated by delete and create, its namespace going) and that
- * manages a release still holds the flag against those that manage none: its account is then
- * unknown, and its release may be theirs.
+ * FlagReleases on different accounts (different tokens) never block each other, nor do those in
+ * Observe mode, which only read (one that recorded a release as its own before it was switched to
+ * Observe still holds it: its team said to leave the release alone). One whose token cannot be read
+ * now (its Secret rotated by delete and create, its namespace going) and that manages a release
+ * still holds the flag against those that manage none: its account is then unknown, and its release
+ * may be theirs.
  */
 @ApplicationScoped
 public class FlagClaims {
@@ -59,6 +62,9 @@ public class FlagClaims {
    * @param account the fingerprint of the token {@code resource} uses
    */
   public Optional<String> heldByAnother(FlagRelease resource, String account) {
+    if (observes(resource)) {
+      return Optional.empty(); // it only reads, so it never waits for the flag
+    }
     // the version of the token each uses now, resolved once: rivals are those of the same account
     Map<FlagRelease, String> versions = new IdentityHashMap<>();
     tokens.resolved(resource).ifPresent(t -> versions.put(resource, t.version()));
@@ -68,6 +74,9 @@ public class FlagClaims {
     List<FlagRelease> rivals = new ArrayList<>();
     Set<FlagRelease> unreadable = Collections.newSetFromMap(new IdentityHashMap<>());
     for (FlagRelease other : watches.sharingTheFlagOf(resource)) {
+      if (observes(other) && !holdsARelease(other.getStatus())) {
+        continue; // reading only, it drives nothing to hold
+      }
       Optional<AccessTokens.Resolved> token = tokens.resolved(other);
       if (token.isEmpty() && !managing && holdsARelease(other.getStatus())) {
         rivals.add(other); // may be this account's: it keeps the flag until its token is back
@@ -124,6 +133,14 @@ public class FlagClaims {
         .filter(r -> r.getMetadata().getUid().equals(first)) // compute left only a tied one
         .findFirst()
         .or(() -> byAge);
+  }
+
+  /**
+   * Whether the resource is in Observe mode: it writes nothing, so it neither waits for the flag
+   * nor, unless it recorded a release as its own before it was switched to Observe, holds it.
+   */
+  private static boolean observes(FlagRelease resource) {
+    return resource.getSpec().getManagementPolicy() == ManagementPolicy.Observe;
   }
 
   private static boolean uidIn(List<FlagRelease> resources, String uid) {
@@ -208,6 +225,9 @@ public class FlagClaims {
         + resource.getSpec().getFlagKey()
         + " of this LaunchDarkly account is managed by "
         + who
+        + (observes(holder)
+            ? " (in Observe mode now, it keeps the release it recorded as its own from others)"
+            : "")
         + (tokenUnreadable
             ? " (its access token cannot be read now, so it may be of this account)"
             : "")

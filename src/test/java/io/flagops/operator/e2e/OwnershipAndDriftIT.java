@@ -32,6 +32,29 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 class OwnershipAndDriftIT extends OperatorTestBase {
 
+  /**
+   * A team switches its FlagRelease to Observe to leave the release alone (a person takes over in
+   * LaunchDarkly): another FlagRelease for the flag must not start driving the release it made.
+   */
+  @Test
+  void aFlagReleaseSwitchedToObserveKeepsTheReleaseItMadeFromAnother() {
+    create("first", spec("flag-32", "fast-track", phase("Canary", Started)));
+    awaitReady("first");
+    edit("first", s -> s.setManagementPolicy(ManagementPolicy.Observe));
+    await().atMost(TIMEOUT).until(() -> get("first").getStatus().getObservedGeneration() == 2L);
+    long writesBefore = writesFor("flag-32").size();
+
+    create("second", spec("flag-32", "fast-track", phase("Canary", Complete)));
+    FlagRelease waiting = awaitCondition("second", ConditionTypes.STALLED, "True", "FlagClaimed");
+
+    assertThat(waiting.getStatus().getMessage())
+        .startsWith(
+            "flag shop/flag-32 of this LaunchDarkly account is managed by FlagRelease e2e/first"
+                + " (in Observe mode now, it keeps the release it recorded as its own from"
+                + " others);");
+    assertThat(writesFor("flag-32")).hasSize((int) writesBefore);
+  }
+
   @Test
   void aSecondFlagReleaseForTheSameFlagWaitsAndTakesOverWhenTheFirstGoes() {
     FlagReleaseSpec first = spec("flag-32", "fast-track", phase("Canary", Started));

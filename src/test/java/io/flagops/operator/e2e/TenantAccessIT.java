@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.config.TokenSecretScope;
+import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -144,6 +146,25 @@ class TenantAccessIT extends OperatorTestBase {
                 + " one of them, or ask the cluster admin which team owns the flag")
         .doesNotContain("team-a")
         .doesNotContain("first");
+  }
+
+  /**
+   * One team observes a flag (drift reports only) before another manages it. The observer writes
+   * nothing, so it holds nothing: the manager creates the release, and the observer reports it.
+   */
+  @Test
+  void anObservingTeamNeitherBlocksNorWaitsForTheTeamThatManagesTheFlag() {
+    FlagReleaseSpec watching = spec("flag-06", "fast-track", phase("Canary", Started));
+    watching.setManagementPolicy(ManagementPolicy.Observe);
+    createIn(TEAM_A, "watcher", watching);
+    awaitConditionIn(TEAM_A, "watcher", ConditionTypes.READY, "False", "ReleaseNotFound");
+
+    create("owner", spec("flag-06", "fast-track", phase("Canary", Started)));
+
+    awaitCondition("owner", ConditionTypes.READY, "True", null);
+    assertThat(simulator.calls().count(CallLog.CREATE_RELEASE)).isEqualTo(1);
+    FlagRelease watcher = awaitIn(TEAM_A, "watcher", ConditionTypes.READY, "True");
+    assertThat(condition(watcher, ConditionTypes.STALLED).getReason()).isNotEqualTo("FlagClaimed");
   }
 
   @Test
