@@ -90,7 +90,7 @@ final class PlanReport {
     out.println();
     List<ReleaseAction> actions = result.plan().actions();
     Verdict verdict = result.plan().verdict();
-    if (verdict.kind() == Verdict.Kind.BLOCKED) {
+    if (verdict.kind() == Verdict.Kind.BLOCKED && actions.isEmpty()) {
       out.println("The operator would stop here (" + verdict.reason() + "): " + verdict.message());
       return;
     }
@@ -135,6 +135,10 @@ final class PlanReport {
     if (verdict.kind() == Verdict.Kind.REPLAN) {
       out.println(
           "Then it reads the release again and plans what follows from LaunchDarkly's answer.");
+    } else if (verdict.kind() == Verdict.Kind.BLOCKED) {
+      // the calls that do not depend on it are made; the stop is said after them
+      out.println(
+          "Then the operator would stop here (" + verdict.reason() + "): " + verdict.message());
     } else {
       out.println("Then: " + verdict.message());
     }

@@ -208,8 +208,8 @@ class GuardrailsIT extends OperatorTestBase {
 
   /**
    * LaunchDarkly takes a guarded rollout's settings only when the phase starts: a rollout weight
-   * changed in Git afterwards is not applied, and the status says so instead of "LaunchDarkly
-   * matches the spec".
+   * changed in Git afterwards is not applied, and the resource is not Ready (a CI gate or Argo CD
+   * must not read the team's guardrail as in force) until the spec asks what LaunchDarkly keeps.
    */
   @Test
   void aRolloutWeightChangedAfterThePhaseStartedIsReportedAsNotApplied() {
@@ -227,19 +227,28 @@ class GuardrailsIT extends OperatorTestBase {
           guardian.setRolloutWeight(5);
           guardian.setRandomizationUnit("organization");
         });
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                get("reweighted").getStatus().getObservedGeneration()
-                    == get("reweighted").getMetadata().getGeneration());
+    FlagRelease stalled =
+        awaitCondition("reweighted", ConditionTypes.STALLED, "True", "GuardianNotApplied");
 
-    assertThat(get("reweighted").getStatus().getMessage())
+    assertThat(stalled.getStatus().getMessage())
         .isEqualTo(
             "phase 'Testing' started with other guarded rollout settings than the spec asks now:"
                 + " spec.phases[0].audiences[0].releaseGuardian.rolloutWeight is 5, LaunchDarkly"
                 + " keeps 10; spec.phases[0].audiences[0].releaseGuardian.randomizationUnit is"
-                + " organization, LaunchDarkly keeps user; it takes them only when a phase starts");
+                + " organization, LaunchDarkly keeps user; it takes them only when a phase starts."
+                + " Ready once the spec asks what LaunchDarkly keeps, or the phase completes");
+    assertThat(condition(stalled, ConditionTypes.READY).getStatus()).isEqualTo("False");
+    assertThat(writesFor("flag-74")).hasSize((int) writesBefore);
+
+    edit(
+        "reweighted",
+        s -> {
+          ReleaseGuardianSpec guardian =
+              s.getPhases().get(0).getAudiences().get(0).getReleaseGuardian();
+          guardian.setRolloutWeight(10);
+          guardian.setRandomizationUnit("user");
+        });
+    awaitReady("reweighted");
     assertThat(writesFor("flag-74")).hasSize((int) writesBefore);
   }
 
@@ -264,18 +273,15 @@ class GuardrailsIT extends OperatorTestBase {
                 .getAudiences()
                 .get(1)
                 .setReleaseGuardian(new ReleaseGuardianSpec("1h", 10)));
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                get("eu-guarded").getStatus().getObservedGeneration()
-                    == get("eu-guarded").getMetadata().getGeneration());
+    FlagRelease stalled =
+        awaitCondition("eu-guarded", ConditionTypes.STALLED, "True", "GuardianNotApplied");
 
-    assertThat(get("eu-guarded").getStatus().getMessage())
+    assertThat(stalled.getStatus().getMessage())
         .isEqualTo(
             "phase 'Rollout' started with other guarded rollout settings than the spec asks now:"
                 + " spec.phases[0].audiences[1].releaseGuardian is declared, LaunchDarkly keeps"
-                + " audience 'US' unguarded; it takes them only when a phase starts");
+                + " audience 'US' unguarded; it takes them only when a phase starts. Ready once the"
+                + " spec asks what LaunchDarkly keeps, or the phase completes");
     assertThat(writesFor("flag-50")).hasSize((int) writesBefore);
   }
 

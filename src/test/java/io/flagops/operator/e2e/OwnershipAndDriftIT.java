@@ -235,7 +235,10 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(writesFor("flag-71")).hasSize((int) writesBefore);
   }
 
-  /** The variation is the release's from its creation: another one in the spec is not applied. */
+  /**
+   * The variation is the release's from its creation: another one in the spec is not applied, and
+   * the resource is not Ready with it.
+   */
   @Test
   void aVariationChangedInTheSpecIsReportedAsNotAppliedNotAsMatching() {
     FlagReleaseSpec spec = spec("flag-79", "fast-track", phase("Canary", Started));
@@ -246,13 +249,18 @@ class OwnershipAndDriftIT extends OperatorTestBase {
 
     edit("variation", s -> s.setReleaseVariationId("var-off-79"));
 
-    FlagRelease after = awaitReady("variation");
+    FlagRelease after =
+        awaitCondition("variation", ConditionTypes.STALLED, "True", "VariationNotApplied");
     assertThat(after.getStatus().getMessage())
         .isEqualTo(
             "spec.releaseVariationId is 'var-off-79' but the release releases variation"
                 + " 'var-on-79': the variation is set only when a release is created, and the"
-                + " operator never changes it on a live one");
+                + " operator never changes it on a live one. Ready once the spec asks what"
+                + " LaunchDarkly keeps");
     assertThat(writesFor("flag-79")).hasSize((int) writesBefore);
+
+    edit("variation", s -> s.setReleaseVariationId("var-on-79"));
+    awaitReady("variation");
   }
 
   /**

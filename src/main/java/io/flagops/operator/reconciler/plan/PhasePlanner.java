@@ -38,6 +38,12 @@ final class PhasePlanner {
   private final Instant readAt;
   private final Map<String, Integer> specIndexByName = new HashMap<>();
 
+  /**
+   * The reason LaunchDarkly does not match the spec in a setting it takes only at a phase's start
+   * or a release's creation, which the operator never rewrites; null when nothing is kept so.
+   */
+  private String notApplied;
+
   /** On the observed release, which is on the spec's pipeline. */
   PhasePlanner(FlagReleaseSpec spec, Release release, Observation observed) {
     this.spec = spec;
@@ -100,9 +106,15 @@ final class PhasePlanner {
         holds = gate(phase, wanted, startsNow);
         if (wanted.getStatus() == DesiredPhaseStatus.Started && startedUnguarded(phase, wanted)) {
           notes.add(unguardedStart(phase, wanted));
+          keptBy(Reasons.GUARDIAN_NOT_APPLIED);
         }
         if (!startsNow) {
-          guardianKept(phase, wanted).ifPresent(notes::add);
+          guardianKept(phase, wanted)
+              .ifPresent(
+                  kept -> {
+                    notes.add(kept);
+                    keptBy(Reasons.GUARDIAN_NOT_APPLIED);
+                  });
         }
         if (holds == null && wanted.getStatus() == DesiredPhaseStatus.Complete) {
           actions.add(
@@ -134,8 +146,24 @@ final class PhasePlanner {
       // back): said even when no later phase waits on it
       return new ReleasePlan(actions, noted(blocker, notes));
     }
+    return new ReleasePlan(actions, settled(notes));
+  }
+
+  /**
+   * Where a plan ends when nothing holds it: in sync, or, when LaunchDarkly keeps a setting the
+   * spec changed, stalled, as Ready would say the spec's guarded rollout or variation is in force.
+   * Notes of progress made ahead of the spec in LaunchDarkly are kept as reported.
+   */
+  private Verdict settled(List<String> notes) {
     String message = notes.isEmpty() ? "LaunchDarkly matches the spec" : String.join("; ", notes);
-    return new ReleasePlan(actions, Verdict.inSync(message));
+    if (notApplied == null) {
+      return Verdict.inSync(message);
+    }
+    return Verdict.blocked(
+        notApplied,
+        message
+            + ". Ready once the spec asks what LaunchDarkly keeps"
+            + (Reasons.GUARDIAN_NOT_APPLIED.equals(notApplied) ? ", or the phase completes" : ""));
   }
 
   /**
@@ -382,6 +410,7 @@ final class PhasePlanner {
     String wanted = spec.getReleaseVariationId();
     String live = release.releaseVariationId();
     if (wanted != null && live != null && !wanted.equals(live)) {
+      keptBy(Reasons.VARIATION_NOT_APPLIED);
       notes.add(
           "spec.releaseVariationId is '"
               + wanted
@@ -391,6 +420,13 @@ final class PhasePlanner {
               + " changes it on a live one");
     }
     return notes;
+  }
+
+  /** The first reason LaunchDarkly keeps a setting the spec changed is the one said. */
+  private void keptBy(String reason) {
+    if (notApplied == null) {
+      notApplied = reason;
+    }
   }
 
   /** What was noted of earlier phases goes with whatever the plan stops at. */
@@ -456,9 +492,7 @@ final class PhasePlanner {
                 + " progress made there is kept");
       }
     }
-    Verdict done =
-        Verdict.inSync(
-            notes.isEmpty() ? "LaunchDarkly matches the spec" : String.join("; ", notes));
+    Verdict done = settled(notes);
     return changes.isEmpty()
         ? ReleasePlan.of(done)
         : ReleasePlan.of(done, new PatchLegacyPhases(changes));

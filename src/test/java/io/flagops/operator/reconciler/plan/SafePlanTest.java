@@ -421,18 +421,20 @@ class SafePlanTest {
   }
 
   @Test
-  void aPhaseStartedWithoutTheGuardianTheSpecDeclaresIsSaidInTheMessage() {
+  void aPhaseStartedWithoutTheGuardianTheSpecDeclaresIsNotInSync() {
     PhaseSpec testing = guardedTesting(Started);
 
     ReleasePlan plan = planWithTestingStarted(testing);
 
     assertThat(plan.actions()).isEmpty();
-    assertThat(plan.verdict().kind()).isEqualTo(Kind.IN_SYNC);
+    assertThat(plan.verdict().kind()).isEqualTo(Kind.BLOCKED);
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.GUARDIAN_NOT_APPLIED);
     assertThat(plan.verdict().message())
         .isEqualTo(
             "phase 'Testing' started in LaunchDarkly without the guarded rollout"
                 + " spec.phases[0].audiences[0].releaseGuardian declares, and LaunchDarkly applies"
-                + " one only when a phase starts");
+                + " one only when a phase starts. Ready once the spec asks what LaunchDarkly"
+                + " keeps, or the phase completes");
 
     ReleasePlan waiting =
         plan(
