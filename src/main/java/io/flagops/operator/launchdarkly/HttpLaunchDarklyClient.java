@@ -287,7 +287,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       AccessToken token, Route route, HttpResponse<byte[]> response) {
     int status = response.statusCode();
     String what = route.description + ": LaunchDarkly answered " + status;
-    String detail = token.redact(describeErrorBody(response));
+    String detail = describeErrorBody(token, response);
     String message = detail.isEmpty() ? what : what + ": " + detail;
     return switch (status) {
       case 401 -> new LaunchDarklyException.Unauthorized(message);
@@ -307,9 +307,10 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
 
   /**
    * LaunchDarkly's {@code message}, {@code code} and error {@code id} (support finds the request by
-   * it), or a note on what came instead.
+   * it), or a note on what came instead; each redacted before it is cut, so that no part of a token
+   * echoed near the cut is left.
    */
-  private String describeErrorBody(HttpResponse<byte[]> response) {
+  private String describeErrorBody(AccessToken token, HttpResponse<byte[]> response) {
     byte[] body = response.body();
     if (body == null || body.length == 0) {
       return "";
@@ -319,19 +320,20 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       String message = node.path("message").asText("");
       List<String> details = new ArrayList<>();
       if (!node.path("code").asText("").isEmpty()) {
-        details.add(cut(node.path("code").asText()));
+        details.add(cut(token.redact(node.path("code").asText())));
       }
       if (!node.path("id").asText("").isEmpty()) {
-        details.add("error id " + cut(node.path("id").asText()));
+        details.add("error id " + cut(token.redact(node.path("id").asText())));
       }
       if (!message.isEmpty()) {
-        message = cut(message);
+        message = cut(token.redact(message));
         return details.isEmpty() ? message : message + " (" + String.join(", ", details) + ")";
       }
     } catch (IOException notJson) {
       // fall through: an HTML error page from a proxy, for example
     }
-    String type = response.headers().firstValue("Content-Type").orElse("no content type");
+    String type =
+        cut(token.redact(response.headers().firstValue("Content-Type").orElse("no content type")));
     return "an unexpected " + type + " body of " + body.length + " bytes";
   }
 
