@@ -90,7 +90,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    String badUrl = BaseUrl.problem(baseUrl, "--base-url (or " + BASE_URL_ENV + ")");
+    String badUrl = BaseUrl.problem(baseUrl, "--launchdarkly-url (or " + BASE_URL_ENV + ")");
     if (badUrl != null) {
       throw new PluginError(badUrl); // before the token is read, let alone sent
     }

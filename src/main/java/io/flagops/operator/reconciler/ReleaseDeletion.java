@@ -87,7 +87,13 @@ public class ReleaseDeletion {
     TokenSourceChange.adoptCreatedRelease(resource, events);
     Ownership owned = Ownership.of(resource.getStatus());
     if (!owned.ownsAny()) {
-      // it never created or adopted a release, or a move deleted it: no call
+      // it never created or adopted a release, or a move deleted it: no call. A move the CRD's
+      // deletion cuts short leaves the flag without a release, whatever the policy: said so
+      Result definitionGoing =
+          resource.getStatus().getUnfinishedMove() == null ? null : whileDefinitionGoes(resource);
+      if (definitionGoing != null) {
+        return definitionGoing;
+      }
       return leave(
           resource, "ReleaseLeft", "This FlagRelease owned no release in LaunchDarkly", true);
     }
@@ -241,10 +247,13 @@ public class ReleaseDeletion {
     return Result.finished();
   }
 
-  /** Whether a read shows the flag without a release; false when the read fails too. */
+  /**
+   * Whether a read shows the flag without a release; false when the read fails too. It follows the
+   * DELETE in the same pass, so it waits for no turn of its own in the request budget.
+   */
   private static boolean goneAfterAll(LaunchDarklySession session, FlagRef flag) {
     try {
-      return session.getRelease(flag).isEmpty();
+      return session.getReleaseAgain(flag).isEmpty();
     } catch (LaunchDarklyException unread) {
       return false;
     }

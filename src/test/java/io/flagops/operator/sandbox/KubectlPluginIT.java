@@ -574,7 +574,7 @@ class KubectlPluginIT {
     assertThat(plain.exitCode()).isEqualTo(1);
     assertThat(plain.errLines())
         .containsExactly(
-            "error: --base-url (or LAUNCHDARKLY_BASE_URL) uses http://, which would send the access"
+            "error: --launchdarkly-url (or LAUNCHDARKLY_BASE_URL) uses http://, which would send the access"
                 + " token unencrypted; use https:// (plain http is accepted only to this machine:"
                 + " localhost, 127.0.0.1 or [::1])");
   }
