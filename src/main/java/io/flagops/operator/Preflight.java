@@ -1,5 +1,6 @@
 package io.flagops.operator;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.config.DefaultTokenGrants;
 import io.flagops.operator.config.TokenSecretScope;
+import io.flagops.operator.reconciler.support.DefinitionDeletion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +148,35 @@ final class Preflight {
     } catch (KubernetesClientException e) {
       // discovery refused: the operator's own RBAC may differ; let it start and report
     }
-    return null;
+    return staleCrdProblem(client, config);
+  }
+
+  /** An installed CRD older than this operator, whose schema would drop what it records. */
+  private static String staleCrdProblem(KubernetesClient client, Config config) {
+    CustomResourceDefinition crd;
+    try {
+      crd =
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(DefinitionDeletion.CRD)
+              .get();
+    } catch (KubernetesClientException e) {
+      return null; // not granted: the chart and kustomize grant it; the deletions say so too
+    }
+    List<String> missing = crd == null ? List.of() : CrdSchemaCheck.missingFields(crd);
+    if (missing.isEmpty()) {
+      return null;
+    }
+    return "the FlagRelease CRD in the cluster at "
+        + config.getMasterUrl()
+        + " is older than this operator: its schema lacks "
+        + String.join(", ", missing.subList(0, Math.min(5, missing.size())))
+        + (missing.size() > 5 ? " and " + (missing.size() - 5) + " more" : "")
+        + ", which the API server would drop from what the operator records. Apply this"
+        + " version's CRD first (Helm never upgrades a chart's crds/): `kubectl apply"
+        + " --server-side -f crds/`.";
   }
 
   private static String httpPortProblem() {

@@ -6,6 +6,7 @@ import static io.flagops.operator.packaged.OperatorJar.writeKubeconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.flagops.operator.sandbox.Sandbox;
@@ -75,6 +76,39 @@ class PreflightIT {
     String line = assertCannotStart(run(Map.of("KUBECONFIG", kubeconfigFor(cluster))));
 
     assertThat(line).contains("FlagRelease CRD is not installed", "kubectl apply -f crds/");
+  }
+
+  /**
+   * The chart upgraded without its CRD (Helm never upgrades crds/): the operator would record its
+   * safety markers into fields the API server drops, so it does not start, and says what to apply.
+   */
+  @Test
+  void anOlderCrdIsNamedByWhatItLacks() throws IOException {
+    KubernetesMockServer cluster = cluster(false);
+    try (KubernetesClient client = cluster.createClient();
+        InputStream in = Sandbox.class.getResourceAsStream(Sandbox.CRD_RESOURCE)) {
+      CustomResourceDefinition older =
+          client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      older
+          .getSpec()
+          .getVersions()
+          .get(0)
+          .getSchema()
+          .getOpenAPIV3Schema()
+          .getProperties()
+          .get("status")
+          .getProperties()
+          .remove("completedPipelineKey");
+      client.apiextensions().v1().customResourceDefinitions().resource(older).create();
+    }
+
+    String line = assertCannotStart(run(Map.of("KUBECONFIG", kubeconfigFor(cluster))));
+
+    assertThat(line)
+        .contains(
+            "FlagRelease CRD in the cluster at",
+            "is older than this operator: its schema lacks status.completedPipelineKey,",
+            "`kubectl apply --server-side -f crds/`");
   }
 
   @Test
