@@ -257,6 +257,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             ReleaseState.Deleting,
             result.blocked() ? Reasons.DELETION_BLOCKED : Reasons.DELETING,
             result.message()));
+    if (result.backsOff()) {
+      return after(schedule.afterTransientFailure(resource, "deleting the release", false));
+    }
     return result.retryAfter() == null
         ? UpdateControl.noUpdate()
         : after(schedule.afterDeletionWait(result.retryAfter()));

@@ -56,13 +56,23 @@ public class ReleaseDeletion {
    * Whether the finalizer may go; if not, why, whether a person must act (then the resource is
    * Stalled), and when to try again (null: on the next edit).
    */
-  public record Result(boolean done, String message, boolean blocked, Duration retryAfter) {
+  /**
+   * @param retryAfter when to try again; null when never by itself (or when it {@code backsOff})
+   * @param backsOff tried again after the backoff of transient failures, as a pass is: a failure
+   *     that gave no wait of its own (LaunchDarkly unavailable, a conflict, the CRD unreadable)
+   */
+  public record Result(
+      boolean done, String message, boolean blocked, Duration retryAfter, boolean backsOff) {
     public static Result finished() {
-      return new Result(true, null, false, null);
+      return new Result(true, null, false, null, false);
     }
 
     static Result waiting(String message, Duration retryAfter) {
-      return new Result(false, message, false, retryAfter);
+      return new Result(false, message, false, retryAfter, false);
+    }
+
+    static Result retrying(String message) {
+      return new Result(false, message, false, null, true);
     }
   }
 
@@ -89,8 +99,9 @@ public class ReleaseDeletion {
     if (!owned.ownsAny()) {
       // it never created or adopted a release, or a move deleted it: no call. A move the CRD's
       // deletion cuts short leaves the flag without a release, whatever the policy: said so
-      Result definitionGoing =
-          resource.getStatus().getUnfinishedMove() == null ? null : whileDefinitionGoes(resource);
+      boolean moving =
+          resource.getStatus() != null && resource.getStatus().getUnfinishedMove() != null;
+      Result definitionGoing = moving ? whileDefinitionGoes(resource) : null;
       if (definitionGoing != null) {
         return definitionGoing;
       }
@@ -144,7 +155,7 @@ public class ReleaseDeletion {
       }
       String message = waits(e.getMessage());
       events.warning(resource, Reasons.DELETION_RETRYING, message);
-      return Result.waiting(message, polling.progressing());
+      return Result.retrying(message);
     }
     String flag = ReleaseSync.flagOf(resource.getSpec()).toString();
     LOG.infof(
@@ -176,8 +187,9 @@ public class ReleaseDeletion {
         // LaunchDarkly unavailable, rate limiting, a conflict: retried, nobody needs to act
         String message = waits(failure.message());
         events.warning(resource, Reasons.DELETION_RETRYING, message);
-        return Result.waiting(
-            message, failure.given() != null ? failure.given() : polling.progressing());
+        return failure.given() != null
+            ? Result.waiting(message, failure.given())
+            : Result.retrying(message);
     }
   }
 
@@ -321,7 +333,7 @@ public class ReleaseDeletion {
   private Result blocked(FlagRelease resource, String cause, Duration retryAfter) {
     String message = waits(cause);
     events.warning(resource, Reasons.DELETION_BLOCKED, message);
-    return new Result(false, message, true, retryAfter);
+    return new Result(false, message, true, retryAfter, false);
   }
 
   private static String waits(String cause) {

@@ -17,6 +17,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Deleting a FlagRelease, with each deletion policy and when LaunchDarkly is out of reach. */
@@ -37,6 +40,33 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-11")).isEmpty();
     assertThat(countFor("flag-11", CallLog.DELETE_RELEASE)).isEqualTo(1);
     assertThat(eventReasons("doomed")).contains("ReleaseDeleted");
+  }
+
+  /**
+   * LaunchDarkly failing the DELETE again and again: each try waits longer than the last, as the
+   * passes of a resource do (exponential backoff with jitter), not every few seconds for ever.
+   */
+  @Test
+  void aDeletionLaunchDarklyKeepsFailingBacksOff() {
+    create("flaky-going", spec("flag-11", "fast-track", phase("Canary", Started)));
+    awaitReady("flaky-going");
+    for (int i = 0; i < 5; i++) {
+      simulator.faults().failNextOn(CallLog.DELETE_RELEASE, 503);
+    }
+
+    releases().withName("flaky-going").delete();
+    await().atMost(TIMEOUT).until(() -> get("flaky-going") == null);
+
+    List<Instant> deletes =
+        simulator.calls().entries().stream()
+            .filter(call -> call.route().equals(CallLog.DELETE_RELEASE))
+            .map(CallLog.Call::at)
+            .toList();
+    assertThat(deletes).hasSize(6);
+    Duration first = Duration.between(deletes.get(0), deletes.get(1));
+    Duration last = Duration.between(deletes.get(4), deletes.get(5));
+    assertThat(last).as("the gaps: " + deletes).isGreaterThan(first.multipliedBy(2));
+    assertThat(simulator.release(PROJECT, "flag-11")).isEmpty();
   }
 
   /**

@@ -40,8 +40,6 @@ class ReleaseDeletionTest {
           .withConverter(Duration.class, 200, new DurationConverter())
           .withDefaultValue("launchdarkly.access-token", "api-deletion-test")
           .build();
-  private static final FlagReleaseConfig.Polling POLLING =
-      CONFIG.getConfigMapping(FlagReleaseConfig.class).polling();
 
   private final InMemoryLaunchDarkly launchDarkly = new InMemoryLaunchDarkly();
   private final List<String> events = new ArrayList<>();
@@ -155,8 +153,8 @@ class ReleaseDeletionTest {
 
     assertThat(outage.done()).isFalse();
     assertThat(outage.message()).contains("503", "deletionPolicy to Orphan");
-    assertThat(outage.retryAfter()).isEqualTo(POLLING.progressing());
-    assertThat(conflict.retryAfter()).isEqualTo(POLLING.progressing());
+    assertThat(outage.backsOff()).as("after the backoff of transient failures").isTrue();
+    assertThat(conflict.backsOff()).isTrue();
     assertThat(outage.blocked()).as("retried: nobody needs to act").isFalse();
     assertThat(conflict.blocked()).isFalse();
     assertThat(events).anyMatch(e -> e.startsWith("DeletionRetrying:"));
@@ -298,7 +296,7 @@ class ReleaseDeletionTest {
         .contains("grant the operator get on it", "deletionPolicy to Orphan");
     assertThat(unreachable.done()).isFalse();
     assertThat(unreachable.blocked()).isFalse();
-    assertThat(unreachable.retryAfter()).isEqualTo(POLLING.progressing());
+    assertThat(unreachable.backsOff()).isTrue();
   }
 
   /** The resource, its status recording the release it created as created at {@code createdAt}. */
