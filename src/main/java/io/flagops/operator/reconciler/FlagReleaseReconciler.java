@@ -56,7 +56,6 @@ import java.util.Optional;
     triggerReconcilerOnAllEvents = true)
 public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   public static final String NAME = "flagrelease";
-  private static final String RECONCILE_ERROR = "ReconcileError";
 
   private final AccessTokens tokens;
   private final FlagClaims claims;
@@ -303,8 +302,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     report(
         resource,
         resource.isMarkedForDeletion()
-            ? new Outcome(ReleaseState.Deleting, RECONCILE_ERROR, message, true)
-            : warning(RECONCILE_ERROR, message));
+            ? new Outcome(ReleaseState.Deleting, Reasons.RECONCILE_ERROR, message, true)
+            : warning(Reasons.RECONCILE_ERROR, message));
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 

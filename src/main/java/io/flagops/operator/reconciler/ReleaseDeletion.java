@@ -81,14 +81,14 @@ public class ReleaseDeletion {
     if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
       return leave(
           resource,
-          "ReleaseOrphaned",
+          Reasons.RELEASE_ORPHANED,
           "Left the release in LaunchDarkly (deletionPolicy: Orphan)",
           false);
     }
     if (spec.getManagementPolicy() == ManagementPolicy.Observe) {
       return leave(
           resource,
-          "ReleaseOrphaned",
+          Reasons.RELEASE_ORPHANED,
           "Left the release in LaunchDarkly: Observe mode never writes there",
           false);
     }
@@ -106,7 +106,10 @@ public class ReleaseDeletion {
         return definitionGoing;
       }
       return leave(
-          resource, "ReleaseLeft", "This FlagRelease owned no release in LaunchDarkly", true);
+          resource,
+          Reasons.RELEASE_LEFT,
+          "This FlagRelease owned no release in LaunchDarkly",
+          true);
     }
     if (keepsAdopted(owned, spec)) {
       // left whatever LaunchDarkly holds: no token, no call needed
@@ -163,7 +166,7 @@ public class ReleaseDeletion {
         flag, DefinitionDeletion.CRD);
     return leave(
         resource,
-        "ReleaseOrphaned",
+        Reasons.RELEASE_ORPHANED,
         "Left the release of "
             + flag
             + " in LaunchDarkly: the CustomResourceDefinition "
@@ -202,7 +205,8 @@ public class ReleaseDeletion {
     FlagRef flag = ReleaseSync.flagOf(spec);
     Optional<Release> release = session.getRelease(flag);
     if (release.isEmpty()) {
-      events.normal(resource, "ReleaseDeleted", "The release of " + flag + " was already gone");
+      events.normal(
+          resource, Reasons.RELEASE_DELETED, "The release of " + flag + " was already gone");
       return Result.finished();
     }
     String pipeline = release.get().releasePipelineKey();
@@ -210,7 +214,9 @@ public class ReleaseDeletion {
     Ownership recorded = Ownership.of(resource.getStatus());
     if (!recorded.owns(pipeline)) {
       events.normal(
-          resource, "ReleaseLeft", left + ": this FlagRelease neither created nor adopted it");
+          resource,
+          Reasons.RELEASE_LEFT,
+          left + ": this FlagRelease neither created nor adopted it");
       return Result.finished();
     }
     Long createdAt = Ownership.recordedCreatedAt(resource.getStatus());
@@ -218,7 +224,7 @@ public class ReleaseDeletion {
     if (owned != recorded && keepsAdopted(owned, spec)) {
       events.normal(
           resource,
-          "ReleaseLeft",
+          Reasons.RELEASE_LEFT,
           left
               + ": it was created at "
               + StatusFactory.timestamp(release.get().createdAt())
@@ -237,7 +243,7 @@ public class ReleaseDeletion {
         // deleted by someone else between the read and the delete: not this resource's doing
         events.normal(
             resource,
-            "ReleaseDeleted",
+            Reasons.RELEASE_DELETED,
             "The release of " + flag + " was already gone: deleted before the operator's delete");
         return Result.finished();
       }
@@ -254,7 +260,7 @@ public class ReleaseDeletion {
     }
     events.normal(
         resource,
-        "ReleaseDeleted",
+        Reasons.RELEASE_DELETED,
         "Deleted the release of " + flag + " on pipeline '" + pipeline + "'");
     return Result.finished();
   }
@@ -299,12 +305,12 @@ public class ReleaseDeletion {
     if (policyDeletes) {
       events.normal(
           resource,
-          "ReleaseDeleted",
+          Reasons.RELEASE_DELETED,
           ReleaseSync.capitalize(what) + ": nothing was left to delete");
     } else {
       events.warning(
           resource,
-          "UnfinishedMoveLeft",
+          Reasons.UNFINISHED_MOVE_LEFT,
           ReleaseSync.capitalize(what)
               + ": the flag may have no release now; create it in LaunchDarkly if it should have"
               + " one");
@@ -320,7 +326,7 @@ public class ReleaseDeletion {
   private void leftAdopted(FlagRelease resource, String pipeline) {
     events.normal(
         resource,
-        "ReleaseLeft",
+        Reasons.RELEASE_LEFT,
         "Left the release of "
             + ReleaseSync.flagOf(resource.getSpec())
             + " on pipeline '"

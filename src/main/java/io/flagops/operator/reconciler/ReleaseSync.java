@@ -473,7 +473,7 @@ public class ReleaseSync {
       if (!owned.owns(pipeline())) {
         events.normal(
             resource,
-            "ReleaseAdopted",
+            Reasons.RELEASE_ADOPTED,
             "Adopted the existing release of " + flag + " on pipeline '" + pipeline() + "'");
         owned = Ownership.adopted(pipeline());
       } else if (owned.origin() == null) {
@@ -548,7 +548,8 @@ public class ReleaseSync {
 
     private void wrote(PatchLegacyPhases patch) {
       patch.changes().forEach(change -> written.add(change.phaseName()));
-      events.normal(resource, "LegacyPhasesUpdated", capitalize(patch.describe()) + " of " + flag);
+      events.normal(
+          resource, Reasons.LEGACY_PHASES_UPDATED, capitalize(patch.describe()) + " of " + flag);
     }
 
     /** Whether the release, read at once, marks every phase as the patch asked. */
@@ -577,7 +578,10 @@ public class ReleaseSync {
     /** Records {@code set} as the operator's write, with its event ({@code note} appended). */
     private void wrote(SetPhaseStatus set, String note) {
       written.add(set.phaseName());
-      String reason = ReleasePhase.STARTED.equals(set.status()) ? "PhaseStarted" : "PhaseCompleted";
+      String reason =
+          ReleasePhase.STARTED.equals(set.status())
+              ? Reasons.PHASE_STARTED
+              : Reasons.PHASE_COMPLETED;
       events.normal(resource, reason, capitalize(set.describe()) + " of " + flag + note);
     }
 
@@ -678,7 +682,7 @@ public class ReleaseSync {
       moving = null;
       events.normal(
           resource,
-          "ReleaseCreated",
+          Reasons.RELEASE_CREATED,
           "Created the release of " + flag + " on pipeline '" + create.pipelineKey() + "'");
     }
 
@@ -721,7 +725,7 @@ public class ReleaseSync {
               delete.toKey(),
               current.map(Release::releaseVariationId).orElse(null));
       announceIntent(Reasons.MOVING_PIPELINE, what, owned, movingBefore);
-      events.normal(resource, "ReleaseMoving", capitalize(what));
+      events.normal(resource, Reasons.RELEASE_MOVING, capitalize(what));
       boolean deleted = true;
       try {
         deleted = session.deleteRelease(flag);
@@ -746,7 +750,7 @@ public class ReleaseSync {
       if (!deleted) { // someone else's delete came first: the history does not give it to us
         events.normal(
             resource,
-            "ReleaseDeleted",
+            Reasons.RELEASE_DELETED,
             "The release of "
                 + flag
                 + " on pipeline '"
@@ -759,7 +763,7 @@ public class ReleaseSync {
       written.add(Seen.RELEASE);
       events.normal(
           resource,
-          "ReleaseDeleted",
+          Reasons.RELEASE_DELETED,
           "Deleted the release of "
               + flag
               + " on pipeline '"

@@ -3,6 +3,7 @@ package io.flagops.operator.reconciler;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
+import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.EventRecorder;
 
@@ -48,7 +49,7 @@ public final class TokenSourceChange {
     status.setReleaseOrigin(ReleaseOrigin.Adopted);
     events.normal(
         resource,
-        "ReleaseAdopted",
+        Reasons.RELEASE_ADOPTED,
         "The access token now comes from another source, which may reach another LaunchDarkly"
             + " account: the release on pipeline '"
             + status.getOwnedPipelineKey()

@@ -45,4 +45,17 @@ public final class Reasons {
   public static final String CIRCUIT_OPEN = "CircuitOpen";
 
   private Reasons() {}
+
+  // events only: what the operator did, or left
+  public static final String PHASE_STARTED = "PhaseStarted";
+  public static final String PHASE_COMPLETED = "PhaseCompleted";
+  public static final String RELEASE_CREATED = "ReleaseCreated";
+  public static final String RELEASE_ADOPTED = "ReleaseAdopted";
+  public static final String RELEASE_DELETED = "ReleaseDeleted";
+  public static final String RELEASE_LEFT = "ReleaseLeft";
+  public static final String RELEASE_ORPHANED = "ReleaseOrphaned";
+  public static final String RELEASE_MOVING = "ReleaseMoving";
+  public static final String LEGACY_PHASES_UPDATED = "LegacyPhasesUpdated";
+  public static final String UNFINISHED_MOVE_LEFT = "UnfinishedMoveLeft";
+  public static final String RECONCILE_ERROR = "ReconcileError";
 }
