@@ -323,7 +323,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
         details.add(cut(token.redact(node.path("code").asText())));
       }
       if (!node.path("id").asText("").isEmpty()) {
-        details.add("error id " + cut(token.redact(node.path("id").asText())));
+        details.add(LaunchDarklyException.ERROR_ID + cut(token.redact(node.path("id").asText())));
       }
       if (!message.isEmpty()) {
         message = cut(token.redact(message));

@@ -1,17 +1,32 @@
 package io.flagops.operator.launchdarkly;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * A failed LaunchDarkly call, typed by what the caller should do about it. Messages carry
  * LaunchDarkly's own explanation and never the access token.
  */
 public abstract sealed class LaunchDarklyException extends RuntimeException {
+  /** How a message names LaunchDarkly's error id, which support finds the request by. */
+  static final String ERROR_ID = "error id ";
+
+  private static final Pattern SAID_ERROR_ID =
+      Pattern.compile("(, " + ERROR_ID + "[^,)]*)|( \\(" + ERROR_ID + "[^)]*\\))");
+
   private final int httpStatus;
 
   LaunchDarklyException(String message, int httpStatus, Throwable cause) {
     super(message, cause, false, false);
     this.httpStatus = httpStatus;
+  }
+
+  /**
+   * The message without LaunchDarkly's error id, which differs on every answer: what a status says
+   * (or a repeated warning is told by) must not change when only the id does.
+   */
+  public static String withoutErrorId(String message) {
+    return message == null ? null : SAID_ERROR_ID.matcher(message).replaceAll("");
   }
 
   /** The HTTP status LaunchDarkly answered, or 0 when no answer came. */

@@ -42,6 +42,23 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     assertThat(stalled.getStatus().getMessage()).contains("401").contains("check the access token");
     assertThat(writesFor("flag-20")).isEmpty();
 
+    // LaunchDarkly's error id differs on every answer: the status, the time of the condition and
+    // the warning do not change with it (the event alone names the id, once)
+    long refusals = simulator.calls().count(CallLog.GET_RELEASE, 401);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> simulator.calls().count(CallLog.GET_RELEASE, 401) >= refusals + 3);
+    FlagRelease later = get("auth");
+    assertThat(later.getStatus().getMessage())
+        .isEqualTo(stalled.getStatus().getMessage())
+        .doesNotContain("error id");
+    assertThat(condition(later, ConditionTypes.STALLED).getLastTransitionTime())
+        .isEqualTo(condition(stalled, ConditionTypes.STALLED).getLastTransitionTime());
+    assertThat(eventsFor("auth"))
+        .filteredOn(e -> e.getReason().equals("Unauthorized"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("error id"));
+
     tokenSecret("ld-token", SimulatorResource.SECRET_TOKEN);
     awaitReady("auth");
     assertThat(writesFor("flag-20").stream().map(this::describe))

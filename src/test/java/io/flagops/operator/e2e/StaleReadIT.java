@@ -89,7 +89,7 @@ class StaleReadIT extends OperatorTestBase {
     assertThat(stalled.getStatus().getMessage())
         .startsWith(
             "updating the phase status: LaunchDarkly answered 400: Injected fault: the simulator"
-                + " answers 400 (invalid_request, error id ");
+                + " answers 400 (invalid_request);");
     assertThat(callsFor("flag-24").stream().map(c -> c.method() + " " + c.status()))
         .as("the refusal is checked against a fresh read")
         .containsSubsequence("PUT 400", "GET 200");

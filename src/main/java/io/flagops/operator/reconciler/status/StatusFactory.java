@@ -10,6 +10,7 @@ import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.api.v1alpha1.UncertainWrite;
+import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
@@ -45,7 +46,7 @@ public final class StatusFactory {
     Long generation = resource.getMetadata().getGeneration();
     status.setObservedGeneration(generation);
     status.setState(outcome.state());
-    status.setMessage(outcome.message());
+    status.setMessage(LaunchDarklyException.withoutErrorId(outcome.message()));
     status.setPlannedChanges(
         new ArrayList<>(
             outcome
@@ -135,33 +136,22 @@ public final class StatusFactory {
                 || state == ReleaseState.Pending
                 || state == ReleaseState.Deleting);
     Instant now = clock.instant();
+    String said = LaunchDarklyException.withoutErrorId(outcome.message());
     var conditions = previous.getConditions();
     conditions =
         Conditions.set(
-            conditions,
-            ConditionTypes.READY,
-            ready,
-            outcome.reason(),
-            outcome.message(),
-            generation,
-            now);
+            conditions, ConditionTypes.READY, ready, outcome.reason(), said, generation, now);
     conditions =
         Conditions.set(
             conditions,
             ConditionTypes.RECONCILING,
             reconciling,
             outcome.reason(),
-            outcome.message(),
+            said,
             generation,
             now);
     return Conditions.set(
-        conditions,
-        ConditionTypes.STALLED,
-        stalled,
-        outcome.reason(),
-        outcome.message(),
-        generation,
-        now);
+        conditions, ConditionTypes.STALLED, stalled, outcome.reason(), said, generation, now);
   }
 
   private static ObservedRelease summary(Release release, Boolean legacy) {

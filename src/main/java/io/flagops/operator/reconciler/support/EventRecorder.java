@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,13 @@ public class EventRecorder {
 
   public void warning(FlagRelease resource, String reason, String message) {
     Instant now = clock.instant();
-    String key = resource.getMetadata().getUid() + "|" + reason + "|" + message;
+    // the same warning again, LaunchDarkly's error id aside (it differs on every answer)
+    String key =
+        resource.getMetadata().getUid()
+            + "|"
+            + reason
+            + "|"
+            + LaunchDarklyException.withoutErrorId(message);
     Instant last = lastWarnings.get(key);
     if (last != null && last.plus(QUIET_PERIOD).isAfter(now)) {
       return;
