@@ -4,6 +4,7 @@ import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.launchdarkly.FlagRef;
@@ -289,6 +290,9 @@ public class ReleaseDeletion {
       events.normal(resource, reason, message);
       return Result.finished();
     }
+    // a DELETE whose outcome LaunchDarkly did not say, read at once still showing the release
+    ObservedRelease seen = resource.getStatus().getRelease();
+    boolean stillSeen = seen != null && move.getFrom().equals(seen.getPipelineKey());
     String what =
         "a move of the release of "
             + ReleaseSync.flagOf(resource.getSpec())
@@ -296,7 +300,10 @@ public class ReleaseDeletion {
             + move.getFrom()
             + "' to '"
             + move.getTo()
-            + "' deleted it and, as far as the last status shows, had not created it on '"
+            + (stillSeen
+                ? "' sent a DELETE whose outcome LaunchDarkly did not say (the last read still"
+                    + " showed the release), and had not created it on '"
+                : "' deleted it and, as far as the last status shows, had not created it on '")
             + move.getTo()
             + "'"
             + (move.getReleaseVariationId() == null

@@ -533,6 +533,8 @@ public class ReleaseSync {
             throw e;
           }
           if (!shows(set.phaseId(), set.status())) {
+            // not made yet, or not shown yet: a read that shows it made gives it to the operator
+            uncertain.add(new UncertainWrite(set.phaseId(), set.phaseName(), set.status()));
             throw e;
           }
           madeDespite(e);
@@ -740,7 +742,9 @@ public class ReleaseSync {
           throw e;
         }
         if (current.isPresent()) {
-          moving = null; // the read shows the release: nothing was deleted, no move began
+          // the read shows the release, but a DELETE whose answer was lost or a server error
+          // may still land later: the move stays recorded (with the variation to keep) until a
+          // read shows a release again
           throw e;
         }
         madeDespite(e);

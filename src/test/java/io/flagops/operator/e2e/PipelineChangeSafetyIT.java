@@ -252,6 +252,46 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     assertThat(moved.getStatus().getUnfinishedMove()).as("gone once the release exists").isNull();
   }
 
+  /**
+   * A move's DELETE answered 504 (LaunchDarkly's edge gave up, the backend goes on): the read at
+   * once still shows the release, and the DELETE lands later. The move is still recorded, so the
+   * release made on the new pipeline keeps the variation of the one deleted.
+   */
+  @Test
+  void aMoveWhoseDeleteLandsAfterAnAnswerOf504StillKeepsTheVariation() {
+    FlagReleaseSpec first = spec("flag-52", "standard", phase("Testing", Started));
+    first.setReleaseVariationId("var-off-52");
+    create("late-delete", first);
+    awaitReady("late-delete");
+    simulator.faults().failNextOn(CallLog.DELETE_RELEASE, 504);
+    // the move reads the pipeline just before its DELETE: from then on, the read right after the
+    // DELETE still finds the release, and the DELETE has landed by the next pass's read
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.GET_PIPELINE,
+            () ->
+                simulator
+                    .faults()
+                    .changeBeforeNext(CallLog.GET_RELEASE, () -> {})
+                    .changeBeforeNext(
+                        CallLog.GET_RELEASE,
+                        () -> simulator.ui().deleteRelease(PROJECT, "flag-52")));
+
+    edit(
+        "late-delete",
+        s -> {
+          toFastTrack(s);
+          s.setReleaseVariationId(null);
+        });
+    awaitReady("late-delete");
+
+    assertThat(writesFor("flag-52").stream().map(c -> describe(c) + " " + c.status()))
+        .containsSubsequence("DELETE 504", "create fast-track 200");
+    assertThat(simulator.release(PROJECT, "flag-52").orElseThrow().path("_releaseVariationId"))
+        .hasToString("\"var-off-52\"");
+  }
+
   /** A delete LaunchDarkly refused (for the spec, or for its token) deleted nothing. */
   @ParameterizedTest
   @CsvSource({"400, LaunchDarklyRejected, flag-53", "401, Unauthorized, flag-72"})
@@ -329,12 +369,12 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
-   * A DELETE that failed without saying it deleted nothing (a 5xx) is followed by a read: one that
-   * shows the release still there means no move began, so a FlagRelease deleted meanwhile does not
-   * warn that the flag may have no release.
+   * A DELETE that failed without saying whether it deleted (a 5xx) is followed by a read: one that
+   * shows the release still there does not prove the DELETE will not land, so the move stays
+   * recorded, and a FlagRelease deleted meanwhile says the outcome is unknown.
    */
   @Test
-  void aMoveWhoseDeleteFailedAndDeletedNothingRecordsNoUnfinishedMove() {
+  void aMoveWhoseDeleteFailedKeepsItsRecordAndADeletionSaysTheOutcomeIsUnknown() {
     FlagReleaseSpec orphan = spec("flag-74", "standard", phase("Testing", Started));
     orphan.setDeletionPolicy(DeletionPolicy.Orphan);
     create("delete-failed", orphan);
@@ -348,13 +388,16 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         awaitCondition(
             "delete-failed", ConditionTypes.RECONCILING, "True", "LaunchDarklyUnavailable");
 
-    assertThat(failed.getStatus().getUnfinishedMove()).isNull();
+    assertThat(failed.getStatus().getUnfinishedMove()).isNotNull();
     assertThat(failed.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
     releases().withName("delete-failed").delete();
     await().atMost(TIMEOUT).until(() -> get("delete-failed") == null);
-    assertThat(eventReasons("delete-failed"))
-        .contains("ReleaseOrphaned")
-        .doesNotContain("UnfinishedMoveLeft");
+    assertThat(eventsFor("delete-failed"))
+        .extracting(e -> e.getReason() + ": " + e.getMessage())
+        .anyMatch(
+            e ->
+                e.startsWith("UnfinishedMoveLeft: A move of the release of shop/flag-74")
+                    && e.contains("sent a DELETE whose outcome LaunchDarkly did not say"));
     assertThat(simulator.release(PROJECT, "flag-74")).isPresent();
   }
 

@@ -2,6 +2,7 @@ package io.flagops.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
@@ -129,6 +130,11 @@ class ReleaseSyncTest {
               assertThat(e.step()).contains("Canary");
               assertThat(e.progressed()).isFalse();
               assertThat(e.seen().release().releasePipelineKey()).isEqualTo("three-stage");
+              // a 502 does not say the write was not made: the read right after may not show it
+              // yet, so a later read that does gives it to the operator
+              assertThat(e.seen().uncertainWrites())
+                  .extracting(UncertainWrite::getPhase, UncertainWrite::getStatus)
+                  .containsExactly(tuple("Canary", "Started"));
             });
   }
 
