@@ -163,7 +163,15 @@ final class Preflight {
               .withName(DefinitionDeletion.CRD)
               .get();
     } catch (KubernetesClientException e) {
-      return null; // not granted: the chart and kustomize grant it; the deletions say so too
+      // not granted (the chart and kustomize grant it): start, but say what goes unchecked
+      System.err.println(
+          "flagrelease-operator: cannot read the CustomResourceDefinition "
+              + DefinitionDeletion.CRD
+              + " (HTTP "
+              + e.getCode()
+              + "), so whether it is older than this operator is not checked: grant the operator"
+              + " get on it");
+      return null;
     }
     List<String> missing = crd == null ? List.of() : CrdSchemaCheck.missingFields(crd);
     if (missing.isEmpty()) {
@@ -176,7 +184,8 @@ final class Preflight {
         + (missing.size() > 5 ? " and " + (missing.size() - 5) + " more" : "")
         + ", which the API server would drop from what the operator records. Apply this"
         + " version's CRD first (Helm never upgrades a chart's crds/): `kubectl apply"
-        + " --server-side -f crds/`.";
+        + " --server-side --force-conflicts -f crds/`, or `helm show crds <chart> | kubectl apply"
+        + " --server-side --force-conflicts -f -`.";
   }
 
   private static String httpPortProblem() {

@@ -108,7 +108,7 @@ class PreflightIT {
         .contains(
             "FlagRelease CRD in the cluster at",
             "is older than this operator: its schema lacks status.completedPipelineKey,",
-            "`kubectl apply --server-side -f crds/`");
+            "`kubectl apply --server-side --force-conflicts -f crds/`");
   }
 
   @Test
