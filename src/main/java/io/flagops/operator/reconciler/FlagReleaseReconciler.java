@@ -349,8 +349,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             failure.given() != null
                 ? schedule.afterGivenWait(resource, failure.given())
                 : schedule.afterTransientFailure(resource, e.step(), e.progressed());
-        // a write whose outcome is unknown is kept in the status, blip or not
-        if (!schedule.isBlip(resource, e.progressed()) || !e.seen().uncertainWrites().isEmpty()) {
+        // a write whose outcome is unknown is kept in the status, blip or not; a refused write's
+        // stall stays while nothing moved, or the next pass would send that write again
+        boolean keepsStatus =
+            schedule.isBlip(resource, e.progressed())
+                || (!e.progressed() && FailureResponse.refusedWriteStall(resource).isPresent());
+        if (!keepsStatus || !e.seen().uncertainWrites().isEmpty()) {
           report(
               resource,
               e.seen(),

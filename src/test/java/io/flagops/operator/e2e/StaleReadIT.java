@@ -96,6 +96,14 @@ class StaleReadIT extends OperatorTestBase {
     // the release does not change, so the refused write is not repeated poll after poll
     await().atMost(TIMEOUT).until(() -> countFor("flag-24", CallLog.GET_RELEASE) >= 5);
     assertThat(writesFor("flag-24")).hasSize(1);
+
+    // nor after a read LaunchDarkly failed in between, which changes nothing about the refusal
+    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
+    long reads = countFor("flag-24", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-24", CallLog.GET_RELEASE) >= reads + 4);
+    assertThat(writesFor("flag-24")).hasSize(1);
+    assertThat(condition(get("refused"), ConditionTypes.STALLED).getReason())
+        .isEqualTo("LaunchDarklyRejected");
   }
 
   /**
