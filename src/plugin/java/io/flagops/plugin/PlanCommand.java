@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.config.BaseUrl;
 import io.flagops.operator.config.LaunchDarklyConfig;
 import io.flagops.operator.config.OperatorVersion;
@@ -293,7 +294,13 @@ final class PlanCommand implements Callable<Integer> {
       report.deletes(owned.pipelineKey(), owned.origin());
       return ExitCodes.TIMEOUT_OR_CHANGES;
     }
-    report.leaves(left);
+    PipelineMove move =
+        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    if (move != null) {
+      report.leavesAfterAMove(move, left);
+    } else {
+      report.leaves(left);
+    }
     return ExitCodes.OK;
   }
 

@@ -5,6 +5,7 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.launchdarkly.ApiCall;
 import io.flagops.operator.launchdarkly.FlagRef;
@@ -63,6 +64,26 @@ final class PlanReport {
             + "): "
             + stop.message()
             + " (applied as it is, the operator makes the call above, then stops).");
+  }
+
+  /**
+   * Being deleted between the halves of a move: no call, and the flag may be left without a release
+   * (the operator warns UnfinishedMoveLeft).
+   */
+  void leavesAfterAMove(PipelineMove move, String why) {
+    header();
+    out.println(
+        "No changes. Being deleted: the operator applies no spec change and makes no call ("
+            + why
+            + "), but a move from pipeline '"
+            + move.getFrom()
+            + "' to '"
+            + move.getTo()
+            + "' deleted the release (or sent a DELETE whose outcome LaunchDarkly did not say)"
+            + " and had not created it on '"
+            + move.getTo()
+            + "': the flag may have no release now; create it in LaunchDarkly if it should have"
+            + " one.");
   }
 
   /** Being deleted, and the release stays in LaunchDarkly. */
@@ -196,9 +217,19 @@ final class PlanReport {
   private String why(ReleaseAction action, Release release, List<ReleaseAction> all, int index) {
     if (action instanceof CreateRelease create) {
       boolean afterDelete = index > 0 && all.get(index - 1) instanceof DeleteRelease;
-      return afterDelete
-          ? "finishes the move to spec.releasePipelineKey '" + create.pipelineKey() + "'"
-          : "LaunchDarkly has no release for this flag";
+      PipelineMove begun =
+          resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+      if (afterDelete) {
+        return "finishes the move to spec.releasePipelineKey '" + create.pipelineKey() + "'";
+      }
+      return begun == null
+          ? "LaunchDarkly has no release for this flag"
+          : "finishes the move from pipeline '"
+              + begun.getFrom()
+              + "' an earlier pass began (its DELETE went through)"
+              + (create.variationId() == null
+                  ? ""
+                  : ", keeping variation '" + create.variationId() + "'");
     }
     if (action instanceof DeleteRelease delete) {
       return "spec.releasePipelineKey is '"

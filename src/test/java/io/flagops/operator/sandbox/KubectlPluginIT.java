@@ -1,6 +1,7 @@
 package io.flagops.operator.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -325,6 +327,52 @@ class KubectlPluginIT {
         .contains(
             "Then the operator would stop here (NotFound): spec.releasePipelineKey: project"
                 + " 'demo-shop' has no release pipeline 'standrad'");
+  }
+
+  /**
+   * A move whose create LaunchDarkly refuses leaves the flag without a release: plan says the
+   * create to come finishes that move (with the variation it keeps), not that the flag simply has
+   * none.
+   */
+  @Test
+  void planOfACreateThatFinishesAMoveSaysSo() {
+    apply(rollout("mover", "saved-carts", "Started"));
+    awaitReady("mover");
+    try {
+      for (int i = 0; i < 50; i++) {
+        sandbox.launchDarkly().faults().failNextOn(CallLog.CREATE_RELEASE, 400);
+      }
+      apply(
+          """
+          apiVersion: flagops.io/v1alpha1
+          kind: FlagRelease
+          metadata:
+            name: mover
+          spec:
+            projectKey: demo-shop
+            flagKey: saved-carts
+            releasePipelineKey: guarded
+            phases:
+            - name: Internal
+              status: Started
+          """);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  resource("mover").getStatus() != null
+                      && resource("mover").getStatus().getUnfinishedMove() != null
+                      && sandbox.launchDarkly().release("demo-shop", "saved-carts").isEmpty());
+
+      KubectlPlugin.Result plan = plugin.run("plan", "mover");
+
+      assertThat(plan.out())
+          .as(plan.err())
+          .contains("1. PUT /api/v2/projects/demo-shop/flags/saved-carts/release")
+          .contains("finishes the move from pipeline 'standard' an earlier pass began");
+    } finally {
+      sandbox.launchDarkly().faults().clear();
+    }
   }
 
   @Test
