@@ -130,14 +130,14 @@ operator reads them only where tokenSecrets.namespaces says (rbac.yaml).
 {{- define "flagrelease-operator.watchRules" -}}
 - apiGroups: ["flagops.io"]
   resources: ["flagreleases"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["flagops.io"]
   resources: ["flagreleases/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["get", "patch"]
 - apiGroups: ["flagops.io"]
   resources: ["flagreleases/finalizers"]
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- end }}

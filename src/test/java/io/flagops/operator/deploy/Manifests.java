@@ -133,10 +133,10 @@ final class Manifests {
   /** What the operator may do with the FlagReleases it watches and their Events. */
   static final List<String> WATCH_RULES =
       List.of(
-          "flagops.io flagreleases: get,list,watch,patch,update",
-          "flagops.io flagreleases/status: get,patch,update",
+          "flagops.io flagreleases: get,list,watch,patch",
+          "flagops.io flagreleases/status: get,patch",
           "flagops.io flagreleases/finalizers: update",
-          " events: create,patch");
+          " events: create");
 
   /** Reading token Secrets, where FlagReleases may name their own (Role or ClusterRole). */
   static final List<String> SECRET_RULES = List.of(" secrets: get,list,watch");

@@ -1,9 +1,11 @@
 package io.flagops.operator.e2e;
 
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
@@ -15,10 +17,13 @@ import io.flagops.operator.reconciler.support.DefinitionDeletion;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 class FlagReleaseDeletionIT extends OperatorTestBase {
+  @KubernetesTestServer KubernetesServer server;
 
   @Test
   void deletePolicyDeletesTheRelease() {
@@ -40,6 +46,34 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-11")).isEmpty();
     assertThat(countFor("flag-11", CallLog.DELETE_RELEASE)).isEqualTo(1);
     assertThat(eventReasons("doomed")).contains("ReleaseDeleted");
+  }
+
+  /**
+   * What the operator asks of the Kubernetes API through a resource's life (its status, its
+   * finalizer, its events) needs no verb beyond those the chart and kustomize grant: no update of a
+   * FlagRelease or its status (JSON patches), no patch of an event (each is created).
+   */
+  @Test
+  void theOperatorPatchesFlagReleasesAndCreatesEventsOnly() throws InterruptedException {
+    create("verbs", spec("flag-12", "fast-track", phase("Canary", Started)));
+    awaitReady("verbs");
+    releases().withName("verbs").delete();
+    await().atMost(TIMEOUT).until(() -> get("verbs") == null);
+
+    List<String> asked = new ArrayList<>();
+    for (RecordedRequest request = server.getKubernetesMockServer().takeRequest(1, SECONDS);
+        request != null;
+        request = server.getKubernetesMockServer().takeRequest(1, SECONDS)) {
+      String path = request.getPath().replaceAll("\\?.*", "");
+      if (path.contains("/flagreleases") || path.contains("/events")) {
+        asked.add(request.getMethod() + " " + path);
+      }
+    }
+    assertThat(asked)
+        .isNotEmpty()
+        .anyMatch(call -> call.startsWith("PATCH") && call.endsWith("/verbs/status"))
+        .noneMatch(call -> call.startsWith("PUT"))
+        .noneMatch(call -> call.startsWith("PATCH") && call.contains("/events"));
   }
 
   /**
