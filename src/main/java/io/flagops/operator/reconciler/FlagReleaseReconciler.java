@@ -349,12 +349,26 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             failure.given() != null
                 ? schedule.afterGivenWait(resource, failure.given())
                 : schedule.afterTransientFailure(resource, e.step(), e.progressed());
-        // a write whose outcome is unknown is kept in the status, blip or not; a refused write's
-        // stall stays while nothing moved, or the next pass would send that write again
-        boolean keepsStatus =
-            schedule.isBlip(resource, e.progressed())
-                || (!e.progressed() && FailureResponse.refusedWriteStall(resource).isPresent());
-        if (!keepsStatus || !e.seen().uncertainWrites().isEmpty()) {
+        // the status must say what the pass recorded before a call that then failed (a create or
+        // a move announced): else a release a person makes next would count as the operator's
+        boolean recordsAsBefore =
+            e.owned().equals(Ownership.of(resource.getStatus()))
+                && e.seen().moveStarted() == null
+                && !announcedMoveNotBegun(resource, e);
+        boolean uncertain = !e.seen().uncertainWrites().isEmpty(); // kept, blip or not
+        Optional<FlagReleaseCondition> refused =
+            e.progressed() ? Optional.empty() : FailureResponse.refusedWriteStall(resource);
+        if (refused.isPresent()) {
+          // a refused write's stall stays while nothing moved, or the next pass sends it again
+          if (!recordsAsBefore || uncertain) {
+            report(
+                resource,
+                e.seen(),
+                e.owned(),
+                failed(refused.get().getReason(), refused.get().getMessage()),
+                tokenVersion);
+          }
+        } else if (!(schedule.isBlip(resource, e.progressed()) && recordsAsBefore) || uncertain) {
           report(
               resource,
               e.seen(),
@@ -374,18 +388,20 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   private Outcome outcomeOf(FlagRelease resource, SyncResult result, boolean manage) {
     ReleasePlan plan = result.plan();
     Verdict verdict = plan.verdict();
-    if (verdict.kind() == Verdict.Kind.BLOCKED) {
-      return failed(verdict.reason(), verdict.message());
-    }
     if (plan.hasWrites() && manage) {
-      // writes held back after LaunchDarkly refused one: keep saying why
+      // writes held back after LaunchDarkly refused one: keep saying why (also when the plan
+      // would stop after them: else the next pass finds no hold and sends the write again)
       FlagReleaseCondition stalled =
           Conditions.find(resource.getStatus().getConditions(), ConditionTypes.STALLED);
       return failed(stalled.getReason(), stalled.getMessage());
     }
+    List<String> wouldDo = plan.actions().stream().map(ReleaseAction::describe).toList();
+    if (verdict.kind() == Verdict.Kind.BLOCKED) {
+      // Observe still lists what Manage would do before it stops, for review
+      return new Outcome(ReleaseState.Failed, verdict.reason(), verdict.message(), true, wouldDo);
+    }
     if (plan.hasWrites()) {
       // Observe: say what Manage would do, in the message and, listed, in status.plannedChanges
-      List<String> wouldDo = plan.actions().stream().map(ReleaseAction::describe).toList();
       if (result.seen().release() == null) {
         return new Outcome(
             ReleaseState.Pending,

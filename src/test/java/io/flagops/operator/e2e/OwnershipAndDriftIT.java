@@ -236,6 +236,31 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   }
 
   /**
+   * Observe, on a release that keeps another variation than the spec's: Stalled as in Manage, and
+   * what Manage would write is still listed for review before switching.
+   */
+  @Test
+  void observeListsWhatManageWouldWriteEvenWhenTheVariationIsNotApplied() {
+    FlagReleaseSpec first = spec("flag-79", "fast-track", phase("Canary", NotStarted));
+    first.setReleaseVariationId("var-on-79");
+    create("observed-variation", first);
+    awaitReady("observed-variation");
+
+    edit(
+        "observed-variation",
+        s -> {
+          s.setManagementPolicy(ManagementPolicy.Observe);
+          s.setReleaseVariationId("var-off-79");
+          s.getPhases().get(0).setStatus(Started);
+        });
+    FlagRelease stalled =
+        awaitCondition("observed-variation", ConditionTypes.STALLED, "True", "VariationNotApplied");
+
+    assertThat(stalled.getStatus().getPlannedChanges()).containsExactly("start phase 'Canary'");
+    assertThat(simulator.calls().count(CallLog.UPDATE_PHASE)).isZero();
+  }
+
+  /**
    * The variation is the release's from its creation: another one in the spec is not applied, and
    * the resource is not Ready with it.
    */

@@ -1,6 +1,7 @@
 package io.flagops.operator.e2e;
 
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Complete;
+import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.NotStarted;
 import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -75,6 +76,59 @@ class StaleReadIT extends OperatorTestBase {
         .containsExactly(409, 409, 200);
     assertThat(reasons).noneMatch(r -> r.contains("(stalled)"));
     assertThat(reasons).anyMatch(r -> r.startsWith("Conflict: "));
+  }
+
+  /**
+   * A refused write in a plan that stops after its calls (here because the live release keeps
+   * another variation than the spec's): held, and said as refused, at every poll after, not sent
+   * again every other one.
+   */
+  @Test
+  void aRefusedWriteOfAPlanThatStopsAfterItIsHeldToo() {
+    FlagReleaseSpec first = spec("flag-79", "fast-track", phase("Canary", NotStarted));
+    first.setReleaseVariationId("var-on-79");
+    create("kept-variation", first);
+    awaitReady("kept-variation");
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+
+    edit(
+        "kept-variation",
+        s -> {
+          s.setReleaseVariationId("var-off-79");
+          s.getPhases().get(0).setStatus(Started);
+        });
+    awaitCondition("kept-variation", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    long reads = countFor("flag-79", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-79", CallLog.GET_RELEASE) >= reads + 4);
+
+    assertThat(countFor("flag-79", CallLog.UPDATE_PHASE)).isEqualTo(1);
+    assertThat(condition(get("kept-variation"), ConditionTypes.STALLED).getReason())
+        .isEqualTo("LaunchDarklyRejected");
+  }
+
+  /**
+   * A create refused with 404 is tried again at each poll; when such a try fails without an answer
+   * and a read shows no release, the status does not keep the release it recorded before the call
+   * as this resource's (one a person makes next would be deleted with it).
+   */
+  @Test
+  void aRetriedCreateThatFailsLeavesNoRecordOfARelease() {
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 404);
+    for (int i = 0; i < 30; i++) {
+      simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 503);
+    }
+
+    create("retried-create", spec("flag-25", "fast-track", phase("Canary", Started)));
+    await().atMost(TIMEOUT).until(() -> countFor("flag-25", CallLog.CREATE_RELEASE) >= 3);
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get("retried-create").getStatus().getOwnedPipelineKey() == null
+                    && get("retried-create").getStatus().getReleaseOrigin() == null);
+    assertThat(simulator.release(PROJECT, "flag-25")).isEmpty();
   }
 
   @Test
