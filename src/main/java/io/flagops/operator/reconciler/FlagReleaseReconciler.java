@@ -134,17 +134,18 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     TokenSourceChange.adoptCreatedRelease(resource, token, events);
     boolean manage = resource.getSpec().getManagementPolicy() == ManagementPolicy.Manage;
     SyncResult result;
+    ReleaseSync.Writes writes = writes(resource, manage, token.version());
     try {
       result =
           sync.sync(
               resource,
               token.token(),
-              writes(resource, manage, token.version()),
+              writes,
               (seen, owned, announced) ->
                   report(resource, seen, owned, announced, token.version()));
     } catch (SyncException e) {
       schedule.replan(resource);
-      return onFailure(resource, e, token.version());
+      return onFailure(resource, e, token.version(), writes);
     }
     return reportSynced(resource, result, manage, token.version());
   }
@@ -312,8 +313,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    * is not flipped by a failed poll: it stays Ready while the failures last less than a settled
    * poll interval.
    */
+  /**
+   * @param writes what the failed pass was allowed to write: whether a refused write was held
+   */
   private UpdateControl<FlagRelease> onFailure(
-      FlagRelease resource, SyncException e, String tokenVersion) {
+      FlagRelease resource, SyncException e, String tokenVersion, ReleaseSync.Writes writes) {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
     switch (failure.kind()) {
       case OWN_TURN:
@@ -356,8 +360,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 && e.seen().moveStarted() == null
                 && !announcedMoveNotBegun(resource, e);
         boolean uncertain = !e.seen().uncertainWrites().isEmpty(); // kept, blip or not
+        // the stall stays only while its write stays held: a release that changed since (a person
+        // moved a phase, deleted the release) let the pass write, and the next one must try again
+        boolean stallStands =
+            !writes.refused() // tried again at each poll anyway (a 403, a create's 404)
+                || !e.seen().known()
+                || !writes.allowedOn(Optional.ofNullable(e.seen().release()));
         Optional<FlagReleaseCondition> refused =
-            e.progressed() ? Optional.empty() : FailureResponse.refusedWriteStall(resource);
+            e.progressed() || !stallStands
+                ? Optional.empty()
+                : FailureResponse.refusedWriteStall(resource);
         if (refused.isPresent()) {
           // a refused write's stall stays while nothing moved, or the next pass sends it again
           if (!recordsAsBefore || uncertain) {

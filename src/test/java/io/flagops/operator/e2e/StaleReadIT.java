@@ -131,6 +131,29 @@ class StaleReadIT extends OperatorTestBase {
     assertThat(simulator.release(PROJECT, "flag-25")).isEmpty();
   }
 
+  /**
+   * A person deletes a release whose phase write was refused: the operator creates it again (Git
+   * wins), and a create that then fails once does not tie the old refusal to the new release.
+   */
+  @Test
+  void aReleaseDeletedAfterARefusalIsCreatedAgainDespiteAFailure() {
+    simulator.ui().createRelease(PROJECT, "flag-24", "fast-track");
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+    create("deleted-after", spec("flag-24", "fast-track", phase("Canary", Started)));
+    awaitCondition("deleted-after", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 503);
+    simulator.ui().deleteRelease(PROJECT, "flag-24");
+    awaitReady("deleted-after");
+
+    assertThat(writesFor("flag-24").stream().map(c -> describe(c) + " " + c.status()))
+        .containsSubsequence(
+            "Started Canary 400",
+            "create fast-track 503",
+            "create fast-track 200",
+            "Started Canary 200");
+  }
+
   @Test
   void aWriteStillRefusedAfterAFreshReadStallsWithLaunchDarklysReason() {
     simulator.ui().createRelease(PROJECT, "flag-24", "fast-track");
