@@ -325,15 +325,19 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             || !e.owned().equals(Ownership.of(resource.getStatus()))
             || announcedMoveNotBegun(resource, e)) {
           // paused between calls of a pass that wrote, learned whose release it is, or said it
-          // was moving the release before the budget held the delete back: say so
+          // was moving the release before the budget held the delete back: say so (a refused
+          // write's stall that stands is kept, with the records corrected)
           report(
               resource,
               e.seen(),
               e.owned(),
-              new Outcome(
-                  ReleaseState.Progressing,
-                  Reasons.RATE_LIMITED,
-                  failure.message() + "; the pass goes on at its next turn"),
+              standingStall(resource, e, writes)
+                  .map(stall -> failed(stall.getReason(), stall.getMessage()))
+                  .orElse(
+                      new Outcome(
+                          ReleaseState.Progressing,
+                          Reasons.RATE_LIMITED,
+                          failure.message() + "; the pass goes on at its next turn")),
               tokenVersion);
         }
         return atOwnTurn(failure.given()); // else the status as it was
@@ -360,16 +364,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 && e.seen().moveStarted() == null
                 && !announcedMoveNotBegun(resource, e);
         boolean uncertain = !e.seen().uncertainWrites().isEmpty(); // kept, blip or not
-        // the stall stays only while its write stays held: a release that changed since (a person
-        // moved a phase, deleted the release) let the pass write, and the next one must try again
-        boolean stallStands =
-            !writes.refused() // tried again at each poll anyway (a 403, a create's 404)
-                || !e.seen().known()
-                || !writes.allowedOn(Optional.ofNullable(e.seen().release()));
-        Optional<FlagReleaseCondition> refused =
-            e.progressed() || !stallStands
-                ? Optional.empty()
-                : FailureResponse.refusedWriteStall(resource);
+        Optional<FlagReleaseCondition> refused = standingStall(resource, e, writes);
         if (refused.isPresent()) {
           // a refused write's stall stays while nothing moved, or the next pass sends it again
           if (!recordsAsBefore || uncertain) {
@@ -390,6 +385,23 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         }
         return after(retry);
     }
+  }
+
+  /**
+   * The stall of a refused write that a failed pass leaves standing: while the write is tried again
+   * at each poll, or stays held on the release the pass saw (or did not get to read). A release or
+   * token that changed since let the pass write, and the next one must try again.
+   */
+  private static Optional<FlagReleaseCondition> standingStall(
+      FlagRelease resource, SyncException e, ReleaseSync.Writes writes) {
+    boolean stands =
+        writes.retrying()
+            || (writes.refused()
+                && (!e.seen().known()
+                    || !writes.allowedOn(Optional.ofNullable(e.seen().release()))));
+    return e.progressed() || !stands
+        ? Optional.empty()
+        : FailureResponse.refusedWriteStall(resource);
   }
 
   /** Which write failed ("updating the phase status" does not say which phase, nor to what). */
@@ -453,22 +465,22 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       return ReleaseSync.Writes.allowed();
     }
     Long version = status.getRelease() == null ? null : status.getRelease().getVersion();
-    boolean refused =
-        FailureResponse.refusedWriteStall(resource)
-            .filter(
-                stalled ->
-                    !FailureResponse.triedAgainAtEachPoll(
-                        stalled.getReason(),
-                        stalled.getMessage(),
-                        version == null,
-                        status.getUnfinishedMove() != null))
-            .isPresent();
-    return refused
-        ? ReleaseSync.Writes.refusedOn(
+    Optional<FlagReleaseCondition> stalled = FailureResponse.refusedWriteStall(resource);
+    if (stalled.isEmpty()) {
+      return ReleaseSync.Writes.allowed();
+    }
+    boolean eachPoll =
+        FailureResponse.triedAgainAtEachPoll(
+            stalled.get().getReason(),
+            stalled.get().getMessage(),
+            version == null,
+            status.getUnfinishedMove() != null);
+    return eachPoll
+        ? ReleaseSync.Writes.triedAtEachPoll()
+        : ReleaseSync.Writes.refusedOn(
             version,
             Ownership.recordedCreatedAt(status),
-            version == null ? null : StatusFactory.progress(status.getPhases()))
-        : ReleaseSync.Writes.allowed();
+            version == null ? null : StatusFactory.progress(status.getPhases()));
   }
 
   /** A report made before any LaunchDarkly call: nothing seen, ownership as the status had it. */

@@ -1,6 +1,7 @@
 package io.flagops.operator.reconciler;
 
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
@@ -92,13 +93,22 @@ public class ReleaseSync {
   public record Writes(
       boolean manage,
       boolean refused,
+      boolean retrying,
       Long refusedAtVersion,
       Long refusedAtCreatedAt,
       List<String> refusedAtProgress,
       boolean dryRun) {
 
     public static Writes allowed() {
-      return new Writes(true, false, null, null, null, false);
+      return new Writes(true, false, false, null, null, null, false);
+    }
+
+    /**
+     * A write LaunchDarkly refused that is tried again at each poll (a 403, a create refused with
+     * 404, the create that finishes a move): allowed, and its stall stays while it is refused.
+     */
+    public static Writes triedAtEachPoll() {
+      return new Writes(true, false, true, null, null, null, false);
     }
 
     /**
@@ -106,11 +116,11 @@ public class ReleaseSync {
      * {@link StatusFactory#progress}), when LaunchDarkly refused the write.
      */
     public static Writes refusedOn(Long version, Long createdAt, List<String> progress) {
-      return new Writes(true, true, version, createdAt, progress, false);
+      return new Writes(true, true, false, version, createdAt, progress, false);
     }
 
     public static Writes observeOnly() {
-      return new Writes(false, false, null, null, null, false);
+      return new Writes(false, false, false, null, null, null, false);
     }
 
     /**
@@ -120,7 +130,13 @@ public class ReleaseSync {
      */
     public static Writes preview(FlagReleaseSpec spec) {
       return new Writes(
-          spec.getManagementPolicy() != ManagementPolicy.Observe, false, null, null, null, true);
+          spec.getManagementPolicy() != ManagementPolicy.Observe,
+          false,
+          false,
+          null,
+          null,
+          null,
+          true);
     }
 
     boolean allowedOn(Optional<Release> release) {
@@ -254,8 +270,12 @@ public class ReleaseSync {
      * Progressing and back at each poll.
      */
     private void announce(String reason, String message) {
+      // only such a stall: one whose write the hold let through (the release or the token
+      // changed) is lifted, and a pass stopped before its answer must not leave it to hold on
+      Optional<FlagReleaseCondition> retried =
+          writes.retrying() ? FailureResponse.refusedWriteStall(resource) : Optional.empty();
       Outcome outcome =
-          FailureResponse.refusedWriteStall(resource)
+          retried
               .map(
                   stalled ->
                       new Outcome(ReleaseState.Failed, stalled.getReason(), stalled.getMessage()))

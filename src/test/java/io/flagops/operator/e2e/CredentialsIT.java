@@ -56,11 +56,15 @@ class CredentialsIT extends OperatorTestBase {
     awaitCondition("refused", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
     assertThat(countFor("banner-text", CallLog.CREATE_RELEASE)).isEqualTo(1);
 
+    // the first try with the new token fails on the way: the next one still goes
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 503);
     tokenSecret("writer-token", SimulatorResource.SECRET_TOKEN + " "); // rotated (same account)
 
     org.awaitility.Awaitility.await()
         .atMost(WITHIN_SECONDS)
-        .until(() -> countFor("banner-text", CallLog.CREATE_RELEASE) == 2);
+        .until(() -> countFor("banner-text", CallLog.CREATE_RELEASE) == 3);
+    assertThat(callsFor("banner-text").stream().map(c -> c.method() + " " + c.status()))
+        .containsSubsequence("PUT 400", "PUT 503", "PUT 400");
   }
 
   private static FlagReleaseSpec specWithSecret(String flag, String secret) {
