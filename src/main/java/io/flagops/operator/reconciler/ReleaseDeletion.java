@@ -55,10 +55,10 @@ public class ReleaseDeletion {
 
   /**
    * Whether the finalizer may go; if not, why, whether a person must act (then the resource is
-   * Stalled), and when to try again (null: on the next edit).
-   */
-  /**
-   * @param retryAfter when to try again; null when never by itself (or when it {@code backsOff})
+   * Stalled), and when to try again.
+   *
+   * @param retryAfter when to try again; null: on the next edit (or after the backoff, when it
+   *     {@code backsOff})
    * @param backsOff tried again after the backoff of transient failures, as a pass is: a failure
    *     that gave no wait of its own (LaunchDarkly unavailable, a conflict, the CRD unreadable)
    */

@@ -634,7 +634,8 @@ public class ReleaseSync {
           wrote(
               new SetPhaseStatus(
                   write.getPhaseId(), write.getPhase(), write.getStatus(), List.of()),
-              " (its answer did not say whether it was made, nor did the read right after it; this read shows it made)");
+              " (its answer did not say whether it was made, nor did the read right after it;"
+                  + " this read shows it made)");
         }
       }
     }
