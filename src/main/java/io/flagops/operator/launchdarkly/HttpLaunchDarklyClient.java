@@ -307,8 +307,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
 
   /**
    * LaunchDarkly's {@code message}, {@code code} and error {@code id} (support finds the request by
-   * it), or a note on what came instead; each redacted before it is cut, so that no part of a token
-   * echoed near the cut is left.
+   * it), or a note on what came instead; each redacted, then cut.
    */
   private String describeErrorBody(AccessToken token, HttpResponse<byte[]> response) {
     byte[] body = response.body();
@@ -320,28 +319,30 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       String message = node.path("message").asText("");
       List<String> details = new ArrayList<>();
       if (!node.path("code").asText("").isEmpty()) {
-        details.add(cut(token.redact(node.path("code").asText())));
+        details.add(cut(token, node.path("code").asText()));
       }
       if (!node.path("id").asText("").isEmpty()) {
-        details.add(LaunchDarklyException.ERROR_ID + cut(token.redact(node.path("id").asText())));
+        details.add(LaunchDarklyException.ERROR_ID + cut(token, node.path("id").asText()));
       }
       if (!message.isEmpty()) {
-        message = cut(token.redact(message));
+        message = cut(token, message);
         return details.isEmpty() ? message : message + " (" + String.join(", ", details) + ")";
       }
     } catch (IOException notJson) {
       // fall through: an HTML error page from a proxy, for example
     }
     String type =
-        cut(token.redact(response.headers().firstValue("Content-Type").orElse("no content type")));
+        cut(token, response.headers().firstValue("Content-Type").orElse("no content type"));
     return "an unexpected " + type + " body of " + body.length + " bytes";
   }
 
   /**
-   * LaunchDarkly's message as the status and the events carry it: a message of any length (a
-   * proxy's, a bug's) would make every status write of the resource too large for the API server.
+   * LaunchDarkly's text as the status and the events carry it: the token redacted first, so that no
+   * part of one echoed near the cut is left; then cut, as a message of any length (a proxy's, a
+   * bug's) would make every status write of the resource too large for the API server.
    */
-  private static String cut(String message) {
+  private static String cut(AccessToken token, String text) {
+    String message = token.redact(text);
     if (message.length() <= MAX_MESSAGE) {
       return message;
     }

@@ -321,9 +321,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
     switch (failure.kind()) {
       case OWN_TURN:
-        if (e.progressed()
-            || !e.owned().equals(Ownership.of(resource.getStatus()))
-            || announcedMoveNotBegun(resource, e)) {
+        if (e.progressed() || !recordsAsBefore(resource, e)) {
           // paused between calls of a pass that wrote, learned whose release it is, or said it
           // was moving the release before the budget held the delete back: say so (a refused
           // write's stall that stands is kept, with the records corrected)
@@ -357,12 +355,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             failure.given() != null
                 ? schedule.afterGivenWait(resource, failure.given())
                 : schedule.afterTransientFailure(resource, e.step(), e.progressed());
-        // the status must say what the pass recorded before a call that then failed (a create or
-        // a move announced): else a release a person makes next would count as the operator's
-        boolean recordsAsBefore =
-            e.owned().equals(Ownership.of(resource.getStatus()))
-                && e.seen().moveStarted() == null
-                && !announcedMoveNotBegun(resource, e);
+        boolean recordsAsBefore = recordsAsBefore(resource, e);
         boolean uncertain = !e.seen().uncertainWrites().isEmpty(); // kept, blip or not
         Optional<FlagReleaseCondition> refused = standingStall(resource, e, writes);
         if (refused.isPresent()) {
@@ -385,6 +378,17 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         }
         return after(retry);
     }
+  }
+
+  /**
+   * Whether the status still records what the failed pass found: whose release it is, and no move
+   * begun or announced and not begun. Else the status must say it, or a release a person makes next
+   * would count as the operator's (a create or a move announced before a call that then failed).
+   */
+  private static boolean recordsAsBefore(FlagRelease resource, SyncException e) {
+    return e.owned().equals(Ownership.of(resource.getStatus()))
+        && e.seen().moveStarted() == null
+        && !announcedMoveNotBegun(resource, e);
   }
 
   /**

@@ -547,13 +547,9 @@ public class ReleaseSync {
           throw e;
         }
         if (action instanceof SetPhaseStatus set) {
-          if (!readAfterUncertainWrite()) {
-            // kept in the status: the next read that shows it made gives it to the operator
-            uncertain.add(new UncertainWrite(set.phaseId(), set.phaseName(), set.status()));
-            throw e;
-          }
-          if (!shows(set.phaseId(), set.status())) {
-            // not made yet, or not shown yet: a read that shows it made gives it to the operator
+          if (!readAfterUncertainWrite() || !shows(set.phaseId(), set.status())) {
+            // unread, or not made yet (or not shown yet): kept in the status, so that the next
+            // read that shows it made gives it to the operator
             uncertain.add(new UncertainWrite(set.phaseId(), set.phaseName(), set.status()));
             throw e;
           }
@@ -616,8 +612,9 @@ public class ReleaseSync {
     }
 
     /**
-     * The phase writes an earlier pass could not tell were made (their answer and the read after
-     * them lost): those the release shows made are the operator's, with the event they missed.
+     * The phase writes an earlier pass could not tell were made (their answer did not say, and the
+     * read right after them failed or did not show them): those the release shows made are the
+     * operator's, with the event they missed.
      */
     private void settleUncertainWrites() {
       FlagReleaseStatus status = resource.getStatus();

@@ -46,7 +46,9 @@ public final class StatusFactory {
     Long generation = resource.getMetadata().getGeneration();
     status.setObservedGeneration(generation);
     status.setState(outcome.state());
-    status.setMessage(LaunchDarklyException.withoutErrorId(outcome.message()));
+    // LaunchDarkly's error id differs on every answer: the status leaves it to the event
+    String said = LaunchDarklyException.withoutErrorId(outcome.message());
+    status.setMessage(said);
     status.setPlannedChanges(
         new ArrayList<>(
             outcome
@@ -84,7 +86,7 @@ public final class StatusFactory {
         release.known()
             ? new ArrayList<>(release.uncertainWrites())
             : uncertainWritesKept(previous, generation));
-    status.setConditions(conditions(previous, generation, outcome));
+    status.setConditions(conditions(previous, generation, outcome, said));
     return status;
   }
 
@@ -124,7 +126,7 @@ public final class StatusFactory {
   }
 
   private List<FlagReleaseCondition> conditions(
-      FlagReleaseStatus previous, Long generation, Outcome outcome) {
+      FlagReleaseStatus previous, Long generation, Outcome outcome, String said) {
     ReleaseState state = outcome.state();
     boolean ready = state == ReleaseState.Ready;
     // a deletion only a person can unblock stays Deleting, and is stalled
@@ -136,7 +138,6 @@ public final class StatusFactory {
                 || state == ReleaseState.Pending
                 || state == ReleaseState.Deleting);
     Instant now = clock.instant();
-    String said = LaunchDarklyException.withoutErrorId(outcome.message());
     var conditions = previous.getConditions();
     conditions =
         Conditions.set(
