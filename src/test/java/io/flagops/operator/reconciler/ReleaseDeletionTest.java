@@ -219,13 +219,7 @@ class ReleaseDeletionTest {
 
   @Test
   void aCrdBeingDeletedLeavesTheReleaseWithoutACallEvenWhenSuspended() {
-    definition =
-        () ->
-            new CustomResourceDefinitionBuilder()
-                .withNewMetadata()
-                .withDeletionTimestamp("2026-12-04T08:00:00Z")
-                .endMetadata()
-                .build();
+    definition = ReleaseDeletionTest::definitionBeingDeleted;
     FlagRelease suspended = resource(DeletionPolicy.DeleteEvenIfAdopted, ReleaseOrigin.Created);
     suspended.getSpec().setSuspend(true);
 
@@ -251,13 +245,7 @@ class ReleaseDeletionTest {
    */
   @Test
   void aCrdBeingDeletedBetweenTheHalvesOfAMoveWarnsTheFlagMayHaveNoRelease() {
-    definition =
-        () ->
-            new CustomResourceDefinitionBuilder()
-                .withNewMetadata()
-                .withDeletionTimestamp("2026-12-04T08:00:00Z")
-                .endMetadata()
-                .build();
+    definition = ReleaseDeletionTest::definitionBeingDeleted;
     FlagRelease moving = resource(DeletionPolicy.Delete, ReleaseOrigin.Created);
     moving.getStatus().setOwnedPipelineKey(null);
     moving.getStatus().setReleaseOrigin(null);
@@ -305,6 +293,15 @@ class ReleaseDeletionTest {
     recorded.setCreatedAt(createdAt);
     resource.getStatus().setRelease(recorded);
     return resource;
+  }
+
+  /** The FlagRelease CRD as the operator reads it while an uninstall deletes it. */
+  private static CustomResourceDefinition definitionBeingDeleted() {
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata()
+        .withDeletionTimestamp("2026-12-04T08:00:00Z")
+        .endMetadata()
+        .build();
   }
 
   private FlagRelease resource(DeletionPolicy policy, ReleaseOrigin origin) {
