@@ -363,6 +363,42 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(writesFor("flag-33")).as("nothing rolled back").hasSize((int) writesBefore);
   }
 
+  /**
+   * A commit reverted in Git asks a started phase NotStarted again: phases of an automated pipeline
+   * never move back, so the phase still serves its audiences, and the status says so rather than
+   * that LaunchDarkly matches the spec (progress a person made ahead of the spec, above, stays
+   * Ready).
+   */
+  @Test
+  void aPhaseTheSpecMovesBackIsReportedAsNotAppliedNotAsMatching() {
+    create("reverted", spec("flag-91", "standard", phase("Testing", Started)));
+    awaitReady("reverted");
+    long writesBefore = writesFor("flag-91").size();
+
+    edit("reverted", s -> s.getPhases().get(0).setStatus(NotStarted));
+    FlagRelease stalled =
+        awaitCondition("reverted", ConditionTypes.STALLED, "True", "MoveBackNotApplied");
+
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "spec.phases[0].status asks NotStarted, but phase 'Testing' is started in"
+                + " LaunchDarkly and still serves its audiences: phases never move backwards, so"
+                + " nothing is written; to stop serving the release, act in LaunchDarkly. Ready"
+                + " once the spec asks the phase Started or Complete again, or no longer lists"
+                + " it");
+    assertThat(condition(stalled, ConditionTypes.READY).getStatus()).isEqualTo("False");
+    long reads = countFor("flag-91", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-91", CallLog.GET_RELEASE) >= reads + 2);
+    assertThat(condition(get("reverted"), ConditionTypes.STALLED).getReason())
+        .as("still stalled on later polls, not taken for progress made in LaunchDarkly")
+        .isEqualTo("MoveBackNotApplied");
+    assertThat(writesFor("flag-91")).hasSize((int) writesBefore);
+
+    edit("reverted", s -> s.getPhases().get(0).setStatus(Started));
+    awaitReady("reverted");
+    assertThat(writesFor("flag-91")).hasSize((int) writesBefore);
+  }
+
   @Test
   void aReleaseDeletedInLaunchDarklyIsCreatedAgain() {
     create("recreated", spec("flag-34", "fast-track", phase("Canary", Started)));

@@ -124,13 +124,18 @@ final class PhasePlanner {
       } else if (wanted != null
           && wanted.getStatus() == DesiredPhaseStatus.NotStarted
           && (phase.isStarted() || complete)) {
-        notes.add(
-            "phase '"
-                + phase.name()
-                + "' is "
-                + (complete ? "complete" : "started")
-                + " in LaunchDarkly although the spec asks NotStarted; progress made there is"
-                + " kept, phases never move backwards");
+        if (specMovedBack(phase)) {
+          notes.add(notMovedBack(phase, complete));
+          keptBy(Reasons.MOVE_BACK_NOT_APPLIED);
+        } else {
+          notes.add(
+              "phase '"
+                  + phase.name()
+                  + "' is "
+                  + (complete ? "complete" : "started")
+                  + " in LaunchDarkly although the spec asks NotStarted; progress made there is"
+                  + " kept, phases never move backwards");
+        }
       }
       if (!complete && blocker == null) {
         blocker = holds != null ? holds : notCompleteYet(phase);
@@ -151,19 +156,23 @@ final class PhasePlanner {
 
   /**
    * Where a plan ends when nothing holds it: in sync, or, when LaunchDarkly keeps a setting the
-   * spec changed, stalled, as Ready would say the spec's guarded rollout or variation is in force.
-   * Notes of progress made ahead of the spec in LaunchDarkly are kept as reported.
+   * spec changed or a move back the spec asks, stalled: Ready would say what the spec asks is in
+   * force. Notes of progress made ahead of the spec in LaunchDarkly are kept as reported.
    */
   private Verdict settled(List<String> notes) {
     String message = notes.isEmpty() ? "LaunchDarkly matches the spec" : String.join("; ", notes);
     if (notApplied == null) {
       return Verdict.inSync(message);
     }
-    return Verdict.blocked(
-        notApplied,
-        message
-            + ". Ready once the spec asks what LaunchDarkly keeps"
-            + (Reasons.GUARDIAN_NOT_APPLIED.equals(notApplied) ? ", or the phase completes" : ""));
+    String readyOnce =
+        switch (notApplied) {
+          case Reasons.GUARDIAN_NOT_APPLIED ->
+              "the spec asks what LaunchDarkly keeps, or the phase completes";
+          case Reasons.MOVE_BACK_NOT_APPLIED ->
+              "the spec asks the phase Started or Complete again, or no longer lists it";
+          default -> "the spec asks what LaunchDarkly keeps";
+        };
+    return Verdict.blocked(notApplied, message + ". Ready once " + readyOnce);
   }
 
   /**
@@ -420,6 +429,29 @@ final class PhasePlanner {
               + " changes it on a live one");
     }
     return notes;
+  }
+
+  /**
+   * Whether the spec asked this phase Started or Complete before and asks NotStarted now: a move
+   * back the spec asks for (a reverted commit), not progress a person made ahead of it.
+   */
+  private boolean specMovedBack(ReleasePhase phase) {
+    PhaseStatus before = phasesBefore.get(phase.name());
+    return before != null
+        && Objects.equals(before.getId(), phase.id())
+        && before.getRequested() != null
+        && before.getRequested() != DesiredPhaseStatus.NotStarted;
+  }
+
+  private String notMovedBack(ReleasePhase phase, boolean complete) {
+    return "spec.phases["
+        + specIndexByName.get(phase.name())
+        + "].status asks NotStarted, but phase '"
+        + phase.name()
+        + "' is "
+        + (complete ? "complete" : "started")
+        + " in LaunchDarkly and still serves its audiences: phases never move backwards, so"
+        + " nothing is written; to stop serving the release, act in LaunchDarkly";
   }
 
   /** The first reason LaunchDarkly keeps a setting the spec changed is the one said. */

@@ -29,6 +29,7 @@ public final class Reasons {
   public static final String ADOPTED_RELEASE_NOT_MOVED = "AdoptedReleaseNotMoved";
   public static final String GUARDIAN_NOT_APPLIED = "GuardianNotApplied";
   public static final String VARIATION_NOT_APPLIED = "VariationNotApplied";
+  public static final String MOVE_BACK_NOT_APPLIED = "MoveBackNotApplied";
   public static final String GUARDED_ROLLOUT_NOT_COMPLETED = "GuardedRolloutNotCompleted";
   public static final String PIPELINE_CONFLICT = "PipelineConflict";
   public static final String PIPELINE_NOT_FOUND = "PipelineNotFound";

@@ -267,10 +267,11 @@ public final class StatusFactory {
   }
 
   /**
-   * The status the spec asks for each phase it lists; but a legacy phase the spec moved back from
-   * Complete stays requested Complete while LaunchDarkly still has it complete: the write that
-   * marks it incomplete is still to be made (it failed, or Observe mode makes none), and the next
-   * pass must not take the mark for progress made in LaunchDarkly.
+   * The status the spec asks for each phase it lists; but a phase the spec moved back keeps what it
+   * asked before while LaunchDarkly still shows the phase as then, so the next pass does not take
+   * it for progress made in LaunchDarkly: a legacy phase moved back from Complete (the write that
+   * marks it incomplete is still to be made: it failed, or Observe mode makes none), and a phase of
+   * an automated pipeline moved back to NotStarted (phases there never move back).
    */
   private static Map<String, DesiredPhaseStatus> requestedStatuses(
       FlagRelease resource, FlagReleaseStatus previous, Release seen, Boolean legacy) {
@@ -278,17 +279,35 @@ public final class StatusFactory {
     if (resource.getSpec() != null) {
       resource.getSpec().getPhases().forEach(p -> requested.put(p.getName(), p.getStatus()));
     }
-    if (Boolean.TRUE.equals(legacy) && previous.getPhases() != null) {
-      for (PhaseStatus before : previous.getPhases()) {
-        if (before.getRequested() == DesiredPhaseStatus.Complete
-            && requested.containsKey(before.getName())
-            && seen.phases().stream()
-                .anyMatch(p -> p.name().equals(before.getName()) && p.isComplete())) {
-          requested.put(before.getName(), DesiredPhaseStatus.Complete);
-        }
+    if (seen == null || previous.getPhases() == null) {
+      return requested;
+    }
+    for (PhaseStatus before : previous.getPhases()) {
+      DesiredPhaseStatus asked = requested.get(before.getName());
+      if (asked != null && stillMovedBack(before, asked, seen, Boolean.TRUE.equals(legacy))) {
+        requested.put(before.getName(), before.getRequested());
       }
     }
     return requested;
+  }
+
+  private static boolean stillMovedBack(
+      PhaseStatus before, DesiredPhaseStatus asked, Release seen, boolean legacy) {
+    DesiredPhaseStatus was = before.getRequested();
+    if (legacy) {
+      return was == DesiredPhaseStatus.Complete
+          && seen.phases().stream()
+              .anyMatch(p -> p.name().equals(before.getName()) && p.isComplete());
+    }
+    return asked == DesiredPhaseStatus.NotStarted
+        && was != null
+        && was != DesiredPhaseStatus.NotStarted
+        && seen.phases().stream()
+            .anyMatch(
+                p ->
+                    p.name().equals(before.getName())
+                        && Objects.equals(p.id(), before.getId())
+                        && (p.isStarted() || p.isComplete()));
   }
 
   /** A LaunchDarkly time (epoch milliseconds) as the status writes it (RFC 3339); null stays. */
