@@ -68,6 +68,12 @@ class BadSpecTableTest {
         row("no projectKey", "projectKey: null", "projectKey"),
         row("a key with a space", "flagKey: new checkout", "flagKey"),
         row("a key starting with a dash", "releasePipelineKey: -standard", "releasePipelineKey"),
+        row("an empty variation id", "releaseVariationId: ''", "releaseVariationId"),
+        row(
+            "an empty randomization unit",
+            "phases: [{name: Testing, status: Started, audiences: [{name: a, releaseGuardian:"
+                + " {monitoringWindow: 30m, rolloutWeight: 5, randomizationUnit: ''}}]}]",
+            "randomizationUnit"),
         row("an unknown phase status", "phases: [{name: Testing, status: Begun}]", "status"),
         row("a phase without a status", "phases: [{name: Testing}]", "status"),
         row("a phase without a name", "phases: [{status: Started}]", "name"),
@@ -141,6 +147,12 @@ class BadSpecTableTest {
     return Stream.of(
         row("no projectKey", "projectKey: null", "spec.projectKey is required"),
         row("a key with a space", "flagKey: new checkout", "spec.flagKey: 'new checkout' is not"),
+        row("a blank variation id", "releaseVariationId: ' '", "spec.releaseVariationId is empty"),
+        row(
+            "an empty randomization unit",
+            "phases: [{name: Testing, status: Started, audiences: [{name: a, releaseGuardian:"
+                + " {monitoringWindow: 30m, rolloutWeight: 5, randomizationUnit: ''}}]}]",
+            "spec.phases[0].audiences[0].releaseGuardian.randomizationUnit is empty"),
         row(
             "two phases with one name",
             "phases: [{name: Testing, status: Started}, {name: Testing, status: Complete}]",

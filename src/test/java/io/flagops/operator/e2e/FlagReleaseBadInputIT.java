@@ -69,6 +69,23 @@ class FlagReleaseBadInputIT extends OperatorTestBase {
     assertThat(countFor("flag-16", CallLog.UPDATE_PHASE)).isZero();
   }
 
+  /** A templated value that rendered empty is refused before any call, naming the field. */
+  @Test
+  void anEmptyVariationOrRandomizationUnitStallsBeforeAnyCall() {
+    FlagReleaseSpec variation = spec("flag-92", "standard", phase("Testing", Started));
+    variation.setReleaseVariationId("");
+    create("empty-variation", variation);
+    PhaseSpec testing = guardedPhase("Testing", Started, "Test env", "1h");
+    testing.getAudiences().get(0).getReleaseGuardian().setRandomizationUnit("");
+    create("empty-unit", spec("flag-92", "standard", testing));
+
+    assertThat(awaitStalled("empty-variation", "InvalidSpec").getStatus().getMessage())
+        .startsWith("spec.releaseVariationId is empty");
+    assertThat(awaitStalled("empty-unit", "InvalidSpec").getStatus().getMessage())
+        .startsWith("spec.phases[0].audiences[0].releaseGuardian.randomizationUnit is empty");
+    assertThat(callsFor("flag-92")).isEmpty();
+  }
+
   @Test
   void anUnknownProjectFlagOrPipelineStallsNamingIt() {
     FlagReleaseSpec project = spec("flag-17", "standard");

@@ -42,7 +42,7 @@ public class FlagReleaseSpec {
           + " and the resource says why.")
   private String releasePipelineKey;
 
-  @Size(max = 256)
+  @Size(min = 1, max = 256)
   @JsonPropertyDescription(
       "ID of the flag variation released in every phase. Sent when the release is created. A"
           + " move to another pipeline keeps the variation the live release has; one that names"

@@ -30,7 +30,7 @@ public class ReleaseGuardianSpec {
   @JsonPropertyDescription("Roll back automatically when a regression is detected.")
   private boolean rollbackOnRegression = true;
 
-  @Size(max = 256)
+  @Size(min = 1, max = 256)
   @JsonPropertyDescription("Context kind the rollout is bucketed by, for example user.")
   private String randomizationUnit;
 

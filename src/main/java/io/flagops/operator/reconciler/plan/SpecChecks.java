@@ -29,6 +29,11 @@ final class SpecChecks {
     if (keys.isPresent()) {
       return keys;
     }
+    if (isEmpty(spec.getReleaseVariationId())) {
+      return invalid(
+          "spec.releaseVariationId is empty: name a variation id, or remove the field to release"
+              + " the variation LaunchDarkly chooses");
+    }
     Set<String> phaseNames = new HashSet<>();
     for (int i = 0; i < spec.getPhases().size(); i++) {
       PhaseSpec phase = spec.getPhases().get(i);
@@ -64,6 +69,12 @@ final class SpecChecks {
       ReleaseGuardianSpec guardian = audience.getReleaseGuardian();
       if (guardian == null) {
         continue;
+      }
+      if (isEmpty(guardian.getRandomizationUnit())) {
+        return invalid(
+            at
+                + ".releaseGuardian.randomizationUnit is empty: name a context kind such as user,"
+                + " or remove the field to let LaunchDarkly choose");
       }
       long window = Durations.toMillis(guardian.getMonitoringWindow());
       if (window == Durations.TOO_LONG) {
@@ -102,6 +113,11 @@ final class SpecChecks {
               + " letter or digit)");
     }
     return Optional.empty();
+  }
+
+  /** Set but blank: a templated value that rendered empty, which LaunchDarkly would get as is. */
+  private static boolean isEmpty(String optional) {
+    return optional != null && optional.isBlank();
   }
 
   private static Optional<Verdict> invalid(String message) {
