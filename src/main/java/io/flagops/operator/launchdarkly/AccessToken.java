@@ -9,10 +9,13 @@ import java.util.Objects;
 /** A LaunchDarkly access token. {@link #toString()} never shows it. */
 public final class AccessToken {
   private final String value;
-  private volatile String fingerprint;
+  private final String fingerprint;
+  private final String tag;
 
   private AccessToken(String value) {
     this.value = value;
+    this.fingerprint = digest("", 16);
+    this.tag = digest("flagrelease-token-version:", 6);
   }
 
   public static AccessToken of(String value) {
@@ -41,18 +44,27 @@ public final class AccessToken {
    * to): a SHA-256 digest, so no cache holds the token itself.
    */
   public String fingerprint() {
-    String computed = fingerprint;
-    if (computed == null) {
-      try {
-        byte[] digest =
-            MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        computed = HexFormat.of().formatHex(digest, 0, 16);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is part of every JDK", e);
-      }
-      fingerprint = computed;
+    return fingerprint;
+  }
+
+  /**
+   * Tells this token from another where the cluster can read it (the status's token version): 12
+   * hex digits of a SHA-256 digest apart from {@link #fingerprint()}'s, which cannot give back a
+   * token, nor be matched with a digest shown elsewhere.
+   */
+  public String tag() {
+    return tag;
+  }
+
+  private String digest(String prefix, int bytes) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((prefix + value).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
-    return computed;
   }
 
   /** Replaces every occurrence of the token in {@code text}, for text that echoes a request. */

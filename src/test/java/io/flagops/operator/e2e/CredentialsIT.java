@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -56,9 +57,24 @@ class CredentialsIT extends OperatorTestBase {
     awaitCondition("refused", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
     assertThat(countFor("banner-text", CallLog.CREATE_RELEASE)).isEqualTo(1);
 
+    // written again with the same token (a newline a tool added), twice: the second pass reads
+    // only after the first one ended, which would have sent the write again
+    long reads = countFor("banner-text", CallLog.GET_RELEASE);
+    for (String rewritten : List.of("\n", " ")) {
+      long before = countFor("banner-text", CallLog.GET_RELEASE);
+      tokenSecret("writer-token", SimulatorResource.SECRET_TOKEN + rewritten);
+      org.awaitility.Awaitility.await()
+          .atMost(WITHIN_SECONDS)
+          .until(() -> countFor("banner-text", CallLog.GET_RELEASE) > before);
+    }
+    assertThat(countFor("banner-text", CallLog.GET_RELEASE)).isGreaterThanOrEqualTo(reads + 2);
+    assertThat(countFor("banner-text", CallLog.CREATE_RELEASE))
+        .as("a Secret written again with the same token re-arms no refused write")
+        .isEqualTo(1);
+
     // the first try with the new token fails on the way: the next one still goes
     simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 503);
-    tokenSecret("writer-token", SimulatorResource.SECRET_TOKEN + " "); // rotated (same account)
+    tokenSecret("writer-token", SimulatorResource.THIRD_TOKEN); // rotated (same account)
 
     org.awaitility.Awaitility.await()
         .atMost(WITHIN_SECONDS)

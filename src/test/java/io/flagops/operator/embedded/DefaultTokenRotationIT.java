@@ -11,7 +11,9 @@ import io.flagops.operator.simulator.CallLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +94,49 @@ class DefaultTokenRotationIT extends EmbeddedOperatorCase {
     assertThat(harness.simulator.release("chaos", "c-22"))
         .as("deletionPolicy Delete deletes the release it created")
         .isEmpty();
+  }
+
+  /**
+   * A new pod (an upgrade, a drained node, a failover) mounts the token Secret afresh: the file is
+   * new, the token the same. Nothing is written again: no status, no write LaunchDarkly refused.
+   */
+  @Test
+  void aRestartThatMountsTheSameTokenAgainWritesNothingAgain() throws IOException {
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    Path token = dir.resolve("token");
+    Files.writeString(token, Harness.TOKEN);
+    startWithTokenFile(token.toString());
+    harness.createTwoStep("c-24", DesiredPhaseStatus.Started);
+    harness.awaitReady(List.of("c-24"), Duration.ofSeconds(20));
+    harness.simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+    harness.simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+    harness.createTwoStep("c-25", DesiredPhaseStatus.Started);
+    awaitReason("c-25", "LaunchDarklyRejected");
+    String inSync = harness.get("c-24").getMetadata().getResourceVersion();
+    long refusedWrites = phaseWritesOf("c-25");
+    operator.close();
+
+    Files.writeString(token, Harness.TOKEN);
+    Files.setLastModifiedTime(token, FileTime.from(Instant.now().plusSeconds(5)));
+    startWithTokenFile(token.toString());
+    long reads = harness.simulator.calls().count(CallLog.GET_RELEASE);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> harness.simulator.calls().count(CallLog.GET_RELEASE) >= reads + 6);
+
+    assertThat(harness.get("c-24").getMetadata().getResourceVersion())
+        .as("no status write for a token that did not change")
+        .isEqualTo(inSync);
+    assertThat(phaseWritesOf("c-25"))
+        .as("the refused write not sent again")
+        .isEqualTo(refusedWrites);
+    awaitReason("c-25", "LaunchDarklyRejected");
+  }
+
+  private long phaseWritesOf(String flag) {
+    return harness.simulator.calls().entries().stream()
+        .filter(c -> c.route().equals(CallLog.UPDATE_PHASE) && c.path().contains("/" + flag + "/"))
+        .count();
   }
 
   /** An operator whose default token comes from the file named {@code file}, as Helm sets it. */

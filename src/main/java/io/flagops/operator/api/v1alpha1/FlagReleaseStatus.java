@@ -69,8 +69,10 @@ public class FlagReleaseStatus {
   private ReleaseOrigin releaseOrigin;
 
   @JsonPropertyDescription(
-      "Which token the last call used: the token Secret's name, key and resourceVersion, or the"
-          + " default token's version. A refused write is tried again when it changes.")
+      "Which token the last call used: the token Secret's name and key, or the default token's"
+          + " file or variable, then a 12-digit digest that tells one token from another (never"
+          + " the token). A refused write is tried again when it changes; a Secret or file"
+          + " written again with the same token changes nothing.")
   private String tokenVersion;
 
   @JsonPropertyDescription(

@@ -109,8 +109,9 @@ public class AccessTokens {
   }
 
   /**
-   * A token and which version of its source it came from (never the token itself), so that a
-   * refused write is tried again once the token changes.
+   * A token and its version: its source and its {@link AccessToken#tag() tag} (never the token), so
+   * that a refused write is tried again once the token changes, and not when its Secret or file is
+   * only written again (a label added, a new pod's volume).
    */
   public record Resolved(AccessToken token, String version) {}
 
@@ -134,12 +135,13 @@ public class AccessTokens {
     return Objects.equals(version, other)
         || (version != null
             && other != null
-            && isSecretSource(version)
-            && isSecretSource(other)
             && sameSource(version, other)
-            && version
-                .substring(sourceOf(version).length())
-                .equals(other.substring(sourceOf(other).length())));
+            && tagOf(version).equals(tagOf(other)));
+  }
+
+  private static String tagOf(String version) {
+    int at = version.indexOf('@');
+    return at < 0 ? "" : version.substring(at + 1);
   }
 
   /** Whether {@code keyed} is {@code secret/<name>/<key>} of the keyless {@code secret/<name>}. */
@@ -170,7 +172,8 @@ public class AccessTokens {
     }
     return defaultToken
         .value()
-        .map(token -> new Resolved(parse(token, defaultToken.source()), defaultToken.version()))
+        .map(token -> parse(token, defaultToken.source()))
+        .map(token -> new Resolved(token, defaultToken.origin() + "@" + token.tag()))
         .orElseThrow(
             () ->
                 new Unavailable(
@@ -240,8 +243,7 @@ public class AccessTokens {
     }
     AccessToken token =
         parse(value, "spec.accessTokenSecretRef: Secret '" + ref.getName() + "' key '" + key + "'");
-    return new Resolved(
-        token, secretSource(ref.getName(), key) + "@" + secret.getMetadata().getResourceVersion());
+    return new Resolved(token, secretSource(ref.getName(), key) + "@" + token.tag());
   }
 
   /** The source of a token read from a Secret's key, as a token version names it. */
@@ -270,7 +272,7 @@ public class AccessTokens {
 
   private static AccessToken parse(String value, String source) {
     try {
-      // one instance per token: its fingerprint (a SHA-256) is then computed once, not per pass
+      // one instance per token: its digests (SHA-256) are then computed once, not per pass
       return PARSED.get(value, AccessToken::of);
     } catch (IllegalArgumentException e) {
       throw new Unavailable(Reasons.TOKEN_UNAVAILABLE, source + ": " + e.getMessage());

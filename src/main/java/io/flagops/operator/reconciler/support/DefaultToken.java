@@ -57,9 +57,9 @@ public class DefaultToken {
     return file.isPresent() ? Optional.ofNullable(fromFile) : fromConfig;
   }
 
-  /** Changes whenever the token does; says nothing about the token itself. */
-  public String version() {
-    return file.isPresent() ? "file@" + (readAt == null ? "none" : readAt.toMillis()) : "env";
+  /** Where a token version says the token came from: its file or its variable. */
+  public String origin() {
+    return file.isPresent() ? "file" : "env";
   }
 
   /**

@@ -89,6 +89,9 @@ class AccessTokensTest {
         .as("the same source, maybe another token")
         .isFalse();
     assertThat(AccessTokens.sameVersion("file@1", "file@1")).isTrue();
+    assertThat(AccessTokens.sameVersion("env@0a1b2c3d4e5f", "file@0a1b2c3d4e5f"))
+        .as("the same token moved from the variable to a file")
+        .isTrue();
     assertThat(AccessTokens.sameVersion("file@1", "file@2")).isFalse();
   }
 
