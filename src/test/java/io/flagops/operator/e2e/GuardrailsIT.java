@@ -322,6 +322,10 @@ class GuardrailsIT extends OperatorTestBase {
                 + " LaunchDarkly to continue, or set spec.phases[0].status NotStarted");
     assertThat(writesFor("flag-47").stream().map(this::describe))
         .containsExactly("create standard", "Started Testing");
+    // a rollback or a person: not one of LaunchDarkly's own steps
+    assertThat(stalled.getStatus().getHistory())
+        .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
+        .endsWith("Testing Started -> ReadyToStart Unknown");
   }
 
   /**

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The history in the status: what changed between the status written last and the one being
@@ -53,14 +51,15 @@ final class ReleaseHistory {
     }
     if (sameRelease || created) {
       // a release the operator created starts with every phase not started
-      Map<String, PhaseStatus> was = sameRelease ? byName(previous.getPhases()) : Map.of();
+      List<PhaseStatus> was = sameRelease ? previous.getPhases() : List.of();
       for (PhaseStatus phase : next.getPhases()) {
-        PhaseStatus old = was.get(phase.getName());
+        PhaseStatus old = sameIn(was, phase);
         // (documented: an older operator recorded LaunchDarkly's kebab-case spellings as they came)
         String from =
             old != null ? ReleasePhase.documented(old.getStatus()) : ReleasePhase.NOT_STARTED;
         if (!Objects.equals(from, phase.getStatus())) {
-          ChangedBy by = by(phase, old, operatorWrote, monitoringWindows.get(phase.getName()));
+          ChangedBy by =
+              by(phase, from, old, operatorWrote, monitoringWindows.get(phase.getName()));
           changes.add(new ReleaseChange(at, phase.getName(), from, phase.getStatus(), by));
         }
       }
@@ -104,15 +103,17 @@ final class ReleaseHistory {
   }
 
   /**
-   * The operator's own write; LaunchDarkly's own steps (a phase made ready to start when the one
-   * before it completed, a monitored phase completing when its window ended); else somebody else.
+   * The operator's own write; LaunchDarkly's own steps (a phase not started made ready to start
+   * when the one before it completed, a monitored phase completing when its window ended); else
+   * somebody else (a started phase shown ready to start again is a rollback or a person's move: the
+   * operator cannot tell which).
    */
   private static ChangedBy by(
-      PhaseStatus phase, PhaseStatus old, Set<String> operatorWrote, Long window) {
+      PhaseStatus phase, String from, PhaseStatus old, Set<String> operatorWrote, Long window) {
     if (operatorWrote.contains(phase.getName())) {
       return ChangedBy.Operator;
     }
-    if (READY_TO_START.equals(phase.getStatus())) {
+    if (READY_TO_START.equals(phase.getStatus()) && ReleasePhase.NOT_STARTED.equals(from)) {
       return ChangedBy.LaunchDarkly;
     }
     boolean monitoredBefore = old != null && old.getMonitoringEndsAt() != null;
@@ -146,8 +147,18 @@ final class ReleaseHistory {
     return release == null ? null : release.getPipelineKey();
   }
 
-  private static Map<String, PhaseStatus> byName(List<PhaseStatus> phases) {
-    return phases.stream()
-        .collect(Collectors.toMap(PhaseStatus::getName, Function.identity(), (a, b) -> a));
+  /**
+   * The phase's earlier record: by id, as a pipeline may give two phases one name; by name when the
+   * record has no id.
+   */
+  private static PhaseStatus sameIn(List<PhaseStatus> phases, PhaseStatus phase) {
+    for (PhaseStatus old : phases) {
+      if (old.getId() != null
+          ? old.getId().equals(phase.getId())
+          : old.getName().equals(phase.getName())) {
+        return old;
+      }
+    }
+    return null;
   }
 }

@@ -144,7 +144,34 @@ class ReleaseHistoryTest {
     assertThat(history.get(history.size() - 1).getBy()).isEqualTo(ChangedBy.Operator);
   }
 
-  /** A status on a pipeline with phases "Name=Status", "~" marking a monitored phase. */
+  /** LaunchDarkly's rollback, or a person: the operator cannot tell, so not LaunchDarkly's step. */
+  @Test
+  void aStartedPhaseShownReadyToStartAgainIsNotLaunchDarklysStep() {
+    FlagReleaseStatus before = status("standard", "Testing=Started");
+    FlagReleaseStatus after = status("standard", "Testing=ReadyToStart");
+
+    assertThat(ReleaseHistory.next(before, after, Set.of(), Map.of(), NOW))
+        .extracting(ReleaseChange::toString)
+        .containsExactly("2026-03-01T12:00:00Z Testing: Started -> ReadyToStart by Unknown");
+  }
+
+  /** A pipeline may give two phases one name: each is compared with its own past, by id. */
+  @Test
+  void twoPhasesOfOneNameAreEachComparedWithTheirOwnPast() {
+    FlagReleaseStatus before = status("regions", "Rollout#p1=Started", "Rollout#p2=NotStarted");
+    FlagReleaseStatus after = status("regions", "Rollout#p1=Complete", "Rollout#p2=ReadyToStart");
+
+    assertThat(ReleaseHistory.next(before, after, Set.of(), Map.of(), NOW))
+        .extracting(ReleaseChange::toString)
+        .containsExactly(
+            "2026-03-01T12:00:00Z Rollout: Started -> Complete by Unknown",
+            "2026-03-01T12:00:00Z Rollout: NotStarted -> ReadyToStart by LaunchDarkly");
+  }
+
+  /**
+   * A status on a pipeline with phases "Name=Status" or "Name#id=Status", "~" marking a monitored
+   * phase.
+   */
   private static FlagReleaseStatus status(String pipeline, String... phases) {
     FlagReleaseStatus status = new FlagReleaseStatus();
     ObservedRelease release = new ObservedRelease();
@@ -154,7 +181,9 @@ class ReleaseHistoryTest {
     for (String phase : phases) {
       String[] parts = phase.split("=");
       PhaseStatus phaseStatus = new PhaseStatus();
-      phaseStatus.setName(parts[0]);
+      String[] nameAndId = parts[0].split("#");
+      phaseStatus.setName(nameAndId[0]);
+      phaseStatus.setId(nameAndId.length > 1 ? nameAndId[1] : null);
       phaseStatus.setStatus(parts[1].replace("~", ""));
       if (parts[1].endsWith("~")) {
         phaseStatus.setMonitoringEndsAt("2026-03-01T11:59:00Z");
