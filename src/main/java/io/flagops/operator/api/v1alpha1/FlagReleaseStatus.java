@@ -44,8 +44,9 @@ public class FlagReleaseStatus {
   private PipelineMove unfinishedMove;
 
   @JsonPropertyDescription(
-      "Phase writes whose answer was lost while the read after them failed too; the next read"
-          + " that shows one made records it as the operator's. Empty otherwise.")
+      "Phase writes whose outcome LaunchDarkly did not say (an answer lost, a server error, a"
+          + " timeout) and that the read right after them did not show made, or that failed too;"
+          + " the next read that shows one made records it as the operator's. Empty otherwise.")
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private List<UncertainWrite> uncertainWrites = new ArrayList<>();
 
@@ -53,7 +54,8 @@ public class FlagReleaseStatus {
       "Pipeline key of the release this resource last saw with every phase complete. Kept when"
           + " LaunchDarkly then stops returning the release (it may list only releases under way,"
           + " or a person deleted it): the operator does not create it again on that pipeline,"
-          + " which would run its phases again. Unset when the flag has an unfinished release.")
+          + " which would run its phases again. Unset when the flag has an unfinished release,"
+          + " and by a move to another pipeline.")
   private String completedPipelineKey;
 
   @JsonPropertyDescription(

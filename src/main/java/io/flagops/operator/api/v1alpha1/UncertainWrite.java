@@ -4,9 +4,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /**
- * A phase write sent to LaunchDarkly whose answer was lost while the read that would have told
- * whether it was made failed too: kept so that the next read showing it made gives it to the
- * operator (in the history and an event), not to someone else.
+ * A phase write sent to LaunchDarkly whose outcome it did not say (an answer lost, a server error,
+ * a timeout) and that the read right after it did not show made, or that failed too: kept so that
+ * the next read showing it made gives it to the operator (in the history and an event), not to
+ * someone else.
  */
 public class UncertainWrite {
   @JsonPropertyDescription("The _id of the phase written to.")
