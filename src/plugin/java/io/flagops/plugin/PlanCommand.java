@@ -282,12 +282,14 @@ final class PlanCommand implements Callable<Integer> {
     TokenSourceChange.adoptCreatedRelease(resource, new PlanEvents());
     Ownership owned = Ownership.of(resource.getStatus());
     String left;
+    boolean policyDeletes = false;
     if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
       left = "deletionPolicy is Orphan";
     } else if (spec.getManagementPolicy() == ManagementPolicy.Observe) {
       left = "managementPolicy is Observe";
     } else if (!owned.ownsAny()) {
       left = "this FlagRelease owns no release";
+      policyDeletes = true;
     } else if (owned.keepsAdopted(spec.getDeletionPolicy())) {
       left = "this FlagRelease adopted it (deletionPolicy DeleteEvenIfAdopted deletes it too)";
     } else {
@@ -297,7 +299,8 @@ final class PlanCommand implements Callable<Integer> {
     PipelineMove move =
         resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
     if (move != null) {
-      report.leavesAfterAMove(move, left);
+      // as the operator: a policy that deletes the release it owns finds nothing left to delete
+      report.leavesAfterAMove(move, left, policyDeletes);
     } else {
       report.leaves(left);
     }

@@ -67,10 +67,11 @@ final class PlanReport {
   }
 
   /**
-   * Being deleted between the halves of a move: no call, and the flag may be left without a release
-   * (the operator warns UnfinishedMoveLeft).
+   * Being deleted between the halves of a move: no call. A policy that would have deleted the
+   * release leaves nothing to delete; another leaves the flag maybe without a release (the operator
+   * warns UnfinishedMoveLeft).
    */
-  void leavesAfterAMove(PipelineMove move, String why) {
+  void leavesAfterAMove(PipelineMove move, String why, boolean policyDeletes) {
     header();
     out.println(
         "No changes. Being deleted: the operator applies no spec change and makes no call ("
@@ -82,8 +83,10 @@ final class PlanReport {
             + "' deleted the release (or sent a DELETE whose outcome LaunchDarkly did not say)"
             + " and had not created it on '"
             + move.getTo()
-            + "': the flag may have no release now; create it in LaunchDarkly if it should have"
-            + " one.");
+            + (policyDeletes
+                ? "': nothing is left to delete."
+                : "': the flag may have no release now; create it in LaunchDarkly if it should"
+                    + " have one."));
   }
 
   /** Being deleted, and the release stays in LaunchDarkly. */

@@ -335,7 +335,7 @@ class KubectlPluginIT {
    * none.
    */
   @Test
-  void planOfACreateThatFinishesAMoveSaysSo() {
+  void planOfACreateThatFinishesAMoveAndOfItsDeletionSaySo() {
     apply(rollout("mover", "saved-carts", "Started"));
     awaitReady("mover");
     try {
@@ -370,6 +370,34 @@ class KubectlPluginIT {
           .as(plan.err())
           .contains("1. PUT /api/v2/projects/demo-shop/flags/saved-carts/release")
           .contains("finishes the move from pipeline 'standard' an earlier pass began");
+
+      // deleted now (another controller's finalizer keeps it readable once the operator is
+      // done): deletionPolicy Delete meant the release to go, so nothing is left to delete
+      patch(
+          "mover",
+          "json",
+          "[{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"example.com/hold\"}]");
+      assertThat(kubectl.run("delete", "fr", "mover", "--wait=false").exitCode()).isZero();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  resource("mover")
+                      .getMetadata()
+                      .getFinalizers()
+                      .equals(List.of("example.com/hold")));
+      KubectlPlugin.Result deleting = plugin.run("plan", "mover");
+      assertThat(deleting.out())
+          .as(deleting.err())
+          .contains("had not created it on 'guarded': nothing is left to delete.")
+          .doesNotContain("may have no release");
+      // had the policy been Orphan, the flag may be left without a release: said so
+      patch("mover", "merge", "{\"spec\":{\"deletionPolicy\":\"Orphan\"}}");
+      assertThat(plugin.run("plan", "mover").out())
+          .contains("(deletionPolicy is Orphan)")
+          .contains(
+              "the flag may have no release now; create it in LaunchDarkly if it should have");
+      patch("mover", "json", "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers/0\"}]");
     } finally {
       sandbox.launchDarkly().faults().clear();
     }
@@ -669,6 +697,11 @@ class KubectlPluginIT {
     Kubectl.Result ready =
         kubectl.run("wait", "--for=condition=Ready", "fr/" + name, "--timeout=60s");
     assertThat(ready.exitCode()).as(ready.output()).isZero();
+  }
+
+  private void patch(String name, String type, String patch) {
+    Kubectl.Result patched = kubectl.run("patch", "fr", name, "--type=" + type, "-p", patch);
+    assertThat(patched.exitCode()).as(patched.output()).isZero();
   }
 
   private FlagRelease resource(String name) {
