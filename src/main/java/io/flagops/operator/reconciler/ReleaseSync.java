@@ -471,8 +471,12 @@ public class ReleaseSync {
       if (failure.kind() == FailureResponse.Kind.TRANSIENT) {
         throw refused.cause; // a concurrent change (409): retried with backoff, never a stall
       }
-      String message = failure.message() + "; refused write: " + refused.action.describe();
       PipelineMove move = unfinishedMove(); // this pass's, or one an earlier pass began
+      String message =
+          missingKey(refused, failure, move)
+              + failure.message()
+              + "; refused write: "
+              + refused.action.describe();
       if (move != null && current.isEmpty()) {
         message +=
             "; the release on pipeline '"
@@ -486,6 +490,38 @@ public class ReleaseSync {
       }
       return new SyncResult(
           seen(), ReleasePlan.of(Verdict.blocked(failure.reason(), message)), owned);
+    }
+
+    /**
+     * Which key of the spec LaunchDarkly lacks, when it answered a create 404: its 404 does not
+     * say, and the pipeline (read through the catalog) tells the flag from the pipeline. Empty for
+     * another refusal, a move (its pipeline was read first), or when the read fails.
+     */
+    private String missingKey(Refused refused, FailureResponse failure, PipelineMove move) {
+      if (!(refused.action instanceof CreateRelease create)
+          || !Reasons.NOT_FOUND.equals(failure.reason())
+          || move != null) {
+        return "";
+      }
+      String project = flag.projectKey();
+      try {
+        return pipelines.recent(session, project, create.pipelineKey()).pipeline().isPresent()
+            ? "spec.flagKey: project '"
+                + project
+                + "' has no flag '"
+                + flag.flagKey()
+                + "' (its pipeline '"
+                + create.pipelineKey()
+                + "' is there): tried again at each poll, in case the flag is being made; a"
+                + " mistyped flagKey cannot be changed, it takes a new FlagRelease: "
+            : "spec.releasePipelineKey: project '"
+                + project
+                + "' has no release pipeline '"
+                + create.pipelineKey()
+                + "' (or spec.projectKey names no project): ";
+      } catch (LaunchDarklyException e) {
+        return "";
+      }
     }
 
     /** A release on the desired pipeline is this resource's from now on, created or found. */

@@ -94,11 +94,16 @@ class FlagReleaseBadInputIT extends OperatorTestBase {
     create("flag", spec("no-such-flag", "standard"));
     create("pipeline", spec("flag-18", "no-such-pipeline"));
 
+    // LaunchDarkly's 404 need not say which key it lacks: the message names the field
     assertThat(awaitStalled("project", "NotFound").getStatus().getMessage())
-        .contains("no-such-project");
-    assertThat(awaitStalled("flag", "NotFound").getStatus().getMessage()).contains("no-such-flag");
+        .startsWith(
+            "spec.releasePipelineKey: project 'no-such-project' has no release pipeline"
+                + " 'standard' (or spec.projectKey names no project): ");
+    assertThat(awaitStalled("flag", "NotFound").getStatus().getMessage())
+        .startsWith("spec.flagKey: project 'shop' has no flag 'no-such-flag' (its pipeline");
     assertThat(awaitStalled("pipeline", "NotFound").getStatus().getMessage())
-        .contains("no-such-pipeline");
+        .startsWith(
+            "spec.releasePipelineKey: project 'shop' has no release pipeline 'no-such-pipeline'");
   }
 
   /** GitOps may apply the FlagRelease before the flag exists in LaunchDarkly. */
