@@ -26,6 +26,12 @@ public final class LaunchDarklyMetrics {
                 "How long reconciles were put off until their turn in the process-wide request"
                     + " budget")
             .register(registry);
+    // a rejected token's first answer must count: increase() takes a new series' first sample
+    // as its start, so the FlagReleaseTokenRejected alert needs these to exist at 0 before
+    for (HttpLaunchDarklyClient.Route route : HttpLaunchDarklyClient.Route.values()) {
+      calls(route.name(), "401");
+      calls(route.name(), "403");
+    }
   }
 
   /** An answer came: count it by route and HTTP status. */

@@ -57,6 +57,37 @@ class MetricsIT extends OperatorTestBase {
         .containsPattern("flagrelease_launchdarkly_budget_rate [0-9]");
   }
 
+  /**
+   * The token alert counts the increase of 401 and 403 answers, which misses a series' first
+   * sample: so each route's series are there, at 0, before any refusal.
+   */
+  @Test
+  void refusalsOfEveryRouteAreExportedAtZeroBeforeTheFirst() throws Exception {
+    String text = scrape();
+
+    for (String route :
+        List.of(
+            "GET_RELEASE",
+            "GET_PIPELINE",
+            "CREATE_RELEASE",
+            "UPDATE_PHASE",
+            "PATCH_RELEASE",
+            "DELETE_RELEASE")) {
+      for (String status : List.of("401", "403")) {
+        assertThat(text)
+            .containsPattern(
+                "flagrelease_launchdarkly_requests_total\\{route=\""
+                    + route
+                    + "\",status=\""
+                    + status
+                    + "\"} [0-9.]+");
+      }
+    }
+    assertThat(text)
+        .contains(
+            "flagrelease_launchdarkly_requests_total{route=\"DELETE_RELEASE\",status=\"403\"} 0.0");
+  }
+
   @Test
   void everyMetricTheAlertsAndTheDashboardUseIsExported() throws Exception {
     // a 429 first: the rate-limit metrics exist from the first pause on
