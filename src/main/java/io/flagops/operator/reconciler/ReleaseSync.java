@@ -302,12 +302,12 @@ public class ReleaseSync {
         refused = null;
         List<ReleaseAction> done = new ArrayList<>();
         applied = done;
+        Optional<Release> plannedOn = current; // later writes' answers show what it left out
         try {
           for (ReleaseAction action : plan.actions()) {
-            boolean guardedBefore = guarded(action);
             apply(action);
             done.add(action);
-            if ((!guardedBefore && guarded(action)) || showsUnknownStatus()) {
+            if ((!guarded(action, plannedOn) && guarded(action, current)) || showsUnknownStatus()) {
               break; // the rest was planned without it: plan again from the write's answer
             }
           }
@@ -332,16 +332,18 @@ public class ReleaseSync {
     }
 
     /**
-     * Whether {@code write} starts a phase that the release as last read or answered shows guarded
-     * (a rollout monitored, an approval pending). Guarded in the start's answer but not in the read
-     * it was planned on: the audience's configuration was left out of that read (an optional
+     * Whether {@code write} starts a phase that {@code release} shows guarded (a rollout monitored,
+     * an approval pending). Guarded in the start's answer (or an earlier write's) but not in the
+     * read it was planned on: the audience's configuration was left out of that read (an optional
      * field), and completing the phase in the same pass would skip the guardrail.
      */
-    private boolean guarded(ReleaseAction write) {
+    private static boolean guarded(ReleaseAction write, Optional<Release> release) {
       if (!(write instanceof SetPhaseStatus set) || !ReleasePhase.STARTED.equals(set.status())) {
         return false;
       }
-      return currentPhase(set.phaseId())
+      return release.stream()
+          .flatMap(r -> r.phases().stream())
+          .filter(phase -> phase.id().equals(set.phaseId()))
           .anyMatch(
               phase ->
                   phase.monitoringWindowMillis() > 0

@@ -66,11 +66,7 @@ class GuardrailsIT extends OperatorTestBase {
   @Test
   void aStartWhoseAnswerShowsAGuardedRolloutIsNotCompletedInTheSamePass() {
     simulator.ui().createRelease(PROJECT, "flag-89", "guarded-first");
-    ObjectNode unguarded = (ObjectNode) simulator.release(PROJECT, "flag-89").orElseThrow();
-    unguarded
-        .get("phases")
-        .forEach(p -> p.get("_audiences").forEach(a -> ((ObjectNode) a).remove("configuration")));
-    simulator.faults().respondNext(1, 200, "application/json", unguarded.toString());
+    simulator.faults().respondNext(1, 200, "application/json", withoutConfiguration("flag-89"));
 
     create("read-unguarded", spec("flag-89", "guarded-first", phase("Canary", Complete)));
     await()
@@ -90,6 +86,25 @@ class GuardrailsIT extends OperatorTestBase {
     assertThat(waiting.getStatus().getPhases().get(0).getStatus()).isEqualTo("Started");
     assertThat(condition(waiting, ConditionTypes.RECONCILING).getReason())
         .isEqualTo("GuardedRolloutInProgress");
+  }
+
+  /**
+   * The same read, without configuration, planned a whole pipeline in one pass: an earlier write's
+   * answer showing the later phase's approval must not count as the read it was planned on, or its
+   * start would be completed around the approval.
+   */
+  @Test
+  void aStartAfterAnEarlierWriteIsNotCompletedAroundTheApprovalItsAnswerShows() {
+    simulator.ui().createRelease(PROJECT, "flag-93", "approved");
+    simulator.faults().respondNext(1, 200, "application/json", withoutConfiguration("flag-93"));
+
+    create(
+        "approval-unread",
+        spec("flag-93", "approved", phase("Testing", Complete), phase("Production", Complete)));
+
+    awaitCondition("approval-unread", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+    assertThat(writesFor("flag-93").stream().map(this::describe))
+        .containsExactly("Started Testing", "Complete Testing", "Started Production");
   }
 
   /**
@@ -458,5 +473,14 @@ class GuardrailsIT extends OperatorTestBase {
     awaitReady("canceled");
     assertThat(writesFor("flag-28").stream().map(this::describe))
         .containsExactly("create standard", "Started Testing");
+  }
+
+  /** The flag's release as LaunchDarkly may answer it: audiences without their configuration. */
+  private String withoutConfiguration(String flagKey) {
+    ObjectNode release = (ObjectNode) simulator.release(PROJECT, flagKey).orElseThrow();
+    release
+        .get("phases")
+        .forEach(p -> p.get("_audiences").forEach(a -> ((ObjectNode) a).remove("configuration")));
+    return release.toString();
   }
 }
