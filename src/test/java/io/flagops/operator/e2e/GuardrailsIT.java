@@ -15,6 +15,7 @@ import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -431,6 +432,46 @@ class GuardrailsIT extends OperatorTestBase {
             "Complete Production");
   }
 
+  /**
+   * A later poll whose read leaves out the audiences' configuration says nothing of the approval:
+   * the phase stays awaiting it, as last seen, rather than looking unguarded and being completed.
+   */
+  @Test
+  void aReadWithoutConfigurationDoesNotCompleteAPhaseAwaitingApproval() {
+    create(
+        "approval-forgotten",
+        spec("flag-94", "approved", phase("Testing", Complete), phase("Production", Complete)));
+    awaitCondition("approval-forgotten", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+
+    pollOnceWithoutConfiguration("flag-94");
+
+    FlagRelease waiting = get("approval-forgotten");
+    assertThat(writesFor("flag-94").stream().map(this::describe))
+        .containsExactly(
+            "create approved", "Started Testing", "Complete Testing", "Started Production");
+    assertThat(condition(waiting, ConditionTypes.RECONCILING).getReason())
+        .isEqualTo("AwaitingApproval");
+    simulator.ui().approvePhase(PROJECT, "flag-94", "Production");
+    awaitReady("approval-forgotten");
+  }
+
+  /** The same for a guarded rollout the pipeline declares: not completed mid-window. */
+  @Test
+  void aReadWithoutConfigurationDoesNotCompleteAMonitoredPhase() {
+    create("monitoring-forgotten", spec("flag-95", "guarded-first", phase("Canary", Complete)));
+    awaitCondition(
+        "monitoring-forgotten", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+
+    pollOnceWithoutConfiguration("flag-95");
+
+    FlagRelease waiting = get("monitoring-forgotten");
+    assertThat(writesFor("flag-95").stream().map(this::describe))
+        .containsExactly("create guarded-first", "Started Canary");
+    assertThat(condition(waiting, ConditionTypes.RECONCILING).getReason())
+        .isEqualTo("GuardedRolloutInProgress");
+    assertThat(waiting.getStatus().getPhases().get(0).getMonitoringEndsAt()).isNotNull();
+  }
+
   /** Observe creates nothing: its status never says that deleting a release gets a new one. */
   @Test
   void inObserveTheAdviceOnACanceledReleaseDoesNotPromiseACreate() {
@@ -473,6 +514,18 @@ class GuardrailsIT extends OperatorTestBase {
     awaitReady("canceled");
     assertThat(writesFor("flag-28").stream().map(this::describe))
         .containsExactly("create standard", "Started Testing");
+  }
+
+  /**
+   * The next poll of the flag reads its release without the audiences' configuration; returns once
+   * the poll after it read (so that pass has ended).
+   */
+  private void pollOnceWithoutConfiguration(String flagKey) {
+    long reads = countFor(flagKey, CallLog.GET_RELEASE);
+    simulator
+        .faults()
+        .respondNextOn(CallLog.GET_RELEASE, 200, "application/json", withoutConfiguration(flagKey));
+    await().atMost(TIMEOUT).until(() -> countFor(flagKey, CallLog.GET_RELEASE) >= reads + 2);
   }
 
   /** The flag's release as LaunchDarkly may answer it: audiences without their configuration. */

@@ -33,8 +33,12 @@ public record ReleaseAudience(
   }
 
   public boolean awaitsApproval() {
-    return requiresApproval()
-        && (status == null || !LIVE.contains(status.toLowerCase(Locale.ROOT)));
+    return requiresApproval() && !isLive();
+  }
+
+  /** Whether LaunchDarkly shows the audience's change live (approved, where it needed that). */
+  public boolean isLive() {
+    return status != null && LIVE.contains(status.toLowerCase(Locale.ROOT));
   }
 
   /** Who LaunchDarkly notifies to approve: "members a, b; teams c", or "" when it does not say. */

@@ -131,6 +131,14 @@ public record ReleasePhase(
     return audiences.stream().filter(ReleaseAudience::awaitsApproval).toList();
   }
 
+  /**
+   * Whether this read leaves out every audience's configuration (an optional field): it then says
+   * nothing of the phase's guarded rollout or approval, not that it has none.
+   */
+  public boolean saysNothingOfGuardrails() {
+    return !audiences.isEmpty() && audiences.stream().allMatch(a -> a.configuration() == null);
+  }
+
   /** Audiences that require approval before their change goes live. */
   public List<ReleaseAudience> audiencesRequiringApproval() {
     return audiences.stream().filter(ReleaseAudience::requiresApproval).toList();

@@ -16,6 +16,7 @@ import io.flagops.operator.reconciler.plan.ReleaseAction.PatchLegacyPhases;
 import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -185,8 +186,19 @@ final class PhasePlanner {
     if (!approvals.isEmpty()) {
       return awaitingApproval(phase, approvals, startsNow);
     }
+    Optional<PhaseStatus> seen = GuardrailsSeenBefore.of(phase, phasesBefore.get(phase.name()));
+    List<ReleaseAudience> stillAwaiting =
+        seen.map(before -> notLiveYet(phase, before)).orElse(List.of());
+    if (!stillAwaiting.isEmpty()) {
+      return awaitingApproval(phase, stillAwaiting, false);
+    }
     if (wanted.getStatus() != DesiredPhaseStatus.Complete || wanted.isForceComplete()) {
       return null;
+    }
+    Long seenEnd =
+        seen.map(PhaseStatus::getMonitoringEndsAt).map(PhasePlanner::epochMillis).orElse(null);
+    if (seenEnd != null) {
+      return monitoredUntil(phase, seenEnd, true);
     }
     if (phase.monitoringWindowMillis() > 0 || (startsNow && guardedInSpec(wanted))) {
       return monitoring(phase, wanted, startsNow);
@@ -308,6 +320,26 @@ final class PhasePlanner {
           readAt == null ? null : readAt.plusMillis(window));
     }
     return monitoredUntil(phase, endsAt, true);
+  }
+
+  /**
+   * The audiences the last status saw awaiting approval that this read, which leaves out their
+   * configuration, does not show live.
+   */
+  private static List<ReleaseAudience> notLiveYet(ReleasePhase phase, PhaseStatus before) {
+    List<String> awaited =
+        before.getAwaitingApproval() == null ? List.of() : before.getAwaitingApproval();
+    return phase.audiences().stream()
+        .filter(a -> awaited.contains(a.name()) && !a.isLive())
+        .toList();
+  }
+
+  private static Long epochMillis(String timestamp) {
+    try {
+      return Instant.parse(timestamp).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** How forceComplete would end the wait on a phase the spec asks Complete. */

@@ -14,6 +14,7 @@ import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.plan.GuardrailsSeenBefore;
 import io.flagops.operator.reconciler.plan.MonitoringWindow;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /** Builds the status a FlagRelease should have; equal inputs give an equal status. */
@@ -182,9 +184,17 @@ public final class StatusFactory {
               status.setComplete(phase.complete());
               status.setStartedAt(timestamp(phase.startedDate()));
               status.setCompletedAt(timestamp(phase.completionDate()));
+              // a read that says nothing of the phase's guardrails keeps what the last one saw
+              Optional<PhaseStatus> seen = GuardrailsSeenBefore.of(phase, before.get(phase.name()));
               status.setMonitoringEndsAt(
-                  timestamp(MonitoringWindow.endsAt(phase, before.get(phase.name()), now)));
-              status.setAwaitingApproval(awaitingApproval(phase));
+                  seen.map(PhaseStatus::getMonitoringEndsAt)
+                      .orElseGet(
+                          () ->
+                              timestamp(
+                                  MonitoringWindow.endsAt(phase, before.get(phase.name()), now))));
+              status.setAwaitingApproval(
+                  seen.map(PhaseStatus::getAwaitingApproval)
+                      .orElseGet(() -> awaitingApproval(phase)));
               status.setManaged(requested.containsKey(phase.name()));
               status.setRequested(requested.get(phase.name()));
               return status;
