@@ -68,12 +68,6 @@ class BadSpecTableTest {
         row("no projectKey", "projectKey: null", "projectKey"),
         row("a key with a space", "flagKey: new checkout", "flagKey"),
         row("a key starting with a dash", "releasePipelineKey: -standard", "releasePipelineKey"),
-        row("an empty variation id", "releaseVariationId: ''", "releaseVariationId"),
-        row(
-            "an empty randomization unit",
-            "phases: [{name: Testing, status: Started, audiences: [{name: a, releaseGuardian:"
-                + " {monitoringWindow: 30m, rolloutWeight: 5, randomizationUnit: ''}}]}]",
-            "randomizationUnit"),
         row("an unknown phase status", "phases: [{name: Testing, status: Begun}]", "status"),
         row("a phase without a status", "phases: [{name: Testing}]", "status"),
         row("a phase without a name", "phases: [{status: Started}]", "name"),

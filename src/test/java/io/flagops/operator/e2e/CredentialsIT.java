@@ -74,7 +74,7 @@ class CredentialsIT extends OperatorTestBase {
 
     // the first try with the new token fails on the way: the next one still goes
     simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 503);
-    tokenSecret("writer-token", SimulatorResource.THIRD_TOKEN); // rotated (same account)
+    tokenSecret("writer-token", SimulatorResource.THIRD_TOKEN); // rotated: another token
 
     org.awaitility.Awaitility.await()
         .atMost(WITHIN_SECONDS)

@@ -399,6 +399,22 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(writesFor("flag-91")).hasSize((int) writesBefore);
   }
 
+  /** The move back is remembered while the phase is paused: resumed, it is not taken as Ready. */
+  @Test
+  void aPhaseMovedBackWhilePausedIsStillNotAppliedOnceResumed() {
+    create("paused-revert", spec("flag-96", "standard", phase("Testing", Started)));
+    awaitReady("paused-revert");
+    simulator.ui().pausePhase(PROJECT, "flag-96", "Testing");
+    awaitCondition("paused-revert", ConditionTypes.STALLED, "True", "PhasePaused");
+
+    edit("paused-revert", s -> s.getPhases().get(0).setStatus(NotStarted));
+    long reads = countFor("flag-96", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-96", CallLog.GET_RELEASE) >= reads + 2);
+    simulator.ui().startPhase(PROJECT, "flag-96", "Testing"); // resumed
+
+    awaitCondition("paused-revert", ConditionTypes.STALLED, "True", "MoveBackNotApplied");
+  }
+
   @Test
   void aReleaseDeletedInLaunchDarklyIsCreatedAgain() {
     create("recreated", spec("flag-34", "fast-track", phase("Canary", Started)));

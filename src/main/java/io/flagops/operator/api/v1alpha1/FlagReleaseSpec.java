@@ -42,7 +42,10 @@ public class FlagReleaseSpec {
           + " and the resource says why.")
   private String releasePipelineKey;
 
-  @Size(min = 1, max = 256)
+  // no minLength: a schema tightened under existing objects refuses their every update, the
+  // finalizer's removal too, where the API server does not ratchet (before 1.30); the operator
+  // refuses an empty one itself (SpecChecks)
+  @Size(max = 256)
   @JsonPropertyDescription(
       "ID of the flag variation released in every phase. Sent when the release is created. A"
           + " move to another pipeline keeps the variation the live release has; one that names"

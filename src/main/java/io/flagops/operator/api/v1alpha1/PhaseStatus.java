@@ -44,10 +44,12 @@ public class PhaseStatus {
   private Boolean managed;
 
   @JsonPropertyDescription(
-      "The status spec.phases asked for this phase when this status was written; for a legacy"
-          + " phase the spec moved back from Complete, Complete until LaunchDarkly has it"
-          + " incomplete. A legacy phase is marked incomplete again only when the spec moves it"
-          + " back, never because LaunchDarkly got ahead of it.")
+      "The status spec.phases asked for this phase when this status was written; but what it"
+          + " asked before while a move back it asks now is not made: for a legacy phase moved"
+          + " back from Complete, Complete until LaunchDarkly has it incomplete; for a phase of an"
+          + " automated pipeline moved back to NotStarted (never made: MoveBackNotApplied), Started"
+          + " or Complete while LaunchDarkly shows it on. A legacy phase is marked incomplete"
+          + " again only when the spec moves it back, never because LaunchDarkly got ahead of it.")
   private DesiredPhaseStatus requested;
 
   public String getId() {

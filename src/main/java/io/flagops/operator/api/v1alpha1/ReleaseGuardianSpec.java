@@ -30,7 +30,7 @@ public class ReleaseGuardianSpec {
   @JsonPropertyDescription("Roll back automatically when a regression is detected.")
   private boolean rollbackOnRegression = true;
 
-  @Size(min = 1, max = 256)
+  @Size(max = 256) // no minLength, as FlagReleaseSpec.releaseVariationId says why
   @JsonPropertyDescription("Context kind the rollout is bucketed by, for example user.")
   private String randomizationUnit;
 

@@ -309,6 +309,8 @@ public final class StatusFactory {
           && seen.phases().stream()
               .anyMatch(p -> p.name().equals(before.getName()) && p.isComplete());
     }
+    // while the phase is on since it started: paused, or a status LaunchDarkly does not document,
+    // for a while is no move back (a rollback, or a person's, shows it not started again)
     return asked == DesiredPhaseStatus.NotStarted
         && was != null
         && was != DesiredPhaseStatus.NotStarted
@@ -317,7 +319,12 @@ public final class StatusFactory {
                 p ->
                     p.name().equals(before.getName())
                         && Objects.equals(p.id(), before.getId())
-                        && (p.isStarted() || p.isComplete()));
+                        && !p.isMovedBack()
+                        && (p.isStarted()
+                            || p.isComplete()
+                            || p.isPaused()
+                            || Boolean.TRUE.equals(p.started())
+                            || p.startedDate() != null));
   }
 
   /** A LaunchDarkly time (epoch milliseconds) as the status writes it (RFC 3339); null stays. */
