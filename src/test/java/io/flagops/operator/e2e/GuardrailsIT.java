@@ -472,6 +472,34 @@ class GuardrailsIT extends OperatorTestBase {
     assertThat(waiting.getStatus().getPhases().get(0).getMonitoringEndsAt()).isNotNull();
   }
 
+  /**
+   * Approved between two reads, the second without configuration: the monitoring that began with
+   * the approval is not shown, and the phase is not completed around it.
+   */
+  @Test
+  void aPhaseApprovedUnseenIsNotCompletedOnAReadWithoutConfiguration() {
+    create("approved-unseen", spec("flag-97", "approved-guarded", phase("Production", Complete)));
+    awaitCondition("approved-unseen", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+    edit("approved-unseen", s -> s.setSuspend(true)); // no read in between
+    awaitCondition("approved-unseen", ConditionTypes.READY, "False", "Suspended");
+    simulator.ui().approvePhase(PROJECT, "flag-97", "Production");
+    simulator
+        .faults()
+        .respondNextOn(
+            CallLog.GET_RELEASE, 200, "application/json", withoutConfiguration("flag-97"));
+
+    List<String> reasons = recordReasons("approved-unseen");
+    edit("approved-unseen", s -> s.setSuspend(false));
+
+    // the next read, with configuration, shows the monitoring
+    awaitCondition(
+        "approved-unseen", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+    assertThat(reasons)
+        .anyMatch(r -> r.startsWith("GuardrailsNotShown: phase 'Production' was approved since"));
+    assertThat(writesFor("flag-97").stream().map(this::describe))
+        .containsExactly("create approved-guarded", "Started Production");
+  }
+
   /** Observe creates nothing: its status never says that deleting a release gets a new one. */
   @Test
   void inObserveTheAdviceOnACanceledReleaseDoesNotPromiseACreate() {

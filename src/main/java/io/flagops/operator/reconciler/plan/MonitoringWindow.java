@@ -24,7 +24,9 @@ public final class MonitoringWindow {
    * left started was likely rolled back.
    */
   static boolean overdue(ReleasePhase phase, long endsAt, Instant readAt) {
-    long grace = Math.min(OVERDUE_GRACE_MILLIS, phase.monitoringWindowMillis() / 10);
+    long window = phase.monitoringWindowMillis();
+    // a read that leaves the window out (the end kept from an earlier one): the longest grace
+    long grace = window == 0 ? OVERDUE_GRACE_MILLIS : Math.min(OVERDUE_GRACE_MILLIS, window / 10);
     return readAt != null && readAt.toEpochMilli() > plus(endsAt, grace);
   }
 

@@ -200,6 +200,16 @@ final class PhasePlanner {
     if (seenEnd != null) {
       return monitoredUntil(phase, seenEnd, true);
     }
+    if (seen.map(PhaseStatus::getAwaitingApproval).filter(a -> !a.isEmpty()).isPresent()) {
+      // approved since: its monitoring, if any, began then, and no read has shown it yet
+      return Verdict.waiting(
+          Reasons.GUARDRAILS_NOT_SHOWN,
+          "phase '"
+              + phase.name()
+              + "' was approved since a read last showed its audiences' configuration, and"
+              + " LaunchDarkly's answer now leaves it out, so it does not say whether a guarded"
+              + " rollout monitors the phase: not completed until a read does");
+    }
     if (phase.monitoringWindowMillis() > 0 || (startsNow && guardedInSpec(wanted))) {
       return monitoring(phase, wanted, startsNow);
     }

@@ -15,6 +15,7 @@ public final class Reasons {
   public static final String CREATING_RELEASE = "CreatingRelease";
   public static final String GUARDED_ROLLOUT = "GuardedRolloutInProgress";
   public static final String AWAITING_APPROVAL = "AwaitingApproval";
+  public static final String GUARDRAILS_NOT_SHOWN = "GuardrailsNotShown";
   public static final String CONFLICT = "Conflict";
   public static final String WRITE_REFUSED = "WriteRefused";
 

@@ -14,6 +14,7 @@ import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.launchdarkly.model.AudienceConfiguration;
 import io.flagops.operator.launchdarkly.model.Release;
@@ -371,6 +372,35 @@ class SafePlanTest {
         .endsWith(
             " (spec.phases[0].forceComplete completes it anyway, without LaunchDarkly's"
                 + " verdict)");
+  }
+
+  /**
+   * A read that leaves out the audiences' configuration keeps the end of monitoring seen before,
+   * and, not showing the window, gives it the longest grace (a minute) before calling it overdue.
+   */
+  @Test
+  void aMonitoringEndKeptFromAnEarlierReadIsWaitedForWithAMinutesGrace() {
+    Release release = release("standard", "Testing:Started"); // no configuration
+    PhaseStatus before = new PhaseStatus();
+    before.setId("phase-Testing");
+    before.setName("Testing");
+    before.setStartedAt(Instant.ofEpochMilli(2L).toString());
+    before.setMonitoringEndsAt("2027-01-15T09:00:00Z");
+    FlagReleaseSpec spec = spec(phase("Testing", Complete));
+
+    ReleasePlan late = ReleasePlanner.plan(spec, keptEndReadAt(release, before, "09:00:59Z"));
+    ReleasePlan overdue = ReleasePlanner.plan(spec, keptEndReadAt(release, before, "09:01:01Z"));
+
+    assertThat(late.actions()).as("not completed around the monitoring").isEmpty();
+    assertThat(late.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
+    assertThat(overdue.actions()).isEmpty();
+    assertThat(overdue.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT_NOT_COMPLETED);
+  }
+
+  private static Observation keptEndReadAt(Release release, PhaseStatus before, String time) {
+    return Observation.of(Optional.of(release), false, owned("standard"))
+        .withPhasesBefore(java.util.Map.of("Testing", before))
+        .at(Instant.parse("2027-01-15T" + time));
   }
 
   @Test
