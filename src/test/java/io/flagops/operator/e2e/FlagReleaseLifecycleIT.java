@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
@@ -23,6 +25,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +137,63 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
         .anyMatch(change -> change.startsWith("Testing ") && change.endsWith("Complete Operator"))
         .contains("Staging NotStarted -> ReadyToStart LaunchDarkly")
         .endsWith("Staging ReadyToStart -> Started Operator");
+  }
+
+  /**
+   * After a rollback, an operator meets fields a later one wrote: the spec's and the status's are
+   * read past, not refused (which would stop every FlagRelease), and the status's are written back
+   * as they were, so none of the later operator's records is lost.
+   */
+  @Test
+  void fieldsOfALaterOperatorAreReadPastAndKept() {
+    var later = client.genericKubernetesResources("flagops.io/v1alpha1", "FlagRelease");
+    later
+        .inNamespace(NAMESPACE)
+        .resource(
+            new GenericKubernetesResourceBuilder()
+                .withApiVersion("flagops.io/v1alpha1")
+                .withKind("FlagRelease")
+                .withNewMetadata()
+                .withName("later")
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .addToAdditionalProperties(
+                    "spec",
+                    Map.of(
+                        "projectKey",
+                        PROJECT,
+                        "flagKey",
+                        "flag-98",
+                        "releasePipelineKey",
+                        "fast-track",
+                        "suspend",
+                        true,
+                        // defaults the API server fills in, and the mock does not
+                        "deletionPolicy",
+                        "Delete",
+                        "managementPolicy",
+                        "Manage",
+                        "phases",
+                        List.of(Map.of("name", "Canary", "status", "Started")),
+                        "laterSetting",
+                        "x"))
+                .build())
+        .create();
+    awaitCondition("later", ConditionTypes.READY, "False", "Suspended");
+    // a later operator's record in the status (it writes the whole status, as this one does)
+    GenericKubernetesResource suspended = later.inNamespace(NAMESPACE).withName("later").get();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> status = (Map<String, Object>) suspended.get("status");
+    status.put("laterRecord", Map.of("a", 1));
+    later.inNamespace(NAMESPACE).resource(suspended).updateStatus();
+
+    edit("later", spec -> spec.setSuspend(false));
+
+    awaitReady("later");
+    Object kept =
+        ((Map<?, ?>) later.inNamespace(NAMESPACE).withName("later").get().get("status"))
+            .get("laterRecord");
+    assertThat(kept).isEqualTo(Map.of("a", 1));
   }
 
   @Test

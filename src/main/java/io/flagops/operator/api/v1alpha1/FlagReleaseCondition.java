@@ -1,9 +1,11 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** One condition of a FlagRelease, in the standard Kubernetes shape. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class FlagReleaseCondition {
   @JsonPropertyDescription("Ready, Reconciling or Stalled.")
   private String type;

@@ -1,5 +1,6 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The desired LaunchDarkly release of one flag. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class FlagReleaseSpec {
   /** LaunchDarkly keys: a letter or digit, then letters, digits, '.', '_' or '-'. */
   public static final String KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";

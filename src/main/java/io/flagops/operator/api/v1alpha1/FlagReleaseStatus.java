@@ -1,13 +1,28 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** What the operator last saw in LaunchDarkly and what it thinks of it. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class FlagReleaseStatus {
+  /**
+   * Status fields a later operator wrote that this one does not know: kept and written back as they
+   * are, so that rolling the operator back loses none of a later one's records (the API server
+   * keeps them while the CRD declares them).
+   */
+  @JsonIgnore private Map<String, Object> laterFields = new LinkedHashMap<>();
+
   /** How many changes {@link #getHistory()} keeps. */
   public static final int HISTORY_SIZE = 20;
 
@@ -22,6 +37,7 @@ public class FlagReleaseStatus {
 
   @JsonPropertyDescription(
       "One word summary: Pending, Progressing, Ready, Suspended, Failed or Deleting.")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
   private ReleaseState state;
 
   @JsonPropertyDescription("The release LaunchDarkly holds for the flag, if any.")
@@ -68,6 +84,7 @@ public class FlagReleaseStatus {
           + " (Adopted). With deletionPolicy Delete, deleting the resource deletes only a release"
           + " it created. A release created with a token from another source (another Secret or"
           + " key, or the default token) counts as Adopted once the source changes.")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
   private ReleaseOrigin releaseOrigin;
 
   @JsonPropertyDescription(
@@ -212,6 +229,20 @@ public class FlagReleaseStatus {
     this.ownedPipelineKey = ownedPipelineKey;
   }
 
+  @JsonAnyGetter
+  public Map<String, Object> getLaterFields() {
+    return laterFields;
+  }
+
+  @JsonAnySetter
+  public void setLaterField(String name, Object value) {
+    laterFields.put(name, value);
+  }
+
+  public void setLaterFields(Map<String, Object> fields) {
+    this.laterFields = fields == null ? new LinkedHashMap<>() : new LinkedHashMap<>(fields);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof FlagReleaseStatus other
@@ -229,7 +260,8 @@ public class FlagReleaseStatus {
         && releaseOrigin == other.releaseOrigin
         && Objects.equals(tokenVersion, other.tokenVersion)
         && Objects.equals(history, other.history)
-        && Objects.equals(plannedChanges, other.plannedChanges);
+        && Objects.equals(plannedChanges, other.plannedChanges)
+        && Objects.equals(laterFields, other.laterFields);
   }
 
   @Override
@@ -249,6 +281,7 @@ public class FlagReleaseStatus {
         releaseOrigin,
         tokenVersion,
         history,
-        plannedChanges);
+        plannedChanges,
+        laterFields);
   }
 }

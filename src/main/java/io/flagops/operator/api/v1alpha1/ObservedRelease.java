@@ -1,9 +1,11 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** The release LaunchDarkly holds for the flag. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ObservedRelease {
   @JsonPropertyDescription("Key of the pipeline the release follows.")
   private String pipelineKey;

@@ -1,5 +1,6 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The desired status of one phase of the release pipeline. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class PhaseSpec {
   @Required
   @Size(min = 1, max = 256)

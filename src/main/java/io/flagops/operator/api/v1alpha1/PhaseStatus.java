@@ -1,10 +1,13 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Objects;
 
 /** One phase of the release as LaunchDarkly has it. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class PhaseStatus {
   @JsonPropertyDescription("LaunchDarkly's ID of the phase.")
   private String id;
@@ -50,6 +53,7 @@ public class PhaseStatus {
           + " automated pipeline moved back to NotStarted (never made: MoveBackNotApplied), Started"
           + " or Complete while LaunchDarkly shows it on. A legacy phase is marked incomplete"
           + " again only when the spec moves it back, never because LaunchDarkly got ahead of it.")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
   private DesiredPhaseStatus requested;
 
   public String getId() {

@@ -1,5 +1,6 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
@@ -8,6 +9,7 @@ import java.util.Objects;
  * before the delete, so that the create that finishes it (in a later pass, or after a restart)
  * keeps the variation the release had.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class PipelineMove {
   @JsonPropertyDescription("The pipeline the release was deleted from.")
   private String from;

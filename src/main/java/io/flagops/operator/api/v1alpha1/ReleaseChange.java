@@ -1,10 +1,13 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /** One change the operator saw of the release: a phase's status, or the release's pipeline. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReleaseChange {
   @JsonPropertyDescription("When the operator saw the change (RFC 3339).")
@@ -27,6 +30,7 @@ public class ReleaseChange {
       "Who made the change: Operator (this operator's write), LaunchDarkly (its own steps: a"
           + " phase made ready to start, a guarded rollout ending its monitoring) or Unknown"
           + " (someone in LaunchDarkly, another tool).")
+  @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
   private ChangedBy by;
 
   public ReleaseChange() {}

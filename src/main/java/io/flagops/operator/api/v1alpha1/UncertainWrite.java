@@ -1,5 +1,6 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
@@ -9,6 +10,7 @@ import java.util.Objects;
  * the next read showing it made gives it to the operator (in the history and an event), not to
  * someone else.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class UncertainWrite {
   @JsonPropertyDescription("The _id of the phase written to.")
   private String phaseId;
