@@ -109,7 +109,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         return control;
       }
       UpdateControl<FlagRelease> control = pass(resource, context);
-      result = resource.getStatus() == null ? "none" : resource.getStatus().getState().name();
+      // no state: no status yet, or one a later operator wrote in a state this one does not know
+      ReleaseState state = resource.getStatus() == null ? null : resource.getStatus().getState();
+      result = state == null ? "none" : state.name();
       return control;
     } finally {
       metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), result);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -253,6 +254,15 @@ public abstract class OperatorTestBase {
   void closeWatches() {
     watches.forEach(Watch::close);
     watches.clear();
+  }
+
+  /** The flag's release as LaunchDarkly may answer it: audiences without their configuration. */
+  protected String withoutConfiguration(String flagKey) {
+    var release = (ObjectNode) simulator.release(PROJECT, flagKey).orElseThrow();
+    release
+        .get("phases")
+        .forEach(p -> p.get("_audiences").forEach(a -> ((ObjectNode) a).remove("configuration")));
+    return release.toString();
   }
 
   /** Someone deletes the flag's release in LaunchDarkly and makes another on the pipeline. */

@@ -554,6 +554,30 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         .isEqualTo("fast-track");
   }
 
+  /**
+   * The read the move is planned on leaves out the audiences' configuration: the approval the
+   * status saw pending still holds the move, which would delete the release.
+   */
+  @Test
+  void aMoveWaitsForAnApprovalAReadWithoutConfigurationDoesNotShow() {
+    create(
+        "approval-unread-move",
+        spec("flag-99", "approved", phase("Testing", Complete), phase("Production", Started)));
+    awaitCondition("approval-unread-move", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+    simulator
+        .faults()
+        .respondNextOn(
+            CallLog.GET_RELEASE, 200, "application/json", withoutConfiguration("flag-99"));
+    long reads = countFor("flag-99", CallLog.GET_RELEASE);
+
+    edit("approval-unread-move", PipelineChangeSafetyIT::toFastTrack);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-99", CallLog.GET_RELEASE) >= reads + 2);
+
+    assertThat(countFor("flag-99", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(condition(get("approval-unread-move"), ConditionTypes.RECONCILING).getReason())
+        .isEqualTo("AwaitingApproval");
+  }
+
   /** A person paused a phase: the operator resumes nothing, so it does not move it either. */
   @Test
   void aMoveLeavesAReleaseAPersonPaused() {

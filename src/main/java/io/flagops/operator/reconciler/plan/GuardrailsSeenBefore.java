@@ -1,8 +1,11 @@
 package io.flagops.operator.reconciler.plan;
 
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,5 +28,36 @@ public final class GuardrailsSeenBefore {
       return Optional.empty();
     }
     return Optional.of(before);
+  }
+
+  /** The audiences the record saw awaiting approval that the read does not show live. */
+  public static List<ReleaseAudience> stillAwaiting(ReleasePhase phase, PhaseStatus before) {
+    List<String> awaited =
+        before.getAwaitingApproval() == null ? List.of() : before.getAwaitingApproval();
+    return phase.audiences().stream()
+        .filter(a -> awaited.contains(a.name()) && !a.isLive())
+        .toList();
+  }
+
+  /**
+   * Whether the record saw an approval pending that the read shows given: monitoring, if the phase
+   * has any, began then, and no read has shown it.
+   */
+  public static boolean approvedUnseen(ReleasePhase phase, PhaseStatus before) {
+    return before.getAwaitingApproval() != null
+        && !before.getAwaitingApproval().isEmpty()
+        && stillAwaiting(phase, before).isEmpty()
+        && monitoringEndsAt(before) == null;
+  }
+
+  /** The end of monitoring the record saw, in epoch milliseconds; null when none. */
+  public static Long monitoringEndsAt(PhaseStatus before) {
+    try {
+      return before.getMonitoringEndsAt() == null
+          ? null
+          : Instant.parse(before.getMonitoringEndsAt()).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 }

@@ -16,7 +16,6 @@ import io.flagops.operator.reconciler.plan.ReleaseAction.PatchLegacyPhases;
 import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -188,27 +187,23 @@ final class PhasePlanner {
     }
     Optional<PhaseStatus> seen = GuardrailsSeenBefore.of(phase, phasesBefore.get(phase.name()));
     List<ReleaseAudience> stillAwaiting =
-        seen.map(before -> notLiveYet(phase, before)).orElse(List.of());
+        seen.map(before -> GuardrailsSeenBefore.stillAwaiting(phase, before)).orElse(List.of());
     if (!stillAwaiting.isEmpty()) {
       return awaitingApproval(phase, stillAwaiting, false);
     }
     if (wanted.getStatus() != DesiredPhaseStatus.Complete || wanted.isForceComplete()) {
       return null;
     }
-    Long seenEnd =
-        seen.map(PhaseStatus::getMonitoringEndsAt).map(PhasePlanner::epochMillis).orElse(null);
+    Long seenEnd = seen.map(GuardrailsSeenBefore::monitoringEndsAt).orElse(null);
     if (seenEnd != null) {
       return monitoredUntil(phase, seenEnd, true);
     }
-    if (seen.map(PhaseStatus::getAwaitingApproval).filter(a -> !a.isEmpty()).isPresent()) {
-      // approved since: its monitoring, if any, began then, and no read has shown it yet
+    if (seen.filter(before -> GuardrailsSeenBefore.approvedUnseen(phase, before)).isPresent()) {
       return Verdict.waiting(
           Reasons.GUARDRAILS_NOT_SHOWN,
-          "phase '"
-              + phase.name()
-              + "' was approved since a read last showed its audiences' configuration, and"
-              + " LaunchDarkly's answer now leaves it out, so it does not say whether a guarded"
-              + " rollout monitors the phase: not completed until a read does");
+          approvedUnseen(phase)
+              + ": not completed until a read does"
+              + forceHint(phase, "completes it without knowing"));
     }
     if (phase.monitoringWindowMillis() > 0 || (startsNow && guardedInSpec(wanted))) {
       return monitoring(phase, wanted, startsNow);
@@ -332,24 +327,13 @@ final class PhasePlanner {
     return monitoredUntil(phase, endsAt, true);
   }
 
-  /**
-   * The audiences the last status saw awaiting approval that this read, which leaves out their
-   * configuration, does not show live.
-   */
-  private static List<ReleaseAudience> notLiveYet(ReleasePhase phase, PhaseStatus before) {
-    List<String> awaited =
-        before.getAwaitingApproval() == null ? List.of() : before.getAwaitingApproval();
-    return phase.audiences().stream()
-        .filter(a -> awaited.contains(a.name()) && !a.isLive())
-        .toList();
-  }
-
-  private static Long epochMillis(String timestamp) {
-    try {
-      return Instant.parse(timestamp).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+  /** A phase approved since LaunchDarkly last showed its guardrails, read now without them. */
+  static String approvedUnseen(ReleasePhase phase) {
+    return "phase '"
+        + phase.name()
+        + "' was approved since a read last showed its audiences' configuration, and"
+        + " LaunchDarkly's answer now leaves it out, so it does not say whether a guarded rollout"
+        + " monitors the phase";
   }
 
   /** How forceComplete would end the wait on a phase the spec asks Complete. */

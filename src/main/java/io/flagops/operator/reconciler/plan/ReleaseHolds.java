@@ -2,6 +2,7 @@ package io.flagops.operator.reconciler.plan;
 
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
@@ -109,7 +110,14 @@ final class ReleaseHolds {
                     + "' (a move would delete it). Resume the phase in LaunchDarkly"
                     + orDelete));
       }
+      // a read without the audiences' configuration keeps what the status saw of this start
+      Optional<PhaseStatus> seen =
+          GuardrailsSeenBefore.of(phase, observed.phasesBefore().get(phase.name()));
       List<ReleaseAudience> approvals = phase.audiencesAwaitingApproval();
+      if (approvals.isEmpty()) {
+        approvals =
+            seen.map(before -> GuardrailsSeenBefore.stillAwaiting(phase, before)).orElse(List.of());
+      }
       if (phase.isStarted() && !approvals.isEmpty()) {
         return Optional.of(
             Verdict.waiting(
@@ -130,7 +138,25 @@ final class ReleaseHolds {
       }
       Instant readAt = observed.readAt();
       Long endsAt =
-          MonitoringWindow.endsAt(phase, observed.phasesBefore().get(phase.name()), readAt);
+          Optional.ofNullable(
+                  MonitoringWindow.endsAt(phase, observed.phasesBefore().get(phase.name()), readAt))
+              .or(() -> seen.map(GuardrailsSeenBefore::monitoringEndsAt))
+              .orElse(null);
+      if (endsAt == null
+          && seen.filter(before -> GuardrailsSeenBefore.approvedUnseen(phase, before))
+              .isPresent()) {
+        return Optional.of(
+            Verdict.waiting(
+                Reasons.GUARDRAILS_NOT_SHOWN,
+                PhasePlanner.approvedUnseen(phase)
+                    + "; "
+                    + isMoved(spec)
+                    + " to pipeline '"
+                    + to
+                    + "' once a read does"
+                    + orDelete
+                    + " now"));
+      }
       if (endsAt != null && !MonitoringWindow.overdue(phase, endsAt, readAt)) {
         return Optional.of(
             Verdict.waitingUntil(
