@@ -143,6 +143,10 @@ class BadSpecTableTest {
         row("a key with a space", "flagKey: new checkout", "spec.flagKey: 'new checkout' is not"),
         row("a blank variation id", "releaseVariationId: ' '", "spec.releaseVariationId is empty"),
         row(
+            "a field the operator does not know",
+            "phases: [{name: Testing, status: Started, forcecomplete: true}]",
+            "spec.phases[0].forcecomplete: not a field this operator knows"),
+        row(
             "an empty randomization unit",
             "phases: [{name: Testing, status: Started, audiences: [{name: a, releaseGuardian:"
                 + " {monitoringWindow: 30m, rolloutWeight: 5, randomizationUnit: ''}}]}]",

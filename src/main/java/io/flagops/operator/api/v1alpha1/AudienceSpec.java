@@ -1,6 +1,5 @@
 package io.flagops.operator.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -8,8 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Configuration for one audience of a phase, sent when the phase starts. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class AudienceSpec {
+public class AudienceSpec extends SpecObject {
   @Required
   @Size(min = 1, max = 256)
   @JsonPropertyDescription("Name of the audience in the pipeline phase.")

@@ -1,6 +1,5 @@
 package io.flagops.operator.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -11,8 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The desired LaunchDarkly release of one flag. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class FlagReleaseSpec {
+public class FlagReleaseSpec extends SpecObject {
   /** LaunchDarkly keys: a letter or digit, then letters, digits, '.', '_' or '-'. */
   public static final String KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
 

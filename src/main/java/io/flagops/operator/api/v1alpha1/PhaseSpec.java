@@ -1,6 +1,5 @@
 package io.flagops.operator.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -9,8 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The desired status of one phase of the release pipeline. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class PhaseSpec {
+public class PhaseSpec extends SpecObject {
   @Required
   @Size(min = 1, max = 256)
   @JsonPropertyDescription("Name of the pipeline phase, as LaunchDarkly shows it.")

@@ -1,6 +1,5 @@
 package io.flagops.operator.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -10,8 +9,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
 /** Guarded rollout settings: LaunchDarkly watches metrics for regressions while it rolls out. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class ReleaseGuardianSpec {
+public class ReleaseGuardianSpec extends SpecObject {
   /** Go-style durations such as 30m, 1h30m or 90s. */
   public static final String DURATION_PATTERN = "^([0-9]+(ms|s|m|h))+$";
 

@@ -1,14 +1,12 @@
 package io.flagops.operator.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import java.util.Objects;
 
 /** A key of a Secret in the FlagRelease's own namespace. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class SecretKeyReference {
+public class SecretKeyReference extends SpecObject {
   public static final String DEFAULT_KEY = "token";
 
   @Required

@@ -4,6 +4,7 @@ import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
+import io.flagops.operator.api.v1alpha1.SpecObject;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,10 @@ final class SpecChecks {
   static Optional<Verdict> check(FlagReleaseSpec spec) {
     if (spec == null) {
       return invalid("spec is missing");
+    }
+    Optional<Verdict> unknown = unknownFields(spec);
+    if (unknown.isPresent()) {
+      return unknown;
     }
     Optional<Verdict> keys =
         key("spec.projectKey", spec.getProjectKey())
@@ -98,6 +103,42 @@ final class SpecChecks {
       }
     }
     return Optional.empty();
+  }
+
+  /** The first field of the spec this operator does not know, named by its path. */
+  private static Optional<Verdict> unknownFields(FlagReleaseSpec spec) {
+    Optional<Verdict> found =
+        unknown("spec", spec)
+            .or(() -> unknown("spec.accessTokenSecretRef", spec.getAccessTokenSecretRef()));
+    for (int i = 0; i < spec.getPhases().size() && found.isEmpty(); i++) {
+      PhaseSpec phase = spec.getPhases().get(i);
+      String at = "spec.phases[" + i + "]";
+      found = unknown(at, phase);
+      for (int j = 0; phase != null && j < phase.getAudiences().size() && found.isEmpty(); j++) {
+        AudienceSpec audience = phase.getAudiences().get(j);
+        String audienceAt = at + ".audiences[" + j + "]";
+        found =
+            unknown(audienceAt, audience)
+                .or(
+                    () ->
+                        unknown(
+                            audienceAt + ".releaseGuardian",
+                            audience == null ? null : audience.getReleaseGuardian()));
+      }
+    }
+    return found;
+  }
+
+  private static Optional<Verdict> unknown(String at, SpecObject part) {
+    if (part == null || part.getUnknownFields().isEmpty()) {
+      return Optional.empty();
+    }
+    return invalid(
+        at
+            + "."
+            + part.getUnknownFields().get(0)
+            + ": not a field this operator knows (one of a later version, or a typo), so it is"
+            + " not acted on: remove it, or upgrade the operator");
   }
 
   private static Optional<Verdict> key(String field, String value) {
