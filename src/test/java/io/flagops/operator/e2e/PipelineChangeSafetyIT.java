@@ -564,13 +564,20 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         "approval-unread-move",
         spec("flag-99", "approved", phase("Testing", Complete), phase("Production", Started)));
     awaitCondition("approval-unread-move", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+    edit("approval-unread-move", s -> s.setSuspend(true)); // no poll takes the answer below
+    awaitCondition("approval-unread-move", ConditionTypes.READY, "False", "Suspended");
     simulator
         .faults()
         .respondNextOn(
             CallLog.GET_RELEASE, 200, "application/json", withoutConfiguration("flag-99"));
     long reads = countFor("flag-99", CallLog.GET_RELEASE);
 
-    edit("approval-unread-move", PipelineChangeSafetyIT::toFastTrack);
+    edit(
+        "approval-unread-move",
+        s -> {
+          toFastTrack(s);
+          s.setSuspend(false);
+        });
     await().atMost(TIMEOUT).until(() -> countFor("flag-99", CallLog.GET_RELEASE) >= reads + 2);
 
     assertThat(countFor("flag-99", CallLog.DELETE_RELEASE)).isZero();

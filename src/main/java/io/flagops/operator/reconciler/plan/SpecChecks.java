@@ -138,7 +138,8 @@ final class SpecChecks {
             + "."
             + part.getUnknownFields().get(0)
             + ": not a field this operator knows (one of a later version, or a typo), so it is"
-            + " not acted on: remove it, or upgrade the operator");
+            + " not acted on: remove it, or upgrade the operator (or the kubectl plugin, when it is"
+            + " the one behind)");
   }
 
   private static Optional<Verdict> key(String field, String value) {
