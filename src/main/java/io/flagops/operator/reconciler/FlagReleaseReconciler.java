@@ -314,8 +314,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    * A failed LaunchDarkly call, as {@link FailureResponse} classifies it. A resource that was Ready
    * is not flipped by a failed poll: it stays Ready while the failures last less than a settled
    * poll interval.
-   */
-  /**
+   *
    * @param writes what the failed pass was allowed to write: whether a refused write was held
    */
   private UpdateControl<FlagRelease> onFailure(
@@ -332,7 +331,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
               e.seen(),
               e.owned(),
               standingStall(resource, e, writes)
-                  .map(stall -> failed(stall.getReason(), stall.getMessage()))
+                  .map(Outcome::stillStalled)
                   .orElse(
                       new Outcome(
                           ReleaseState.Progressing,
@@ -364,11 +363,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
           // a refused write's stall stays while nothing moved, or the next pass sends it again
           if (!recordsAsBefore || uncertain) {
             report(
-                resource,
-                e.seen(),
-                e.owned(),
-                failed(refused.get().getReason(), refused.get().getMessage()),
-                tokenVersion);
+                resource, e.seen(), e.owned(), Outcome.stillStalled(refused.get()), tokenVersion);
           }
         } else if (!(schedule.isBlip(resource, e.progressed()) && recordsAsBefore) || uncertain) {
           report(
@@ -423,7 +418,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       // would stop after them: else the next pass finds no hold and sends the write again)
       FlagReleaseCondition stalled =
           Conditions.find(resource.getStatus().getConditions(), ConditionTypes.STALLED);
-      return failed(stalled.getReason(), stalled.getMessage());
+      return Outcome.stillStalled(stalled);
     }
     List<String> wouldDo = plan.actions().stream().map(ReleaseAction::describe).toList();
     if (verdict.kind() == Verdict.Kind.BLOCKED) {

@@ -276,9 +276,7 @@ public class ReleaseSync {
           writes.retrying() ? FailureResponse.refusedWriteStall(resource) : Optional.empty();
       Outcome outcome =
           retried
-              .map(
-                  stalled ->
-                      new Outcome(ReleaseState.Failed, stalled.getReason(), stalled.getMessage()))
+              .map(Outcome::stillStalled)
               .orElse(new Outcome(ReleaseState.Progressing, reason, message));
       announcer.announce(seen(), owned, outcome);
     }
@@ -341,9 +339,7 @@ public class ReleaseSync {
       if (!(write instanceof SetPhaseStatus set) || !ReleasePhase.STARTED.equals(set.status())) {
         return false;
       }
-      return release.stream()
-          .flatMap(r -> r.phases().stream())
-          .filter(phase -> phase.id().equals(set.phaseId()))
+      return phaseIn(release, set.phaseId())
           .anyMatch(
               phase ->
                   phase.monitoringWindowMillis() > 0
@@ -362,8 +358,12 @@ public class ReleaseSync {
 
     /** The phase of the release as last read or answered, by id (none: no release, no phase). */
     private Stream<ReleasePhase> currentPhase(String phaseId) {
-      return current.stream()
-          .flatMap(release -> release.phases().stream())
+      return phaseIn(current, phaseId);
+    }
+
+    private static Stream<ReleasePhase> phaseIn(Optional<Release> release, String phaseId) {
+      return release.stream()
+          .flatMap(r -> r.phases().stream())
           .filter(phase -> phase.id().equals(phaseId));
     }
 

@@ -3,8 +3,6 @@ package io.flagops.operator.reconciler.plan;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +22,7 @@ public final class GuardrailsSeenBefore {
         || phase.startedDate() == null
         || !phase.saysNothingOfGuardrails()
         || !Objects.equals(before.getId(), phase.id())
-        || !Instant.ofEpochMilli(phase.startedDate()).toString().equals(before.getStartedAt())) {
+        || !MonitoringWindow.sameStart(phase, before)) {
       return Optional.empty();
     }
     return Optional.of(before);
@@ -47,17 +45,6 @@ public final class GuardrailsSeenBefore {
     return before.getAwaitingApproval() != null
         && !before.getAwaitingApproval().isEmpty()
         && stillAwaiting(phase, before).isEmpty()
-        && monitoringEndsAt(before) == null;
-  }
-
-  /** The end of monitoring the record saw, in epoch milliseconds; null when none. */
-  public static Long monitoringEndsAt(PhaseStatus before) {
-    try {
-      return before.getMonitoringEndsAt() == null
-          ? null
-          : Instant.parse(before.getMonitoringEndsAt()).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+        && MonitoringWindow.recordedEnd(before) == null;
   }
 }

@@ -64,22 +64,33 @@ public final class MonitoringWindow {
    */
   private static Long endSeenForTheSameStretch(
       ReleasePhase phase, PhaseStatus before, long window) {
-    String startedAt =
-        phase.startedDate() == null ? null : Instant.ofEpochMilli(phase.startedDate()).toString();
-    if (before.getMonitoringEndsAt() == null
+    Long end = recordedEnd(before);
+    if (end == null
         || (before.getAwaitingApproval() != null && !before.getAwaitingApproval().isEmpty())
-        || !Objects.equals(startedAt, before.getStartedAt())) {
-      return null;
-    }
-    long end;
-    try {
-      end = Instant.parse(before.getMonitoringEndsAt()).toEpochMilli();
-    } catch (DateTimeParseException e) {
+        || !sameStart(phase, before)) {
       return null;
     }
     boolean countedFromTheStart =
         phase.startedDate() != null && end == phase.startedDate() + window;
     return countedFromTheStart && !phase.audiencesRequiringApproval().isEmpty() ? null : end;
+  }
+
+  /** Whether the status's record of the phase is of this very start (the same start time). */
+  static boolean sameStart(ReleasePhase phase, PhaseStatus before) {
+    String startedAt =
+        phase.startedDate() == null ? null : Instant.ofEpochMilli(phase.startedDate()).toString();
+    return Objects.equals(startedAt, before.getStartedAt());
+  }
+
+  /** The end of monitoring the status recorded, in epoch milliseconds; null when none or unread. */
+  static Long recordedEnd(PhaseStatus before) {
+    try {
+      return before.getMonitoringEndsAt() == null
+          ? null
+          : Instant.parse(before.getMonitoringEndsAt()).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** {@code time + millis}, at most {@link Long#MAX_VALUE}: a window may be as long as a long. */

@@ -194,7 +194,7 @@ final class PhasePlanner {
     if (wanted.getStatus() != DesiredPhaseStatus.Complete || wanted.isForceComplete()) {
       return null;
     }
-    Long seenEnd = seen.map(GuardrailsSeenBefore::monitoringEndsAt).orElse(null);
+    Long seenEnd = seen.map(MonitoringWindow::recordedEnd).orElse(null);
     if (seenEnd != null) {
       return monitoredUntil(phase, seenEnd, true);
     }

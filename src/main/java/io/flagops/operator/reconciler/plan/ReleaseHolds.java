@@ -140,7 +140,7 @@ final class ReleaseHolds {
       Long endsAt =
           Optional.ofNullable(
                   MonitoringWindow.endsAt(phase, observed.phasesBefore().get(phase.name()), readAt))
-              .or(() -> seen.map(GuardrailsSeenBefore::monitoringEndsAt))
+              .or(() -> seen.map(MonitoringWindow::recordedEnd))
               .orElse(null);
       if (endsAt == null
           && seen.filter(before -> GuardrailsSeenBefore.approvedUnseen(phase, before))

@@ -1,5 +1,6 @@
 package io.flagops.operator.reconciler.status;
 
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import java.util.List;
 
@@ -18,5 +19,10 @@ public record Outcome(
 
   public Outcome(ReleaseState state, String reason, String message, boolean warns) {
     this(state, reason, message, warns, List.of());
+  }
+
+  /** A stall the status shows said again: a refused write still held back or still refused. */
+  public static Outcome stillStalled(FlagReleaseCondition stalled) {
+    return new Outcome(ReleaseState.Failed, stalled.getReason(), stalled.getMessage());
   }
 }

@@ -59,8 +59,8 @@ public final class StatusFactory {
     status.setOwnedPipelineKey(owned.pipelineKey());
     status.setReleaseOrigin(owned.origin());
     status.setTokenVersion(previous.getTokenVersion());
-    status.setLaterFields(
-        previous.getLaterFields()); // a later operator's records: kept as they are
+    // a later operator's records: kept as they are
+    status.setLaterFields(previous.getLaterFields());
     if (release.known()) {
       Release seen = release.release();
       Boolean legacy = knownOrAsBefore(release.legacy(), previous, seen);
