@@ -180,6 +180,9 @@ final class PlanCommand implements Callable<Integer> {
       throw new PluginError("flagrelease \"" + resource.getMetadata().getName() + "\": no spec");
     }
     PlanReport report = new PlanReport(resource, out);
+    if (resource.getMetadata().getDeletionTimestamp() != null) {
+      return deleting(resource, report); // as the operator: the spec's checks no longer apply
+    }
     Optional<Verdict> invalid = ReleasePlanner.validate(spec);
     if (invalid.isPresent()) {
       throw new PluginError(
@@ -189,9 +192,6 @@ final class PlanCommand implements Callable<Integer> {
               + invalid.get().reason()
               + ": "
               + invalid.get().message());
-    }
-    if (resource.getMetadata().getDeletionTimestamp() != null) {
-      return deleting(resource, report);
     }
     if (spec.isSuspend()) {
       report.suspended();
@@ -289,7 +289,11 @@ final class PlanCommand implements Callable<Integer> {
       left = "managementPolicy is Observe";
     } else if (!owned.ownsAny()) {
       left = "this FlagRelease owns no release";
-      policyDeletes = true;
+      policyDeletes = ReleasePlanner.unknownPolicy(spec).isEmpty(); // as ReleaseDeletion
+
+    } else if (ReleasePlanner.unknownPolicy(spec).isPresent()) {
+      report.deletionWaits(ReleasePlanner.unknownPolicy(spec).get());
+      return ExitCodes.ERROR;
     } else if (owned.keepsAdopted(spec.getDeletionPolicy())) {
       left = "this FlagRelease adopted it (deletionPolicy DeleteEvenIfAdopted deletes it too)";
     } else {

@@ -89,6 +89,20 @@ final class PlanReport {
                     + " have one."));
   }
 
+  /**
+   * A deletion an operator of this version holds until a person acts (a policy value it does not
+   * know): it makes no call meanwhile. A newer operator may know the value.
+   */
+  void deletionWaits(String why) {
+    header();
+    out.println(
+        "No changes. Being deleted: an operator of this plugin's version makes no call and keeps"
+            + " the finalizer, because "
+            + why
+            + ". An operator newer than this plugin may know the value and act on it: upgrade"
+            + " the plugin to see what it does.");
+  }
+
   /** Being deleted, and the release stays in LaunchDarkly. */
   void leaves(String why) {
     header();
@@ -211,7 +225,7 @@ final class PlanReport {
             + ", pipeline '"
             + spec.getReleasePipelineKey()
             + "', "
-            + spec.getManagementPolicy()
+            + spec.valueAsWritten(FlagReleaseSpec.MANAGEMENT_POLICY, spec.getManagementPolicy())
             + (resource.getStatus() == null
                 ? " (no status yet: not applied, or not reconciled yet)"
                 : ""));

@@ -3,6 +3,7 @@ package io.flagops.plugin;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
@@ -29,7 +30,7 @@ final class StatusView {
             + " on pipeline '"
             + spec.getReleasePipelineKey()
             + "' ("
-            + spec.getManagementPolicy()
+            + spec.valueAsWritten(FlagReleaseSpec.MANAGEMENT_POLICY, spec.getManagementPolicy())
             + (spec.isSuspend() ? ", suspended" : "")
             + ")");
     if (status == null) {
@@ -89,8 +90,7 @@ final class StatusView {
     return resource.getSpec().getPhases().stream()
         .filter(p -> p.getName().equals(phase))
         .findFirst()
-        .map(PhaseSpec::getStatus)
-        .map(Object::toString)
+        .map(p -> p.valueAsWritten(PhaseSpec.STATUS, p.getStatus()))
         .orElse(null);
   }
 

@@ -96,7 +96,7 @@ public final class CrdValidator {
         if (parent instanceof ObjectNode node) {
           node.remove(error.getProperty());
         }
-      } else {
+      } else if (old == null || !unchanged(at, old, stored)) {
         problems.add(problem(at, error));
       }
     }
@@ -184,6 +184,15 @@ public final class CrdValidator {
       throw new IllegalStateException(
           "the CRD has a CEL rule that does not compile: " + expression, e);
     }
+  }
+
+  /**
+   * Ratcheting, as API servers from 1.30 do: an update that leaves an invalid value as it was is
+   * not refused for it. Lists are atomic (this CRD has no map lists): only a whole list unchanged.
+   */
+  private static boolean unchanged(String at, JsonNode old, JsonNode stored) {
+    String compared = at.contains("[") ? at.substring(0, at.indexOf('[')) : at;
+    return old.at(pointer(compared)).equals(stored.at(pointer(compared)));
   }
 
   /** {@code $.spec.phases[0]} to {@code spec.phases[0]}. */

@@ -125,6 +125,11 @@ public final class Sandbox implements AutoCloseable {
     return gateway.url();
   }
 
+  /** The mock behind the gateway: a test writes there what a newer CRD lets through. */
+  KubernetesMockServer kubernetesBehindTheGateway() {
+    return kubernetes;
+  }
+
   public Path kubeconfig() {
     return kubeconfig;
   }

@@ -14,6 +14,7 @@ import io.flagops.operator.launchdarkly.LaunchDarklySession;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
+import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.DefinitionDeletion;
@@ -106,11 +107,20 @@ public class ReleaseDeletion {
       if (definitionGoing != null) {
         return definitionGoing;
       }
+      // a policy value it does not know may be Orphan-like: then an unfinished move is warned of
       return leave(
           resource,
           Reasons.RELEASE_LEFT,
           "This FlagRelease owned no release in LaunchDarkly",
-          true);
+          ReleasePlanner.unknownPolicy(spec).isEmpty());
+    }
+    Optional<String> unknownPolicy = ReleasePlanner.unknownPolicy(spec);
+    if (unknownPolicy.isPresent()) {
+      // a later version's value: a guess could delete what it keeps, or keep what it deletes
+      Result definitionGoing = whileDefinitionGoes(resource);
+      return definitionGoing != null
+          ? definitionGoing
+          : blocked(resource, unknownPolicy.get(), null);
     }
     if (keepsAdopted(owned, spec)) {
       // left whatever LaunchDarkly holds: no token, no call needed

@@ -147,6 +147,21 @@ class BadSpecTableTest {
             "phases: [{name: Testing, status: Started, forcecomplete: true}]",
             "spec.phases[0].forcecomplete: not a field this operator knows"),
         row(
+            "a phase status the operator does not know",
+            "phases: [{name: Testing, status: Paused}]",
+            "spec.phases[0].status: 'Paused' is not a value this operator knows (NotStarted,"
+                + " Started or Complete)"),
+        row(
+            "a deletion policy the operator does not know",
+            "deletionPolicy: Keep",
+            "spec.deletionPolicy: 'Keep' is not a value this operator knows (Delete,"
+                + " DeleteEvenIfAdopted or Orphan)"),
+        row(
+            "a management policy the operator does not know",
+            "managementPolicy: ReadOnly",
+            "spec.managementPolicy: 'ReadOnly' is not a value this operator knows (Manage or"
+                + " Observe)"),
+        row(
             "an empty randomization unit",
             "phases: [{name: Testing, status: Started, audiences: [{name: a, releaseGuardian:"
                 + " {monitoringWindow: 30m, rolloutWeight: 5, randomizationUnit: ''}}]}]",

@@ -5,6 +5,8 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
@@ -344,5 +346,56 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     edit("stuck", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
     await().atMost(TIMEOUT).until(() -> get("stuck") == null);
     assertThat(simulator.release(PROJECT, "flag-14")).isPresent();
+  }
+
+  /**
+   * A deletion or management policy this version does not know (a later one's, kept by the newer
+   * CRD after a rollback) is not guessed at: the release stays, nothing is called, the resource
+   * says why, and values the operator knows let the deletion finish.
+   */
+  @Test
+  void policiesTheOperatorDoesNotKnowTouchNothingUntilAPersonSetsKnownOnes() {
+    create("later-policy", spec("flag-100", "fast-track", phase("Canary", Started)));
+    awaitReady("later-policy");
+    var generic =
+        client
+            .genericKubernetesResources("flagops.io/v1alpha1", "FlagRelease")
+            .inNamespace(NAMESPACE)
+            .withName("later-policy");
+    generic.patch(
+        PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"managementPolicy\":\"ObserveLater\"}}");
+    awaitCondition("later-policy", ConditionTypes.STALLED, "True", "InvalidSpec");
+    simulator.calls().clear(); // from here on, every pass stops before a call
+
+    releases().withName("later-policy").delete();
+
+    FlagRelease held =
+        awaitCondition("later-policy", ConditionTypes.STALLED, "True", "DeletionBlocked");
+    assertThat(held.getStatus().getMessage())
+        .startsWith(
+            "deletion waits: spec.managementPolicy: 'ObserveLater' is not a value this operator"
+                + " knows (Manage or Observe)");
+
+    generic.patch(
+        PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"managementPolicy\":\"Manage\",\"deletionPolicy\":\"DeleteAfterRollout\"}}");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(get("later-policy").getStatus().getMessage())
+                    .startsWith(
+                        "deletion waits: spec.deletionPolicy: 'DeleteAfterRollout' is not a value"
+                            + " this operator knows (Delete, DeleteEvenIfAdopted or Orphan)"));
+    assertThat(callsFor("flag-100")).isEmpty();
+    assertThat(simulator.release(PROJECT, "flag-100")).isPresent();
+    assertThat(generic.get().get("spec").toString()).contains("deletionPolicy=DeleteAfterRollout");
+
+    generic.patch(
+        PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"deletionPolicy\":\"Delete\"}}");
+    await().atMost(TIMEOUT).until(() -> get("later-policy") == null);
+    assertThat(simulator.release(PROJECT, "flag-100")).isEmpty();
+    assertThat(countFor("flag-100", CallLog.DELETE_RELEASE)).isEqualTo(1);
   }
 }

@@ -9,6 +9,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
@@ -24,6 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -146,51 +150,24 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
    */
   @Test
   void fieldsOfALaterOperatorAreReadPastAndKept() {
-    var later = client.genericKubernetesResources("flagops.io/v1alpha1", "FlagRelease");
-    later
-        .inNamespace(NAMESPACE)
-        .resource(
-            new GenericKubernetesResourceBuilder()
-                .withApiVersion("flagops.io/v1alpha1")
-                .withKind("FlagRelease")
-                .withNewMetadata()
-                .withName("later")
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .addToAdditionalProperties(
-                    "spec",
-                    Map.of(
-                        "projectKey",
-                        PROJECT,
-                        "flagKey",
-                        "flag-98",
-                        "releasePipelineKey",
-                        "fast-track",
-                        "suspend",
-                        true,
-                        // defaults the API server fills in, and the mock does not
-                        "deletionPolicy",
-                        "Delete",
-                        "managementPolicy",
-                        "Manage",
-                        "phases",
-                        List.of(Map.of("name", "Canary", "status", "Started"))))
-                .build())
-        .create();
+    var later =
+        createAsWritten(
+            "later",
+            "flag-98",
+            Map.of("name", "Canary", "status", "Started"),
+            Map.of("suspend", true));
     awaitCondition("later", ConditionTypes.READY, "False", "Suspended");
     // a later operator's record in the status (it writes the whole status, as this one does)
-    GenericKubernetesResource suspended = later.inNamespace(NAMESPACE).withName("later").get();
+    GenericKubernetesResource suspended = later.get();
     @SuppressWarnings("unchecked")
     Map<String, Object> status = (Map<String, Object>) suspended.get("status");
     status.put("laterRecord", Map.of("a", 1));
-    later.inNamespace(NAMESPACE).resource(suspended).updateStatus();
+    untyped().resource(suspended).updateStatus();
 
     edit("later", spec -> spec.setSuspend(false));
 
     awaitReady("later");
-    Object kept =
-        ((Map<?, ?>) later.inNamespace(NAMESPACE).withName("later").get().get("status"))
-            .get("laterRecord");
+    Object kept = ((Map<?, ?>) later.get().get("status")).get("laterRecord");
     assertThat(kept).isEqualTo(Map.of("a", 1));
   }
 
@@ -200,28 +177,40 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
    */
   @Test
   void aSpecFieldTheOperatorDoesNotKnowIsRefusedByName() {
-    FlagRelease typo = new FlagRelease();
-    typo.getMetadata().setName("unknown-field");
-    typo.setSpec(spec("flag-98", "fast-track", phase("Canary", Started)));
-    var generic = client.getKubernetesSerialization().convertValue(typo, java.util.Map.class);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> phase =
-        (Map<String, Object>) ((List<?>) ((Map<?, ?>) generic.get("spec")).get("phases")).get(0);
-    phase.put("forcecomplete", true); // misspelled
-    client
-        .genericKubernetesResources("flagops.io/v1alpha1", "FlagRelease")
-        .inNamespace(NAMESPACE)
-        .resource(
-            client
-                .getKubernetesSerialization()
-                .convertValue(generic, GenericKubernetesResource.class))
-        .create();
+    createAsWritten(
+        "unknown-field",
+        "flag-98",
+        Map.of("name", "Canary", "status", "Started", "forcecomplete", true), // misspelled
+        Map.of());
 
     FlagRelease refused =
         awaitCondition("unknown-field", ConditionTypes.STALLED, "True", "InvalidSpec");
     assertThat(refused.getStatus().getMessage())
         .startsWith("spec.phases[0].forcecomplete: not a field this operator knows");
     assertThat(callsFor("flag-98")).isEmpty();
+  }
+
+  /**
+   * A value this operator does not know (a later version's phase status, kept by the newer CRD
+   * after a rollback) stalls that resource by name, before any call, and keeps the value as
+   * written; it does not stop the operator from reading, and reconciling, every other resource.
+   */
+  @Test
+  void aSpecValueTheOperatorDoesNotKnowIsRefusedByNameAndStopsNoOtherResource() {
+    var later =
+        createAsWritten(
+            "later-value", "flag-101", Map.of("name", "Canary", "status", "Paused"), Map.of());
+    create("beside-later-value", spec("flag-102", "fast-track", phase("Canary", Started)));
+    awaitReady("beside-later-value");
+
+    FlagRelease refused =
+        awaitCondition("later-value", ConditionTypes.STALLED, "True", "InvalidSpec");
+    assertThat(refused.getStatus().getMessage())
+        .startsWith(
+            "spec.phases[0].status: 'Paused' is not a value this operator knows (NotStarted,"
+                + " Started or Complete)");
+    assertThat(callsFor("flag-101")).isEmpty();
+    assertThat(later.get().get("spec").toString()).contains("status=Paused");
   }
 
   @Test
@@ -457,5 +446,51 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
         .get(0)
         .path("complete")
         .asBoolean();
+  }
+
+  private NonNamespaceOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      untyped() {
+    return client
+        .genericKubernetesResources("flagops.io/v1alpha1", "FlagRelease")
+        .inNamespace(NAMESPACE);
+  }
+
+  /**
+   * Creates a FlagRelease as written, untyped: what this version's classes could not write (a later
+   * version's fields and values), with the defaults the API server fills in and the mock does not.
+   */
+  private Resource<GenericKubernetesResource> createAsWritten(
+      String name, String flagKey, Map<String, Object> phase, Map<String, Object> more) {
+    Map<String, Object> spec = new LinkedHashMap<>(more);
+    spec.putAll(
+        Map.of(
+            "projectKey",
+            PROJECT,
+            "flagKey",
+            flagKey,
+            "releasePipelineKey",
+            "fast-track",
+            "deletionPolicy",
+            "Delete",
+            "managementPolicy",
+            "Manage",
+            "phases",
+            List.of(phase)));
+    untyped()
+        .resource(
+            new GenericKubernetesResourceBuilder()
+                .withApiVersion("flagops.io/v1alpha1")
+                .withKind("FlagRelease")
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .addToAdditionalProperties("spec", spec)
+                .build())
+        .create();
+    return untyped().withName(name);
   }
 }

@@ -121,6 +121,31 @@ class KubectlGatewayRulesTest {
     assertThat(validator.check(old, old).problems()).isEmpty();
   }
 
+  /**
+   * A value a newer CRD let in (as after a rollback) does not refuse an update that leaves it as it
+   * was; a list is atomic, so a change anywhere in it checks all of it again.
+   */
+  @Test
+  void anUpdateLeavingAnInvalidValueAsItWasIsNotRefusedForIt() {
+    String stored =
+        "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"projectKey\":\"shop\",\"flagKey\":\"f\","
+            + "\"releasePipelineKey\":\"p\",\"deletionPolicy\":\"Later\",\"phases\":"
+            + "[{\"name\":\"a\",\"status\":\"Paused\"},{\"name\":\"b\",\"status\":\"Started\"}]}";
+    JsonNode old = Json.parse(stored + "}");
+    CrdValidator validator = new CrdValidator(flagRelease.schema());
+
+    JsonNode withStatus = Json.parse(stored + ",\"status\":{\"message\":\"seen\"}}");
+    JsonNode phaseChanged = Json.parse(stored.replace("Started", "Complete") + "}");
+
+    assertThat(validator.check(withStatus, old).problems()).isEmpty();
+    assertThat(validator.check(phaseChanged, old).problems())
+        .singleElement()
+        .extracting(CrdValidator.Problem::render)
+        .asString()
+        .startsWith("spec.phases[0].status: Invalid value: \"Paused\"");
+    assertThat(validator.check(old, null).problems()).hasSize(2);
+  }
+
   @Test
   void protobufBodiesOfKubectlCreate() {
     // kubectl create secret generic s1 --from-literal=token=abc, as captured

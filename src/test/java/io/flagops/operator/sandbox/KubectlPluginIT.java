@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.simulator.CallLog;
@@ -301,6 +303,52 @@ class KubectlPluginIT {
         .doesNotContain("PUT")
         .doesNotContain("Kept from the cluster")
         .doesNotContain("waits while spec.suspend");
+  }
+
+  /**
+   * Values of a later version (a newer CRD kept after a rollback lets them through): status shows
+   * them as written, and plan of the deletion says the operator holds it, as it does.
+   */
+  @Test
+  void valuesOfALaterVersionAreShownAsWrittenAndHoldTheDeletion() {
+    apply(rollout("later-values", "price-alerts", "Started"));
+    awaitReady("later-values");
+    try (KubernetesClient behind = sandbox.kubernetesBehindTheGateway().createClient()) {
+      behind
+          .genericKubernetesResources("flagops.io/v1alpha1", "FlagRelease")
+          .inNamespace("default")
+          .withName("later-values")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"spec\":{\"deletionPolicy\":\"DeleteAfterRollout\","
+                  + "\"managementPolicy\":\"ObserveLater\"}}");
+    }
+    Kubectl.Result stalled =
+        kubectl.run("wait", "--for=condition=Stalled", "fr/later-values", "--timeout=60s");
+    assertThat(stalled.exitCode()).as(stalled.output()).isZero();
+
+    KubectlPlugin.Result status = plugin.run("status", "later-values");
+    assertThat(status.out())
+        .contains("on pipeline 'standard' (ObserveLater)")
+        .contains("is not a value this operator knows");
+
+    Kubectl.Result deleted = kubectl.run("delete", "fr", "later-values", "--wait=false");
+    assertThat(deleted.exitCode()).as(deleted.output()).isZero();
+    KubectlPlugin.Result plan = plugin.run("plan", "later-values");
+    assertThat(plan.exitCode()).as(plan.out() + plan.err()).isEqualTo(1);
+    assertThat(plan.out())
+        .contains("pipeline 'standard', ObserveLater")
+        .contains(
+            "No changes. Being deleted: an operator of this plugin's version makes no call and"
+                + " keeps the finalizer, because spec.deletionPolicy: 'DeleteAfterRollout' is not"
+                + " a value")
+        .contains("upgrade the plugin")
+        .doesNotContain("null")
+        .doesNotContain("DELETE");
+
+    patch("later-values", "merge", "{\"spec\":{\"deletionPolicy\":\"Orphan\"}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> resource("later-values") == null);
+    assertThat(sandbox.launchDarkly().release("demo-shop", "price-alerts")).isPresent();
   }
 
   /**

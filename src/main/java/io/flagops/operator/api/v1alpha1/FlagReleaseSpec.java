@@ -1,6 +1,8 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -13,6 +15,9 @@ import java.util.List;
 public class FlagReleaseSpec extends SpecObject {
   /** LaunchDarkly keys: a letter or digit, then letters, digits, '.', '_' or '-'. */
   public static final String KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+
+  public static final String DELETION_POLICY = "deletionPolicy";
+  public static final String MANAGEMENT_POLICY = "managementPolicy";
 
   @Required
   @Pattern(KEY_PATTERN)
@@ -69,12 +74,14 @@ public class FlagReleaseSpec extends SpecObject {
           + " and adopted is left in place, and is not moved to another pipeline either."
           + " DeleteEvenIfAdopted: deletes (or moves) the release whether this resource created"
           + " or adopted it. Orphan: leaves the release as it is.")
+  @JsonInclude(JsonInclude.Include.NON_NULL) // null: a value read that it does not know
   private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
 
   @Default("Manage")
   @JsonPropertyDescription(
       "Manage: create and advance the release until LaunchDarkly matches. Observe: read only,"
           + " never write to LaunchDarkly, report the drift.")
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   private ManagementPolicy managementPolicy = ManagementPolicy.Manage;
 
   @Default("false")
@@ -126,20 +133,35 @@ public class FlagReleaseSpec extends SpecObject {
     this.phases = phases == null ? new ArrayList<>() : phases;
   }
 
+  /** Null when the resource has a value this operator does not know (see getUnknownValues). */
   public DeletionPolicy getDeletionPolicy() {
     return deletionPolicy;
   }
 
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+    valueSet(DELETION_POLICY);
     this.deletionPolicy = deletionPolicy == null ? DeletionPolicy.Delete : deletionPolicy;
   }
 
+  @JsonSetter(DELETION_POLICY)
+  private void readDeletionPolicy(String value) {
+    deletionPolicy = valueRead(DELETION_POLICY, value, DeletionPolicy.class, DeletionPolicy.Delete);
+  }
+
+  /** Null when the resource has a value this operator does not know (see getUnknownValues). */
   public ManagementPolicy getManagementPolicy() {
     return managementPolicy;
   }
 
   public void setManagementPolicy(ManagementPolicy managementPolicy) {
+    valueSet(MANAGEMENT_POLICY);
     this.managementPolicy = managementPolicy == null ? ManagementPolicy.Manage : managementPolicy;
+  }
+
+  @JsonSetter(MANAGEMENT_POLICY)
+  private void readManagementPolicy(String value) {
+    managementPolicy =
+        valueRead(MANAGEMENT_POLICY, value, ManagementPolicy.class, ManagementPolicy.Manage);
   }
 
   public boolean isSuspend() {

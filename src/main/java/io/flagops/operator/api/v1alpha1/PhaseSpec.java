@@ -1,6 +1,8 @@
 package io.flagops.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -9,6 +11,8 @@ import java.util.List;
 
 /** The desired status of one phase of the release pipeline. */
 public class PhaseSpec extends SpecObject {
+  public static final String STATUS = "status";
+
   @Required
   @Size(min = 1, max = 256)
   @JsonPropertyDescription("Name of the pipeline phase, as LaunchDarkly shows it.")
@@ -19,6 +23,7 @@ public class PhaseSpec extends SpecObject {
       "Desired status: NotStarted, Started (also met once LaunchDarkly completes the phase) or"
           + " Complete. Phases start in pipeline order and never move backwards on an automated"
           + " pipeline.")
+  @JsonInclude(JsonInclude.Include.NON_NULL) // null: absent, or a value it does not know
   private DesiredPhaseStatus status;
 
   @JsonPropertyDescription(
@@ -51,12 +56,19 @@ public class PhaseSpec extends SpecObject {
     this.name = name;
   }
 
+  /** Null when absent, or a value this operator does not know (see getUnknownValues). */
   public DesiredPhaseStatus getStatus() {
     return status;
   }
 
   public void setStatus(DesiredPhaseStatus status) {
+    valueSet(STATUS);
     this.status = status;
+  }
+
+  @JsonSetter(STATUS)
+  private void readStatus(String value) {
+    status = valueRead(STATUS, value, DesiredPhaseStatus.class, null);
   }
 
   public boolean isForceComplete() {

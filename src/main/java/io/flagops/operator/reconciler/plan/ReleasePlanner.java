@@ -24,6 +24,11 @@ public final class ReleasePlanner {
     return SpecChecks.check(spec);
   }
 
+  /** Why a deletion must not touch the release: a policy value this operator does not know. */
+  public static Optional<String> unknownPolicy(FlagReleaseSpec spec) {
+    return SpecChecks.unknownPolicy(spec);
+  }
+
   /**
    * True when the flag's release is on another pipeline than the spec's: the plan moves it, now or
    * once what holds the move back lets go, or tells a person to delete it (one this resource did

@@ -1,7 +1,10 @@
 package io.flagops.operator.reconciler.plan;
 
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.api.v1alpha1.SpecObject;
@@ -9,6 +12,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The spec rules the CRD schema states, checked again in code: an API server without the schema (or
@@ -16,6 +20,8 @@ import java.util.regex.Pattern;
  */
 final class SpecChecks {
   private static final Pattern KEY = Pattern.compile(FlagReleaseSpec.KEY_PATTERN);
+  private static final String UPGRADE =
+      "upgrade the operator (or the kubectl plugin, when it is the one behind)";
 
   private SpecChecks() {}
 
@@ -105,7 +111,28 @@ final class SpecChecks {
     return Optional.empty();
   }
 
-  /** The first field of the spec this operator does not know, named by its path. */
+  /**
+   * A deletion or management policy with a value this operator does not know: what deleting the
+   * resource should do to the release cannot be told, so nothing is done.
+   */
+  static Optional<String> unknownPolicy(FlagReleaseSpec spec) {
+    return Stream.of(FlagReleaseSpec.DELETION_POLICY, FlagReleaseSpec.MANAGEMENT_POLICY)
+        .filter(spec.getUnknownValues()::containsKey)
+        .findFirst()
+        .map(
+            field ->
+                "spec."
+                    + field
+                    + ": '"
+                    + spec.getUnknownValues().get(field)
+                    + "' is not a value this operator knows ("
+                    + knownValues(field)
+                    + "), so it cannot tell what deleting this FlagRelease should do to the"
+                    + " release: nothing is done to it until the value is one this operator"
+                    + " knows, or the operator is upgraded");
+  }
+
+  /** The first field (or value) of the spec this operator does not know, named by its path. */
   private static Optional<Verdict> unknownFields(FlagReleaseSpec spec) {
     Optional<Verdict> found =
         unknown("spec", spec)
@@ -130,16 +157,42 @@ final class SpecChecks {
   }
 
   private static Optional<Verdict> unknown(String at, SpecObject part) {
-    if (part == null || part.getUnknownFields().isEmpty()) {
+    if (part == null) {
       return Optional.empty();
     }
-    return invalid(
-        at
-            + "."
-            + part.getUnknownFields().get(0)
-            + ": not a field this operator knows (one of a later version, or a typo), so it is"
-            + " not acted on: remove it, or upgrade the operator (or the kubectl plugin, when it is"
-            + " the one behind)");
+    if (!part.getUnknownFields().isEmpty()) {
+      return invalid(
+          at
+              + "."
+              + part.getUnknownFields().get(0)
+              + ": not a field this operator knows (one of a later version, or a typo), so it is"
+              + " not acted on: remove it, or "
+              + UPGRADE);
+    }
+    return part.getUnknownValues().entrySet().stream()
+        .findFirst()
+        .flatMap(
+            value ->
+                invalid(
+                    at
+                        + "."
+                        + value.getKey()
+                        + ": '"
+                        + value.getValue()
+                        + "' is not a value this operator knows ("
+                        + knownValues(value.getKey())
+                        + "), so it is not acted on: change it, or "
+                        + UPGRADE));
+  }
+
+  private static String knownValues(String field) {
+    return SpecObject.valuesOf(
+        switch (field) {
+          case FlagReleaseSpec.DELETION_POLICY -> DeletionPolicy.class;
+          case FlagReleaseSpec.MANAGEMENT_POLICY -> ManagementPolicy.class;
+          case PhaseSpec.STATUS -> DesiredPhaseStatus.class;
+          default -> throw new IllegalArgumentException("not an enum field: " + field);
+        });
   }
 
   private static Optional<Verdict> key(String field, String value) {
