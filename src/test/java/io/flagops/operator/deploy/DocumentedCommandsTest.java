@@ -50,4 +50,21 @@ class DocumentedCommandsTest {
       }
     }
   }
+
+  /**
+   * Run from a laptop against a shared cluster, the operator must not serve every namespace with a
+   * personal token: the documented recipe watches one namespace and grants no other.
+   */
+  @Test
+  void theRecipeAgainstARealClusterKeepsToOneNamespace() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int recipe = readme.indexOf("make run SANDBOX=false\n```");
+    assertThat(recipe).as("the recipe's code block").isPositive();
+    String block = readme.substring(readme.lastIndexOf("```sh", recipe), recipe);
+
+    assertThat(block).containsPattern("export FLAGRELEASE_WATCH_NAMESPACES=[a-z]");
+    assertThat(block)
+        .containsPattern("export FLAGRELEASE_DEFAULT_TOKEN_GRANTS='[a-z]")
+        .doesNotContain("'*=");
+  }
 }

@@ -363,11 +363,13 @@ class KustomizeTest {
   @Tag("files")
   void theFluxKustomizationsWaitOnFlagReleases() throws IOException {
     List<JsonNode> docs =
-        Manifests.readDocuments(Files.readString(Path.of("deploy/flux/kustomization.yaml")));
+        Manifests.readDocuments(Files.readString(Path.of("deploy/flux/kustomization.yaml")))
+            .stream()
+            .filter(doc -> doc.path("kind").asText().equals("Kustomization"))
+            .toList();
     assertThat(docs).hasSize(3);
     for (JsonNode doc : docs) {
       assertThat(doc.path("apiVersion").asText()).isEqualTo("kustomize.toolkit.fluxcd.io/v1");
-      assertThat(doc.path("kind").asText()).isEqualTo("Kustomization");
       JsonNode spec = doc.path("spec");
       boolean waits = spec.path("wait").asBoolean(false);
       boolean checksFlagReleases = false;
@@ -387,5 +389,36 @@ class KustomizeTest {
         .contains("Reconciling", "observedGeneration", "suspend");
     assertThat(exprs.path("failed").asText()).contains("'Stalled'");
     assertThat(exprs.path("current").asText()).contains("'Ready'");
+  }
+
+  /**
+   * Default-token grants are per namespace: a team's Kustomizations apply only into their own
+   * namespace, from a source there, as a ServiceAccount that may manage FlagReleases there only.
+   */
+  @Test
+  @Tag("files")
+  void theFluxKustomizationsKeepATeamInItsNamespace() throws IOException {
+    List<JsonNode> docs =
+        Manifests.readDocuments(Files.readString(Path.of("deploy/flux/kustomization.yaml")));
+    for (JsonNode doc : docs) {
+      String namespace = doc.path("metadata").path("namespace").asText();
+      assertThat(namespace).as(doc.path("metadata").path("name").asText()).isEqualTo("shop");
+      JsonNode spec = doc.path("spec");
+      if (doc.path("kind").asText().equals("Kustomization")) {
+        assertThat(spec.path("serviceAccountName").asText()).isEqualTo("flagreleases");
+        assertThat(spec.path("targetNamespace").asText()).isEqualTo(namespace);
+        assertThat(spec.path("sourceRef").path("namespace").asText(namespace)).isEqualTo(namespace);
+      }
+      if (doc.path("kind").asText().equals("Role")) {
+        assertThat(doc.path("rules"))
+            .singleElement()
+            .satisfies(
+                rule ->
+                    assertThat(rule.path("resources").toString()).isEqualTo("[\"flagreleases\"]"));
+      }
+    }
+    assertThat(docs)
+        .extracting(doc -> doc.path("kind").asText())
+        .contains("ServiceAccount", "Role", "RoleBinding", "GitRepository");
   }
 }
