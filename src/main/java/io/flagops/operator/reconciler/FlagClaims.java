@@ -74,7 +74,7 @@ public class FlagClaims {
     List<FlagRelease> rivals = new ArrayList<>();
     Set<FlagRelease> unreadable = Collections.newSetFromMap(new IdentityHashMap<>());
     for (FlagRelease other : watches.sharingTheFlagOf(resource)) {
-      if (observes(other) && !holdsARelease(other.getStatus())) {
+      if (observes(other) && !madeARelease(other.getStatus())) {
         continue; // reading only, it drives nothing to hold
       }
       Optional<AccessTokens.Resolved> token = tokens.resolved(other);
@@ -176,6 +176,16 @@ public class FlagClaims {
     return Ownership.of(status).ownsAny()
         || (status != null
             && (status.getUnfinishedMove() != null || status.getCompletedPipelineKey() != null));
+  }
+
+  /**
+   * What an Observe resource holds the flag by: a release it recorded as its own, or a move of its
+   * left unfinished, both from before it was switched to Observe (Observe adopts nothing). A
+   * completed release it only watched is not one: holding by it would take the flag from the
+   * resource that made that release.
+   */
+  private static boolean madeARelease(FlagReleaseStatus status) {
+    return Ownership.of(status).ownsAny() || (status != null && status.getUnfinishedMove() != null);
   }
 
   /**

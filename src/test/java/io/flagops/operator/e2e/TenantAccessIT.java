@@ -12,6 +12,7 @@ import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -19,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -165,6 +167,69 @@ class TenantAccessIT extends OperatorTestBase {
     assertThat(simulator.calls().count(CallLog.CREATE_RELEASE)).isEqualTo(1);
     FlagRelease watcher = awaitIn(TEAM_A, "watcher", ConditionTypes.READY, "True");
     assertThat(condition(watcher, ConditionTypes.STALLED).getReason()).isNotEqualTo("FlagClaimed");
+  }
+
+  /**
+   * An observer that was there first and saw the release complete holds nothing by that, in Observe
+   * nor once switched to Manage: the team that made the release keeps the flag, and with it the
+   * record that it created the release, so deleting its FlagRelease (deletionPolicy Delete) deletes
+   * that release.
+   */
+  @Test
+  void anObserverThatSawTheReleaseCompleteDoesNotTakeTheFlagFromTheTeamThatMadeIt() {
+    FlagReleaseSpec watching =
+        spec("flag-103", "fast-track", phase("Canary", Complete), phase("General", Complete));
+    watching.setManagementPolicy(ManagementPolicy.Observe);
+    createIn(TEAM_A, "completion-watcher", watching);
+    awaitConditionIn(
+        TEAM_A, "completion-watcher", ConditionTypes.READY, "False", "ReleaseNotFound");
+    Instant watcherMade =
+        Instant.parse(
+            client
+                .resources(FlagRelease.class)
+                .inNamespace(TEAM_A)
+                .withName("completion-watcher")
+                .get()
+                .getMetadata()
+                .getCreationTimestamp());
+    // the API server dates resources to the second: the maker is the younger one
+    await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(watcherMade.plusSeconds(1)));
+    create(
+        "maker",
+        spec("flag-103", "fast-track", phase("Canary", Complete), phase("General", Complete)));
+    awaitReady("maker");
+    awaitIn(TEAM_A, "completion-watcher", ConditionTypes.READY, "True"); // it saw it complete
+
+    // a pass of the maker after the watcher saw the completion
+    edit("maker", s -> s.setSuspend(true));
+    awaitCondition("maker", ConditionTypes.READY, "False", "Suspended");
+    edit("maker", s -> s.setSuspend(false));
+    assertThat(awaitReady("maker").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+
+    // the watcher's team switches it to Manage: the maker keeps the flag
+    var watcher =
+        client.resources(FlagRelease.class).inNamespace(TEAM_A).withName("completion-watcher");
+    watcher.edit(
+        r -> {
+          r.getSpec().setManagementPolicy(ManagementPolicy.Manage);
+          return r;
+        });
+    awaitConditionIn(TEAM_A, "completion-watcher", ConditionTypes.STALLED, "True", "FlagClaimed");
+    edit("maker", s -> s.setSuspend(true));
+    awaitCondition("maker", ConditionTypes.READY, "False", "Suspended");
+    edit("maker", s -> s.setSuspend(false));
+    assertThat(awaitReady("maker").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+    assertThat(simulator.calls().count(CallLog.CREATE_RELEASE)).isEqualTo(1);
+
+    watcher.edit(
+        r -> {
+          r.getSpec().setSuspend(true);
+          return r;
+        });
+    awaitConditionIn(TEAM_A, "completion-watcher", ConditionTypes.READY, "False", "Suspended");
+    releases().withName("maker").delete();
+    await().atMost(TIMEOUT).until(() -> get("maker") == null);
+    assertThat(simulator.release(PROJECT, "flag-103")).isEmpty();
   }
 
   @Test
