@@ -15,8 +15,10 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -35,6 +37,9 @@ public class FlagReleaseWatches {
       new SimpleInboundEventSource<>("flagrelease-wake-ups");
   private final TokenSecretScope secretScope;
   private volatile IndexerResourceCache<FlagRelease> primaries;
+  // the FlagReleases the one-owner-per-flag rule sees: this shard's, or with a label selector,
+  // every shard's
+  private volatile IndexerResourceCache<FlagRelease> claimable;
   private volatile InformerEventSource<Secret, FlagRelease> secrets;
 
   @Inject
@@ -54,10 +59,17 @@ public class FlagReleaseWatches {
   public List<EventSource<?, FlagRelease>> eventSources(EventSourceContext<FlagRelease> context) {
     primaries = context.getPrimaryCache();
     primaries.addIndexer(BY_SECRET, r -> secretKey(r).map(List::of).orElse(List.of()));
-    primaries.addIndexer(
-        BY_FLAG, r -> r.getSpec() == null ? List.of() : List.of(flagKey(r.getSpec())));
+    primaries.addIndexer(BY_FLAG, FlagReleaseWatches::flagIndex);
+    claimable = primaries;
+    List<EventSource<?, FlagRelease>> sources = new ArrayList<>(List.of(wakeUps));
+    String shard = context.getControllerConfiguration().getInformerConfig().getLabelSelector();
+    if (shard != null && !shard.isBlank()) {
+      InformerEventSource<FlagRelease, FlagRelease> everyShard = everyShard(context);
+      claimable = everyShard;
+      sources.add(everyShard);
+    }
     if (secretScope.isEmpty()) {
-      return List.of(wakeUps); // no FlagRelease may name a Secret: read none
+      return sources; // no FlagRelease may name a Secret: read none
     }
     InformerEventSourceConfiguration.Builder<Secret> builder =
         InformerEventSourceConfiguration.from(Secret.class, FlagRelease.class)
@@ -90,7 +102,29 @@ public class FlagReleaseWatches {
                         .orElse(Set.of()))
             .build();
     secrets = new InformerEventSource<>(configuration, context);
-    return List.of(secrets, wakeUps);
+    sources.add(secrets);
+    return sources;
+  }
+
+  /**
+   * Every FlagRelease of the watched namespaces, whatever its shard label, read only: the holder of
+   * a flag may be reconciled by another shard (a team sets the label, and may move its FlagRelease
+   * to another shard at any time). One going away wakes this shard's FlagReleases on its flag.
+   */
+  private InformerEventSource<FlagRelease, FlagRelease> everyShard(
+      EventSourceContext<FlagRelease> context) {
+    InformerEventSourceConfiguration<FlagRelease> configuration =
+        InformerEventSourceConfiguration.from(FlagRelease.class, FlagRelease.class)
+            .withName("flagreleases-of-every-shard")
+            .withNamespacesInheritedFromController()
+            .withOnAddFilter(added -> false)
+            .withOnUpdateFilter((now, before) -> false)
+            .withSecondaryToPrimaryMapper(gone -> ids(primaries.byIndex(BY_FLAG, flagOf(gone))))
+            .build();
+    InformerEventSource<FlagRelease, FlagRelease> everyShard =
+        new InformerEventSource<>(configuration, context);
+    everyShard.addIndexers(Map.of(BY_FLAG, FlagReleaseWatches::flagIndex));
+    return everyShard;
   }
 
   /** The token Secret the resource names, from the cache of labelled Secrets, if it is there. */
@@ -102,12 +136,15 @@ public class FlagReleaseWatches {
     return secrets.get(new ResourceID(ref.getName(), resource.getMetadata().getNamespace()));
   }
 
-  /** Other FlagReleases in the cache for the same LaunchDarkly project and flag. */
+  /**
+   * Other FlagReleases for the same LaunchDarkly project and flag, in the watched namespaces: this
+   * shard's and, with a label selector, those of every other shard too.
+   */
   public List<FlagRelease> sharingTheFlagOf(FlagRelease resource) {
-    if (primaries == null) {
+    if (claimable == null) {
       return List.of();
     }
-    return primaries.byIndex(BY_FLAG, flagKey(resource.getSpec())).stream()
+    return claimable.byIndex(BY_FLAG, flagKey(resource.getSpec())).stream()
         .filter(other -> !other.getMetadata().getUid().equals(resource.getMetadata().getUid()))
         .toList();
   }
@@ -144,6 +181,14 @@ public class FlagReleaseWatches {
       return Optional.empty();
     }
     return Optional.of(resource.getMetadata().getNamespace() + "/" + ref.getName());
+  }
+
+  private static List<String> flagIndex(FlagRelease resource) {
+    return resource.getSpec() == null ? List.of() : List.of(flagKey(resource.getSpec()));
+  }
+
+  private static String flagOf(FlagRelease resource) {
+    return resource.getSpec() == null ? "" : flagKey(resource.getSpec());
   }
 
   private static String flagKey(FlagReleaseSpec spec) {
