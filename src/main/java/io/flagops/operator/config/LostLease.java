@@ -7,8 +7,8 @@ import org.jboss.logging.Logger;
 /**
  * Ends the process when this replica stops leading while it runs (it could not renew the Lease in
  * time, and another replica may hold it now), as Kubernetes controllers do: its pod restarts as a
- * follower instead of reconciling beside the new leader. Not when the operator itself is stopping:
- * it stops leading then too.
+ * follower instead of reconciling beside the new leader, at once: no pass in flight goes on. Not
+ * when the operator itself is stopping: it stops leading then too.
  */
 @ApplicationScoped
 public class LostLease {
@@ -29,9 +29,10 @@ public class LostLease {
         "Lost the Lease '%s' (not renewed in time; another replica may hold it now): exiting with"
             + " code 1 so that the pod restarts as a follower",
         leaseName);
-    // not on this thread: it holds the leader elector's lock, which the shutdown hook needs
-    Thread exit = new Thread(() -> System.exit(1), "lost-lease-exit");
-    exit.setDaemon(true);
-    exit.start();
+    // halt, not exit: a graceful stop lets passes in flight finish (up to the termination
+    // timeout), which here would write to LaunchDarkly beside the new leader
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(1);
   }
 }

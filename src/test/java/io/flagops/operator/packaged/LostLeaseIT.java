@@ -18,13 +18,22 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.embedded.LeaseAccess;
 import io.flagops.operator.sandbox.Sandbox;
+import io.flagops.operator.simulator.CallLog;
+import io.flagops.operator.simulator.LaunchDarklySimulator;
+import io.flagops.operator.simulator.SimulatorSeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +42,8 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +62,7 @@ class LostLeaseIT {
   private KubernetesMockServer cluster;
   private KubernetesClient client;
   private OperatorJar operator;
+  private LaunchDarklySimulator simulator;
 
   @AfterEach
   void stop() {
@@ -62,6 +74,9 @@ class LostLeaseIT {
     }
     if (cluster != null) {
       cluster.destroy();
+    }
+    if (simulator != null) {
+      simulator.close();
     }
   }
 
@@ -98,8 +113,10 @@ class LostLeaseIT {
   /**
    * The leader renews its Lease with verbs the shipped RBAC grants (the mock enforces no RBAC): a
    * verb missing there is a 403 on a real cluster, and the leader then exits at each renewal and no
-   * replica ever leads again. Stopped as the kubelet stops it, it ends at once, without calling it
-   * a lost Lease. (One test: each start of the packaged operator costs seconds.)
+   * replica ever leads again. Stopped as the kubelet stops it while a write to LaunchDarkly is in
+   * flight (an upgrade, a drain), it lets that pass finish, so the status records the write, then
+   * ends without calling it a lost Lease. (One test: each start of the packaged operator costs
+   * seconds.)
    */
   @Test
   void aLeaderRenewsAsTheShippedRoleGrantsAndEndsCleanlyWhenItsPodStops() throws Exception {
@@ -108,11 +125,46 @@ class LostLeaseIT {
     await()
         .atMost(OperatorJar.START)
         .until(() -> !firstRenewal.equals(lease.get().getSpec().getRenewTime().toString()));
+    // the pod is told to stop just as LaunchDarkly gets the phase write, before it answers
+    AtomicReference<OperatorJar.Result> ended = new AtomicReference<>();
+    Thread stopping = new Thread(() -> ended.set(operator.stop()), "kubelet");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE,
+            () -> {
+              stopping.start();
+              // LaunchDarkly is slow to answer: once the pod has gone, or after 2 s
+              try {
+                await().atMost(Duration.ofSeconds(2)).until(() -> !operator.isAlive());
+              } catch (ConditionTimeoutException answeredInTime) {
+                // the operator waited for the answer
+              }
+            });
+    FlagReleaseSpec spec = new FlagReleaseSpec();
+    spec.setProjectKey("chaos");
+    spec.setFlagKey("c-01");
+    spec.setReleasePipelineKey("two-step");
+    spec.setPhases(List.of(new PhaseSpec("One", DesiredPhaseStatus.Started)));
+    FlagRelease inFlight = new FlagRelease();
+    inFlight.getMetadata().setName("in-flight");
+    inFlight.getMetadata().setNamespace("default");
+    inFlight.setSpec(spec);
+    client.resource(inFlight).create();
 
-    OperatorJar.Result ended = operator.stop();
+    await().atMost(OperatorJar.START).until(() -> ended.get() != null);
+    assertThat(simulator.calls().count(CallLog.UPDATE_PHASE))
+        .as(
+            "exit %s stdout %s stderr %s",
+            ended.get().exitCode(), ended.get().stdout(), ended.get().stderr())
+        .isEqualTo(1);
+    FlagRelease recorded = client.resource(inFlight).get();
+    assertThat(recorded.getStatus().getPhases())
+        .as("the status records the write that was in flight; stdout %s", ended.get().stdout())
+        .anyMatch(phase -> phase.getName().equals("One") && phase.getStatus().equals("Started"));
 
-    assertThat(ended.exitCode()).as("stdout %s", ended.stdout()).isNotEqualTo(1);
-    assertThat(ended.stdout()).noneMatch(line -> line.contains("Lost the Lease"));
+    assertThat(ended.get().exitCode()).as("stdout %s", ended.get().stdout()).isNotEqualTo(1);
+    assertThat(ended.get().stdout()).noneMatch(line -> line.contains("Lost the Lease"));
     String leases = "/apis/coordination.k8s.io/v1/namespaces/" + NAMESPACE + "/leases";
     Set<String> used = new TreeSet<>();
     for (var request = cluster.takeRequest(1, TimeUnit.SECONDS);
@@ -174,23 +226,26 @@ class LostLeaseIT {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    try (InputStream seed = LostLeaseIT.class.getResourceAsStream("/simulator/chaos-seed.yaml")) {
+      simulator =
+          LaunchDarklySimulator.start(
+              0, SimulatorSeed.parse(new String(seed.readAllBytes(), StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
     Path kubeconfig = writeKubeconfig(dir.resolve("kubeconfig"), cluster.url("/"));
     operator =
         OperatorJar.start(
             dir,
-            Map.of(
-                "LAUNCHDARKLY_ACCESS_TOKEN",
-                "api-dummy-token",
-                "KUBECONFIG",
-                kubeconfig.toString(),
-                "QUARKUS_HTTP_PORT",
-                String.valueOf(freePort()),
-                "FLAGRELEASE_LEADER_ELECTION_ENABLED",
-                "true",
-                "POD_NAMESPACE",
-                NAMESPACE,
-                "POD_NAME",
-                "replica-a"));
+            Map.ofEntries(
+                Map.entry("LAUNCHDARKLY_ACCESS_TOKEN", "api-e2e-default-token-5f2c9a81"),
+                Map.entry("LAUNCHDARKLY_BASE_URL", simulator.baseUrl()),
+                Map.entry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", "*=*"),
+                Map.entry("KUBECONFIG", kubeconfig.toString()),
+                Map.entry("QUARKUS_HTTP_PORT", String.valueOf(freePort())),
+                Map.entry("FLAGRELEASE_LEADER_ELECTION_ENABLED", "true"),
+                Map.entry("POD_NAMESPACE", NAMESPACE),
+                Map.entry("POD_NAME", "replica-a")));
     Resource<Lease> lease = client.leases().inNamespace(NAMESPACE).withName(LEASE);
     await()
         .atMost(OperatorJar.START)
