@@ -32,10 +32,8 @@ public class OperatorRegistration {
     for (Reconciler<? extends HasMetadata> reconciler : reconcilers) {
       register(configuration, reconciler, operator);
     }
-    Duration termination = configuration.reconciliationTerminationTimeout();
-    if (!termination.isZero()) {
-      operator.installShutdownHook(termination);
-    }
+    // no SDK shutdown hook: OperatorLifecycle stops the operator on Quarkus' shutdown, once, after
+    // telling LostLease that losing the Lease is then expected
     return operator;
   }
 

@@ -74,10 +74,18 @@ public class FlagClaims {
     List<FlagRelease> rivals = new ArrayList<>();
     Set<FlagRelease> unreadable = Collections.newSetFromMap(new IdentityHashMap<>());
     for (FlagRelease other : watches.sharingTheFlagOf(resource)) {
-      if (observes(other) && !madeARelease(other.getStatus())) {
+      if (observes(other) && !holdsARelease(other.getStatus())) {
         continue; // reading only, it drives nothing to hold
       }
-      Optional<AccessTokens.Resolved> token = tokens.resolved(other);
+      Optional<AccessTokens.Resolved> token;
+      if (watches.reconciledHere(other) || other.getSpec().getAccessTokenSecretRef() != null) {
+        token = tokens.resolved(other); // a Secret reads the same in every shard
+      } else {
+        token = tokens.defaultTokenRecordedBy(other);
+        if (token.isEmpty()) {
+          continue; // another shard's default token, not this one's: another account
+        }
+      }
       if (token.isEmpty() && !managing && holdsARelease(other.getStatus())) {
         rivals.add(other); // may be this account's: it keeps the flag until its token is back
         unreadable.add(other);
@@ -167,24 +175,14 @@ public class FlagClaims {
   }
 
   /**
-   * Whether the status records a release of the flag this resource manages: one it owns, one a move
-   * of its deleted and has not made again yet (its create refused or lost), or one that completed
-   * every phase and that LaunchDarkly no longer returns. In the last two it owns none for now, but
-   * a rival taking the flag then would make a release its spec never asked for.
+   * Whether the status records a release of the flag this resource manages: one it owns (created or
+   * adopted, kept when LaunchDarkly no longer returns it), or one a move of its deleted and has not
+   * made again yet (its create refused or lost: it owns none for now, but a rival taking the flag
+   * then would make a release its spec never asked for). A completed release it only saw
+   * (status.completedPipelineKey without ownership: an observer's, say) is not one: holding by it
+   * would take the flag from the resource that made that release.
    */
   static boolean holdsARelease(FlagReleaseStatus status) {
-    return Ownership.of(status).ownsAny()
-        || (status != null
-            && (status.getUnfinishedMove() != null || status.getCompletedPipelineKey() != null));
-  }
-
-  /**
-   * What an Observe resource holds the flag by: a release it recorded as its own, or a move of its
-   * left unfinished, both from before it was switched to Observe (Observe adopts nothing). A
-   * completed release it only watched is not one: holding by it would take the flag from the
-   * resource that made that release.
-   */
-  private static boolean madeARelease(FlagReleaseStatus status) {
     return Ownership.of(status).ownsAny() || (status != null && status.getUnfinishedMove() != null);
   }
 

@@ -516,6 +516,38 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(get("rotated").getStatus().getMessage()).contains("completed every phase");
   }
 
+  /**
+   * An observer records a release it watched complete (made in LaunchDarkly, say): switched to
+   * Manage once LaunchDarkly no longer returns it, it does not create it again, which would run its
+   * phases again.
+   */
+  @Test
+  void anObserverSwitchedToManageDoesNotRunACompletedReleaseAgain() {
+    simulator.ui().createRelease(PROJECT, "flag-104", "fast-track");
+    for (String phase : List.of("Canary", "General")) {
+      simulator.ui().startPhase(PROJECT, "flag-104", phase);
+      simulator.ui().completePhase(PROJECT, "flag-104", phase);
+    }
+    FlagReleaseSpec watching =
+        spec("flag-104", "fast-track", phase("Canary", Complete), phase("General", Complete));
+    watching.setManagementPolicy(ManagementPolicy.Observe);
+    create("observed-done", watching);
+    awaitCompletedOn("observed-done", "fast-track");
+    simulator.ui().deleteRelease(PROJECT, "flag-104");
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> get("observed-done").getStatus().getMessage().contains("completed every phase"));
+
+    edit("observed-done", s -> s.setManagementPolicy(ManagementPolicy.Manage));
+
+    FlagRelease managed = awaitReady("observed-done");
+    long reads = countFor("flag-104", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-104", CallLog.GET_RELEASE) >= reads + 2);
+    assertThat(managed.getStatus().getMessage()).contains("it is not created again");
+    assertThat(countFor("flag-104", CallLog.CREATE_RELEASE)).isZero();
+  }
+
   private void awaitCompletedOn(String name, String pipeline) {
     await()
         .atMost(TIMEOUT)

@@ -35,7 +35,10 @@ class SustainedFaultsIT extends EmbeddedOperatorCase {
             // the retry and breaker timings of a real deployment: seconds, not milliseconds
             EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
                 .withPolls(Duration.ofSeconds(30), Duration.ofSeconds(1))
-                .withProductionFaultHandling(),
+                .withProductionFaultHandling()
+                // backoff capped at 20 s, not 5 min: a resource's run of failures at these rates
+                // (one in three calls) otherwise waits minutes, past the test's bound, by chance
+                .with("flagrelease.retry.max-interval", "20s"),
             null);
     List<String> names =
         IntStream.rangeClosed(1, RESOURCES)

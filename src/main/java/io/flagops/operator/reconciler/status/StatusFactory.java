@@ -84,7 +84,7 @@ public final class StatusFactory {
       status.setHistory(previous.getHistory());
     }
     status.setUnfinishedMove(unfinishedMove(previous, release));
-    status.setCompletedPipelineKey(completedPipelineKey(previous, release, owned));
+    status.setCompletedPipelineKey(completedPipelineKey(previous, release));
     // a pass that read the release settled the earlier ones (made or not) and says its own
     status.setUncertainWrites(
         release.known()
@@ -103,13 +103,12 @@ public final class StatusFactory {
   }
 
   /**
-   * The pipeline of this resource's own release (created or adopted) last seen with every phase
-   * complete, kept while the flag has no release; null once it has one that is not (or is
-   * canceled), or once a move deletes it. A completed release another resource made is not
-   * recorded: the mark holds the flag (FlagClaims), which must stay with the one that made it.
+   * The pipeline of the release last seen with every phase complete, kept while the flag has no
+   * release; null once it has one that is not (or is canceled), or once a move deletes it. Recorded
+   * by every resource that saw it, an observer too: switched to Manage, it must not run the
+   * release's phases again. It does not hold the flag (FlagClaims): ownership does.
    */
-  private static String completedPipelineKey(
-      FlagReleaseStatus previous, Seen seen, Ownership owned) {
+  private static String completedPipelineKey(FlagReleaseStatus previous, Seen seen) {
     if (seen.moveStarted() != null) {
       return null; // the operator deleted it itself, to make it again on another pipeline
     }
@@ -121,9 +120,7 @@ public final class StatusFactory {
         release.canceledAt() == null
             && !release.phases().isEmpty()
             && release.phases().stream().allMatch(ReleasePhase::isComplete);
-    return completed && owned.owns(release.releasePipelineKey())
-        ? release.releasePipelineKey()
-        : null;
+    return completed ? release.releasePipelineKey() : null;
   }
 
   /** The move this pass started, else the one recorded until the flag has a release again. */
