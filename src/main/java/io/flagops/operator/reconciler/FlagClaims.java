@@ -77,15 +77,9 @@ public class FlagClaims {
       if (observes(other) && !holdsARelease(other.getStatus())) {
         continue; // reading only, it drives nothing to hold
       }
-      Optional<AccessTokens.Resolved> token;
-      if (watches.reconciledHere(other) || other.getSpec().getAccessTokenSecretRef() != null) {
-        token = tokens.resolved(other); // a Secret reads the same in every shard
-      } else {
-        token = tokens.defaultTokenRecordedBy(other);
-        if (token.isEmpty()) {
-          continue; // another shard's default token, not this one's: another account
-        }
-      }
+      // another shard's FlagRelease on the default token is judged with this deployment's: taken
+      // for this account's, as its status cannot show another shard's account before it writes
+      Optional<AccessTokens.Resolved> token = tokens.resolved(other);
       if (token.isEmpty() && !managing && holdsARelease(other.getStatus())) {
         rivals.add(other); // may be this account's: it keeps the flag until its token is back
         unreadable.add(other);

@@ -43,10 +43,7 @@ final class Harness implements AutoCloseable {
   final KubernetesClient client;
   final LaunchDarklySimulator simulator;
 
-  private final String seed;
-
   Harness(String seed) {
-    this.seed = seed;
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     dispatcher = new HeldWatchDispatcher(expectations); // expectations first, then CRUD
     kubernetes =
@@ -55,26 +52,16 @@ final class Harness implements AutoCloseable {
     kubernetes.init(InetAddress.getLoopbackAddress(), 0);
     LeaseAccess.grantedBy(kubernetes);
     client = kubernetes.createClient();
-    try (InputStream crd = new FileInputStream("crds/flagreleases.flagops.io-v1.yml")) {
+    try (InputStream crd = new FileInputStream("crds/flagreleases.flagops.io-v1.yml");
+        InputStream seedFile = Harness.class.getResourceAsStream(seed)) {
       CustomResourceDefinition definition =
           client.apiextensions().v1().customResourceDefinitions().load(crd).item();
       client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    simulator = newAccount();
-  }
-
-  /**
-   * A LaunchDarkly account (a simulator) of the harness's seed; another one than {@link #simulator}
-   * after the start: the caller closes it.
-   */
-  LaunchDarklySimulator newAccount() {
-    try (InputStream seedFile = Harness.class.getResourceAsStream(seed)) {
-      return LaunchDarklySimulator.start(
-          0,
-          SimulatorSeed.parse(
-              new String(seedFile.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+      simulator =
+          LaunchDarklySimulator.start(
+              0,
+              SimulatorSeed.parse(
+                  new String(seedFile.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,7 +11,6 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.simulator.CallLog;
-import io.flagops.operator.simulator.LaunchDarklySimulator;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
@@ -93,34 +92,6 @@ class ShardingIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> harness.get("rival") == null);
     assertThat(harness.simulator.release("chaos", "c-11")).isPresent();
     assertThat(harness.simulator.calls().count(CallLog.CREATE_RELEASE)).isEqualTo(1);
-  }
-
-  /**
-   * Shards on two LaunchDarkly accounts (each deployment with a default token of its own) never
-   * take one flag key from each other: another shard's default token counts as this one's only when
-   * the FlagRelease's status records this one's token.
-   */
-  @Test
-  void shardsOnTwoAccountsNeverBlockEachOtherOnOneFlagKey() {
-    shardB.close();
-    try (LaunchDarklySimulator otherAccount = harness.newAccount()) {
-      shardB =
-          EmbeddedOperator.start(
-              harness.newClient(),
-              EmbeddedSettings.fast(otherAccount.baseUrl(), "api-e2e-second-account-7d41b0c3"),
-              null,
-              "flagops.io/shard=b");
-      FlagRelease first = harness.createTwoStep("c-12", DesiredPhaseStatus.Started);
-      shard("c-12", "a");
-      harness.awaitReady(List.of("c-12"), Duration.ofSeconds(30));
-
-      harness.create("c-12-elsewhere", first.getSpec());
-      shard("c-12-elsewhere", "b");
-
-      harness.awaitReady(List.of("c-12", "c-12-elsewhere"), Duration.ofSeconds(30));
-      assertThat(harness.simulator.calls().count(CallLog.CREATE_RELEASE)).isEqualTo(1);
-      assertThat(otherAccount.calls().count(CallLog.CREATE_RELEASE)).isEqualTo(1);
-    }
   }
 
   private void shard(String name, String shard) {

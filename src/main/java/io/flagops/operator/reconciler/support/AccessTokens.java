@@ -109,21 +109,6 @@ public class AccessTokens {
   }
 
   /**
-   * The default token of a FlagRelease another shard reconciles, as far as this one can tell: that
-   * shard's default token may be another account's, and is known here only by the version the
-   * FlagRelease's status records. This one's when that version is this one's (the same token);
-   * empty otherwise (two tokens count as two accounts). This one's grants do not apply to it.
-   */
-  public Optional<Resolved> defaultTokenRecordedBy(FlagRelease resource) {
-    String recorded = resource.getStatus() == null ? null : resource.getStatus().getTokenVersion();
-    return defaultToken
-        .value()
-        .map(token -> parse(token, defaultToken.source()))
-        .map(token -> new Resolved(token, defaultToken.origin() + "@" + token.tag()))
-        .filter(mine -> recorded != null && sameVersion(mine.version(), recorded));
-  }
-
-  /**
    * A token and its version: its source and its {@link AccessToken#tag() tag} (never the token), so
    * that a refused write is tried again once the token changes, and not when its Secret or file is
    * only written again (a label added, a new pod's volume).

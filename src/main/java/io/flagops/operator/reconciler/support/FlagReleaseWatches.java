@@ -149,13 +149,6 @@ public class FlagReleaseWatches {
         .toList();
   }
 
-  /** Whether this shard reconciles the FlagRelease (always, without a label selector). */
-  public boolean reconciledHere(FlagRelease resource) {
-    return primaries == null
-        || claimable == primaries
-        || primaries.get(ResourceID.fromResource(resource)).isPresent();
-  }
-
   /** FlagReleases that use the operator's default token. */
   public List<FlagRelease> usingTheDefaultToken() {
     if (primaries == null) {
