@@ -281,6 +281,7 @@ final class PlanCommand implements Callable<Integer> {
     var spec = resource.getSpec();
     TokenSourceChange.adoptCreatedRelease(resource, new PlanEvents());
     Ownership owned = Ownership.of(resource.getStatus());
+    Optional<String> unknownPolicy = ReleasePlanner.unknownPolicy(spec);
     String left;
     boolean policyDeletes = false;
     if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
@@ -289,10 +290,9 @@ final class PlanCommand implements Callable<Integer> {
       left = "managementPolicy is Observe";
     } else if (!owned.ownsAny()) {
       left = "this FlagRelease owns no release";
-      policyDeletes = ReleasePlanner.unknownPolicy(spec).isEmpty(); // as ReleaseDeletion
-
-    } else if (ReleasePlanner.unknownPolicy(spec).isPresent()) {
-      report.deletionWaits(ReleasePlanner.unknownPolicy(spec).get());
+      policyDeletes = unknownPolicy.isEmpty(); // as ReleaseDeletion
+    } else if (unknownPolicy.isPresent()) {
+      report.deletionWaits(unknownPolicy.get());
       return ExitCodes.ERROR;
     } else if (owned.keepsAdopted(spec.getDeletionPolicy())) {
       left = "this FlagRelease adopted it (deletionPolicy DeleteEvenIfAdopted deletes it too)";
