@@ -98,6 +98,7 @@ public class ReleaseDeletion {
     // release then needs no token (nor waits for one)
     TokenSourceChange.adoptCreatedRelease(resource, events);
     Ownership owned = Ownership.of(resource.getStatus());
+    Optional<String> unknownPolicy = ReleasePlanner.unknownPolicy(spec);
     if (!owned.ownsAny()) {
       // it never created or adopted a release, or a move deleted it: no call. A move the CRD's
       // deletion cuts short leaves the flag without a release, whatever the policy: said so
@@ -112,9 +113,8 @@ public class ReleaseDeletion {
           resource,
           Reasons.RELEASE_LEFT,
           "This FlagRelease owned no release in LaunchDarkly",
-          ReleasePlanner.unknownPolicy(spec).isEmpty());
+          unknownPolicy.isEmpty());
     }
-    Optional<String> unknownPolicy = ReleasePlanner.unknownPolicy(spec);
     if (unknownPolicy.isPresent()) {
       // a later version's value: a guess could delete what it keeps, or keep what it deletes
       Result definitionGoing = whileDefinitionGoes(resource);
