@@ -203,6 +203,13 @@ public class ReleaseSync {
     }
   }
 
+  /** The release changed between the read a write was planned on and the write: plan again. */
+  private static final class PlanAgain extends RuntimeException {
+    PlanAgain() {
+      super(null, null, false, false);
+    }
+  }
+
   private final class Pass {
     private final FlagRelease resource;
     private final FlagReleaseSpec spec;
@@ -309,6 +316,8 @@ public class ReleaseSync {
               break; // the rest was planned without it: plan again from the write's answer
             }
           }
+        } catch (PlanAgain e) {
+          applied = List.of(); // planned again on the read that showed the change
         } catch (Refused e) {
           refused = e;
           applied = List.of(); // what the writes before it answered is superseded by the read
@@ -783,6 +792,23 @@ public class ReleaseSync {
               delete.toKey(),
               current.map(Release::releaseVariationId).orElse(null));
       announceIntent(Reasons.MOVING_PIPELINE, what, owned, movingBefore);
+      // the one write that destroys, and DELETE takes no version: a person may have started a
+      // phase (its approval, its guarded rollout) since the plan's read, and the pipeline read and
+      // the status write above widened that gap, so the release is read again and the pass plans
+      // anew on it unless it is still the one the plan was made on
+      Optional<Release> plannedOn = current;
+      String deleting = step;
+      try {
+        read();
+      } catch (LaunchDarklyException e) {
+        moving = movingBefore; // nothing was deleted
+        throw e;
+      }
+      if (!stillTheSame(plannedOn, current)) {
+        moving = movingBefore;
+        throw new PlanAgain();
+      }
+      step = deleting;
       events.normal(resource, Reasons.RELEASE_MOVING, capitalize(what));
       boolean deleted = true;
       try {
@@ -831,6 +857,19 @@ public class ReleaseSync {
               + "' to move it to pipeline '"
               + delete.toKey()
               + "'");
+    }
+
+    /** Whether a read shows the release the plan was made on, with no phase moved since. */
+    private static boolean stillTheSame(Optional<Release> plannedOn, Optional<Release> now) {
+      if (plannedOn.isEmpty() || now.isEmpty()) {
+        return plannedOn.isEmpty() && now.isEmpty();
+      }
+      Release before = plannedOn.get();
+      Release after = now.get();
+      return Objects.equals(before.createdAt(), after.createdAt())
+          && Objects.equals(before.version(), after.version())
+          && Objects.equals(before.releasePipelineKey(), after.releasePipelineKey())
+          && StatusFactory.progress(before).equals(StatusFactory.progress(after));
     }
 
     private boolean onDesiredPipeline() {

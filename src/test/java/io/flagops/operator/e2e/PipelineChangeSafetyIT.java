@@ -534,6 +534,31 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         .isEqualTo("fast-track");
   }
 
+  /**
+   * A person starts a phase under approval after the move's read of the release, while the move
+   * reads the target pipeline: its delete, which takes no version, must not go out on the plan made
+   * before, so the release is read again first and the move waits for the approval.
+   */
+  @Test
+  void aPhaseStartedWhileAMoveIsPlannedHoldsItsDelete() {
+    create("started-mid-move", spec("flag-105", "approved", phase("Testing", Complete)));
+    awaitReady("started-mid-move");
+
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.GET_PIPELINE,
+            () -> simulator.ui().startPhase(PROJECT, "flag-105", "Production"));
+    edit("started-mid-move", PipelineChangeSafetyIT::toFastTrack);
+    awaitCondition("started-mid-move", ConditionTypes.RECONCILING, "True", "AwaitingApproval");
+    assertThat(countFor("flag-105", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(get("started-mid-move").getStatus().getUnfinishedMove()).isNull();
+
+    simulator.ui().approvePhase(PROJECT, "flag-105", "Production");
+    assertThat(awaitReady("started-mid-move").getStatus().getOwnedPipelineKey())
+        .isEqualTo("fast-track");
+  }
+
   /** A move would abandon a guarded rollout LaunchDarkly is monitoring: it waits for its end. */
   @Test
   void aMoveWaitsForTheGuardedRolloutOfTheLiveRelease() {
