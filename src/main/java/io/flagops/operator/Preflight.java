@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.config.DefaultTokenGrants;
+import io.flagops.operator.config.SettingNames;
 import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.reconciler.support.DefinitionDeletion;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
  * here may throw: every failure becomes the sentence.
  */
 final class Preflight {
+  private static final String WATCH_NAMESPACES = "FLAGRELEASE_WATCH_NAMESPACES";
   private static final Pattern YAML_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
 
   private Preflight() {}
@@ -51,17 +53,25 @@ final class Preflight {
     return cluster != null ? cluster : httpPortProblem();
   }
 
-  /** Grants and Secret namespaces that cannot be read: a typo must not start a wider operator. */
+  /**
+   * Grants, Secret namespaces and watched namespaces that cannot be read: a typo must not start a
+   * wider operator, and a token pasted there must not reach a log or a status.
+   */
   private static String accessProblem() {
     try {
       DefaultTokenGrants.parse(
           Settings.value("flagrelease.default-token.grants", DefaultTokenGrants.SETTING));
       TokenSecretScope.parse(
           Settings.value("flagrelease.token-secrets.namespaces", TokenSecretScope.SETTING));
-      return null;
     } catch (IllegalArgumentException e) {
       return e.getMessage() + ".";
     }
+    String watched = System.getenv(WATCH_NAMESPACES);
+    if (watched == null || watched.startsWith("JOSDK_")) {
+      return null; // every namespace, or the SDK's own word for the current one
+    }
+    String problem = SettingNames.listProblem(WATCH_NAMESPACES, SettingNames.split(watched));
+    return problem == null ? null : problem + ".";
   }
 
   private static String clusterProblem() {

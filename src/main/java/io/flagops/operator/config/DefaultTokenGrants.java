@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Which namespaces may use the operator's default LaunchDarkly token, and for which projects: what
@@ -19,10 +18,6 @@ public final class DefaultTokenGrants {
   public static final String ANY = "*";
   public static final String SETTING = "FLAGRELEASE_DEFAULT_TOKEN_GRANTS";
 
-  // Kubernetes namespace names (RFC 1123 labels) and LaunchDarkly keys, or *
-  private static final Pattern NAMESPACE = Pattern.compile("\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern PROJECT = Pattern.compile("\\*|[A-Za-z0-9][A-Za-z0-9._-]*");
-
   /** Projects by namespace, in the order written; {@link #ANY} as a key or member means any. */
   private final Map<String, Set<String>> projectsByNamespace;
 
@@ -33,30 +28,37 @@ public final class DefaultTokenGrants {
   public static final DefaultTokenGrants NONE = new DefaultTokenGrants(Map.of());
 
   /**
-   * @throws IllegalArgumentException with a sentence naming the entry that is wrong
+   * @throws IllegalArgumentException with a sentence naming the entry that is wrong by its place,
+   *     never by its text
    */
   public static DefaultTokenGrants parse(String text) {
     if (text == null || text.isBlank()) {
       return NONE;
     }
     Map<String, Set<String>> grants = new LinkedHashMap<>();
+    int number = 0;
     for (String entry : text.split(";")) {
       if (entry.isBlank()) {
         continue;
       }
+      number++;
       int equals = entry.indexOf('=');
       if (equals < 0) {
-        throw invalid(entry, "has no '='; write NAMESPACE=PROJECT[,PROJECT...]");
+        throw invalid(number, "has no '='; write NAMESPACE=PROJECT[,PROJECT...]");
       }
       String namespace = entry.substring(0, equals).strip();
-      if (!NAMESPACE.matcher(namespace).matches()) {
-        throw invalid(entry, "'" + namespace + "' is not a namespace name or *");
+      String namespaceProblem =
+          namespace.equals(ANY) ? null : SettingNames.namespaceProblem(namespace);
+      if (namespaceProblem != null) {
+        throw invalid(number, "names a namespace that " + namespaceProblem);
       }
       Set<String> projects = grants.computeIfAbsent(namespace, n -> new LinkedHashSet<>());
-      for (String project : entry.substring(equals + 1).split(",", -1)) {
-        String key = project.strip();
-        if (!PROJECT.matcher(key).matches()) {
-          throw invalid(entry, "'" + key + "' is not a LaunchDarkly project key or *");
+      String[] keys = entry.substring(equals + 1).split(",", -1);
+      for (int i = 0; i < keys.length; i++) {
+        String key = keys[i].strip();
+        String problem = key.equals(ANY) ? null : SettingNames.projectProblem(key);
+        if (problem != null) {
+          throw invalid(number, "has a project (number " + (i + 1) + " after '=') that " + problem);
         }
         projects.add(key);
       }
@@ -64,9 +66,9 @@ public final class DefaultTokenGrants {
     return new DefaultTokenGrants(grants);
   }
 
-  private static IllegalArgumentException invalid(String entry, String why) {
+  private static IllegalArgumentException invalid(int entry, String why) {
     return new IllegalArgumentException(
-        SETTING + ": the grant '" + entry.strip() + "' " + why + " (entries are separated by ;)");
+        SETTING + " entry " + entry + " (entries are separated by ;) " + why);
   }
 
   /** Whether FlagReleases of {@code namespace} may use the default token for {@code project}. */

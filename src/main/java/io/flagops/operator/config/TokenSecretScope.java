@@ -1,8 +1,7 @@
 package io.flagops.operator.config;
 
-import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The namespaces in which FlagReleases may name a token Secret of their own, and so where the
@@ -26,21 +25,12 @@ public record TokenSecretScope(boolean everyWatched, Set<String> namespaces) {
     if (text.strip().equals("*")) {
       return EVERY_WATCHED;
     }
-    Set<String> names =
-        Arrays.stream(text.split(","))
-            .map(String::strip)
-            .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet());
-    for (String name : names) {
-      if (!name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-        throw new IllegalArgumentException(
-            SETTING
-                + ": '"
-                + name
-                + "' is not a namespace name (write * or a comma-separated list)");
-      }
+    List<String> names = SettingNames.split(text);
+    String problem = SettingNames.listProblem(SETTING, names);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem + "; write * or a comma-separated list");
     }
-    return new TokenSecretScope(false, names);
+    return new TokenSecretScope(false, Set.copyOf(names));
   }
 
   public boolean allows(String namespace) {

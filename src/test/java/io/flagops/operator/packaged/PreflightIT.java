@@ -149,7 +149,15 @@ class PreflightIT {
         "LAUNCHDARKLY_READ_TIMEOUT | PT-5M | a duration above zero",
         "LAUNCHDARKLY_BASE_URL | ld.eu.example.org | needs https:// and a host",
         "LAUNCHDARKLY_BASE_URL | http://ld-proxy.example.com | unencrypted",
-        "LAUNCHDARKLY_BASE_URL | api-0b6c1f-pasted-token | needs https:// and a host"
+        "LAUNCHDARKLY_BASE_URL | api-0b6c1f-pasted-token | needs https:// and a host",
+        // a token is a valid namespace name and project key: refused without repeating it
+        "FLAGRELEASE_DEFAULT_TOKEN_GRANTS | api-0b6c1f-pasted-token | has no",
+        "FLAGRELEASE_DEFAULT_TOKEN_GRANTS | team-a=api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+            + " | looks like a LaunchDarkly access token",
+        "FLAGRELEASE_TOKEN_SECRETS_NAMESPACES | api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+            + " | looks like a LaunchDarkly access token",
+        "FLAGRELEASE_WATCH_NAMESPACES | shop,api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+            + " | entry 2 (entries are separated by ,) looks like a LaunchDarkly access token"
       })
   void aSettingTheOperatorCannotWorkWithIsNamed(String variable, String value, String says) {
     String line = assertCannotStart(run(Map.of(variable, value)));
