@@ -447,9 +447,7 @@ public class ReleaseSync {
               .withPhasesBefore(phasesBefore)
               .withUnfinishedMove(unfinishedMove())
               .withCompletedPipelineKey(
-                  resource.getStatus() == null
-                      ? null
-                      : resource.getStatus().getCompletedPipelineKey())
+                  StatusFactory.completedPipelineKey(resource.getStatus(), readAt))
               .at(readAt);
       if (!ReleasePlanner.needsTarget(spec, observed)) {
         return ReleasePlanner.plan(spec, observed);

@@ -13,6 +13,7 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.reconciler.status.Conditions;
@@ -590,6 +591,46 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .isEqualTo(ReleaseOrigin.Adopted);
 
     assertDeletingItLeavesTheRelease("gone-and-back", "flag-37");
+  }
+
+  /**
+   * LaunchDarkly completes a guarded last phase itself when its window ends, and may stop returning
+   * the release before any read of the operator's sees it complete: made again, it would roll out
+   * from its first phase. The status's record (every earlier phase complete, the last one's window
+   * over) tells it apart from a release deleted mid-rollout.
+   */
+  @Test
+  void aReleaseLaunchDarklyCompletedUnseenAtTheEndOfItsGuardedRolloutIsNotCreatedAgain() {
+    simulator.setMonitoringWindowScale(0.002); // the hour of Production's monitoring: 7.2 s
+    create(
+        "finished-unseen",
+        spec(
+            "flag-106",
+            "standard",
+            phase("Testing", Complete),
+            phase("Staging", Complete),
+            phase("Production", Complete)));
+    awaitCondition(
+        "finished-unseen", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+    edit("finished-unseen", s -> s.setSuspend(true));
+    FlagRelease suspended =
+        awaitCondition("finished-unseen", ConditionTypes.READY, "False", "Suspended");
+    PhaseStatus production = suspended.getStatus().getPhases().get(2);
+    assertThat(production.getComplete()).as("seen complete before the suspend").isFalse();
+    Instant endsAt = Instant.parse(production.getMonitoringEndsAt());
+
+    // the window ends, LaunchDarkly completes the phase and stops returning the release
+    await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(endsAt));
+    simulator.ui().deleteRelease(PROJECT, "flag-106");
+    edit("finished-unseen", s -> s.setSuspend(false));
+    long reads = countFor("flag-106", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-106", CallLog.GET_RELEASE) >= reads + 3);
+
+    assertThat(countFor("flag-106", CallLog.CREATE_RELEASE)).isEqualTo(1);
+    FlagRelease finished = awaitReady("finished-unseen");
+    assertThat(finished.getStatus().getCompletedPipelineKey()).isEqualTo("standard");
+    assertThat(finished.getStatus().getMessage())
+        .startsWith("the release on pipeline 'standard' completed every phase");
   }
 
   @Test

@@ -83,7 +83,7 @@ public final class MonitoringWindow {
   }
 
   /** The end of monitoring the status recorded, in epoch milliseconds; null when none or unread. */
-  static Long recordedEnd(PhaseStatus before) {
+  public static Long recordedEnd(PhaseStatus before) {
     try {
       return before.getMonitoringEndsAt() == null
           ? null

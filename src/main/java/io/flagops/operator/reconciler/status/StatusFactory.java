@@ -112,8 +112,11 @@ public final class StatusFactory {
     if (seen.moveStarted() != null) {
       return null; // the operator deleted it itself, to make it again on another pipeline
     }
-    if (!seen.known() || seen.release() == null) {
+    if (!seen.known()) {
       return previous.getCompletedPipelineKey();
+    }
+    if (seen.release() == null) {
+      return completedPipelineKey(previous, seen.readAt());
     }
     Release release = seen.release();
     boolean completed =
@@ -121,6 +124,35 @@ public final class StatusFactory {
             && !release.phases().isEmpty()
             && release.phases().stream().allMatch(ReleasePhase::isComplete);
     return completed ? release.releasePipelineKey() : null;
+  }
+
+  /**
+   * The pipeline of the release {@code status} records as completed, or as completing by
+   * LaunchDarkly's own hand by {@code now}: every phase complete but the last, whose guarded
+   * rollout was to end by then. LaunchDarkly completes such a phase itself and may stop returning
+   * the release before a read sees it complete; made again, it would roll out from its first phase.
+   * Null when the status records neither (or a move of the operator's deleted the release).
+   */
+  public static String completedPipelineKey(FlagReleaseStatus status, Instant now) {
+    if (status == null || status.getCompletedPipelineKey() != null) {
+      return status == null ? null : status.getCompletedPipelineKey();
+    }
+    List<PhaseStatus> phases = status.getPhases();
+    if (now == null
+        || status.getUnfinishedMove() != null
+        || status.getRelease() == null
+        || phases.isEmpty()) {
+      return null;
+    }
+    PhaseStatus last = phases.get(phases.size() - 1);
+    Long end = MonitoringWindow.recordedEnd(last);
+    boolean finishing =
+        phases.subList(0, phases.size() - 1).stream()
+                .allMatch(p -> Boolean.TRUE.equals(p.getComplete()))
+            && Boolean.TRUE.equals(last.getStarted())
+            && end != null
+            && end <= now.toEpochMilli();
+    return finishing ? status.getRelease().getPipelineKey() : null;
   }
 
   /** The move this pass started, else the one recorded until the flag has a release again. */

@@ -8,7 +8,10 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
+import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
@@ -161,5 +164,36 @@ class StatusFactoryTest {
             org.assertj.core.groups.Tuple.tuple("Ready", ready),
             org.assertj.core.groups.Tuple.tuple("Reconciling", reconciling),
             org.assertj.core.groups.Tuple.tuple("Stalled", stalled));
+  }
+
+  /** A release gone after its last guarded phase's window: completed by LaunchDarkly, or not. */
+  @Test
+  void aReleaseGoneIsTakenAsCompletedOnlyWhenItsLastGuardedWindowIsOver() {
+    Instant end = Instant.parse("2026-12-05T10:00:00Z");
+    FlagReleaseStatus status = new FlagReleaseStatus();
+    status.setRelease(new ObservedRelease("standard", "Standard", null, 3L, false, null));
+    status.setPhases(List.of(phase(true, true, null), phase(true, false, end.toString())));
+
+    assertThat(StatusFactory.completedPipelineKey(status, end)).isEqualTo("standard");
+    assertThat(StatusFactory.completedPipelineKey(status, end.minusSeconds(1)))
+        .as("deleted mid-rollout: made again")
+        .isNull();
+    status.setPhases(List.of(phase(true, false, null), phase(true, false, end.toString())));
+    assertThat(StatusFactory.completedPipelineKey(status, end))
+        .as("an earlier phase open")
+        .isNull();
+    status.setPhases(List.of(phase(true, true, null), phase(true, false, null)));
+    assertThat(StatusFactory.completedPipelineKey(status, end)).as("unguarded").isNull();
+    status.setPhases(List.of(phase(true, true, null), phase(true, false, end.toString())));
+    status.setUnfinishedMove(new PipelineMove("standard", "fast-track", null));
+    assertThat(StatusFactory.completedPipelineKey(status, end)).as("a move deleted it").isNull();
+  }
+
+  private static PhaseStatus phase(boolean started, boolean complete, String monitoringEndsAt) {
+    PhaseStatus phase = new PhaseStatus();
+    phase.setStarted(started);
+    phase.setComplete(complete);
+    phase.setMonitoringEndsAt(monitoringEndsAt);
+    return phase;
   }
 }
