@@ -66,6 +66,31 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
   }
 
   /**
+   * A stall only a person ends (a phase paused in LaunchDarkly) stays through a brief LaunchDarkly
+   * failure: flipping to Progressing and back would resolve the Stalled alert and show Argo CD a
+   * recovery that did not happen.
+   */
+  @Test
+  void aStallAPersonMustEndStaysThroughABriefLaunchDarklyFailure() {
+    create("paused-blip", spec("flag-107", "standard", phase("Testing", Started)));
+    awaitReady("paused-blip");
+    simulator.ui().pausePhase(PROJECT, "flag-107", "Testing");
+    FlagRelease stalled =
+        awaitCondition("paused-blip", ConditionTypes.STALLED, "True", "PhasePaused");
+
+    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
+    long reads = countFor("flag-107", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-107", CallLog.GET_RELEASE) >= reads + 3);
+
+    assertThat(callsFor("flag-107")).anyMatch(c -> c.status() == 503);
+    FlagRelease later = get("paused-blip");
+    assertThat(condition(later, ConditionTypes.STALLED).getReason()).isEqualTo("PhasePaused");
+    assertThat(condition(later, ConditionTypes.STALLED).getLastTransitionTime())
+        .as("never lifted in between")
+        .isEqualTo(condition(stalled, ConditionTypes.STALLED).getLastTransitionTime());
+  }
+
+  /**
    * A write LaunchDarkly refuses with 403 (the token's role lacks the releases permission): fixing
    * the role in LaunchDarkly changes nothing the operator can see, so it tries again at each
    * stalled poll instead of waiting for a spec or token change.

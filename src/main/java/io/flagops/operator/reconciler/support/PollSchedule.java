@@ -125,9 +125,13 @@ public final class PollSchedule {
     return backoff.failingFor(resource);
   }
 
-  /** A Ready resource whose failures have lasted less than a settled interval stays Ready. */
+  /**
+   * A Ready resource, or one Stalled until a person acts, whose failures have lasted less than a
+   * settled interval keeps its status: a stall that flipped to Progressing at each brief failure
+   * would resolve the Stalled alert and show Argo CD a recovery that did not happen.
+   */
   public boolean isBlip(FlagRelease resource, boolean progressed) {
-    return resource.isSettledIn(ReleaseState.Ready)
+    return (resource.isSettledIn(ReleaseState.Ready) || resource.isSettledIn(ReleaseState.Failed))
         && !progressed
         && failingFor(resource).compareTo(polling.settled()) < 0;
   }

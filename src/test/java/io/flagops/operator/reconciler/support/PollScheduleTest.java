@@ -125,6 +125,17 @@ class PollScheduleTest {
   }
 
   @Test
+  void aStalledResourceStaysStalledThroughFailuresShorterThanASettledIntervalAProgressingOneNot() {
+    FlagRelease stalled = resource("a", ReleaseState.Failed);
+    schedule.afterGivenWait(stalled, Duration.ofSeconds(30));
+    assertThat(schedule.isBlip(stalled, false)).isTrue();
+
+    FlagRelease progressing = resource("b", ReleaseState.Progressing);
+    schedule.afterGivenWait(progressing, Duration.ofSeconds(30));
+    assertThat(schedule.isBlip(progressing, false)).isFalse();
+  }
+
+  @Test
   void aWaitLaunchDarklyGivesIsNeverShortened() {
     FlagRelease resource = resource("a", ReleaseState.Progressing);
 
