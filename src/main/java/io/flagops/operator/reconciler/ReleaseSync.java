@@ -321,7 +321,7 @@ public class ReleaseSync {
         } catch (Refused e) {
           refused = e;
           applied = List.of(); // what the writes before it answered is superseded by the read
-          read(); // the release may have changed since it was read: plan on what it is now
+          // said before the read, which may fail and would then leave LaunchDarkly's reason untold
           events.normal(
               resource,
               Reasons.WRITE_REFUSED,
@@ -330,6 +330,7 @@ public class ReleaseSync {
                   + " ("
                   + e.cause.getMessage()
                   + "); read the release again to plan anew");
+          read(); // the release may have changed since it was read: plan on what it is now
         }
       }
       throw new LaunchDarklyException.Unavailable(

@@ -66,6 +66,31 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
   }
 
   /**
+   * LaunchDarkly refuses a write (the release deleted just before it) and the read after the
+   * refusal fails: LaunchDarkly's reason is still in an event, not only the read's failure.
+   */
+  @Test
+  void aRefusalIsSaidEvenWhenTheReadAfterItFails() {
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE,
+            () -> {
+              simulator.ui().deleteRelease(PROJECT, "flag-108");
+              simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
+            });
+    create("refused-unread", spec("flag-108", "fast-track", phase("Canary", Started)));
+    awaitReady("refused-unread");
+
+    assertThat(callsFor("flag-108")).anyMatch(c -> c.status() == 503);
+    assertThat(eventsFor("refused-unread"))
+        .filteredOn(e -> e.getReason().equals("WriteRefused"))
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.getMessage()).startsWith("LaunchDarkly refused to start phase"));
+  }
+
+  /**
    * A stall only a person ends (a phase paused in LaunchDarkly) stays through a brief LaunchDarkly
    * failure: flipping to Progressing and back would resolve the Stalled alert and show Argo CD a
    * recovery that did not happen.
