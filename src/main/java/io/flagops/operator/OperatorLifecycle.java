@@ -1,5 +1,7 @@
 package io.flagops.operator;
 
+import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.config.Leadership;
 import io.flagops.operator.config.LostLease;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,16 +17,22 @@ import jakarta.enterprise.event.Observes;
 public class OperatorLifecycle {
   private final Operator operator;
   private final LostLease lostLease;
+  private final Leadership leadership;
+  private final boolean electionEnabled;
 
-  public OperatorLifecycle(Operator operator, LostLease lostLease) {
+  public OperatorLifecycle(
+      Operator operator, LostLease lostLease, Leadership leadership, FlagReleaseConfig config) {
     this.operator = operator;
     this.lostLease = lostLease;
+    this.leadership = leadership;
+    this.electionEnabled = config.leaderElection().enabled();
   }
 
   void onStart(@Observes StartupEvent event) {
     if (!operator.getRuntimeInfo().isStarted()) {
       operator.start();
     }
+    leadership.started(electionEnabled);
   }
 
   void onStop(@Observes ShutdownEvent event) {

@@ -15,7 +15,8 @@ public class LeaderElectionProducer {
   /** Null (no leader election) when disabled: the operator SDK then reconciles right away. */
   @Produces
   @Dependent
-  LeaderElectionConfiguration leaderElection(FlagReleaseConfig config, LostLease lostLease) {
+  LeaderElectionConfiguration leaderElection(
+      FlagReleaseConfig config, LostLease lostLease, Leadership leadership) {
     FlagReleaseConfig.LeaderElection election = config.leaderElection();
     if (!election.enabled()) {
       return null;
@@ -31,7 +32,7 @@ public class LeaderElectionProducer {
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
         election.identity().filter(id -> !id.isBlank()).orElse(null),
         new LeaderCallbacks(
-            () -> {}, () -> lostLease.onStopLeading(election.leaseName()), leader -> {}),
+            leadership::leads, () -> lostLease.onStopLeading(election.leaseName()), leader -> {}),
         false);
   }
 }

@@ -26,7 +26,7 @@ class AlertRulesTest {
     Run check = promtool("check", "rules", ALERTS.toString());
 
     assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: 5 rules found");
+    assertThat(check.output()).contains("SUCCESS: 6 rules found");
   }
 
   @Test

@@ -52,6 +52,7 @@ class MetricsIT extends OperatorTestBase {
             "flagrelease_launchdarkly_requests_total\\{route=\"UPDATE_PHASE\",status=\"200\"} 1\\.0")
         .containsPattern("flagrelease_resources\\{state=\"Ready\"} [1-9]")
         .contains("flagrelease_launchdarkly_circuit_state 0.0")
+        .contains("flagrelease_leader 1.0") // leader election is off: it reconciles
         .contains("flagrelease_reconcile_duration_seconds_count{result=\"Ready\"}")
         .contains("flagrelease_launchdarkly_budget_wait_seconds_count")
         .containsPattern("flagrelease_launchdarkly_budget_rate [0-9]");

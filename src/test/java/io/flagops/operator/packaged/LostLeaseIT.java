@@ -30,6 +30,10 @@ import io.flagops.operator.simulator.SimulatorSeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -234,6 +238,7 @@ class LostLeaseIT {
       throw new IllegalStateException(e);
     }
     Path kubeconfig = writeKubeconfig(dir.resolve("kubeconfig"), cluster.url("/"));
+    int port = freePort();
     operator =
         OperatorJar.start(
             dir,
@@ -242,7 +247,7 @@ class LostLeaseIT {
                 Map.entry("LAUNCHDARKLY_BASE_URL", simulator.baseUrl()),
                 Map.entry("FLAGRELEASE_DEFAULT_TOKEN_GRANTS", "*=*"),
                 Map.entry("KUBECONFIG", kubeconfig.toString()),
-                Map.entry("QUARKUS_HTTP_PORT", String.valueOf(freePort())),
+                Map.entry("QUARKUS_HTTP_PORT", String.valueOf(port)),
                 Map.entry("FLAGRELEASE_LEADER_ELECTION_ENABLED", "true"),
                 Map.entry("POD_NAMESPACE", NAMESPACE),
                 Map.entry("POD_NAME", "replica-a")));
@@ -251,6 +256,18 @@ class LostLeaseIT {
         .atMost(OperatorJar.START)
         .failFast("the operator ended before it led", () -> !operator.isAlive())
         .until(() -> lease.get() != null && "replica-a".equals(holder(lease.get())));
+    // the gauge the operator-down alert reads: 1 on the replica that took the Lease
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest metrics =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build();
+    await()
+        .atMost(OperatorJar.START)
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(metrics, HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .contains("flagrelease_leader 1.0"));
     return lease;
   }
 
