@@ -1,5 +1,7 @@
 package io.flagops.operator;
 
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -158,7 +160,67 @@ final class Preflight {
     } catch (KubernetesClientException e) {
       // discovery refused: the operator's own RBAC may differ; let it start and report
     }
-    return staleCrdProblem(client, config);
+    String stale = staleCrdProblem(client, config);
+    return stale != null ? stale : unlistableNamespaceProblem(client);
+  }
+
+  /**
+   * A namespace the settings list where the operator cannot list what it watches there: deleted
+   * while still listed (its Role went with it), or never granted. The SDK would stop at start with
+   * a stack trace; it does not start past it, since one owner per flag needs every watched
+   * namespace's FlagReleases.
+   */
+  private static String unlistableNamespaceProblem(KubernetesClient client) {
+    ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+    String watched = System.getenv(WATCH_NAMESPACES);
+    if (watched != null && !watched.startsWith("JOSDK_")) {
+      for (String namespace : SettingNames.split(watched)) {
+        String refused =
+            refused(() -> client.resources(FlagRelease.class).inNamespace(namespace).list(one));
+        if (refused != null) {
+          return unlistable(WATCH_NAMESPACES, namespace, "FlagReleases", refused);
+        }
+      }
+    }
+    TokenSecretScope scope =
+        TokenSecretScope.parse(
+            Settings.value("flagrelease.token-secrets.namespaces", TokenSecretScope.SETTING));
+    for (String namespace : scope.namespaces()) {
+      String refused =
+          refused(
+              () ->
+                  client
+                      .secrets()
+                      .inNamespace(namespace)
+                      .withLabel(TokenSecretScope.LABEL, "true")
+                      .list(one));
+      if (refused != null) {
+        return unlistable(TokenSecretScope.SETTING, namespace, "token Secrets", refused);
+      }
+    }
+    return null;
+  }
+
+  /** Why the API server refused {@code list}: "HTTP 403" and its words; null when it did not. */
+  private static String refused(Runnable list) {
+    try {
+      list.run();
+      return null;
+    } catch (KubernetesClientException e) {
+      return e.getCode() > 0 ? "HTTP " + e.getCode() : CannotStart.cause(e);
+    }
+  }
+
+  private static String unlistable(String setting, String namespace, String what, String why) {
+    return setting
+        + " lists namespace '"
+        + namespace
+        + "', where the operator cannot list "
+        + what
+        + " ("
+        + why
+        + "): deleted while still listed, or not granted. Remove it from the setting (Helm:"
+        + " watchNamespaces, tokenSecrets.namespaces) or grant the operator's Role there.";
   }
 
   /** An installed CRD older than this operator, whose schema would drop what it records. */

@@ -43,9 +43,7 @@ public final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     }
     String key = IndexedMap.identity(query);
     if (key == null || stored.unindexed > 0) {
-      System.err.println(
-          "DBG fallback key=" + key + " unindexed=" + stored.unindexed + " query=" + query);
-      return super.findResource(query);
+      return super.findResource(query); // a query by other attributes: the mock's own scan
     }
     for (AttributeSet candidate : stored.byIdentity.getOrDefault(key, Set.of())) {
       String value = stored.get(candidate);
