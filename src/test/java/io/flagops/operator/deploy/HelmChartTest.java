@@ -939,7 +939,11 @@ class HelmChartTest {
         Arguments.of(
             new String[] {"podDisruptionBudget.minAvailable", "lots"},
             "podDisruptionBudget.minAvailable"),
-        Arguments.of(new String[] {"serviceMonitor.interval", "soon"}, "serviceMonitor.interval"));
+        Arguments.of(new String[] {"serviceMonitor.interval", "soon"}, "serviceMonitor.interval"),
+        // passes in flight get 5 s to finish at a stop: less would kill them mid-write
+        Arguments.of(
+            new String[] {"terminationGracePeriodSeconds", "5"},
+            "terminationGracePeriodSeconds: Must be greater than or equal to 6"));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
