@@ -230,6 +230,9 @@ public class ReleaseSync {
     /** Phase writes of this pass whose outcome neither their answer nor a read told. */
     private final List<UncertainWrite> uncertain = new ArrayList<>();
 
+    /** Reading again just before a move's DELETE, which is not sent yet. */
+    private boolean beforeDelete;
+
     /** A move this pass started and has not finished: deleted, and not created again yet. */
     private PipelineMove moving;
 
@@ -409,7 +412,7 @@ public class ReleaseSync {
         settleUncertainWrites();
       }
       owned = owned.seeing(current.orElse(null), held);
-      if (current.isEmpty() && deletedByMove()) {
+      if (current.isEmpty() && !beforeDelete && deletedByMove()) {
         // as after a move's DELETE answered: no release is owned, and the deletion is the
         // operator's (in the history too)
         owned = Ownership.NONE;
@@ -798,13 +801,19 @@ public class ReleaseSync {
       Optional<Release> plannedOn = current;
       String deleting = step;
       try {
+        beforeDelete = true; // a release gone now is someone else's doing, not this DELETE's
         read();
       } catch (LaunchDarklyException e) {
         moving = movingBefore; // nothing was deleted
         throw e;
+      } finally {
+        beforeDelete = false;
       }
       if (!stillTheSame(plannedOn, current)) {
         moving = movingBefore;
+        if (current.isEmpty()) {
+          alreadyGone(delete);
+        }
         throw new PlanAgain();
       }
       step = deleting;
@@ -833,16 +842,7 @@ public class ReleaseSync {
       current = Optional.empty();
       owned = Ownership.NONE;
       if (!deleted) { // someone else's delete came first: the history does not give it to us
-        events.normal(
-            resource,
-            Reasons.RELEASE_DELETED,
-            "The release of "
-                + flag
-                + " on pipeline '"
-                + delete.pipelineKey()
-                + "' was already gone: deleted before the operator's delete; creating it on '"
-                + delete.toKey()
-                + "'");
+        alreadyGone(delete);
         return;
       }
       written.add(Seen.RELEASE);
@@ -854,6 +854,19 @@ public class ReleaseSync {
               + " on pipeline '"
               + delete.pipelineKey()
               + "' to move it to pipeline '"
+              + delete.toKey()
+              + "'");
+    }
+
+    private void alreadyGone(DeleteRelease delete) {
+      events.normal(
+          resource,
+          Reasons.RELEASE_DELETED,
+          "The release of "
+              + flag
+              + " on pipeline '"
+              + delete.pipelineKey()
+              + "' was already gone: deleted before the operator's delete; creating it on '"
               + delete.toKey()
               + "'");
     }

@@ -633,6 +633,36 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .startsWith("the release on pipeline 'standard' completed every phase");
   }
 
+  /**
+   * The same record, but the status says a person had to act (the release canceled in its guarded
+   * rollout): deleted after the window's end as the ReleaseCanceled message asks, it is made again,
+   * not taken for one LaunchDarkly completed.
+   */
+  @Test
+  void aCanceledReleaseDeletedAfterItsGuardedWindowIsCreatedAgain() {
+    simulator.setMonitoringWindowScale(0.0008); // the hour of Production's monitoring: 2.9 s
+    create(
+        "canceled-late",
+        spec(
+            "flag-110",
+            "standard",
+            phase("Testing", Complete),
+            phase("Staging", Complete),
+            phase("Production", Complete)));
+    FlagRelease guarded =
+        awaitCondition(
+            "canceled-late", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+    Instant endsAt = Instant.parse(guarded.getStatus().getPhases().get(2).getMonitoringEndsAt());
+    simulator.ui().cancelRelease(PROJECT, "flag-110");
+    awaitCondition("canceled-late", ConditionTypes.STALLED, "True", "ReleaseCanceled");
+
+    await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(endsAt));
+    simulator.ui().deleteRelease(PROJECT, "flag-110");
+
+    await().atMost(TIMEOUT).until(() -> countFor("flag-110", CallLog.CREATE_RELEASE) == 2);
+    assertThat(get("canceled-late").getStatus().getCompletedPipelineKey()).isNull();
+  }
+
   @Test
   void aReleaseMadeAgainOnTheSamePipelineWhileSuspendedIsNotDeletedAsOwn() {
     create("made-again", spec("flag-38", "fast-track", phase("Canary", Started)));

@@ -308,29 +308,36 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     assertThat(stalled.getStatus().getRelease().getPipelineKey()).isEqualTo("standard");
   }
 
-  /** A person deletes the release just before the move's DELETE: the deletion is not ours. */
-  @Test
-  void aReleaseDeletedJustBeforeTheMovesDeleteIsNotSaidAsTheOperatorsDeletion() {
-    create("gone-before-move", spec("flag-77", "standard", phase("Testing", Started)));
-    awaitReady("gone-before-move");
+  /**
+   * A person deletes the release just before the move's DELETE, or while the move reads the target
+   * pipeline (before the read it makes right before its DELETE): the deletion is not ours.
+   */
+  @ParameterizedTest
+  @CsvSource({"DELETE, gone-before-move, flag-77", "GET_PIPELINE, gone-mid-move, flag-109"})
+  void aReleaseDeletedJustBeforeTheMovesDeleteIsNotSaidAsTheOperatorsDeletion(
+      String before, String name, String flag) {
+    create(name, spec(flag, "standard", phase("Testing", Started)));
+    awaitReady(name);
     simulator
         .faults()
         .changeBeforeNext(
-            CallLog.DELETE_RELEASE, () -> simulator.ui().deleteRelease(PROJECT, "flag-77"));
+            before.equals("DELETE") ? CallLog.DELETE_RELEASE : CallLog.GET_PIPELINE,
+            () -> simulator.ui().deleteRelease(PROJECT, flag));
 
-    edit("gone-before-move", PipelineChangeSafetyIT::toFastTrack);
+    edit(name, PipelineChangeSafetyIT::toFastTrack);
     await()
         .atMost(TIMEOUT)
-        .until(
-            () -> "fast-track".equals(get("gone-before-move").getStatus().getOwnedPipelineKey()));
+        .until(() -> "fast-track".equals(get(name).getStatus().getOwnedPipelineKey()));
 
-    assertThat(eventsFor("gone-before-move"))
+    assertThat(eventsFor(name))
         .extracting(e -> e.getReason() + ": " + e.getMessage())
         .contains(
-            "ReleaseDeleted: The release of shop/flag-77 on pipeline 'standard' was already gone:"
-                + " deleted before the operator's delete; creating it on 'fast-track'")
+            "ReleaseDeleted: The release of shop/"
+                + flag
+                + " on pipeline 'standard' was already gone: deleted before the operator's"
+                + " delete; creating it on 'fast-track'")
         .noneMatch(e -> e.startsWith("ReleaseDeleted: Deleted the release"));
-    assertThat(get("gone-before-move").getStatus().getHistory())
+    assertThat(get(name).getStatus().getHistory())
         .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
         .doesNotContain("null standard -> null Operator");
   }

@@ -131,7 +131,9 @@ public final class StatusFactory {
    * LaunchDarkly's own hand by {@code now}: every phase complete but the last, whose guarded
    * rollout was to end by then. LaunchDarkly completes such a phase itself and may stop returning
    * the release before a read sees it complete; made again, it would roll out from its first phase.
-   * Null when the status records neither (or a move of the operator's deleted the release).
+   * Null when the status records neither, when it says a person had to act (the release canceled,
+   * the rollout rolled back, the phase paused: gone then means deleted, and it is made again), or
+   * when a move of the operator's deleted the release.
    */
   public static String completedPipelineKey(FlagReleaseStatus status, Instant now) {
     if (status == null || status.getCompletedPipelineKey() != null) {
@@ -139,6 +141,7 @@ public final class StatusFactory {
     }
     List<PhaseStatus> phases = status.getPhases();
     if (now == null
+        || Conditions.isTrue(status.getConditions(), ConditionTypes.STALLED)
         || status.getUnfinishedMove() != null
         || status.getRelease() == null
         || phases.isEmpty()) {

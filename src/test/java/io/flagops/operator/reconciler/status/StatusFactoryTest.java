@@ -185,6 +185,11 @@ class StatusFactoryTest {
     status.setPhases(List.of(phase(true, true, null), phase(true, false, null)));
     assertThat(StatusFactory.completedPipelineKey(status, end)).as("unguarded").isNull();
     status.setPhases(List.of(phase(true, true, null), phase(true, false, end.toString())));
+    status.setConditions(
+        List.of(
+            new FlagReleaseCondition("Stalled", "True", "ReleaseCanceled", "canceled", 1L, null)));
+    assertThat(StatusFactory.completedPipelineKey(status, end)).as("canceled: deleted").isNull();
+    status.setConditions(List.of());
     status.setUnfinishedMove(new PipelineMove("standard", "fast-track", null));
     assertThat(StatusFactory.completedPipelineKey(status, end)).as("a move deleted it").isNull();
   }
