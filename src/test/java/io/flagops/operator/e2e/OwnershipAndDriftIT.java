@@ -26,6 +26,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** One owner per flag, and changes made in LaunchDarkly behind the operator's back. */
 @QuarkusTest
@@ -597,40 +599,57 @@ class OwnershipAndDriftIT extends OperatorTestBase {
    * LaunchDarkly completes a guarded last phase itself when its window ends, and may stop returning
    * the release before any read of the operator's sees it complete: made again, it would roll out
    * from its first phase. The status's record (every earlier phase complete, the last one's window
-   * over) tells it apart from a release deleted mid-rollout.
+   * over) tells it apart from a release deleted mid-rollout. The operator reads nothing in between:
+   * the FlagRelease suspended, or stalled on a spec typo (a stall that says nothing of the
+   * release).
    */
-  @Test
-  void aReleaseLaunchDarklyCompletedUnseenAtTheEndOfItsGuardedRolloutIsNotCreatedAgain() {
+  @ParameterizedTest
+  @CsvSource({"suspended, flag-106, Suspended", "typo, flag-111, InvalidSpec"})
+  void aReleaseLaunchDarklyCompletedUnseenAtTheEndOfItsGuardedRolloutIsNotCreatedAgain(
+      String name, String flag, String unread) {
     simulator.setMonitoringWindowScale(0.002); // the hour of Production's monitoring: 7.2 s
     create(
-        "finished-unseen",
+        name,
         spec(
-            "flag-106",
+            flag,
             "standard",
             phase("Testing", Complete),
             phase("Staging", Complete),
             phase("Production", Complete)));
-    awaitCondition(
-        "finished-unseen", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
-    edit("finished-unseen", s -> s.setSuspend(true));
-    FlagRelease suspended =
-        awaitCondition("finished-unseen", ConditionTypes.READY, "False", "Suspended");
-    PhaseStatus production = suspended.getStatus().getPhases().get(2);
-    assertThat(production.getComplete()).as("seen complete before the suspend").isFalse();
+    awaitCondition(name, ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+    boolean suspend = unread.equals("Suspended");
+    edit(name, s -> stopReading(s, suspend, true));
+    FlagRelease notReading =
+        awaitCondition(
+            name,
+            suspend ? ConditionTypes.READY : ConditionTypes.STALLED,
+            suspend ? "False" : "True",
+            unread);
+    PhaseStatus production = notReading.getStatus().getPhases().get(2);
+    assertThat(production.getComplete()).as("seen complete before").isFalse();
     Instant endsAt = Instant.parse(production.getMonitoringEndsAt());
 
     // the window ends, LaunchDarkly completes the phase and stops returning the release
     await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(endsAt));
-    simulator.ui().deleteRelease(PROJECT, "flag-106");
-    edit("finished-unseen", s -> s.setSuspend(false));
-    long reads = countFor("flag-106", CallLog.GET_RELEASE);
-    await().atMost(TIMEOUT).until(() -> countFor("flag-106", CallLog.GET_RELEASE) >= reads + 3);
+    simulator.ui().deleteRelease(PROJECT, flag);
+    edit(name, s -> stopReading(s, suspend, false));
+    long reads = countFor(flag, CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor(flag, CallLog.GET_RELEASE) >= reads + 3);
 
-    assertThat(countFor("flag-106", CallLog.CREATE_RELEASE)).isEqualTo(1);
-    FlagRelease finished = awaitReady("finished-unseen");
+    assertThat(countFor(flag, CallLog.CREATE_RELEASE)).isEqualTo(1);
+    FlagRelease finished = awaitReady(name);
     assertThat(finished.getStatus().getCompletedPipelineKey()).isEqualTo("standard");
     assertThat(finished.getStatus().getMessage())
         .startsWith("the release on pipeline 'standard' completed every phase");
+  }
+
+  /** Suspends the spec, or makes it invalid (an empty releaseVariationId); or undoes that. */
+  private static void stopReading(FlagReleaseSpec spec, boolean suspend, boolean stop) {
+    if (suspend) {
+      spec.setSuspend(stop);
+    } else {
+      spec.setReleaseVariationId(stop ? "" : null);
+    }
   }
 
   /**

@@ -131,9 +131,10 @@ public final class StatusFactory {
    * LaunchDarkly's own hand by {@code now}: every phase complete but the last, whose guarded
    * rollout was to end by then. LaunchDarkly completes such a phase itself and may stop returning
    * the release before a read sees it complete; made again, it would roll out from its first phase.
-   * Null when the status records neither, when it says a person had to act (the release canceled,
-   * the rollout rolled back, the phase paused: gone then means deleted, and it is made again), or
-   * when a move of the operator's deleted the release.
+   * Null when the status records neither, when it says LaunchDarkly would not complete the phase
+   * (the release canceled, the rollout rolled back, the phase paused: gone then means deleted, and
+   * it is made again), or when a move of the operator's deleted the release. A stall for another
+   * reason (a token, a spec typo) says nothing about the release and keeps the inference.
    */
   public static String completedPipelineKey(FlagReleaseStatus status, Instant now) {
     if (status == null || status.getCompletedPipelineKey() != null) {
@@ -141,7 +142,7 @@ public final class StatusFactory {
     }
     List<PhaseStatus> phases = status.getPhases();
     if (now == null
-        || Conditions.isTrue(status.getConditions(), ConditionTypes.STALLED)
+        || stalledBy(status, RELEASE_STOPPED_BY_A_PERSON)
         || status.getUnfinishedMove() != null
         || status.getRelease() == null
         || phases.isEmpty()) {
@@ -152,10 +153,21 @@ public final class StatusFactory {
     boolean finishing =
         phases.subList(0, phases.size() - 1).stream()
                 .allMatch(p -> Boolean.TRUE.equals(p.getComplete()))
-            && Boolean.TRUE.equals(last.getStarted())
+            && ReleasePhase.STARTED.equals(last.getStatus()) // not paused
             && end != null
             && end <= now.toEpochMilli();
     return finishing ? status.getRelease().getPipelineKey() : null;
+  }
+
+  /** Stalls that say LaunchDarkly does not complete the release's last phase on its own. */
+  private static final Set<String> RELEASE_STOPPED_BY_A_PERSON =
+      Set.of(Reasons.RELEASE_CANCELED, Reasons.GUARDED_ROLLOUT_NOT_COMPLETED, Reasons.PHASE_PAUSED);
+
+  private static boolean stalledBy(FlagReleaseStatus status, Set<String> reasons) {
+    FlagReleaseCondition stalled = Conditions.find(status.getConditions(), ConditionTypes.STALLED);
+    return stalled != null
+        && "True".equals(stalled.getStatus())
+        && reasons.contains(stalled.getReason());
   }
 
   /** The move this pass started, else the one recorded until the flag has a release again. */

@@ -185,17 +185,29 @@ class StatusFactoryTest {
     status.setPhases(List.of(phase(true, true, null), phase(true, false, null)));
     assertThat(StatusFactory.completedPipelineKey(status, end)).as("unguarded").isNull();
     status.setPhases(List.of(phase(true, true, null), phase(true, false, end.toString())));
-    status.setConditions(
-        List.of(
-            new FlagReleaseCondition("Stalled", "True", "ReleaseCanceled", "canceled", 1L, null)));
+    status.setConditions(List.of(stalled("ReleaseCanceled")));
     assertThat(StatusFactory.completedPipelineKey(status, end)).as("canceled: deleted").isNull();
+    status.setConditions(List.of(stalled("InvalidSpec")));
+    assertThat(StatusFactory.completedPipelineKey(status, end))
+        .as("a spec typo says nothing about the release")
+        .isEqualTo("standard");
     status.setConditions(List.of());
+    PhaseStatus paused = phase(true, false, end.toString());
+    paused.setStatus("Paused");
+    status.setPhases(List.of(phase(true, true, null), paused));
+    assertThat(StatusFactory.completedPipelineKey(status, end)).as("paused").isNull();
+    status.setPhases(List.of(phase(true, true, null), phase(true, false, end.toString())));
     status.setUnfinishedMove(new PipelineMove("standard", "fast-track", null));
     assertThat(StatusFactory.completedPipelineKey(status, end)).as("a move deleted it").isNull();
   }
 
+  private static FlagReleaseCondition stalled(String reason) {
+    return new FlagReleaseCondition("Stalled", "True", reason, "a person must act", 1L, null);
+  }
+
   private static PhaseStatus phase(boolean started, boolean complete, String monitoringEndsAt) {
     PhaseStatus phase = new PhaseStatus();
+    phase.setStatus(complete ? "Complete" : started ? "Started" : "NotStarted");
     phase.setStarted(started);
     phase.setComplete(complete);
     phase.setMonitoringEndsAt(monitoringEndsAt);
