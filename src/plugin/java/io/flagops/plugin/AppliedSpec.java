@@ -9,7 +9,6 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import java.io.PrintWriter;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,8 +36,7 @@ final class AppliedSpec {
     JsonNode live = JSON.valueToTree(found.getSpec());
     JsonNode alone = JSON.valueToTree(resource.getSpec());
     Set<String> removedByApply = lastAppliedSpecFields(found);
-    for (Iterator<Map.Entry<String, JsonNode>> fields = live.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : live.properties()) {
       String name = field.getKey();
       if (merged.has(name) || field.getValue().isNull() || removedByApply.contains(name)) {
         continue;

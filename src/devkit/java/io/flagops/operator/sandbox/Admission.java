@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,8 +145,7 @@ final class Admission {
       return;
     }
     ObjectNode data = secret.get("data") instanceof ObjectNode d ? d : secret.putObject("data");
-    for (Iterator<Map.Entry<String, JsonNode>> it = stringData.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : stringData.properties()) {
       data.put(
           entry.getKey(),
           Base64.getEncoder()

@@ -48,7 +48,7 @@ final class GatewayRouter {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     router.get("/version").handler(c -> json(c, Discovery.version()));
-    router.get("/api").handler(c -> json(c, discovery.apiVersions(c.request().host())));
+    router.get("/api").handler(c -> json(c, discovery.apiVersions(authority(c))));
     router.get("/apis").handler(c -> json(c, discovery.groupList()));
     router
         .get("/api/:version")
@@ -178,5 +178,11 @@ final class GatewayRouter {
       new ApiRequest(context)
           .status(Statuses.internalError(failure == null ? "HTTP " + code : failure.getMessage()));
     }
+  }
+
+  /** The request's Host, as host:port (the server address kubectl is told). */
+  private static String authority(RoutingContext context) {
+    var authority = context.request().authority();
+    return authority == null ? null : authority.toString();
   }
 }

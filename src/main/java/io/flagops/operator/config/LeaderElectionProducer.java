@@ -2,6 +2,7 @@ package io.flagops.operator.config;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 
@@ -21,18 +22,16 @@ public class LeaderElectionProducer {
     if (!election.enabled()) {
       return null;
     }
-    // the SDK's own exit on a lost Lease is off: it exits on the leader elector's thread, which
-    // deadlocks with the shutdown hook (and its builder leaves it off, the replica then reconciling
-    // beside the new leader); LostLease exits instead
-    return new LeaderElectionConfiguration(
-        election.leaseName(),
-        election.leaseNamespace().filter(ns -> !ns.isBlank()).orElse(null),
-        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-        election.identity().filter(id -> !id.isBlank()).orElse(null),
-        new LeaderCallbacks(
-            leadership::leads, () -> lostLease.onStopLeading(election.leaseName()), leader -> {}),
-        false);
+    // the SDK's own exit on a lost Lease stays off (its builder always leaves it off): it exits on
+    // the leader elector's thread, which deadlocks with the shutdown hook; LostLease exits instead
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(election.leaseName())
+        .withLeaseNamespace(election.leaseNamespace().filter(ns -> !ns.isBlank()).orElse(null))
+        .withIdentity(election.identity().filter(id -> !id.isBlank()).orElse(null))
+        .withLeaderCallbacks(
+            new LeaderCallbacks(
+                leadership::leads,
+                () -> lostLease.onStopLeading(election.leaseName()),
+                leader -> {}))
+        .build();
   }
 }

@@ -216,8 +216,8 @@ class BadSpecTableTest {
   private static JsonNode with(String change) throws IOException {
     var spec = (com.fasterxml.jackson.databind.node.ObjectNode) valid();
     YAML.readTree(change)
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             f -> {
               if (f.getValue().isNull()) {
                 spec.remove(f.getKey());

@@ -67,7 +67,7 @@ class ArgoCdHealthTest {
     }
     if (node.isObject()) {
       LuaTable table = new LuaTable();
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         table.set(field.getKey(), toLua(field.getValue()));

@@ -105,7 +105,7 @@ final class HelmChart {
 
   /** Helm's value merge: maps merge key by key, anything else replaces. */
   static void merge(ObjectNode target, JsonNode overrides) {
-    Iterator<Map.Entry<String, JsonNode>> fields = overrides.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = overrides.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       JsonNode existing = target.get(field.getKey());

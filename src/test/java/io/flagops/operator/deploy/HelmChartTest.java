@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -858,7 +859,8 @@ class HelmChartTest {
     assertThat(endpoint.path("scrapeTimeout").asText()).isEqualTo("5s");
     Map<String, String> selector =
         Manifests.JSON.convertValue(
-            monitor.path("spec").path("selector").path("matchLabels"), Map.class);
+            monitor.path("spec").path("selector").path("matchLabels"),
+            new TypeReference<Map<String, String>>() {});
     assertThat(monitored.one(Service.class).getMetadata().getLabels())
         .containsAllEntriesOf(selector);
   }
@@ -988,7 +990,7 @@ class HelmChartTest {
   /** Walks values.yaml with the schema: objects with declared properties are recursed into. */
   private static void collectKeys(
       JsonNode values, JsonNode schema, String prefix, List<String> out) {
-    Iterator<Map.Entry<String, JsonNode>> fields = values.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = values.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       String key = prefix + field.getKey();

@@ -12,6 +12,7 @@ import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import io.flagops.operator.simulator.LaunchDarklySimulator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -110,14 +111,12 @@ class LeaderElectionIT {
   }
 
   private static LeaderElectionConfiguration election(String identity) {
-    return new LeaderElectionConfiguration(
-        "flagrelease-operator",
-        "default",
-        Duration.ofSeconds(3),
-        Duration.ofSeconds(2),
-        Duration.ofMillis(300),
-        identity,
-        null,
-        false);
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("flagrelease-operator")
+        .withLeaseNamespace("default")
+        .withLeaseDuration(Duration.ofSeconds(3))
+        .withRenewDeadline(Duration.ofSeconds(2))
+        .withRetryPeriod(Duration.ofMillis(300))
+        .withIdentity(identity)
+        .build();
   }
 }

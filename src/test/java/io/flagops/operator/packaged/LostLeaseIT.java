@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
@@ -182,8 +182,9 @@ class LostLeaseIT {
       }
     }
     List<HasMetadata> documents =
-        Serialization.unmarshal(
-            Files.readString(Path.of("deploy/kustomize/base/rbac-leader-election.yaml")));
+        new KubernetesSerialization()
+            .unmarshal(
+                Files.readString(Path.of("deploy/kustomize/base/rbac-leader-election.yaml")));
     Role shipped =
         documents.stream()
             .filter(Role.class::isInstance)

@@ -3,7 +3,7 @@ package io.flagops.operator.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,8 +15,9 @@ class KubectlGatewayRulesTest {
 
   @BeforeAll
   static void load() throws Exception {
-    Object crd = Serialization.unmarshal(Files.readString(KubectlGatewaySandbox.CRD_FILE));
-    flagRelease = ResourceType.fromCrd(Json.parse(Serialization.asJson(crd))).get(0);
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    Object crd = serialization.unmarshal(Files.readString(KubectlGatewaySandbox.CRD_FILE));
+    flagRelease = ResourceType.fromCrd(Json.parse(serialization.asJson(crd))).get(0);
   }
 
   @Test

@@ -142,7 +142,7 @@ public final class StatusFactory {
     }
     List<PhaseStatus> phases = status.getPhases();
     if (now == null
-        || stalledBy(status, RELEASE_STOPPED_BY_A_PERSON)
+        || stalledBy(status, NOT_COMPLETED_BY_LAUNCHDARKLY)
         || status.getUnfinishedMove() != null
         || status.getRelease() == null
         || phases.isEmpty()) {
@@ -159,8 +159,8 @@ public final class StatusFactory {
     return finishing ? status.getRelease().getPipelineKey() : null;
   }
 
-  /** Stalls that say LaunchDarkly does not complete the release's last phase on its own. */
-  private static final Set<String> RELEASE_STOPPED_BY_A_PERSON =
+  /** Stalls that say LaunchDarkly does not complete the last phase on its own (it is stopped). */
+  private static final Set<String> NOT_COMPLETED_BY_LAUNCHDARKLY =
       Set.of(Reasons.RELEASE_CANCELED, Reasons.GUARDED_ROLLOUT_NOT_COMPLETED, Reasons.PHASE_PAUSED);
 
   private static boolean stalledBy(FlagReleaseStatus status, Set<String> reasons) {

@@ -29,7 +29,7 @@ public class StatusWriter {
 
   public StatusWriter(KubernetesClient kubernetes, ObjectMapper json) {
     this.kubernetes = kubernetes;
-    this.json = json.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    this.json = json.copy().setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
   }
 
   /**
