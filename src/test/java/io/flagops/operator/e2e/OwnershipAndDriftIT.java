@@ -653,9 +653,9 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   }
 
   /**
-   * The same record, but the status says a person had to act (the release canceled in its guarded
-   * rollout): deleted after the window's end as the ReleaseCanceled message asks, it is made again,
-   * not taken for one LaunchDarkly completed.
+   * The same record, but the release was canceled in its guarded rollout (and a spec typo stalled
+   * it since): deleted after the window's end as the ReleaseCanceled message asks, it is made
+   * again, not taken for one LaunchDarkly completed.
    */
   @Test
   void aCanceledReleaseDeletedAfterItsGuardedWindowIsCreatedAgain() {
@@ -674,9 +674,13 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     Instant endsAt = Instant.parse(guarded.getStatus().getPhases().get(2).getMonitoringEndsAt());
     simulator.ui().cancelRelease(PROJECT, "flag-110");
     awaitCondition("canceled-late", ConditionTypes.STALLED, "True", "ReleaseCanceled");
+    // a later stall that reads nothing replaces the ReleaseCanceled one: the record still tells
+    edit("canceled-late", s -> s.setReleaseVariationId(""));
+    awaitCondition("canceled-late", ConditionTypes.STALLED, "True", "InvalidSpec");
 
     await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(endsAt));
     simulator.ui().deleteRelease(PROJECT, "flag-110");
+    edit("canceled-late", s -> s.setReleaseVariationId(null));
 
     await().atMost(TIMEOUT).until(() -> countFor("flag-110", CallLog.CREATE_RELEASE) == 2);
     assertThat(get("canceled-late").getStatus().getCompletedPipelineKey()).isNull();

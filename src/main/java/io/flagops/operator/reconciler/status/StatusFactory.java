@@ -132,9 +132,10 @@ public final class StatusFactory {
    * rollout was to end by then. LaunchDarkly completes such a phase itself and may stop returning
    * the release before a read sees it complete; made again, it would roll out from its first phase.
    * Null when the status records neither, when it says LaunchDarkly would not complete the phase
-   * (the release canceled, the rollout rolled back, the phase paused: gone then means deleted, and
-   * it is made again), or when a move of the operator's deleted the release. A stall for another
-   * reason (a token, a spec typo) says nothing about the release and keeps the inference.
+   * (the release canceled: no end of monitoring is recorded for it; the rollout rolled back, the
+   * phase paused: gone then means deleted, and it is made again), or when a move of the operator's
+   * deleted the release. A stall for another reason (a token, a spec typo) says nothing about the
+   * release and keeps the inference.
    */
   public static String completedPipelineKey(FlagReleaseStatus status, Instant now) {
     if (status == null || status.getCompletedPipelineKey() != null) {
@@ -153,7 +154,7 @@ public final class StatusFactory {
     boolean finishing =
         phases.subList(0, phases.size() - 1).stream()
                 .allMatch(p -> Boolean.TRUE.equals(p.getComplete()))
-            && ReleasePhase.STARTED.equals(last.getStatus()) // not paused
+            && ReleasePhase.STARTED.equals(ReleasePhase.documented(last.getStatus())) // not paused
             && end != null
             && end <= now.toEpochMilli();
     return finishing ? status.getRelease().getPipelineKey() : null;
@@ -237,12 +238,17 @@ public final class StatusFactory {
               status.setCompletedAt(timestamp(phase.completionDate()));
               // a read that says nothing of the phase's guardrails keeps what the last one saw
               Optional<PhaseStatus> seen = GuardrailsSeenBefore.of(phase, before.get(phase.name()));
+              // none for a canceled release: nothing monitors it, and a record of one would have it
+              // taken as completed by LaunchDarkly once gone (completedPipelineKey)
               status.setMonitoringEndsAt(
-                  seen.map(PhaseStatus::getMonitoringEndsAt)
-                      .orElseGet(
-                          () ->
-                              timestamp(
-                                  MonitoringWindow.endsAt(phase, before.get(phase.name()), now))));
+                  release.canceledAt() != null
+                      ? null
+                      : seen.map(PhaseStatus::getMonitoringEndsAt)
+                          .orElseGet(
+                              () ->
+                                  timestamp(
+                                      MonitoringWindow.endsAt(
+                                          phase, before.get(phase.name()), now))));
               status.setAwaitingApproval(
                   seen.map(PhaseStatus::getAwaitingApproval)
                       .orElseGet(() -> awaitingApproval(phase)));
@@ -290,7 +296,10 @@ public final class StatusFactory {
     if (phase.status() != null) {
       return phase.status();
     }
-    return phase.isComplete() ? ReleasePhase.COMPLETE : ReleasePhase.NOT_STARTED;
+    if (phase.isComplete()) {
+      return ReleasePhase.COMPLETE;
+    }
+    return phase.isStarted() ? ReleasePhase.STARTED : ReleasePhase.NOT_STARTED;
   }
 
   /** Each guarded phase's monitoring window, in milliseconds. */

@@ -121,6 +121,32 @@ class StatusFactoryTest {
     assertThat(flags(suspended)).containsExactly("False", "False", "False");
   }
 
+  /**
+   * A read that leaves a started phase's optional status out records it Started, not NotStarted.
+   */
+  @Test
+  void aStartedPhaseWithoutItsStatusIsRecordedStarted() {
+    Release release =
+        new Release(
+            "Standard",
+            "standard",
+            "",
+            List.of(new ReleasePhase("p1", "Testing", false, 1L, null, List.of(), null, true, 1L)),
+            4L,
+            null,
+            null);
+    FlagRelease resource = resource(1L, null);
+
+    FlagReleaseStatus status =
+        factory.build(
+            resource,
+            Seen.of(release, false),
+            Ownership.created("standard"),
+            new Outcome(ReleaseState.Progressing, "Waiting", "waits"));
+
+    assertThat(status.getPhases().get(0).getStatus()).isEqualTo("Started");
+  }
+
   private static List<String> flags(FlagReleaseStatus status) {
     return status.getConditions().stream().map(FlagReleaseCondition::getStatus).toList();
   }
