@@ -68,12 +68,19 @@ final class Preflight {
     } catch (IllegalArgumentException e) {
       return e.getMessage() + ".";
     }
-    String watched = System.getenv(WATCH_NAMESPACES);
-    if (watched == null || watched.startsWith("JOSDK_")) {
-      return null; // every namespace, or the SDK's own word for the current one
-    }
-    String problem = SettingNames.listProblem(WATCH_NAMESPACES, SettingNames.split(watched));
+    String problem = SettingNames.listProblem(WATCH_NAMESPACES, watchedNamespaces());
     return problem == null ? null : problem + ".";
+  }
+
+  /**
+   * The namespaces {@code FLAGRELEASE_WATCH_NAMESPACES} lists; none when it is unset (every
+   * namespace) or the SDK's own word for the current one.
+   */
+  private static List<String> watchedNamespaces() {
+    String watched = System.getenv(WATCH_NAMESPACES);
+    return watched == null || watched.startsWith("JOSDK_")
+        ? List.of()
+        : SettingNames.split(watched);
   }
 
   private static String clusterProblem() {
@@ -172,14 +179,11 @@ final class Preflight {
    */
   private static String unlistableNamespaceProblem(KubernetesClient client) {
     ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
-    String watched = System.getenv(WATCH_NAMESPACES);
-    if (watched != null && !watched.startsWith("JOSDK_")) {
-      for (String namespace : SettingNames.split(watched)) {
-        String refused =
-            refused(() -> client.resources(FlagRelease.class).inNamespace(namespace).list(one));
-        if (refused != null) {
-          return unlistable(WATCH_NAMESPACES, namespace, "FlagReleases", refused);
-        }
+    for (String namespace : watchedNamespaces()) {
+      String refused =
+          refused(() -> client.resources(FlagRelease.class).inNamespace(namespace).list(one));
+      if (refused != null) {
+        return unlistable(WATCH_NAMESPACES, namespace, "FlagReleases", refused);
       }
     }
     TokenSecretScope scope =

@@ -122,12 +122,8 @@ final class SpecChecks {
         .map(
             field ->
                 "spec."
-                    + field
-                    + ": '"
-                    + spec.getUnknownValues().get(field)
-                    + "' is not a value this operator knows ("
-                    + knownValues(field)
-                    + "), so it cannot tell what deleting this FlagRelease should do to the"
+                    + notKnown(field, spec.getUnknownValues().get(field))
+                    + ", so it cannot tell what deleting this FlagRelease should do to the"
                     + " release: nothing is done to it until the value is one this operator"
                     + " knows, or the operator is upgraded");
   }
@@ -176,23 +172,25 @@ final class SpecChecks {
                 invalid(
                     at
                         + "."
-                        + value.getKey()
-                        + ": '"
-                        + value.getValue()
-                        + "' is not a value this operator knows ("
-                        + knownValues(value.getKey())
-                        + "), so it is not acted on: change it, or "
+                        + notKnown(value.getKey(), value.getValue())
+                        + ", so it is not acted on: change it, or "
                         + UPGRADE));
   }
 
-  private static String knownValues(String field) {
-    return SpecObject.valuesOf(
-        switch (field) {
-          case FlagReleaseSpec.DELETION_POLICY -> DeletionPolicy.class;
-          case FlagReleaseSpec.MANAGEMENT_POLICY -> ManagementPolicy.class;
-          case PhaseSpec.STATUS -> DesiredPhaseStatus.class;
-          default -> throw new IllegalArgumentException("not an enum field: " + field);
-        });
+  /** {@code field: 'value' is not a value this operator knows (A, B or C)}. */
+  private static String notKnown(String field, String value) {
+    return field
+        + ": '"
+        + value
+        + "' is not a value this operator knows ("
+        + SpecObject.valuesOf(
+            switch (field) {
+              case FlagReleaseSpec.DELETION_POLICY -> DeletionPolicy.class;
+              case FlagReleaseSpec.MANAGEMENT_POLICY -> ManagementPolicy.class;
+              case PhaseSpec.STATUS -> DesiredPhaseStatus.class;
+              default -> throw new IllegalArgumentException("not an enum field: " + field);
+            })
+        + ")";
   }
 
   private static Optional<Verdict> key(String field, String value) {
