@@ -222,6 +222,37 @@ class GuardrailsIT extends OperatorTestBase {
   }
 
   /**
+   * A rollout seen overdue (likely rolled back), then deleted in LaunchDarkly after its window, is
+   * made again: not taken for one LaunchDarkly completed unseen, even once a later stall (a spec
+   * typo, which reads nothing) has replaced the GuardedRolloutNotCompleted one.
+   */
+  @Test
+  void aRolledBackReleaseDeletedAfterItsWindowIsMadeAgainThoughAnotherStallCameBetween() {
+    simulator.ui().regressGuardedRollouts(PROJECT, "flag-112");
+    simulator.setMonitoringWindowScale(0.0008); // the hour of Production's monitoring: 2.9 s
+    create(
+        "rolled-back-gone",
+        spec(
+            "flag-112",
+            "standard",
+            phase("Testing", Complete),
+            phase("Staging", Complete),
+            phase("Production", Complete)));
+    FlagRelease stalled =
+        awaitCondition(
+            "rolled-back-gone", ConditionTypes.STALLED, "True", "GuardedRolloutNotCompleted");
+    assertThat(stalled.getStatus().getPhases().get(2).getMonitoringOverdue()).isTrue();
+    edit("rolled-back-gone", s -> s.setReleaseVariationId(""));
+    awaitCondition("rolled-back-gone", ConditionTypes.STALLED, "True", "InvalidSpec");
+
+    simulator.ui().deleteRelease(PROJECT, "flag-112");
+    edit("rolled-back-gone", s -> s.setReleaseVariationId(null));
+
+    await().atMost(TIMEOUT).until(() -> countFor("flag-112", CallLog.CREATE_RELEASE) == 2);
+    assertThat(get("rolled-back-gone").getStatus().getCompletedPipelineKey()).isNull();
+  }
+
+  /**
    * LaunchDarkly takes a guarded rollout's settings only when the phase starts: a rollout weight
    * changed in Git afterwards is not applied, and the resource is not Ready (a CI gate or Argo CD
    * must not read the team's guardrail as in force) until the spec asks what LaunchDarkly keeps.

@@ -40,6 +40,14 @@ public class PhaseStatus {
   private String monitoringEndsAt;
 
   @JsonPropertyDescription(
+      "True when a read after monitoringEndsAt (and a grace of a tenth of the window, at most a"
+          + " minute) still showed this phase started and not complete: LaunchDarkly completes a"
+          + " phase as its guarded rollout ends, so a regression may have rolled it back. Kept"
+          + " until a read shows the phase otherwise; while it is true, a release gone from"
+          + " LaunchDarkly is taken as deleted (and made again), never as completed.")
+  private Boolean monitoringOverdue;
+
+  @JsonPropertyDescription(
       "Audiences of this started phase whose change waits for approval in LaunchDarkly.")
   private List<String> awaitingApproval;
 
@@ -120,6 +128,14 @@ public class PhaseStatus {
     this.monitoringEndsAt = monitoringEndsAt;
   }
 
+  public Boolean getMonitoringOverdue() {
+    return monitoringOverdue;
+  }
+
+  public void setMonitoringOverdue(Boolean monitoringOverdue) {
+    this.monitoringOverdue = monitoringOverdue;
+  }
+
   public List<String> getAwaitingApproval() {
     return awaitingApproval;
   }
@@ -155,6 +171,7 @@ public class PhaseStatus {
         && Objects.equals(startedAt, other.startedAt)
         && Objects.equals(completedAt, other.completedAt)
         && Objects.equals(monitoringEndsAt, other.monitoringEndsAt)
+        && Objects.equals(monitoringOverdue, other.monitoringOverdue)
         && Objects.equals(awaitingApproval, other.awaitingApproval)
         && Objects.equals(managed, other.managed)
         && requested == other.requested;
@@ -171,6 +188,7 @@ public class PhaseStatus {
         startedAt,
         completedAt,
         monitoringEndsAt,
+        monitoringOverdue,
         awaitingApproval,
         managed,
         requested);

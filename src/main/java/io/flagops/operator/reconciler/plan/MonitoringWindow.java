@@ -31,6 +31,18 @@ public final class MonitoringWindow {
   }
 
   /**
+   * Whether a read at {@code readAt} shows the phase still monitored past its window's end ({@link
+   * #overdue}): started, not paused, not complete. What {@code status.phases} records as
+   * monitoringOverdue, the memory of a likely rollback that outlives the stall saying so.
+   */
+  public static boolean overdueWhenRead(ReleasePhase phase, Long endsAt, Instant readAt) {
+    return endsAt != null
+        && phase.isStarted()
+        && !phase.isComplete()
+        && overdue(phase, endsAt, readAt);
+  }
+
+  /**
    * @param phase the phase as LaunchDarkly shows it now
    * @param before the status's record of the phase from the last reconcile; null when none
    * @param now when the phase was seen so (when LaunchDarkly was read); null when unknown

@@ -132,10 +132,10 @@ public final class StatusFactory {
    * rollout was to end by then. LaunchDarkly completes such a phase itself and may stop returning
    * the release before a read sees it complete; made again, it would roll out from its first phase.
    * Null when the status records neither, when it says LaunchDarkly would not complete the phase
-   * (the release canceled: no end of monitoring is recorded for it; the rollout rolled back, the
-   * phase paused: gone then means deleted, and it is made again), or when a move of the operator's
-   * deleted the release. A stall for another reason (a token, a spec typo) says nothing about the
-   * release and keeps the inference.
+   * (the release canceled: no end of monitoring is recorded for it; the rollout seen overdue, so
+   * likely rolled back; the phase paused: gone then means deleted, and it is made again), or when a
+   * move of the operator's deleted the release. A stall for another reason (a token, a spec typo)
+   * says nothing about the release and keeps the inference.
    */
   public static String completedPipelineKey(FlagReleaseStatus status, Instant now) {
     if (status == null || status.getCompletedPipelineKey() != null) {
@@ -155,6 +155,7 @@ public final class StatusFactory {
         phases.subList(0, phases.size() - 1).stream()
                 .allMatch(p -> Boolean.TRUE.equals(p.getComplete()))
             && ReleasePhase.STARTED.equals(ReleasePhase.documented(last.getStatus())) // not paused
+            && !Boolean.TRUE.equals(last.getMonitoringOverdue()) // likely rolled back
             && end != null
             && end <= now.toEpochMilli();
     return finishing ? status.getRelease().getPipelineKey() : null;
@@ -249,6 +250,12 @@ public final class StatusFactory {
                                   timestamp(
                                       MonitoringWindow.endsAt(
                                           phase, before.get(phase.name()), now))));
+              // read again and again while LaunchDarkly keeps it so; passes that read nothing
+              // (suspended, stalled on the spec, LaunchDarkly down) keep it with the phases
+              boolean overdue =
+                  MonitoringWindow.overdueWhenRead(
+                      phase, MonitoringWindow.recordedEnd(status), now);
+              status.setMonitoringOverdue(overdue ? true : null);
               status.setAwaitingApproval(
                   seen.map(PhaseStatus::getAwaitingApproval)
                       .orElseGet(() -> awaitingApproval(phase)));

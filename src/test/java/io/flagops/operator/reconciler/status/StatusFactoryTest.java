@@ -218,6 +218,12 @@ class StatusFactoryTest {
         .as("a spec typo says nothing about the release")
         .isEqualTo("standard");
     status.setConditions(List.of());
+    PhaseStatus overdue = phase(true, false, end.toString());
+    overdue.setMonitoringOverdue(true);
+    status.setPhases(List.of(phase(true, true, null), overdue));
+    assertThat(StatusFactory.completedPipelineKey(status, end))
+        .as("seen overdue, so likely rolled back: deleted")
+        .isNull();
     PhaseStatus paused = phase(true, false, end.toString());
     paused.setStatus("Paused");
     status.setPhases(List.of(phase(true, true, null), paused));
