@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  */
 final class Preflight {
   private static final String WATCH_NAMESPACES = "FLAGRELEASE_WATCH_NAMESPACES";
+  private static final String LABEL_SELECTOR = "FLAGRELEASE_LABEL_SELECTOR";
   private static final Pattern YAML_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
 
   private Preflight() {}
@@ -168,7 +169,44 @@ final class Preflight {
       // discovery refused: the operator's own RBAC may differ; let it start and report
     }
     String stale = staleCrdProblem(client, config);
-    return stale != null ? stale : unlistableNamespaceProblem(client);
+    if (stale != null) {
+      return stale;
+    }
+    String selector = selectorProblem(client);
+    return selector != null ? selector : unlistableNamespaceProblem(client);
+  }
+
+  /**
+   * A label selector the API server cannot parse: the SDK would stop at start with a stack trace.
+   * Asked of the API server, which alone knows its grammar, with the list the operator will make.
+   */
+  private static String selectorProblem(KubernetesClient client) {
+    String selector =
+        Settings.value("quarkus.operator-sdk.controllers.flagrelease.selector", LABEL_SELECTOR);
+    if (selector == null || selector.isBlank()) {
+      return null;
+    }
+    List<String> namespaces = watchedNamespaces();
+    ListOptions one = new ListOptionsBuilder().withLimit(1L).withLabelSelector(selector).build();
+    try {
+      if (namespaces.isEmpty()) {
+        client.resources(FlagRelease.class).inAnyNamespace().list(one);
+      } else {
+        client.resources(FlagRelease.class).inNamespace(namespaces.get(0)).list(one);
+      }
+      return null;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 400) {
+        return null; // not the selector's fault: what the next checks and the SDK report
+      }
+      return LABEL_SELECTOR
+          + " is not a label selector the Kubernetes API accepts ("
+          + (e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : "HTTP 400")
+          + "): write it as kubectl's --selector takes it, such as flagops.io/shard=a (Helm:"
+          + " labelSelector).";
+    }
   }
 
   /**
@@ -189,7 +227,32 @@ final class Preflight {
     TokenSecretScope scope =
         TokenSecretScope.parse(
             Settings.value("flagrelease.token-secrets.namespaces", TokenSecretScope.SETTING));
-    for (String namespace : scope.namespaces()) {
+    if (scope.everyWatched() && watchedNamespaces().isEmpty()) {
+      // "*" with every namespace watched: one list across the cluster, which no Role grants
+      String refused =
+          refused(
+              () ->
+                  client
+                      .secrets()
+                      .inAnyNamespace()
+                      .withLabel(TokenSecretScope.LABEL, "true")
+                      .list(one));
+      return refused == null
+          ? null
+          : TokenSecretScope.SETTING
+              + " is * while every namespace is watched, and the operator cannot list token"
+              + " Secrets across the cluster ("
+              + refused
+              + "): grant it get, list and watch on Secrets in a ClusterRole (the Helm chart"
+              + " does), or list the namespaces instead.";
+    }
+    List<String> secretNamespaces =
+        scope.everyWatched() ? watchedNamespaces() : List.copyOf(scope.namespaces());
+    String listing =
+        scope.everyWatched()
+            ? TokenSecretScope.SETTING + " is * and " + WATCH_NAMESPACES
+            : TokenSecretScope.SETTING;
+    for (String namespace : secretNamespaces) {
       String refused =
           refused(
               () ->
@@ -199,7 +262,7 @@ final class Preflight {
                       .withLabel(TokenSecretScope.LABEL, "true")
                       .list(one));
       if (refused != null) {
-        return unlistable(TokenSecretScope.SETTING, namespace, "token Secrets", refused);
+        return unlistable(listing, namespace, "token Secrets", refused);
       }
     }
     return null;

@@ -1,0 +1,119 @@
+package io.flagops.operator.packaged;
+
+import static io.flagops.operator.packaged.OperatorJar.assertCannotStart;
+import static io.flagops.operator.packaged.OperatorJar.freePort;
+import static io.flagops.operator.packaged.OperatorJar.writeKubeconfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.flagops.operator.sandbox.Sandbox;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A setting the Kubernetes API refuses when the operator starts: a team's namespace deleted while
+ * the install still lists it (its Role went with it, so every list there is refused), Secrets of
+ * every namespace without a ClusterRole, a label selector it cannot parse. The packaged operator
+ * does not start (one owner per flag needs every watched namespace's FlagReleases) and says in one
+ * line which setting is at fault and what to do, instead of the SDK's stack trace.
+ */
+class SettingTheClusterRefusesIT {
+  @TempDir Path dir;
+
+  private KubernetesMockServer cluster;
+
+  @AfterEach
+  void stop() {
+    if (cluster != null) {
+      cluster.destroy();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "FLAGRELEASE_WATCH_NAMESPACES | team-a,team-b | /namespaces/team-b/ | 403"
+            + " | FLAGRELEASE_WATCH_NAMESPACES lists namespace 'team-b', where the operator cannot"
+            + " list FlagReleases (HTTP 403)",
+        "FLAGRELEASE_TOKEN_SECRETS_NAMESPACES | team-a,team-b | /namespaces/team-b/ | 403"
+            + " | FLAGRELEASE_TOKEN_SECRETS_NAMESPACES lists namespace 'team-b', where the operator"
+            + " cannot list token Secrets (HTTP 403)",
+        "FLAGRELEASE_TOKEN_SECRETS_NAMESPACES | * | /api/v1/secrets? | 403"
+            + " | FLAGRELEASE_TOKEN_SECRETS_NAMESPACES is * while every namespace is watched, and"
+            + " the operator cannot list token Secrets across the cluster (HTTP 403)",
+        "FLAGRELEASE_LABEL_SELECTOR | flagops.io/shard in (a | labelSelector= | 400"
+            + " | FLAGRELEASE_LABEL_SELECTOR is not a label selector the Kubernetes API accepts"
+            + " (unable to parse requirement"
+      })
+  void isNamedWithWhatToDo(String setting, String value, String refusedPath, int code, String says)
+      throws IOException {
+    cluster =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new Refusing(refusedPath, code),
+            false);
+    cluster.init(InetAddress.getLoopbackAddress(), 0);
+    try (KubernetesClient client = cluster.createClient();
+        InputStream crd = Sandbox.class.getResourceAsStream(Sandbox.CRD_RESOURCE)) {
+      Sandbox.installCrd(client, crd);
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("LAUNCHDARKLY_ACCESS_TOKEN", "api-dummy-token");
+    env.put(setting, value);
+    env.put("KUBECONFIG", writeKubeconfig(dir.resolve("kubeconfig"), cluster.url("/")).toString());
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
+
+    String line = assertCannotStart(OperatorJar.start(dir, env).awaitExit());
+
+    assertThat(line).contains(says);
+  }
+
+  /**
+   * The mock API, refusing what a real API server would: 403 (RBAC) or 400 (a selector it cannot
+   * parse) to every request whose path and query contain {@code refusedPath}.
+   */
+  private static final class Refusing extends KubernetesCrudDispatcher {
+    private final String refusedPath;
+    private final int code;
+
+    Refusing(String refusedPath, int code) {
+      this.refusedPath = refusedPath;
+      this.code = code;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      if (request.getPath().contains(refusedPath)) {
+        String message =
+            code == 400 ? "unable to parse requirement: found '(', expected: ')'" : "forbidden";
+        return new MockResponse()
+            .setResponseCode(code)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"message\":\""
+                    + message
+                    + "\",\"code\":"
+                    + code
+                    + "}");
+      }
+      return super.dispatch(request);
+    }
+  }
+}
