@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The Helm chart: lint, render, and the rendered objects against the operator's contract. */
@@ -955,6 +956,24 @@ class HelmChartTest {
         .hasMessageContaining("values don't meet the specifications of the schema")
         .hasMessageContaining(message);
   }
+
+  /** A token pasted into an access setting is refused before Helm prints it back (NOTES.txt). */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "token.grants | team-a=" + PASTED_TOKEN,
+        "tokenSecrets.namespaces[0] | " + PASTED_TOKEN,
+        "watchNamespaces[0] | " + PASTED_TOKEN
+      })
+  void aTokenPastedIntoAnAccessSettingIsRefusedUnrepeated(String key, String value) {
+    assertThatThrownBy(() -> render(key, value))
+        .hasMessageContaining("values don't meet the specifications of the schema")
+        .hasMessageContaining(key.replace("[0]", ""))
+        .hasMessageNotContaining(PASTED_TOKEN.substring(4));
+  }
+
+  private static final String PASTED_TOKEN = "api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
 
   @Test
   void lintFailsOnValuesTheSchemaRejects() throws IOException {
