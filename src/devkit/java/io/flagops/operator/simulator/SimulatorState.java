@@ -51,6 +51,8 @@ final class SimulatorState {
   private final Set<SimRelease> monitored = new LinkedHashSet<>();
 
   private double windowScale = 1.0;
+  // releases' phases dated by their pipeline's phases (all one date), not by the release's making
+  private boolean phasesDatedByPipeline;
 
   /** Flags whose guarded rollouts all roll back (see {@link #regress}). */
   private final Set<FlagRef> regressing = new HashSet<>();
@@ -73,6 +75,16 @@ final class SimulatorState {
     monitored.clear();
     regressing.clear();
     windowScale = 1.0;
+    phasesDatedByPipeline = false;
+  }
+
+  /**
+   * From now on a new release's phases carry one date, their pipeline's (here: the simulator's
+   * start), as they would if LaunchDarkly's {@code _creationDate} were the pipeline phase's: it
+   * does not document which. Releases made again on a pipeline then look alike by their dates.
+   */
+  synchronized void datePhasesByPipeline() {
+    phasesDatedByPipeline = true;
   }
 
   synchronized void setWindowScale(double scale) {
@@ -119,7 +131,9 @@ final class SimulatorState {
               + current.pipeline.key()
               + "'");
     }
-    SimRelease release = new SimRelease(projectKey, flagKey, pipeline, variationId, clock.millis());
+    long phasesCreated =
+        phasesDatedByPipeline ? Instant.parse(createdAt).toEpochMilli() : clock.millis();
+    SimRelease release = new SimRelease(projectKey, flagKey, pipeline, variationId, phasesCreated);
     releases.put(ref, release);
     return ReleaseJson.release(release, windowScale);
   }

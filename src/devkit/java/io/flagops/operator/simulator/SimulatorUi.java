@@ -23,6 +23,18 @@ public final class SimulatorUi {
     run(() -> state.createRelease(projectKey, flagKey, () -> new CreateInput(pipelineKey, null)));
   }
 
+  /**
+   * New releases' phases carry their pipeline's one date rather than the time each release was
+   * made: LaunchDarkly does not document which {@code _creationDate} is.
+   */
+  public void datePhasesByPipeline() {
+    run(
+        () -> {
+          state.datePhasesByPipeline();
+          return null;
+        });
+  }
+
   public void deleteRelease(String projectKey, String flagKey) {
     run(
         () -> {

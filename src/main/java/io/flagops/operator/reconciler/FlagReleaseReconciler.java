@@ -11,6 +11,7 @@ import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
+import io.flagops.operator.reconciler.plan.ReleaseIdentity;
 import io.flagops.operator.reconciler.plan.ReleasePlan;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
@@ -480,7 +481,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         ? ReleaseSync.Writes.triedAtEachPoll()
         : ReleaseSync.Writes.refusedOn(
             version,
-            Ownership.recordedCreatedAt(status),
+            ReleaseIdentity.recorded(status).createdAt(),
             version == null ? null : StatusFactory.progress(status.getPhases()));
   }
 

@@ -14,6 +14,7 @@ import io.flagops.operator.launchdarkly.LaunchDarklySession;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
+import io.flagops.operator.reconciler.plan.ReleaseIdentity;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.support.AccessTokens;
@@ -230,18 +231,16 @@ public class ReleaseDeletion {
           left + ": this FlagRelease neither created nor adopted it");
       return Result.finished();
     }
-    Long createdAt = Ownership.recordedCreatedAt(resource.getStatus());
-    Ownership owned = recorded.seeing(release.get(), createdAt);
+    ReleaseIdentity created = ReleaseIdentity.recorded(resource.getStatus());
+    Ownership owned = recorded.seeing(release.get(), created);
     if (owned != recorded && keepsAdopted(owned, spec)) {
       events.normal(
           resource,
           Reasons.RELEASE_LEFT,
           left
-              + ": it was created at "
-              + StatusFactory.timestamp(release.get().createdAt())
-              + ", after the one this FlagRelease created at "
-              + StatusFactory.timestamp(createdAt)
-              + " went, so it may be someone else's (deletionPolicy DeleteEvenIfAdopted deletes it"
+              + ": "
+              + madeAgainBy(ReleaseIdentity.of(release.get()), created)
+              + ", so it may be someone else's (deletionPolicy DeleteEvenIfAdopted deletes it"
               + " too)");
       return Result.finished();
     }
@@ -336,6 +335,21 @@ public class ReleaseDeletion {
   }
 
   /** {@code Delete} leaves a release this resource adopted rather than created. */
+  /** What tells the release read from the one created: its creation time, else its audiences. */
+  private static String madeAgainBy(ReleaseIdentity read, ReleaseIdentity created) {
+    if (read.createdAt() != null
+        && created.createdAt() != null
+        && !read.createdAt().equals(created.createdAt())) {
+      return "it was created at "
+          + StatusFactory.timestamp(read.createdAt())
+          + ", after the one this FlagRelease created at "
+          + StatusFactory.timestamp(created.createdAt())
+          + " went";
+    }
+    return "its audiences' IDs are not those of the one this FlagRelease created: it was made"
+        + " after that one went";
+  }
+
   private static boolean keepsAdopted(Ownership owned, FlagReleaseSpec spec) {
     return owned.keepsAdopted(spec.getDeletionPolicy());
   }

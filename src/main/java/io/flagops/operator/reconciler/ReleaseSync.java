@@ -30,6 +30,7 @@ import io.flagops.operator.reconciler.plan.ReleaseAction.CreateRelease;
 import io.flagops.operator.reconciler.plan.ReleaseAction.DeleteRelease;
 import io.flagops.operator.reconciler.plan.ReleaseAction.PatchLegacyPhases;
 import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
+import io.flagops.operator.reconciler.plan.ReleaseIdentity;
 import io.flagops.operator.reconciler.plan.ReleasePlan;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
@@ -400,10 +401,10 @@ public class ReleaseSync {
       step = LaunchDarklyClient.READING;
       // the release known to be this resource's: the status's record at the first read, then the
       // one the pass last held (its own create's answer included)
-      Long held =
+      ReleaseIdentity held =
           read
-              ? current.map(Release::createdAt).orElse(null)
-              : Ownership.recordedCreatedAt(resource.getStatus());
+              ? ReleaseIdentity.of(current.orElse(null))
+              : ReleaseIdentity.recorded(resource.getStatus());
       boolean first = !read;
       current = read ? session.getReleaseAgain(flag) : session.getRelease(flag);
       readAt = clock.instant();
@@ -436,7 +437,7 @@ public class ReleaseSync {
      * write went to a release that may be someone else's.
      */
     private void answered(Release answer) {
-      owned = owned.seeing(answer, current.map(Release::createdAt).orElse(null));
+      owned = owned.seeing(answer, ReleaseIdentity.of(current.orElse(null)));
       current = Optional.of(answer);
     }
 
@@ -670,7 +671,7 @@ public class ReleaseSync {
       if (status == null
           || !Objects.equals(status.getObservedGeneration(), resource.getMetadata().getGeneration())
           || current.isEmpty()
-          || Ownership.madeAgain(current.get(), Ownership.recordedCreatedAt(status))) {
+          || Ownership.madeAgain(current.get(), ReleaseIdentity.recorded(status))) {
         // the spec changed since (a suspend, say, while a person may have acted), or the release
         // was made again: what the release shows now may not be the write's doing
         return;
@@ -878,7 +879,7 @@ public class ReleaseSync {
       }
       Release before = plannedOn.get();
       Release after = now.get();
-      return Objects.equals(before.createdAt(), after.createdAt())
+      return !ReleaseIdentity.of(before).differsFrom(ReleaseIdentity.of(after))
           && Objects.equals(before.version(), after.version())
           && Objects.equals(before.releasePipelineKey(), after.releasePipelineKey())
           && StatusFactory.progress(before).equals(StatusFactory.progress(after));

@@ -686,23 +686,33 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(get("canceled-late").getStatus().getCompletedPipelineKey()).isNull();
   }
 
-  @Test
-  void aReleaseMadeAgainOnTheSamePipelineWhileSuspendedIsNotDeletedAsOwn() {
-    create("made-again", spec("flag-38", "fast-track", phase("Canary", Started)));
-    FlagRelease ready = awaitReady("made-again");
+  /**
+   * Someone deletes the release and makes another on the same pipeline while the operator does not
+   * look: it is not deleted as this resource's. Told apart by its creation date, or, should
+   * LaunchDarkly date a release's phases by its pipeline's (undocumented), by its audiences' IDs.
+   */
+  @ParameterizedTest(name = "phases dated by their pipeline: {2}")
+  @CsvSource({"made-again, flag-38, false", "made-again-same-date, flag-113, true"})
+  void aReleaseMadeAgainOnTheSamePipelineWhileSuspendedIsNotDeletedAsOwn(
+      String name, String flag, boolean datedByPipeline) {
+    if (datedByPipeline) {
+      simulator.ui().datePhasesByPipeline();
+    }
+    create(name, spec(flag, "fast-track", phase("Canary", Started)));
+    FlagRelease ready = awaitReady(name);
     assertThat(ready.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
     assertThat(ready.getStatus().getRelease().getCreatedAt()).isNotNull();
-    edit("made-again", s -> s.setSuspend(true));
-    awaitCondition("made-again", ConditionTypes.READY, "False", "Suspended");
+    edit(name, s -> s.setSuspend(true));
+    awaitCondition(name, ConditionTypes.READY, "False", "Suspended");
 
     // someone deletes it and makes another one, on the same pipeline
-    remakeRelease("flag-38", "fast-track");
-    edit("made-again", s -> s.setSuspend(false));
+    remakeRelease(flag, "fast-track");
+    edit(name, s -> s.setSuspend(false));
     await()
         .atMost(TIMEOUT)
-        .until(() -> get("made-again").getStatus().getReleaseOrigin() == ReleaseOrigin.Adopted);
+        .until(() -> get(name).getStatus().getReleaseOrigin() == ReleaseOrigin.Adopted);
 
-    assertDeletingItLeavesTheRelease("made-again", "flag-38");
+    assertDeletingItLeavesTheRelease(name, flag);
   }
 
   /**

@@ -28,6 +28,13 @@ public class ObservedRelease {
           + " deleted and made again, even on the same pipeline, has another.")
   private String createdAt;
 
+  @JsonPropertyDescription(
+      "A digest of LaunchDarkly's IDs of the release's audiences, which only a release's"
+          + " audiences carry: with createdAt, what tells this release from one deleted and made"
+          + " again on the same pipeline (LaunchDarkly gives a release no ID of its own). A"
+          + " release that differs in either is never deleted or moved as this resource's.")
+  private String audienceIds;
+
   public ObservedRelease() {}
 
   public ObservedRelease(
@@ -93,6 +100,14 @@ public class ObservedRelease {
     this.createdAt = createdAt;
   }
 
+  public String getAudienceIds() {
+    return audienceIds;
+  }
+
+  public void setAudienceIds(String audienceIds) {
+    this.audienceIds = audienceIds;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ObservedRelease other
@@ -101,11 +116,13 @@ public class ObservedRelease {
         && Objects.equals(variationId, other.variationId)
         && Objects.equals(version, other.version)
         && Objects.equals(legacy, other.legacy)
-        && Objects.equals(createdAt, other.createdAt);
+        && Objects.equals(createdAt, other.createdAt)
+        && Objects.equals(audienceIds, other.audienceIds);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(pipelineKey, pipelineName, variationId, version, legacy, createdAt);
+    return Objects.hash(
+        pipelineKey, pipelineName, variationId, version, legacy, createdAt, audienceIds);
   }
 }

@@ -4,9 +4,6 @@ import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.launchdarkly.model.Release;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Objects;
 
 /**
  * The release a FlagRelease manages: the pipeline it is on and whether the resource created or
@@ -41,42 +38,25 @@ public record Ownership(String pipelineKey, ReleaseOrigin origin) {
 
   /**
    * What a read of the flag's release leaves of a Created origin. A flag has one release: when the
-   * one read is on another pipeline, or was created at another time than {@code createdAt} (the
-   * creation time of the release known to be this resource's), the created one is gone and the one
-   * read may be someone else's. It stays the owner for claims, but counts as adopted, so that
-   * {@code deletionPolicy: Delete} never deletes what it cannot tell is its own.
+   * one read is on another pipeline, or is another release than {@code recorded} (the one known to
+   * be this resource's: {@link ReleaseIdentity}), the created one is gone and the one read may be
+   * someone else's. It stays the owner for claims, but counts as adopted, so that {@code
+   * deletionPolicy: Delete} never deletes what it cannot tell is its own.
    *
-   * @param createdAt the creation time (epoch ms) of the release this resource created, or null
-   *     when not known (nothing is compared then)
+   * @param recorded the release this resource created, as far as known ({@link
+   *     ReleaseIdentity#UNKNOWN}: nothing is compared then)
    */
-  public Ownership seeing(Release live, Long createdAt) {
+  public Ownership seeing(Release live, ReleaseIdentity recorded) {
     if (origin != ReleaseOrigin.Created) {
       return this;
     }
     boolean onOwnPipeline = live != null && owns(live.releasePipelineKey());
-    return onOwnPipeline && !madeAgain(live, createdAt) ? this : adopted(pipelineKey);
+    return onOwnPipeline && !madeAgain(live, recorded) ? this : adopted(pipelineKey);
   }
 
-  /** Whether {@code live} was created at another time than {@code createdAt}, both known. */
-  public static boolean madeAgain(Release live, Long createdAt) {
-    return live != null
-        && createdAt != null
-        && live.createdAt() != null
-        && !Objects.equals(live.createdAt(), createdAt);
-  }
-
-  /**
-   * The creation time (epoch ms) of the release the status last recorded; null when it recorded
-   * none or an unreadable one (written by an older operator: nothing is compared then).
-   */
-  public static Long recordedCreatedAt(FlagReleaseStatus status) {
-    String recorded =
-        status == null || status.getRelease() == null ? null : status.getRelease().getCreatedAt();
-    try {
-      return recorded == null ? null : Instant.parse(recorded).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+  /** Whether {@code live} is another release than {@code recorded}, as far as both tell. */
+  public static boolean madeAgain(Release live, ReleaseIdentity recorded) {
+    return live != null && ReleaseIdentity.of(live).differsFrom(recorded);
   }
 
   /**

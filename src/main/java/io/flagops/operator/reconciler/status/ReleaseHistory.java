@@ -7,6 +7,7 @@ import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseChange;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.reconciler.plan.ReleaseIdentity;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -93,13 +94,11 @@ final class ReleaseHistory {
         && Objects.equals(previous.getOwnedPipelineKey(), next.getRelease().getPipelineKey());
   }
 
-  /** Both releases known, on one pipeline, and the one now created at another time. */
+  /** Both releases known, and the one now another release ({@link ReleaseIdentity}). */
   private static boolean madeAgain(ObservedRelease before, ObservedRelease after) {
     return before != null
         && after != null
-        && before.getCreatedAt() != null
-        && after.getCreatedAt() != null
-        && !before.getCreatedAt().equals(after.getCreatedAt());
+        && ReleaseIdentity.recorded(before).differsFrom(ReleaseIdentity.recorded(after));
   }
 
   /**

@@ -18,6 +18,7 @@ import io.flagops.operator.reconciler.plan.GuardrailsSeenBefore;
 import io.flagops.operator.reconciler.plan.MonitoringWindow;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
+import io.flagops.operator.reconciler.plan.ReleaseIdentity;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -211,13 +212,16 @@ public final class StatusFactory {
   }
 
   private static ObservedRelease summary(Release release, Boolean legacy) {
-    return new ObservedRelease(
-        release.releasePipelineKey(),
-        release.name(),
-        release.releaseVariationId(),
-        release.version(),
-        legacy,
-        timestamp(release.createdAt()));
+    ObservedRelease summary =
+        new ObservedRelease(
+            release.releasePipelineKey(),
+            release.name(),
+            release.releaseVariationId(),
+            release.version(),
+            legacy,
+            timestamp(release.createdAt()));
+    summary.setAudienceIds(ReleaseIdentity.audienceIdsOf(release));
+    return summary;
   }
 
   private static List<PhaseStatus> phases(

@@ -1,0 +1,93 @@
+package io.flagops.operator.reconciler.plan;
+
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
+import io.flagops.operator.launchdarkly.model.Release;
+import io.flagops.operator.launchdarkly.model.ReleaseAudience;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * What tells one release of a flag from another made after it, on the same pipeline too:
+ * LaunchDarkly gives a release no ID, so its creation date (its phases') and its audiences' IDs
+ * (only a release's audiences carry one) stand for it. LaunchDarkly documents neither as unique to
+ * a release, so two releases are taken as different when either signal, known on both sides,
+ * differs: a release wrongly taken for another is left alone, one wrongly taken for this resource's
+ * could be deleted.
+ *
+ * @param createdAt epoch milliseconds; null when unknown
+ * @param audienceIds a digest of the audiences' IDs; null when unknown (or the release has none)
+ */
+public record ReleaseIdentity(Long createdAt, String audienceIds) {
+  public static final ReleaseIdentity UNKNOWN = new ReleaseIdentity(null, null);
+
+  /** The identity of a release as LaunchDarkly shows it; {@link #UNKNOWN} for none. */
+  public static ReleaseIdentity of(Release release) {
+    return release == null
+        ? UNKNOWN
+        : new ReleaseIdentity(release.createdAt(), audienceIdsOf(release));
+  }
+
+  /**
+   * The identity of the release the status last recorded; unknown parts (a status written by an
+   * older operator, an unreadable date) are compared with nothing.
+   */
+  public static ReleaseIdentity recorded(FlagReleaseStatus status) {
+    return recorded(status == null ? null : status.getRelease());
+  }
+
+  /** The identity of a release as a status records it ({@code status.release}). */
+  public static ReleaseIdentity recorded(ObservedRelease release) {
+    if (release == null) {
+      return UNKNOWN;
+    }
+    Long createdAt;
+    try {
+      createdAt =
+          release.getCreatedAt() == null
+              ? null
+              : Instant.parse(release.getCreatedAt()).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      createdAt = null;
+    }
+    return new ReleaseIdentity(createdAt, release.getAudienceIds());
+  }
+
+  /** Whether this and {@code other} are two releases: a signal both know differs. */
+  public boolean differsFrom(ReleaseIdentity other) {
+    return differ(createdAt, other.createdAt) || differ(audienceIds, other.audienceIds);
+  }
+
+  private static boolean differ(Object mine, Object theirs) {
+    return mine != null && theirs != null && !Objects.equals(mine, theirs);
+  }
+
+  /** 12 hex digits of a SHA-256 digest of the audiences' IDs, sorted; null when it has none. */
+  public static String audienceIdsOf(Release release) {
+    String ids =
+        release.phases().stream()
+            .flatMap(
+                phase -> phase.audiences() == null ? Stream.empty() : phase.audiences().stream())
+            .map(ReleaseAudience::id)
+            .filter(Objects::nonNull)
+            .sorted()
+            .reduce((a, b) -> a + "\n" + b)
+            .orElse(null);
+    if (ids == null) {
+      return null;
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(ids.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
