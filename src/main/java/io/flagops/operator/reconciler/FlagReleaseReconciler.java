@@ -254,14 +254,20 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       forget(resource);
       return UpdateControl.noUpdate();
     }
-    report(
-        resource,
-        new Outcome(
-            ReleaseState.Deleting,
-            result.blocked() ? Reasons.DELETION_BLOCKED : Reasons.DELETING,
-            result.message()));
-    if (result.backsOff()) {
-      return after(schedule.afterTransientFailure(resource, "deleting the release", false));
+    Duration backoff =
+        result.backsOff()
+            ? schedule.afterTransientFailure(resource, "deleting the release", false)
+            : null;
+    if (backoff == null || !schedule.isBlipOfBlockedDeletion(resource)) {
+      report(
+          resource,
+          new Outcome(
+              ReleaseState.Deleting,
+              result.blocked() ? Reasons.DELETION_BLOCKED : Reasons.DELETING,
+              result.message()));
+    }
+    if (backoff != null) {
+      return after(backoff);
     }
     return result.retryAfter() == null
         ? UpdateControl.noUpdate()

@@ -349,6 +349,38 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   }
 
   /**
+   * A deletion blocked by a token LaunchDarkly refuses stays Stalled through a brief LaunchDarkly
+   * failure between two refusals: flipping to Deleting and back would reset the stall's time and
+   * resolve its alert, as if the deletion had got going.
+   */
+  @Test
+  void aDeletionBlockedByARefusedTokenStaysStalledThroughABriefFailure() {
+    tokenSecret("ld-token-refused", SimulatorResource.SECRET_TOKEN);
+    create(
+        "refused-out",
+        specThrough("ld-token-refused", "flag-114", "fast-track", phase("Canary", Started)));
+    awaitReady("refused-out");
+    tokenSecret("ld-token-refused", "api-wrong-token-0c0ffee0"); // rotated to a refused token
+    awaitCondition("refused-out", ConditionTypes.STALLED, "True", "Unauthorized");
+    releases().withName("refused-out").delete();
+    FlagRelease blocked =
+        awaitCondition("refused-out", ConditionTypes.STALLED, "True", "DeletionBlocked");
+
+    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
+    long reads = countFor("flag-114", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-114", CallLog.GET_RELEASE) >= reads + 3);
+
+    assertThat(callsFor("flag-114")).anyMatch(c -> c.status() == 503);
+    FlagRelease later = get("refused-out");
+    assertThat(condition(later, ConditionTypes.STALLED).getReason()).isEqualTo("DeletionBlocked");
+    assertThat(condition(later, ConditionTypes.STALLED).getLastTransitionTime())
+        .as("never lifted in between")
+        .isEqualTo(condition(blocked, ConditionTypes.STALLED).getLastTransitionTime());
+    edit("refused-out", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
+    await().atMost(TIMEOUT).until(() -> get("refused-out") == null);
+  }
+
+  /**
    * A deletion or management policy this version does not know (a later one's, kept by the newer
    * CRD after a rollback) is not guessed at: the release stays, nothing is called, the resource
    * says why, and values the operator knows let the deletion finish.

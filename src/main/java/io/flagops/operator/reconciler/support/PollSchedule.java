@@ -1,8 +1,12 @@
 package io.flagops.operator.reconciler.support;
 
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.reconciler.plan.Reasons;
+import io.flagops.operator.reconciler.status.Conditions;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -133,6 +137,23 @@ public final class PollSchedule {
   public boolean isBlip(FlagRelease resource, boolean progressed) {
     return (resource.isSettledIn(ReleaseState.Ready) || resource.isSettledIn(ReleaseState.Failed))
         && !progressed
+        && failingFor(resource).compareTo(polling.settled()) < 0;
+  }
+
+  /**
+   * A deletion Stalled until a person acts ({@code DeletionBlocked}: a refused token, suspend),
+   * whose failures have lasted less than a settled interval, keeps that status as {@link #isBlip}
+   * keeps a stall: a 503 between two refusals is no news, and flipping to Deleting would reset the
+   * stall's time and resolve its alert.
+   */
+  public boolean isBlipOfBlockedDeletion(FlagRelease resource) {
+    FlagReleaseCondition stalled =
+        resource.getStatus() == null
+            ? null
+            : Conditions.find(resource.getStatus().getConditions(), ConditionTypes.STALLED);
+    return stalled != null
+        && "True".equals(stalled.getStatus())
+        && Reasons.DELETION_BLOCKED.equals(stalled.getReason())
         && failingFor(resource).compareTo(polling.settled()) < 0;
   }
 
