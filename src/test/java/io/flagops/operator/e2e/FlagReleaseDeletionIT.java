@@ -366,16 +366,7 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     FlagRelease blocked =
         awaitCondition("refused-out", ConditionTypes.STALLED, "True", "DeletionBlocked");
 
-    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
-    long reads = countFor("flag-114", CallLog.GET_RELEASE);
-    await().atMost(TIMEOUT).until(() -> countFor("flag-114", CallLog.GET_RELEASE) >= reads + 3);
-
-    assertThat(callsFor("flag-114")).anyMatch(c -> c.status() == 503);
-    FlagRelease later = get("refused-out");
-    assertThat(condition(later, ConditionTypes.STALLED).getReason()).isEqualTo("DeletionBlocked");
-    assertThat(condition(later, ConditionTypes.STALLED).getLastTransitionTime())
-        .as("never lifted in between")
-        .isEqualTo(condition(blocked, ConditionTypes.STALLED).getLastTransitionTime());
+    assertStallStaysThroughA503("flag-114", blocked);
     edit("refused-out", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
     await().atMost(TIMEOUT).until(() -> get("refused-out") == null);
   }

@@ -103,16 +103,7 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     FlagRelease stalled =
         awaitCondition("paused-blip", ConditionTypes.STALLED, "True", "PhasePaused");
 
-    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
-    long reads = countFor("flag-107", CallLog.GET_RELEASE);
-    await().atMost(TIMEOUT).until(() -> countFor("flag-107", CallLog.GET_RELEASE) >= reads + 3);
-
-    assertThat(callsFor("flag-107")).anyMatch(c -> c.status() == 503);
-    FlagRelease later = get("paused-blip");
-    assertThat(condition(later, ConditionTypes.STALLED).getReason()).isEqualTo("PhasePaused");
-    assertThat(condition(later, ConditionTypes.STALLED).getLastTransitionTime())
-        .as("never lifted in between")
-        .isEqualTo(condition(stalled, ConditionTypes.STALLED).getLastTransitionTime());
+    assertStallStaysThroughA503("flag-107", stalled);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.flagops.operator.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -291,6 +292,25 @@ public abstract class OperatorTestBase {
                 .withStringData(tokens)
                 .build())
         .createOr(s -> s.update());
+  }
+
+  /**
+   * Serves one 503 to the next read of the flag's release and checks that {@code stalled} stays as
+   * it was through it and the reads after: same reason, never lifted in between.
+   */
+  protected void assertStallStaysThroughA503(String flagKey, FlagRelease stalled) {
+    FlagReleaseCondition before = condition(stalled, ConditionTypes.STALLED);
+    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
+    long reads = countFor(flagKey, CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor(flagKey, CallLog.GET_RELEASE) >= reads + 3);
+
+    assertThat(callsFor(flagKey)).anyMatch(c -> c.status() == 503);
+    FlagReleaseCondition after =
+        condition(get(stalled.getMetadata().getName()), ConditionTypes.STALLED);
+    assertThat(after.getReason()).isEqualTo(before.getReason());
+    assertThat(after.getLastTransitionTime())
+        .as("never lifted in between")
+        .isEqualTo(before.getLastTransitionTime());
   }
 
   protected static FlagReleaseCondition condition(FlagRelease resource, String type) {
