@@ -268,13 +268,17 @@ final class Preflight {
     return null;
   }
 
-  /** Why the API server refused {@code list}: "HTTP 403" and its words; null when it did not. */
+  /**
+   * Why the API server refused {@code list} ("HTTP 403"); null when it did not, or failed for a
+   * reason of its own (a 5xx, a 429, a timeout): no setting's fault, so not named as one.
+   */
   private static String refused(Runnable list) {
     try {
       list.run();
       return null;
     } catch (KubernetesClientException e) {
-      return e.getCode() > 0 ? "HTTP " + e.getCode() : CannotStart.cause(e);
+      int code = e.getCode();
+      return code == 401 || code == 403 || code == 404 ? "HTTP " + code : null;
     }
   }
 

@@ -487,7 +487,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         ? ReleaseSync.Writes.triedAtEachPoll()
         : ReleaseSync.Writes.refusedOn(
             version,
-            ReleaseIdentity.recorded(status).createdAt(),
+            ReleaseIdentity.recorded(status),
             version == null ? null : StatusFactory.progress(status.getPhases()));
   }
 

@@ -334,7 +334,6 @@ public class ReleaseDeletion {
     return Result.finished();
   }
 
-  /** {@code Delete} leaves a release this resource adopted rather than created. */
   /** What tells the release read from the one created: its creation time, else its audiences. */
   private static String madeAgainBy(ReleaseIdentity read, ReleaseIdentity created) {
     if (read.createdAt() != null
@@ -350,6 +349,7 @@ public class ReleaseDeletion {
         + " after that one went";
   }
 
+  /** {@code Delete} leaves a release this resource adopted rather than created. */
   private static boolean keepsAdopted(Ownership owned, FlagReleaseSpec spec) {
     return owned.keepsAdopted(spec.getDeletionPolicy());
   }

@@ -96,7 +96,7 @@ public class ReleaseSync {
       boolean refused,
       boolean retrying,
       Long refusedAtVersion,
-      Long refusedAtCreatedAt,
+      ReleaseIdentity refusedOnRelease,
       List<String> refusedAtProgress,
       boolean dryRun) {
 
@@ -116,8 +116,8 @@ public class ReleaseSync {
      * Held while the release is the one, at the version and with its phases where they stood (see
      * {@link StatusFactory#progress}), when LaunchDarkly refused the write.
      */
-    public static Writes refusedOn(Long version, Long createdAt, List<String> progress) {
-      return new Writes(true, true, false, version, createdAt, progress, false);
+    public static Writes refusedOn(Long version, ReleaseIdentity release, List<String> progress) {
+      return new Writes(true, true, false, version, release, progress, false);
     }
 
     public static Writes observeOnly() {
@@ -146,9 +146,8 @@ public class ReleaseSync {
 
     private boolean sameRelease(Release release) {
       return Objects.equals(refusedAtVersion, release == null ? null : release.version())
-          && (refusedAtCreatedAt == null
-              || release == null
-              || refusedAtCreatedAt.equals(release.createdAt()))
+          && (refusedOnRelease == null
+              || !refusedOnRelease.differsFrom(ReleaseIdentity.of(release)))
           && (refusedAtProgress == null
               || release == null
               || refusedAtProgress.equals(StatusFactory.progress(release)));

@@ -15,6 +15,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * LaunchDarkly changes a release between the operator's read and its write: the refused write is
@@ -244,20 +246,27 @@ class StaleReadIT extends OperatorTestBase {
   }
 
   /**
-   * A refused write is not repeated on the same release; one made again starts at version 1 too.
+   * A refused write is not repeated on the same release; one made again starts at version 1 too,
+   * and is told apart by its creation date or, should LaunchDarkly date a release's phases by its
+   * pipeline's, by its audiences' IDs.
    */
-  @Test
-  void aRefusedWriteIsMadeOnAReleaseMadeAgainAtTheSameVersion() {
-    simulator.ui().createRelease(PROJECT, "flag-50", "fast-track");
+  @ParameterizedTest(name = "phases dated by their pipeline: {2}")
+  @CsvSource({"again, flag-50, false", "again-same-date, flag-115, true"})
+  void aRefusedWriteIsMadeOnAReleaseMadeAgainAtTheSameVersion(
+      String name, String flag, boolean datedByPipeline) {
+    if (datedByPipeline) {
+      simulator.ui().datePhasesByPipeline();
+    }
+    simulator.ui().createRelease(PROJECT, flag, "fast-track");
     simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
-    create("again", spec("flag-50", "fast-track", phase("Canary", Started)));
-    awaitCondition("again", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
-    assertThat(get("again").getStatus().getRelease().getVersion()).isEqualTo(1L);
+    create(name, spec(flag, "fast-track", phase("Canary", Started)));
+    awaitCondition(name, ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(get(name).getStatus().getRelease().getVersion()).isEqualTo(1L);
 
-    remakeRelease("flag-50", "fast-track");
-    awaitReady("again");
+    remakeRelease(flag, "fast-track");
+    awaitReady(name);
 
-    assertThat(writesFor("flag-50")).extracting(CallLog.Call::status).containsExactly(400, 200);
+    assertThat(writesFor(flag)).extracting(CallLog.Call::status).containsExactly(400, 200);
   }
 
   /** A 403 on the read is fixed in LaunchDarkly (the token's role); no write was ever refused. */

@@ -25,14 +25,16 @@ public class ObservedRelease {
 
   @JsonPropertyDescription(
       "When LaunchDarkly created the release (RFC 3339, its phases' creation date): a release"
-          + " deleted and made again, even on the same pipeline, has another.")
+          + " deleted and made again, even on the same pipeline, has another, unless LaunchDarkly"
+          + " dates phases by their pipeline's (undocumented); audienceIds tells them apart then.")
   private String createdAt;
 
   @JsonPropertyDescription(
-      "A digest of LaunchDarkly's IDs of the release's audiences, which only a release's"
-          + " audiences carry: with createdAt, what tells this release from one deleted and made"
-          + " again on the same pipeline (LaunchDarkly gives a release no ID of its own). A"
-          + " release that differs in either is never deleted or moved as this resource's.")
+      "A short digest of each of LaunchDarkly's IDs of the release's audiences (only a"
+          + " release's audiences carry one), separated by spaces: with createdAt, what tells this"
+          + " release from one deleted and made again on the same pipeline (LaunchDarkly gives a"
+          + " release no ID of its own). A release made at another time, or with none of these"
+          + " audiences, is never deleted or moved as this resource's.")
   private String audienceIds;
 
   public ObservedRelease() {}

@@ -9,8 +9,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.HexFormat;
-import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -19,10 +21,13 @@ import java.util.stream.Stream;
  * (only a release's audiences carry one) stand for it. LaunchDarkly documents neither as unique to
  * a release, so two releases are taken as different when either signal, known on both sides,
  * differs: a release wrongly taken for another is left alone, one wrongly taken for this resource's
- * could be deleted.
+ * could be deleted. The audiences differ only when no ID is in both: a release made again has new
+ * ones for all, while a read that lists fewer audiences of the same release (undocumented, but
+ * cheap to allow) must not turn it into another for good.
  *
  * @param createdAt epoch milliseconds; null when unknown
- * @param audienceIds a digest of the audiences' IDs; null when unknown (or the release has none)
+ * @param audienceIds a short digest of each audience's ID, sorted and separated by spaces; null
+ *     when unknown (or the release has none)
  */
 public record ReleaseIdentity(Long createdAt, String audienceIds) {
   public static final ReleaseIdentity UNKNOWN = new ReleaseIdentity(null, null);
@@ -61,31 +66,41 @@ public record ReleaseIdentity(Long createdAt, String audienceIds) {
 
   /** Whether this and {@code other} are two releases: a signal both know differs. */
   public boolean differsFrom(ReleaseIdentity other) {
-    return differ(createdAt, other.createdAt) || differ(audienceIds, other.audienceIds);
+    boolean datesDiffer =
+        createdAt != null && other.createdAt != null && !createdAt.equals(other.createdAt);
+    return datesDiffer
+        || (audienceIds != null
+            && other.audienceIds != null
+            && Collections.disjoint(digests(audienceIds), digests(other.audienceIds)));
   }
 
-  private static boolean differ(Object mine, Object theirs) {
-    return mine != null && theirs != null && !Objects.equals(mine, theirs);
+  private static Set<String> digests(String audienceIds) {
+    return Set.of(audienceIds.split(" "));
   }
 
-  /** 12 hex digits of a SHA-256 digest of the audiences' IDs, sorted; null when it has none. */
+  /**
+   * 8 hex digits of a SHA-256 digest of each audience's ID (a release's digests do not collide with
+   * another's but once in billions), sorted, separated by spaces; null when it has none.
+   */
   public static String audienceIdsOf(Release release) {
-    String ids =
+    String digests =
         release.phases().stream()
             .flatMap(
                 phase -> phase.audiences() == null ? Stream.empty() : phase.audiences().stream())
             .map(ReleaseAudience::id)
-            .filter(Objects::nonNull)
+            .filter(id -> id != null && !id.isEmpty())
+            .map(ReleaseIdentity::digest)
+            .distinct()
             .sorted()
-            .reduce((a, b) -> a + "\n" + b)
-            .orElse(null);
-    if (ids == null) {
-      return null;
-    }
+            .collect(Collectors.joining(" "));
+    return digests.isEmpty() ? null : digests;
+  }
+
+  private static String digest(String id) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(ids.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 6);
+          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

@@ -19,6 +19,9 @@ class ReleaseIdentityTest {
     assertThat(made.differsFrom(ReleaseIdentity.of(release(1000L, "b1", "b2"))))
         .as("made again, dated by the pipeline")
         .isTrue();
+    assertThat(made.differsFrom(ReleaseIdentity.of(release(1000L, "a2"))))
+        .as("a read listing fewer of its audiences")
+        .isFalse();
     assertThat(made.differsFrom(ReleaseIdentity.of(release(2000L, "a1", "a2"))))
         .as("made again at another time")
         .isTrue();
