@@ -254,24 +254,25 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       forget(resource);
       return UpdateControl.noUpdate();
     }
-    Duration backoff =
-        result.backsOff()
-            ? schedule.afterTransientFailure(resource, "deleting the release", false)
-            : null;
-    if (backoff == null || !schedule.isBlipOfBlockedDeletion(resource)) {
+    if (result.blocked()) {
+      schedule.answered(resource); // a refusal, or no call: no failure of LaunchDarkly's
       report(
-          resource,
-          new Outcome(
-              ReleaseState.Deleting,
-              result.blocked() ? Reasons.DELETION_BLOCKED : Reasons.DELETING,
-              result.message()));
+          resource, new Outcome(ReleaseState.Deleting, Reasons.DELETION_BLOCKED, result.message()));
+      return result.retryAfter() == null
+          ? UpdateControl.noUpdate()
+          : after(schedule.afterDeletionWait(result.retryAfter()));
     }
-    if (backoff != null) {
-      return after(backoff);
+    // nobody needs to act: a failure that passes, or the request budget's turn
+    Duration next =
+        result.ownTurn()
+            ? schedule.afterDeletionWait(result.retryAfter())
+            : result.backsOff()
+                ? schedule.afterTransientFailure(resource, "deleting the release", false)
+                : schedule.afterGivenWait(resource, result.retryAfter());
+    if (!schedule.isBlipOfBlockedDeletion(resource)) {
+      report(resource, new Outcome(ReleaseState.Deleting, Reasons.DELETING, result.message()));
     }
-    return result.retryAfter() == null
-        ? UpdateControl.noUpdate()
-        : after(schedule.afterDeletionWait(result.retryAfter()));
+    return after(next);
   }
 
   /**
@@ -348,6 +349,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         }
         return atOwnTurn(failure.given()); // else the status as it was
       case PERSON_MUST_ACT:
+        schedule.answered(resource); // LaunchDarkly answered: a later failure starts anew
         report(
             resource,
             e.seen(),

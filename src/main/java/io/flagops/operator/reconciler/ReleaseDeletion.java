@@ -57,25 +57,37 @@ public class ReleaseDeletion {
 
   /**
    * Whether the finalizer may go; if not, why, whether a person must act (then the resource is
-   * Stalled), and when to try again.
+   * Stalled), and when to try again. Not done and not blocked is a failure nobody needs to act on,
+   * or a wait for the request budget's turn.
    *
    * @param retryAfter when to try again; null: on the next edit (or after the backoff, when it
    *     {@code backsOff})
    * @param backsOff tried again after the backoff of transient failures, as a pass is: a failure
    *     that gave no wait of its own (LaunchDarkly unavailable, a conflict, the CRD unreadable)
+   * @param ownTurn a wait for the request budget, which is no failure
    */
   public record Result(
-      boolean done, String message, boolean blocked, Duration retryAfter, boolean backsOff) {
+      boolean done,
+      String message,
+      boolean blocked,
+      Duration retryAfter,
+      boolean backsOff,
+      boolean ownTurn) {
     public static Result finished() {
-      return new Result(true, null, false, null, false);
+      return new Result(true, null, false, null, false, false);
     }
 
+    /** A failure LaunchDarkly or the circuit breaker gave a wait for (a 429, an open circuit). */
     static Result waiting(String message, Duration retryAfter) {
-      return new Result(false, message, false, retryAfter, false);
+      return new Result(false, message, false, retryAfter, false, false);
     }
 
     static Result retrying(String message) {
-      return new Result(false, message, false, null, true);
+      return new Result(false, message, false, null, true, false);
+    }
+
+    static Result untilTurn(String message, Duration wait) {
+      return new Result(false, message, false, wait, false, true);
     }
   }
 
@@ -194,7 +206,7 @@ public class ReleaseDeletion {
   private Result afterFailure(FlagRelease resource, FailureResponse failure) {
     switch (failure.kind()) {
       case OWN_TURN:
-        return Result.waiting(
+        return Result.untilTurn(
             "deletion waits for the operator's LaunchDarkly request budget", failure.given());
       case PERSON_MUST_ACT:
         return blocked(resource, failure.message(), polling.unauthorized());
@@ -370,7 +382,7 @@ public class ReleaseDeletion {
   private Result blocked(FlagRelease resource, String cause, Duration retryAfter) {
     String message = waits(cause);
     events.warning(resource, Reasons.DELETION_BLOCKED, message);
-    return new Result(false, message, true, retryAfter, false);
+    return new Result(false, message, true, retryAfter, false, false);
   }
 
   private static String waits(String cause) {

@@ -976,6 +976,7 @@ class HelmChartTest {
     assertThatThrownBy(() -> render(key, value))
         .hasMessageContaining("values don't meet the specifications of the schema")
         .hasMessageContaining(key.replace("[0]", ""))
+        .hasMessageContaining("no LaunchDarkly token here")
         .hasMessageNotContaining(PASTED_TOKEN.substring(4));
   }
 

@@ -349,9 +349,10 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   }
 
   /**
-   * A deletion blocked by a token LaunchDarkly refuses stays Stalled through a brief LaunchDarkly
-   * failure between two refusals: flipping to Deleting and back would reset the stall's time and
-   * resolve its alert, as if the deletion had got going.
+   * A deletion blocked by a token LaunchDarkly refuses stays Stalled through brief LaunchDarkly
+   * failures between refusals (a 503, a 429 that gives a wait), however long it has stood: flipping
+   * to Deleting and back would reset the stall's time and resolve its alert, as if the deletion had
+   * got going.
    */
   @Test
   void aDeletionBlockedByARefusedTokenStaysStalledThroughABriefFailure() {
@@ -367,6 +368,12 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
         awaitCondition("refused-out", ConditionTypes.STALLED, "True", "DeletionBlocked");
 
     assertStallStaysThroughA503("flag-114", blocked);
+    assertStallStaysThrough(
+        "flag-114",
+        blocked,
+        429,
+        () -> simulator.faults().rateLimitNextOn(CallLog.GET_RELEASE, Duration.ofSeconds(1)));
+    assertStallStaysThroughA503("flag-114", blocked); // longer than the settled interval after
     edit("refused-out", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
     await().atMost(TIMEOUT).until(() -> get("refused-out") == null);
   }

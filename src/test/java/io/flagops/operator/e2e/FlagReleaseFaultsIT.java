@@ -58,6 +58,9 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
         .filteredOn(e -> e.getReason().equals("Unauthorized"))
         .singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("error id"));
+    // brief failures between refusals, the second longer than the settled interval after the first
+    assertStallStaysThroughA503("flag-20", stalled);
+    assertStallStaysThroughA503("flag-20", stalled);
 
     tokenSecret("ld-token", SimulatorResource.SECRET_TOKEN);
     awaitReady("auth");

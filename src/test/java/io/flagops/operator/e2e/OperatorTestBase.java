@@ -299,12 +299,20 @@ public abstract class OperatorTestBase {
    * it was through it and the reads after: same reason, never lifted in between.
    */
   protected void assertStallStaysThroughA503(String flagKey, FlagRelease stalled) {
+    assertStallStaysThrough(
+        flagKey, stalled, 503, () -> simulator.faults().failNextOn(CallLog.GET_RELEASE, 503));
+  }
+
+  /** The same, through the failure {@code fault} makes the next read answer with {@code status}. */
+  protected void assertStallStaysThrough(
+      String flagKey, FlagRelease stalled, int status, Runnable fault) {
     FlagReleaseCondition before = condition(stalled, ConditionTypes.STALLED);
-    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
+    long failures = simulator.calls().count(CallLog.GET_RELEASE, status);
+    fault.run();
     long reads = countFor(flagKey, CallLog.GET_RELEASE);
     await().atMost(TIMEOUT).until(() -> countFor(flagKey, CallLog.GET_RELEASE) >= reads + 3);
 
-    assertThat(callsFor(flagKey)).anyMatch(c -> c.status() == 503);
+    assertThat(simulator.calls().count(CallLog.GET_RELEASE, status)).isGreaterThan(failures);
     FlagReleaseCondition after =
         condition(get(stalled.getMetadata().getName()), ConditionTypes.STALLED);
     assertThat(after.getReason()).isEqualTo(before.getReason());

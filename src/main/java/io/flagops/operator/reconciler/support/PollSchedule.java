@@ -8,6 +8,7 @@ import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.status.Conditions;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,7 +155,17 @@ public final class PollSchedule {
     return stalled != null
         && "True".equals(stalled.getStatus())
         && Reasons.DELETION_BLOCKED.equals(stalled.getReason())
+        && Objects.equals(stalled.getObservedGeneration(), resource.getMetadata().getGeneration())
         && failingFor(resource).compareTo(polling.settled()) < 0;
+  }
+
+  /**
+   * LaunchDarkly (or the cluster) gave a definite answer a person must act on, such as a refused
+   * token: whatever failed before has ended, so a failure after it is counted from then, and a
+   * stall keeps its status through a brief one however long the stall has stood.
+   */
+  public void answered(FlagRelease resource) {
+    backoff.reset(resource);
   }
 
   /** A person must act (a refused write, a rejected token): look again now and then. */
