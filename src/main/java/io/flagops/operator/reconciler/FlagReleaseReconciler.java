@@ -258,9 +258,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       schedule.answered(resource); // a refusal, or no call: no failure of LaunchDarkly's
       report(
           resource, new Outcome(ReleaseState.Deleting, Reasons.DELETION_BLOCKED, result.message()));
-      return result.retryAfter() == null
-          ? UpdateControl.noUpdate()
-          : after(schedule.afterDeletionWait(result.retryAfter()));
+      // looked at again even when only a person can unblock it (suspend, an unknown policy): a
+      // CRD deletion begun since sends no event, and must find it to leave its release
+      return after(
+          result.retryAfter() == null
+              ? schedule.whileStalled()
+              : schedule.afterDeletionWait(result.retryAfter()));
     }
     // nobody needs to act: a failure that passes, or the request budget's turn
     Duration next =
