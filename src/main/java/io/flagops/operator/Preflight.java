@@ -70,7 +70,14 @@ final class Preflight {
       return e.getMessage() + ".";
     }
     String problem = SettingNames.listProblem(WATCH_NAMESPACES, watchedNamespaces());
+    if (problem == null) {
+      problem = SettingNames.tokenProblem(LABEL_SELECTOR, labelSelector());
+    }
     return problem == null ? null : problem + ".";
+  }
+
+  private static String labelSelector() {
+    return Settings.value("quarkus.operator-sdk.controllers.flagrelease.selector", LABEL_SELECTOR);
   }
 
   /**
@@ -181,8 +188,7 @@ final class Preflight {
    * Asked of the API server, which alone knows its grammar, with the list the operator will make.
    */
   private static String selectorProblem(KubernetesClient client) {
-    String selector =
-        Settings.value("quarkus.operator-sdk.controllers.flagrelease.selector", LABEL_SELECTOR);
+    String selector = labelSelector();
     if (selector == null || selector.isBlank()) {
       return null;
     }

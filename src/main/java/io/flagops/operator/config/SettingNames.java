@@ -46,6 +46,14 @@ public final class SettingNames {
     return null;
   }
 
+  /**
+   * "{@code setting} looks like a LaunchDarkly access token..." when {@code value} holds one (a
+   * free-text setting, such as a label selector), else null; the value is never in it.
+   */
+  public static String tokenProblem(String setting, String value) {
+    return value != null && looksLikeToken(value) ? setting + " " + TOKEN_HERE : null;
+  }
+
   /** The names of a comma-separated list, blanks left out. */
   public static List<String> split(String text) {
     return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();

@@ -970,7 +970,8 @@ class HelmChartTest {
         "token.grants | " + PASTED_TOKEN,
         "token.grants | team-a=" + PASTED_TOKEN,
         "tokenSecrets.namespaces[0] | " + PASTED_TOKEN,
-        "watchNamespaces[0] | " + PASTED_TOKEN
+        "watchNamespaces[0] | " + PASTED_TOKEN,
+        "labelSelector | " + PASTED_TOKEN
       })
   void aTokenPastedIntoAnAccessSettingIsRefusedUnrepeated(String key, String value) {
     assertThatThrownBy(() -> render(key, value))
@@ -997,7 +998,8 @@ class HelmChartTest {
         "/token/key | " + PASTED_TOKEN,
         "/launchDarkly/baseUrl | " + PASTED_TOKEN,
         "/watchNamespaces/0 | '" + PASTED_TOKEN + " '",
-        "/tokenSecrets/namespaces/0 | '" + PASTED_TOKEN + " '"
+        "/tokenSecrets/namespaces/0 | '" + PASTED_TOKEN + " '",
+        "/labelSelector | team=" + PASTED_TOKEN
       })
   void noPatternOrFormatEverSeesAPastedToken(String pointer, String value) throws IOException {
     ObjectNode values =

@@ -157,7 +157,9 @@ class PreflightIT {
         "FLAGRELEASE_TOKEN_SECRETS_NAMESPACES | api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
             + " | looks like a LaunchDarkly access token",
         "FLAGRELEASE_WATCH_NAMESPACES | shop,api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
-            + " | entry 2 (entries are separated by ,) looks like a LaunchDarkly access token"
+            + " | entry 2 (entries are separated by ,) looks like a LaunchDarkly access token",
+        "FLAGRELEASE_LABEL_SELECTOR | api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+            + " | looks like a LaunchDarkly access token"
       })
   void aSettingTheOperatorCannotWorkWithIsNamed(String variable, String value, String says) {
     String line = assertCannotStart(run(Map.of(variable, value)));
