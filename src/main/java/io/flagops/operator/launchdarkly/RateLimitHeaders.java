@@ -13,6 +13,9 @@ import java.util.OptionalLong;
 final class RateLimitHeaders {
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
   static final Duration MAX_WAIT = Duration.ofMinutes(5);
+  // a 429 asking no wait (Retry-After: 0, a reset the pod's clock already passed) is no licence
+  // to call again at once: LaunchDarkly asks clients to back off
+  static final Duration MIN_WAIT = Duration.ofSeconds(1);
 
   private RateLimitHeaders() {}
 
@@ -35,9 +38,14 @@ final class RateLimitHeaders {
 
   /**
    * How long a 429 asks to wait: Retry-After (seconds or an HTTP date), else X-Ratelimit-Reset
-   * (epoch ms).
+   * (epoch ms); never less than {@link #MIN_WAIT}.
    */
   static Duration retryAfter(HttpHeaders headers, Clock clock) {
+    Duration asked = asked(headers, clock);
+    return asked.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : asked;
+  }
+
+  private static Duration asked(HttpHeaders headers, Clock clock) {
     OptionalLong seconds = number(headers, "Retry-After");
     if (seconds.isPresent()) {
       return clamp(seconds.getAsLong() * 1000);

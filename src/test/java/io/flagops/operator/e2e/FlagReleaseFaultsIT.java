@@ -245,6 +245,23 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     assertThat(eventReasons("limited")).contains("RateLimited");
   }
 
+  /**
+   * A 429 that asks no wait (Retry-After: 0, or a reset the pod's clock has already passed) is
+   * still not followed by a call at once.
+   */
+  @Test
+  void aRateLimitAskingNoWaitIsNotRetriedAtOnce() {
+    simulator.faults().rateLimitNextOn(CallLog.GET_RELEASE, Duration.ZERO);
+
+    create("limited-now", spec("flag-116", "fast-track", phase("Canary", Started)));
+    awaitReady("limited-now");
+
+    List<CallLog.Call> calls = callsFor("flag-116");
+    assertThat(calls.get(0).status()).isEqualTo(429);
+    assertThat(Duration.between(calls.get(0).at(), calls.get(1).at()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
   /** A server error right after a wait LaunchDarkly set is retried like any other. */
   @Test
   void aServerErrorAfterARateLimitIsRetriedNotAReconcileError() {
