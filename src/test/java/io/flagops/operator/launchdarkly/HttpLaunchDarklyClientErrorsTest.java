@@ -256,12 +256,15 @@ class HttpLaunchDarklyClientErrorsTest {
     assertThat(RateLimitHeaders.DEFAULT_WAIT).isEqualTo(Duration.ofSeconds(10));
   }
 
+  /** The pod's clock ahead of LaunchDarkly's, or Retry-After: 0: still no call at once. */
   @Test
-  void aResetTimeAlreadyPastMeansNoWait() {
+  void aResetTimeAlreadyPastOrAZeroRetryAfterWaitsASecond() {
     String reset = String.valueOf(NOW.toEpochMilli() - 3_000);
 
     assertThat(rateLimitedWait(error(429, "error-429.json").withHeader("X-Ratelimit-Reset", reset)))
-        .isEqualTo(Duration.ZERO);
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(rateLimitedWait(error(429, "error-429.json").withHeader("Retry-After", "0")))
+        .isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
