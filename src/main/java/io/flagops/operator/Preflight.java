@@ -223,7 +223,8 @@ final class Preflight {
    */
   private static String unlistableNamespaceProblem(KubernetesClient client) {
     ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
-    for (String namespace : watchedNamespaces()) {
+    List<String> watched = watchedNamespaces();
+    for (String namespace : watched) {
       String refused =
           refused(() -> client.resources(FlagRelease.class).inNamespace(namespace).list(one));
       if (refused != null) {
@@ -233,7 +234,7 @@ final class Preflight {
     TokenSecretScope scope =
         TokenSecretScope.parse(
             Settings.value("flagrelease.token-secrets.namespaces", TokenSecretScope.SETTING));
-    if (scope.everyWatched() && watchedNamespaces().isEmpty()) {
+    if (scope.everyWatched() && watched.isEmpty()) {
       // "*" with every namespace watched: one list across the cluster, which no Role grants
       String refused =
           refused(
@@ -253,7 +254,7 @@ final class Preflight {
               + " does), or list the namespaces instead.";
     }
     List<String> secretNamespaces =
-        scope.everyWatched() ? watchedNamespaces() : List.copyOf(scope.namespaces());
+        scope.everyWatched() ? watched : List.copyOf(scope.namespaces());
     String listing =
         scope.everyWatched()
             ? TokenSecretScope.SETTING + " is * and " + WATCH_NAMESPACES

@@ -1,15 +1,12 @@
 package io.flagops.operator.reconciler;
 
-import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
-import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.status.Conditions;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -77,16 +74,7 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
    * spec generation; empty otherwise.
    */
   static Optional<FlagReleaseCondition> refusedWriteStall(FlagRelease resource) {
-    FlagReleaseStatus status = resource.getStatus();
-    FlagReleaseCondition stalled =
-        status == null ? null : Conditions.find(status.getConditions(), ConditionTypes.STALLED);
-    boolean refused =
-        stalled != null
-            && "True".equals(stalled.getStatus())
-            && isRefusedWrite(stalled)
-            && Objects.equals(
-                resource.getMetadata().getGeneration(), stalled.getObservedGeneration());
-    return refused ? Optional.of(stalled) : Optional.empty();
+    return Conditions.currentStall(resource).filter(FailureResponse::isRefusedWrite);
   }
 
   /**

@@ -348,9 +348,7 @@ public class ReleaseDeletion {
 
   /** What tells the release read from the one created: its creation time, else its audiences. */
   private static String madeAgainBy(ReleaseIdentity read, ReleaseIdentity created) {
-    if (read.createdAt() != null
-        && created.createdAt() != null
-        && !read.createdAt().equals(created.createdAt())) {
+    if (read.createdAtAnotherTime(created)) {
       return "it was created at "
           + StatusFactory.timestamp(read.createdAt())
           + ", after the one this FlagRelease created at "

@@ -38,6 +38,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,39 @@ public abstract class OperatorTestBase {
 
   protected static PhaseSpec phase(String name, DesiredPhaseStatus status) {
     return new PhaseSpec(name, status);
+  }
+
+  /**
+   * Every phase of pipeline {@code standard} asked Complete: Testing and Staging, then Production,
+   * whose guarded rollout LaunchDarkly monitors for an hour (scaled by the simulator's window
+   * scale).
+   */
+  protected static FlagReleaseSpec everyPhaseOfStandard(String flagKey) {
+    DesiredPhaseStatus complete = DesiredPhaseStatus.Complete;
+    return spec(
+        flagKey,
+        "standard",
+        phase("Testing", complete),
+        phase("Staging", complete),
+        phase("Production", complete));
+  }
+
+  /**
+   * Stalls {@code name} on a spec typo (an empty releaseVariationId: a stall that reads nothing),
+   * deletes the flag's release in LaunchDarkly once {@code deleteAfter} has passed, mends the typo,
+   * and checks the release is made again, not taken for one LaunchDarkly completed.
+   */
+  protected void assertMadeAgainAfterATypoStallAndADeletion(
+      String name, String flagKey, Instant deleteAfter) {
+    edit(name, s -> s.setReleaseVariationId(""));
+    awaitCondition(name, ConditionTypes.STALLED, "True", "InvalidSpec");
+    await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(deleteAfter));
+
+    simulator.ui().deleteRelease(PROJECT, flagKey);
+    edit(name, s -> s.setReleaseVariationId(null));
+
+    await().atMost(TIMEOUT).until(() -> countFor(flagKey, CallLog.CREATE_RELEASE) == 2);
+    assertThat(get(name).getStatus().getCompletedPipelineKey()).isNull();
   }
 
   /** A phase whose one audience the spec guards with a rollout of 10 % for {@code window}. */

@@ -608,14 +608,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   void aReleaseLaunchDarklyCompletedUnseenAtTheEndOfItsGuardedRolloutIsNotCreatedAgain(
       String name, String flag, String unread) {
     simulator.setMonitoringWindowScale(0.002); // the hour of Production's monitoring: 7.2 s
-    create(
-        name,
-        spec(
-            flag,
-            "standard",
-            phase("Testing", Complete),
-            phase("Staging", Complete),
-            phase("Production", Complete)));
+    create(name, everyPhaseOfStandard(flag));
     awaitCondition(name, ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
     boolean suspend = unread.equals("Suspended");
     edit(name, s -> stopReading(s, suspend, true));
@@ -660,14 +653,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   @Test
   void aCanceledReleaseDeletedAfterItsGuardedWindowIsCreatedAgain() {
     simulator.setMonitoringWindowScale(0.0008); // the hour of Production's monitoring: 2.9 s
-    create(
-        "canceled-late",
-        spec(
-            "flag-110",
-            "standard",
-            phase("Testing", Complete),
-            phase("Staging", Complete),
-            phase("Production", Complete)));
+    create("canceled-late", everyPhaseOfStandard("flag-110"));
     FlagRelease guarded =
         awaitCondition(
             "canceled-late", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
@@ -675,15 +661,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     simulator.ui().cancelRelease(PROJECT, "flag-110");
     awaitCondition("canceled-late", ConditionTypes.STALLED, "True", "ReleaseCanceled");
     // a later stall that reads nothing replaces the ReleaseCanceled one: the record still tells
-    edit("canceled-late", s -> s.setReleaseVariationId(""));
-    awaitCondition("canceled-late", ConditionTypes.STALLED, "True", "InvalidSpec");
-
-    await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(endsAt));
-    simulator.ui().deleteRelease(PROJECT, "flag-110");
-    edit("canceled-late", s -> s.setReleaseVariationId(null));
-
-    await().atMost(TIMEOUT).until(() -> countFor("flag-110", CallLog.CREATE_RELEASE) == 2);
-    assertThat(get("canceled-late").getStatus().getCompletedPipelineKey()).isNull();
+    assertMadeAgainAfterATypoStallAndADeletion("canceled-late", "flag-110", endsAt);
   }
 
   /**

@@ -66,12 +66,15 @@ public record ReleaseIdentity(Long createdAt, String audienceIds) {
 
   /** Whether this and {@code other} are two releases: a signal both know differs. */
   public boolean differsFrom(ReleaseIdentity other) {
-    boolean datesDiffer =
-        createdAt != null && other.createdAt != null && !createdAt.equals(other.createdAt);
-    return datesDiffer
+    return createdAtAnotherTime(other)
         || (audienceIds != null
             && other.audienceIds != null
             && Collections.disjoint(digests(audienceIds), digests(other.audienceIds)));
+  }
+
+  /** Whether both creation times are known and differ. */
+  public boolean createdAtAnotherTime(ReleaseIdentity other) {
+    return createdAt != null && other.createdAt != null && !createdAt.equals(other.createdAt);
   }
 
   private static Set<String> digests(String audienceIds) {

@@ -1,11 +1,14 @@
 package io.flagops.operator.reconciler.status;
 
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Sets conditions the kstatus way: {@code lastTransitionTime} moves only when status, reason or
@@ -56,8 +59,24 @@ public final class Conditions {
 
   /** Whether the condition of that type is there and True. */
   public static boolean isTrue(List<FlagReleaseCondition> conditions, String type) {
+    return findTrue(conditions, type) != null;
+  }
+
+  /** The condition of that type when it is True, else null. */
+  public static FlagReleaseCondition findTrue(List<FlagReleaseCondition> conditions, String type) {
     FlagReleaseCondition condition = find(conditions, type);
-    return condition != null && "True".equals(condition.getStatus());
+    return condition != null && "True".equals(condition.getStatus()) ? condition : null;
+  }
+
+  /** The resource's Stalled condition when it is True for the current spec generation. */
+  public static Optional<FlagReleaseCondition> currentStall(FlagRelease resource) {
+    FlagReleaseCondition stalled =
+        resource.getStatus() == null
+            ? null
+            : findTrue(resource.getStatus().getConditions(), ConditionTypes.STALLED);
+    return Optional.ofNullable(stalled)
+        .filter(
+            s -> Objects.equals(resource.getMetadata().getGeneration(), s.getObservedGeneration()));
   }
 
   private static FlagReleaseCondition build(

@@ -167,10 +167,9 @@ public final class StatusFactory {
       Set.of(Reasons.RELEASE_CANCELED, Reasons.GUARDED_ROLLOUT_NOT_COMPLETED, Reasons.PHASE_PAUSED);
 
   private static boolean stalledBy(FlagReleaseStatus status, Set<String> reasons) {
-    FlagReleaseCondition stalled = Conditions.find(status.getConditions(), ConditionTypes.STALLED);
-    return stalled != null
-        && "True".equals(stalled.getStatus())
-        && reasons.contains(stalled.getReason());
+    FlagReleaseCondition stalled =
+        Conditions.findTrue(status.getConditions(), ConditionTypes.STALLED);
+    return stalled != null && reasons.contains(stalled.getReason());
   }
 
   /** The move this pass started, else the one recorded until the flag has a release again. */

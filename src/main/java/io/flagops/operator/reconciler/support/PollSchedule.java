@@ -1,14 +1,11 @@
 package io.flagops.operator.reconciler.support;
 
-import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
-import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.status.Conditions;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -138,7 +135,7 @@ public final class PollSchedule {
   public boolean isBlip(FlagRelease resource, boolean progressed) {
     return (resource.isSettledIn(ReleaseState.Ready) || resource.isSettledIn(ReleaseState.Failed))
         && !progressed
-        && failingFor(resource).compareTo(polling.settled()) < 0;
+        && failingBriefly(resource);
   }
 
   /**
@@ -148,15 +145,15 @@ public final class PollSchedule {
    * stall's time and resolve its alert.
    */
   public boolean isBlipOfBlockedDeletion(FlagRelease resource) {
-    FlagReleaseCondition stalled =
-        resource.getStatus() == null
-            ? null
-            : Conditions.find(resource.getStatus().getConditions(), ConditionTypes.STALLED);
-    return stalled != null
-        && "True".equals(stalled.getStatus())
-        && Reasons.DELETION_BLOCKED.equals(stalled.getReason())
-        && Objects.equals(stalled.getObservedGeneration(), resource.getMetadata().getGeneration())
-        && failingFor(resource).compareTo(polling.settled()) < 0;
+    return Conditions.currentStall(resource)
+            .filter(stalled -> Reasons.DELETION_BLOCKED.equals(stalled.getReason()))
+            .isPresent()
+        && failingBriefly(resource);
+  }
+
+  /** Failing for less than a settled interval since LaunchDarkly last answered. */
+  private boolean failingBriefly(FlagRelease resource) {
+    return failingFor(resource).compareTo(polling.settled()) < 0;
   }
 
   /**
