@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Checks made before the operator starts outside the sandbox, so that a missing token, a setting it
@@ -102,6 +103,10 @@ final class Preflight {
       if (problem != null) {
         return problem;
       }
+    }
+    String anonymous = kubeconfigs.isEmpty() ? unmountedServiceAccountToken() : null;
+    if (anonymous != null) {
+      return anonymous;
     }
     Config config;
     try {
@@ -224,6 +229,19 @@ final class Preflight {
   private static String unlistableNamespaceProblem(KubernetesClient client) {
     ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
     List<String> watched = watchedNamespaces();
+    if (watched.isEmpty()) {
+      String refused =
+          refused(() -> client.resources(FlagRelease.class).inAnyNamespace().list(one));
+      if (refused != null) {
+        return "every namespace is watched ("
+            + WATCH_NAMESPACES
+            + " is empty), and the operator cannot list FlagReleases across the cluster ("
+            + refused
+            + "): grant it get, list and watch on flagreleases in a ClusterRole (the Helm chart"
+            + " and the kustomize base do), or list the namespaces it may watch (Helm:"
+            + " watchNamespaces).";
+      }
+    }
     for (String namespace : watched) {
       String refused =
           refused(() -> client.resources(FlagRelease.class).inNamespace(namespace).list(one));
@@ -354,6 +372,45 @@ final class Preflight {
           + " to a free port.";
     }
     return null;
+  }
+
+  /**
+   * In a pod with no service account token mounted (automountServiceAccountToken false), the client
+   * goes as an anonymous user: the API server answers /version, then refuses every list, which
+   * would read as missing RBAC or a deleted namespace. Null when a token is there or set otherwise.
+   */
+  private static String unmountedServiceAccountToken() {
+    String tokenFile =
+        Settings.value(
+            Config.KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN_FILE_SYSTEM_PROPERTY,
+            "KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN");
+    Path token =
+        Path.of(tokenFile == null ? Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH : tokenFile);
+    if (!inCluster() || Files.isReadable(token) || credentialsSetOtherwise()) {
+      return null;
+    }
+    return "no Kubernetes credentials: the pod has no service account token at "
+        + token
+        + " (automountServiceAccountToken is false), so the API server would take the operator"
+        + " for an anonymous user and refuse what it watches. Mount the token (Helm:"
+        + " automountServiceAccountToken: true; kustomize: automountServiceAccountToken in the"
+        + " Deployment's pod spec).";
+  }
+
+  /** Credentials given to the Kubernetes client by a setting rather than a kubeconfig. */
+  private static boolean credentialsSetOtherwise() {
+    return Stream.of(
+            Settings.value(Config.KUBERNETES_OAUTH_TOKEN_SYSTEM_PROPERTY, "KUBERNETES_AUTH_TOKEN"),
+            Settings.value("quarkus.kubernetes-client.token", "QUARKUS_KUBERNETES_CLIENT_TOKEN"),
+            Settings.value(
+                "quarkus.kubernetes-client.client-cert-file",
+                "QUARKUS_KUBERNETES_CLIENT_CLIENT_CERT_FILE"),
+            Settings.value(
+                "quarkus.kubernetes-client.client-cert-data",
+                "QUARKUS_KUBERNETES_CLIENT_CLIENT_CERT_DATA"),
+            Settings.value(
+                "quarkus.kubernetes-client.username", "QUARKUS_KUBERNETES_CLIENT_USERNAME"))
+        .anyMatch(value -> value != null && !value.isBlank());
   }
 
   /** The kubeconfig files the Kubernetes client reads (KUBECONFIG, else ~/.kube/config). */

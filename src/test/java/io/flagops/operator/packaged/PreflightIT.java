@@ -167,6 +167,26 @@ class PreflightIT {
     assertThat(line).contains(variable + " ", says).doesNotContain(value);
   }
 
+  /**
+   * A pod whose service account token is not mounted: the API server would answer /version to an
+   * anonymous user and refuse every list, read as missing RBAC. Named as the setting it is.
+   */
+  @Test
+  void aPodWithoutItsServiceAccountTokenIsNamed() {
+    Path unmounted = dir.resolve("serviceaccount").resolve("token");
+    String line =
+        assertCannotStart(
+            run(
+                Map.of(
+                    "KUBERNETES_SERVICE_HOST", "127.0.0.1",
+                    "KUBERNETES_SERVICE_PORT", String.valueOf(freePort()),
+                    "KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", unmounted.toString())));
+
+    assertThat(line)
+        .contains(
+            "no Kubernetes credentials", unmounted.toString(), "automountServiceAccountToken");
+  }
+
   @Test
   void plainHttpToThisMachineIsAccepted() {
     String line = assertCannotStart(run(Map.of("LAUNCHDARKLY_BASE_URL", "http://127.0.0.1:8089")));
