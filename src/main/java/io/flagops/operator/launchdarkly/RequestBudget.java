@@ -212,6 +212,14 @@ public final class RequestBudget {
       }
       return Duration.ZERO;
     }
+    if (accountPausedUntil > now && accountPausedUntil > processPausedUntil) {
+      // its account waits after its own 429: the turn goes after that wait among its account's,
+      // and is paid when its call goes (spendable), so it takes no place in other accounts' line
+      long due = spreadAfter(accountPausedUntil, account, true, now);
+      forgetStaleTurns(now);
+      turns.put(caller, new Turn(due, borrowed));
+      return Duration.ofNanos(Math.max(due - now, 1));
+    }
     tokens -= 1; // the turn is paid for now, so later callers queue behind it
     long wait = Math.max(paused - now, (long) Math.ceil(-tokens / currentRate(now)));
     forgetStaleTurns(now);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Two teams' accounts share the process's one request budget, busy enough that turns are reserved:
  * a 429 of the default token's account holds back that account's calls for its Retry-After, and the
- * other team's resources, whose turns were reserved among them, go on.
+ * other team's resources, whose turns were reserved among them or are asked for after it, go on.
  */
 class AccountIsolationIT extends EmbeddedOperatorCase {
   private static final String TEAM_TOKEN = "api-e2e-second-account-7d41b0c3";
@@ -53,8 +53,23 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
       harness.create(teamFlag, spec(teamFlag, new SecretKeyReference("team-token", "token")));
       team.add(teamFlag);
     }
-
     harness.awaitReady(team, Duration.ofSeconds(40));
+
+    // many more of the waiting account's resources, then the other team's: those do not queue
+    // behind the first ones' turns, which come after the account's wait (10 s, against over 60 s
+    // when each of the 36 took a place in the shared line)
+    for (int i = 21; i <= 60; i++) {
+      if (i < 51 || i > 54) {
+        harness.create(String.format("c-%02d", i), spec(String.format("c-%02d", i), null));
+      }
+    }
+    List<String> later = new ArrayList<>();
+    for (int i = 51; i <= 54; i++) {
+      String teamFlag = String.format("c-%02d", i);
+      harness.create(teamFlag, spec(teamFlag, new SecretKeyReference("team-token", "token")));
+      later.add(teamFlag);
+    }
+    harness.awaitReady(later, Duration.ofSeconds(25));
     assertThat(harness.simulator.calls().count(CallLog.GET_RELEASE, 429))
         .as("the default token's one 429, whose account still waits")
         .isEqualTo(1);

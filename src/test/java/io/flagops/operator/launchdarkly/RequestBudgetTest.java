@@ -212,6 +212,23 @@ class RequestBudgetTest {
     }
   }
 
+  /**
+   * Callers of an account that asks for a turn while it waits after its 429 queue after that wait
+   * among themselves: they take no place in the line of another account's callers.
+   */
+  @Test
+  void callersOfARateLimitedAccountArrivingLaterPushBackNoTurnOfAnother() {
+    budget.pauseFor("A", Duration.ofMinutes(5));
+    for (int i = 1; i <= 50; i++) {
+      assertThat(budget.untilTurn("a" + i, "A")).isGreaterThan(Duration.ofMinutes(4));
+    }
+
+    assertThat(budget.untilTurn("b1", "B")).isLessThan(Duration.ofSeconds(1));
+    assertThat(budget.untilTurn("a50", "A"))
+        .as("spread after the wait at the halved rate")
+        .isGreaterThan(Duration.ofMinutes(5).plusSeconds(9));
+  }
+
   /** The 429s of calls on their way when a pause began extend it by what they add, no more. */
   @Test
   void overlappingPausesAreCountedByWhatTheyAdd() {
