@@ -38,6 +38,10 @@ final class Preflight {
 
   /** What stops the operator from working, or null. */
   static String problem() {
+    String ranges = SettingRanges.problem(); // first: the token check reads one of them
+    if (ranges != null) {
+      return ranges;
+    }
     if (requiresDefaultToken() && !hasDefaultToken()) {
       return "no LaunchDarkly access token. Set LAUNCHDARKLY_ACCESS_TOKEN or"
           + " LAUNCHDARKLY_ACCESS_TOKEN_FILE (and"
@@ -48,10 +52,6 @@ final class Preflight {
     String access = accessProblem();
     if (access != null) {
       return access;
-    }
-    String ranges = SettingRanges.problem();
-    if (ranges != null) {
-      return ranges;
     }
     String cluster = clusterProblem();
     return cluster != null ? cluster : httpPortProblem();
@@ -472,7 +472,7 @@ final class Preflight {
   private static boolean requiresDefaultToken() {
     String value =
         Settings.value("flagrelease.require-default-token", "FLAGRELEASE_REQUIRE_DEFAULT_TOKEN");
-    return value == null || Boolean.parseBoolean(value);
+    return value == null || Boolean.parseBoolean(value.strip());
   }
 
   private static boolean hasDefaultToken() {

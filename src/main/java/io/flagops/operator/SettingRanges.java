@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * The operator's numbers and durations that it cannot work with, refused before start with the
- * variable's name: a zero interval would poll or retry in a loop, a jitter of 20 (meant as 20 %)
- * would push polls hours apart, a budget of 0 would fail every reconcile. Values are never repeated
- * in the message (a token pasted into the wrong variable must not reach a log). Only what the
+ * The operator's numbers, durations and switches that it cannot work with, refused before start
+ * with the variable's name: a zero interval would poll or retry in a loop, a jitter of 20 (meant as
+ * 20 %) would push polls hours apart, a budget of 0 would fail every reconcile, a leader election
+ * "enabled: ture" would be read as false and let two replicas write. Values are never repeated in
+ * the message (a token pasted into the wrong variable must not reach a log). Only what the
  * environment or a system property sets is checked: the defaults are valid.
  */
 final class SettingRanges {
@@ -51,7 +52,11 @@ final class SettingRanges {
               "a whole number of at least 1",
               1,
               Integer.MAX_VALUE),
-          duration("flagrelease.circuit-breaker.open-for"));
+          duration("flagrelease.circuit-breaker.open-for"),
+          // the config library reads any other word as false, and logs it (a pasted token too)
+          truth("flagrelease.require-default-token"),
+          truth("flagrelease.claims.name-other-namespaces"),
+          truth("flagrelease.leader-election.enabled"));
 
   private SettingRanges() {}
 
@@ -85,6 +90,13 @@ final class SettingRanges {
             return false;
           }
         });
+  }
+
+  private static Range truth(String property) {
+    return new Range(
+        property,
+        "true or false",
+        text -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"));
   }
 
   private static Range whole(String property, String kind, int min, int max) {

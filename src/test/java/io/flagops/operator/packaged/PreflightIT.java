@@ -147,6 +147,11 @@ class PreflightIT {
         "FLAGRELEASE_BUDGET_REQUESTS_PER_SECOND | 0 | above zero",
         "FLAGRELEASE_CIRCUIT_BREAKER_FAILURE_RATE | 101 | a percentage from 1 to 100",
         "LAUNCHDARKLY_READ_TIMEOUT | PT-5M | a duration above zero",
+        // read as false and logged by the config library: two replicas would both write
+        "FLAGRELEASE_LEADER_ELECTION_ENABLED | ture | true or false",
+        "FLAGRELEASE_REQUIRE_DEFAULT_TOKEN | yes | true or false",
+        "FLAGRELEASE_CLAIMS_NAME_OTHER_NAMESPACES | api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
+            + " | true or false",
         "LAUNCHDARKLY_BASE_URL | ld.eu.example.org | needs https:// and a host",
         "LAUNCHDARKLY_BASE_URL | http://ld-proxy.example.com | unencrypted",
         "LAUNCHDARKLY_BASE_URL | api-0b6c1f-pasted-token | needs https:// and a host",
