@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps a flag's LaunchDarkly release in line with its FlagRelease. A pass first checks what stops
@@ -129,7 +130,17 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     Duration turn = sync.untilTurn(resource, token.token());
     if (!turn.isZero()) {
       // nothing written before the turn: thousands of new resources then cost no Kubernetes
-      // write each before their turn, which would delay the turns that are due
+      // write each before their turn, which would delay the turns that are due; but a stall this
+      // pass got past must not go on asking a person to act
+      if (passedItsStall(resource, token.version())) {
+        report(
+            resource,
+            new Outcome(
+                ReleaseState.Progressing,
+                Reasons.RATE_LIMITED,
+                "the access token is usable and the flag is this FlagRelease's; its pass waits"
+                    + " for its turn in the operator's share of LaunchDarkly's rate limit"));
+      }
       return atOwnTurn(turn);
     }
     // before the first LaunchDarkly call, so that no write to it can outlive its resource unseen
@@ -333,7 +344,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
     switch (failure.kind()) {
       case OWN_TURN:
-        if (e.progressed() || !recordsAsBefore(resource, e)) {
+        if (e.progressed()
+            || !recordsAsBefore(resource, e)
+            || passedItsStall(resource, tokenVersion)) {
           // paused between calls of a pass that wrote, learned whose release it is, or said it
           // was moving the release before the budget held the delete back: say so (a refused
           // write's stall that stands is kept, with the records corrected)
@@ -377,7 +390,10 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             report(
                 resource, e.seen(), e.owned(), Outcome.stillStalled(refused.get()), tokenVersion);
           }
-        } else if (!(schedule.isBlip(resource, e.progressed()) && recordsAsBefore) || uncertain) {
+        } else if (!(schedule.isBlip(resource, e.progressed())
+                && recordsAsBefore
+                && !passedItsStall(resource, tokenVersion))
+            || uncertain) {
           report(
               resource,
               e.seen(),
@@ -387,6 +403,26 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         }
         return after(retry);
     }
+  }
+
+  /** Stalls that the gates before a pass's first call end, which a pass past them has ended. */
+  private static final Set<String> GATE_STALLS =
+      Set.of(Reasons.TOKEN_UNAVAILABLE, Reasons.DEFAULT_TOKEN_NOT_GRANTED, Reasons.FLAG_CLAIMED);
+
+  /**
+   * Whether the resource is Stalled by what this pass got past: its token Secret made readable, its
+   * grant given, the other claimant of its flag gone, or a refused token replaced. A person ended
+   * that stall; a wait or a brief failure must not keep it asking them to act.
+   */
+  private static boolean passedItsStall(FlagRelease resource, String tokenVersion) {
+    return Conditions.currentStall(resource)
+        .map(FlagReleaseCondition::getReason)
+        .filter(
+            reason ->
+                GATE_STALLS.contains(reason)
+                    || (Reasons.UNAUTHORIZED.equals(reason)
+                        && !tokenVersion.equals(resource.getStatus().getTokenVersion())))
+        .isPresent();
   }
 
   /**

@@ -224,6 +224,18 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
                 + "', or not labelled flagops.io/launchdarkly-token=true (the operator sees only"
                 + " token Secrets with that label)");
     assertThat(callsFor("flag-21")).isEmpty();
+
+    // the Secret made while LaunchDarkly fails briefly: the status says the failure at once, no
+    // longer that a person must make the Secret
+    List<String> reasons = recordReasons("no-secret");
+    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
+    tokenSecret("nowhere", SimulatorResource.SECRET_TOKEN);
+    awaitReady("no-secret");
+    assertThat(callsFor("flag-21").get(0).status()).isEqualTo(503);
+    assertThat(reasons)
+        .map(reason -> reason.replaceFirst(":.*", ""))
+        .containsSubsequence(
+            "AccessTokenUnavailable (stalled)", "LaunchDarklyUnavailable", "InSync");
   }
 
   @Test
