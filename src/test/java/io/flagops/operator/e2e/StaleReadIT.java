@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -315,5 +316,31 @@ class StaleReadIT extends OperatorTestBase {
     await().atMost(TIMEOUT).until(() -> countFor("flag-54", CallLog.GET_RELEASE) >= reads + 3);
 
     assertThat(writesFor("flag-54")).as("the refused write is not repeated").hasSize(1);
+  }
+
+  /**
+   * A status an earlier snapshot wrote, its audience IDs in another format: compared with nothing,
+   * so the release is still the one this FlagRelease created, and its deletion deletes it.
+   */
+  @Test
+  void audienceIdsRecordedInAnotherFormatLeaveTheReleaseTheOperators() {
+    create("earlier", spec("flag-117", "fast-track", phase("Canary", Started)));
+    assertThat(awaitReady("earlier").getStatus().getRelease().getAudienceIds()).isNotNull();
+
+    // as an earlier snapshot wrote it: one 12-digit digest of every audience
+    releases()
+        .withName("earlier")
+        .editStatus(
+            r -> {
+              r.getStatus().getRelease().setAudienceIds("0123456789ab");
+              return r;
+            });
+    long reads = countFor("flag-117", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-117", CallLog.GET_RELEASE) >= reads + 2);
+    assertThat(get("earlier").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+
+    releases().withName("earlier").delete();
+    await().atMost(TIMEOUT).until(() -> get("earlier") == null);
+    assertThat(simulator.release(PROJECT, "flag-117")).isEmpty();
   }
 }

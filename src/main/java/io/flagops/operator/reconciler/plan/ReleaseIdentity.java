@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -31,6 +32,9 @@ import java.util.stream.Stream;
  */
 public record ReleaseIdentity(Long createdAt, String audienceIds) {
   public static final ReleaseIdentity UNKNOWN = new ReleaseIdentity(null, null);
+
+  /** What {@link #audienceIdsOf} writes; anything else recorded is compared with nothing. */
+  private static final Pattern DIGESTS = Pattern.compile("[0-9a-f]{8}( [0-9a-f]{8})*");
 
   /** The identity of a release as LaunchDarkly shows it; {@link #UNKNOWN} for none. */
   public static ReleaseIdentity of(Release release) {
@@ -61,7 +65,11 @@ public record ReleaseIdentity(Long createdAt, String audienceIds) {
     } catch (DateTimeParseException e) {
       createdAt = null;
     }
-    return new ReleaseIdentity(createdAt, release.getAudienceIds());
+    String audienceIds = release.getAudienceIds();
+    if (audienceIds != null && !DIGESTS.matcher(audienceIds).matches()) {
+      audienceIds = null; // another format (an earlier snapshot's): its digests would match none
+    }
+    return new ReleaseIdentity(createdAt, audienceIds);
   }
 
   /** Whether this and {@code other} are two releases: a signal both know differs. */

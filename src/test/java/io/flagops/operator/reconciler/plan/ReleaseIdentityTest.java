@@ -2,6 +2,7 @@ package io.flagops.operator.reconciler.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
@@ -30,6 +31,24 @@ class ReleaseIdentityTest {
         .isFalse();
     assertThat(made.differsFrom(ReleaseIdentity.UNKNOWN)).isFalse();
     assertThat(ReleaseIdentity.of(release(1000L)).audienceIds()).as("no audiences").isNull();
+  }
+
+  /**
+   * A status an earlier snapshot wrote, with one 12-digit digest of all audiences: compared with
+   * nothing, or the operator's own release would look made again and turn Adopted.
+   */
+  @Test
+  void audienceIdsRecordedInAnotherFormatAreUnknown() {
+    ObservedRelease earlier = new ObservedRelease();
+    earlier.setAudienceIds("0123456789ab");
+    ObservedRelease now = new ObservedRelease();
+    now.setAudienceIds(ReleaseIdentity.audienceIdsOf(release(1000L, "a1", "a2")));
+
+    assertThat(ReleaseIdentity.recorded(earlier).audienceIds()).isNull();
+    assertThat(
+            ReleaseIdentity.recorded(earlier).differsFrom(ReleaseIdentity.of(release(1000L, "a1"))))
+        .isFalse();
+    assertThat(ReleaseIdentity.recorded(now).audienceIds()).isEqualTo(now.getAudienceIds());
   }
 
   private static Release release(long created, String... audienceIds) {
