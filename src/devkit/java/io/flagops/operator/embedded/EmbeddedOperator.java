@@ -76,8 +76,7 @@ public final class EmbeddedOperator implements AutoCloseable {
     var launchDarklyConfig = settings.launchDarkly();
     var config = settings.flagRelease();
     LaunchDarklyClient launchDarkly =
-        LaunchDarklyClientFactory.create(
-            launchDarklyConfig, config.budget(), config.circuitBreaker(), json, clock, registry);
+        LaunchDarklyClientFactory.create(launchDarklyConfig, config, json, clock, registry);
     EventRecorder events = new EventRecorder(kubernetes, clock);
     FlagReleaseWatches watches = new FlagReleaseWatches(config);
     AccessTokens tokens =

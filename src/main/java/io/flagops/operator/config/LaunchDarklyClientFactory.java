@@ -15,12 +15,13 @@ public final class LaunchDarklyClientFactory {
 
   public static LaunchDarklyClient create(
       LaunchDarklyConfig launchDarkly,
-      FlagReleaseConfig.Budget budgetConfig,
-      FlagReleaseConfig.CircuitBreaker breakerConfig,
+      FlagReleaseConfig config,
       ObjectMapper json,
       Clock clock,
       MeterRegistry registry) {
     LaunchDarklyMetrics metrics = new LaunchDarklyMetrics(registry);
+    FlagReleaseConfig.Budget budgetConfig = config.budget();
+    FlagReleaseConfig.CircuitBreaker breakerConfig = config.circuitBreaker();
     RequestBudget budget =
         new RequestBudget(budgetConfig.requestsPerSecond(), budgetConfig.burst());
     LaunchDarklyGuard guard =
@@ -29,6 +30,8 @@ public final class LaunchDarklyClientFactory {
             breakerConfig.failureRate(),
             breakerConfig.windowSize(),
             breakerConfig.openFor(),
+            // a refused token's FlagReleases are looked at again at this interval anyway
+            config.polling().unauthorized(),
             metrics);
     return new HttpLaunchDarklyClient(
         launchDarkly.baseUrl(),

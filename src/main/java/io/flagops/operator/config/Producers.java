@@ -28,8 +28,7 @@ public class Producers {
       ObjectMapper json,
       Clock clock,
       MeterRegistry registry) {
-    return LaunchDarklyClientFactory.create(
-        launchDarkly, config.budget(), config.circuitBreaker(), json, clock, registry);
+    return LaunchDarklyClientFactory.create(launchDarkly, config, json, clock, registry);
   }
 
   void close(@Disposes LaunchDarklyClient client) throws Exception {

@@ -3,6 +3,8 @@ package io.flagops.operator.launchdarkly;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -14,13 +16,25 @@ import java.util.function.Supplier;
  * LaunchDarkly keeps failing.
  *
  * <p>A pass begins with a read of the release, which waits its turn; the calls that follow it in
- * the same pass borrow from the budget, so a pass is never cut between its read and its writes.
+ * the same pass borrow from the budget, so a pass is never cut between its read and its writes. A
+ * token LaunchDarkly refused (401) on such a first call is refused here for the other passes with
+ * it, for a while, without a call.
  */
 public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
   private final RequestBudget budget;
   private final CircuitBreaker breaker;
   private final Duration openFor;
   private final LaunchDarklyMetrics metrics;
+  private final long refusalKeptNanos;
+
+  /**
+   * The 401s LaunchDarkly gave a token's first call of a pass, by token fingerprint and route: the
+   * other passes with that token are told the same until then, without a call. A team's refused
+   * token used by many FlagReleases would otherwise spend the process's budget, every team's.
+   */
+  private final Map<String, Refusal> refusedTokens = new ConcurrentHashMap<>();
+
+  private record Refusal(long until, String message) {}
 
   /**
    * @param failureRate percentage of failed calls (server errors, timeouts, dropped connections)
@@ -33,9 +47,24 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
       int window,
       Duration openFor,
       LaunchDarklyMetrics metrics) {
+    this(budget, failureRate, window, openFor, Duration.ZERO, metrics);
+  }
+
+  /**
+   * @param refusalKept how long a 401 to a pass's first call is the answer to every pass's first
+   *     call with that token (the interval a refused FlagRelease is looked at again)
+   */
+  public LaunchDarklyGuard(
+      RequestBudget budget,
+      int failureRate,
+      int window,
+      Duration openFor,
+      Duration refusalKept,
+      LaunchDarklyMetrics metrics) {
     this.budget = budget;
     this.openFor = openFor;
     this.metrics = metrics;
+    this.refusalKeptNanos = refusalKept.toNanos();
     this.breaker =
         CircuitBreaker.of(
             "launchdarkly",
@@ -62,6 +91,11 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
 
   @Override
   public <T> T call(String route, String account, Object turnOf, Supplier<T> call) {
+    String refusalKey = turnOf == null || account == null ? null : account + " " + route;
+    Refusal refused = refusalKey == null ? null : refusal(refusalKey);
+    if (refused != null) {
+      throw new LaunchDarklyException.Unauthorized(refused.message());
+    }
     if (!breaker.tryAcquirePermission()) {
       throw open();
     }
@@ -79,6 +113,13 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
       return result;
     } catch (RuntimeException | Error e) {
       breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+      if (e instanceof LaunchDarklyException.Unauthorized && refusalKey != null) {
+        refusedTokens.put(
+            refusalKey,
+            new Refusal(
+                System.nanoTime() + refusalKeptNanos,
+                LaunchDarklyException.withoutErrorId(e.getMessage())));
+      }
       if (e instanceof LaunchDarklyException.Unavailable unavailable
           && unavailable.httpStatus() == 0) {
         // no answer: a timeout, a dropped connection (an answer that came, garbled or not, was
@@ -91,8 +132,23 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
     }
   }
 
+  /** The refusal still kept under this key, or null (a kept one that ran out is dropped). */
+  private Refusal refusal(String key) {
+    Refusal refused = refusedTokens.get(key);
+    if (refused != null && System.nanoTime() - refused.until() >= 0) {
+      refusedTokens.remove(key, refused);
+      return null;
+    }
+    return refused;
+  }
+
   @Override
   public Duration untilTurn(String account, Object turnOf) {
+    if (account != null
+        && refusedTokens.keySet().stream()
+            .anyMatch(key -> key.startsWith(account + " ") && refusal(key) != null)) {
+      return Duration.ZERO; // its call is answered here: no turn of the budget is taken for it
+    }
     Duration wait = budget.untilTurn(turnOf, account);
     if (!wait.isZero()) {
       metrics.waitedForBudget(wait);

@@ -129,6 +129,48 @@ class LaunchDarklyGuardTest {
     assertThat(budget.pausedFor()).as("no pause of the whole process").isZero();
   }
 
+  /**
+   * A token LaunchDarkly refused on a pass's read is refused to the other passes with it for a
+   * while without a call (nor a turn of the budget): a team's many FlagReleases on a revoked token
+   * would otherwise spend every team's budget. Another token, and a later pass, are asked.
+   */
+  @Test
+  void aRefusedTokenIsRefusedToItsOtherPassesWithoutACall() {
+    RequestBudget budget = new RequestBudget(1, 2); // the first read, then one permit left
+    LaunchDarklyGuard remembering =
+        new LaunchDarklyGuard(
+            budget,
+            75,
+            4,
+            OPEN_FOR,
+            Duration.ofMillis(300),
+            new LaunchDarklyMetrics(new SimpleMeterRegistry()));
+    script.add(
+        () -> {
+          throw new LaunchDarklyException.Unauthorized(
+              "reading the release: LaunchDarkly answered 401: Invalid token (error id 7f3a)");
+        });
+    assertThatThrownBy(() -> readThrough(remembering, "revoked", FLAG))
+        .isInstanceOf(LaunchDarklyException.Unauthorized.class);
+
+    script.add(() -> Optional.empty()); // would answer, were it asked
+    assertThat(remembering.untilTurn("revoked", new FlagRef("shop", "other"))).isZero();
+    assertThatThrownBy(() -> readThrough(remembering, "revoked", new FlagRef("shop", "other")))
+        .isInstanceOf(LaunchDarklyException.Unauthorized.class)
+        .hasMessage("reading the release: LaunchDarkly answered 401: Invalid token");
+    assertThat(script).as("not asked").hasSize(1);
+    assertThat(budget.untilTurn("someone", "valid")).as("no turn was taken").isZero();
+
+    await() // asked again once the refusal is no longer kept, at its turn of the budget
+        .atMost(Duration.ofSeconds(3))
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof LaunchDarklyException.Throttled
+                    || e instanceof LaunchDarklyException.Unauthorized)
+        .until(() -> readThrough(remembering, "revoked", FLAG).isEmpty());
+    assertThat(script).isEmpty();
+  }
+
   /** A read of the release that begins a pass for FLAG, answered by the script. */
   private Optional<Release> read() {
     return readThrough(guard, "account", FLAG);
