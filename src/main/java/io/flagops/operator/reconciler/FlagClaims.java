@@ -213,12 +213,17 @@ public class FlagClaims {
     return holder == resource ? Optional.empty() : Optional.of(holder);
   }
 
-  /** Names the holder in the same namespace; in another one only if the admin allows it. */
+  /**
+   * Names and describes the holder in the same namespace; in another one only if the admin allows.
+   */
   private String message(FlagRelease resource, FlagRelease holder, boolean tokenUnreadable) {
     String namespace = holder.getMetadata().getNamespace();
     boolean sameNamespace = namespace.equals(resource.getMetadata().getNamespace());
+    // another team's resource is described no more than it is named: its mode and its Secret
+    // are that team's business
+    boolean shown = sameNamespace || nameOtherNamespaces;
     String who =
-        sameNamespace || nameOtherNamespaces
+        shown
             ? "FlagRelease " + namespace + "/" + holder.getMetadata().getName()
             : "a FlagRelease in another namespace";
     return "flag "
@@ -227,10 +232,10 @@ public class FlagClaims {
         + resource.getSpec().getFlagKey()
         + " of this LaunchDarkly account is managed by "
         + who
-        + (observes(holder)
+        + (shown && observes(holder)
             ? " (in Observe mode now, it keeps the release it recorded as its own from others)"
             : "")
-        + (tokenUnreadable
+        + (shown && tokenUnreadable
             ? " (its access token cannot be read now, so it may be of this account)"
             : "")
         + "; this one makes no call to LaunchDarkly while that one exists. Delete one of them"

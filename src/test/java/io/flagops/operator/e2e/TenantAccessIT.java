@@ -148,6 +148,18 @@ class TenantAccessIT extends OperatorTestBase {
                 + " one of them, or ask the cluster admin which team owns the flag")
         .doesNotContain("team-a")
         .doesNotContain("first");
+
+    // the other team switches its FlagRelease to Observe: said to no one outside that team
+    var first = client.resources(FlagRelease.class).inNamespace(TEAM_A).withName("first");
+    first.edit(
+        r -> {
+          r.getSpec().setManagementPolicy(ManagementPolicy.Observe);
+          return r;
+        });
+    await().atMost(TIMEOUT).until(() -> first.get().getStatus().getObservedGeneration() == 2L);
+    edit("second", s -> s.setPhases(List.of(phase("Canary", Complete))));
+    await().atMost(TIMEOUT).until(() -> get("second").getStatus().getObservedGeneration() == 2L);
+    assertThat(get("second").getStatus().getMessage()).isEqualTo(waiting.getStatus().getMessage());
   }
 
   /**
