@@ -311,6 +311,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     claims.forget(resource);
     statusWriter.forget(resource.getMetadata().getUid());
     metrics.forget(resource.getMetadata().getUid());
+    events.forget(resource.getMetadata().getUid());
     schedule.forget(resource);
   }
 

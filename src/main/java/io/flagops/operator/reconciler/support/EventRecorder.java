@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -24,12 +25,19 @@ public class EventRecorder {
   static final String COMPONENT = "flagrelease-operator";
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
   private static final Duration QUIET_PERIOD = Duration.ofMinutes(10);
-  private static final int MAX_REMEMBERED = 10_000;
   private static final int MAX_MESSAGE = 1024;
 
   private final KubernetesClient kubernetes;
   private final Clock clock;
-  private final Map<String, Instant> lastWarnings = new ConcurrentHashMap<>();
+
+  /** Distinct warnings remembered per resource: a few alternate (a 503, then a 429, ...). */
+  private static final int WARNINGS_PER_RESOURCE = 8;
+
+  /**
+   * The recent warnings of each resource (by UID), and when each was recorded: the memory grows
+   * with the resources alone, and one team's churn never makes another's warnings repeat.
+   */
+  private final Map<String, Map<String, Instant>> lastWarnings = new ConcurrentHashMap<>();
 
   public EventRecorder(KubernetesClient kubernetes, Clock clock) {
     this.kubernetes = kubernetes;
@@ -43,21 +51,25 @@ public class EventRecorder {
   public void warning(FlagRelease resource, String reason, String message) {
     Instant now = clock.instant();
     // the same warning again, LaunchDarkly's error id aside (it differs on every answer)
-    String key =
-        resource.getMetadata().getUid()
-            + "|"
-            + reason
-            + "|"
-            + LaunchDarklyException.withoutErrorId(message);
-    Instant last = lastWarnings.get(key);
-    if (last != null && last.plus(QUIET_PERIOD).isAfter(now)) {
-      return;
+    String key = reason + "|" + LaunchDarklyException.withoutErrorId(message);
+    Map<String, Instant> recent =
+        lastWarnings.computeIfAbsent(resource.getMetadata().getUid(), uid -> new LinkedHashMap<>());
+    synchronized (recent) {
+      recent.values().removeIf(at -> !at.plus(QUIET_PERIOD).isAfter(now));
+      if (recent.containsKey(key)) {
+        return;
+      }
+      if (recent.size() >= WARNINGS_PER_RESOURCE) {
+        recent.remove(recent.keySet().iterator().next()); // the oldest
+      }
+      recent.put(key, now);
     }
-    if (lastWarnings.size() > MAX_REMEMBERED) {
-      lastWarnings.clear();
-    }
-    lastWarnings.put(key, now);
     record(resource, "Warning", reason, message);
+  }
+
+  /** The resource is gone: its last warning is forgotten. */
+  public void forget(String uid) {
+    lastWarnings.remove(uid);
   }
 
   private void record(FlagRelease resource, String type, String reason, String message) {
