@@ -241,36 +241,6 @@ class GuardrailsIT extends OperatorTestBase {
   }
 
   /**
-   * The same rollout, recorded by the previous version (no monitoringOverdue), then deleted after
-   * its window once a spec typo's stall replaced the rollback's: made again, not taken for a
-   * release LaunchDarkly completed (that version kept an end of monitoring for a canceled release
-   * too).
-   */
-  @Test
-  void aRolledBackReleaseRecordedByAnOlderVersionIsMadeAgainOnceDeleted() {
-    simulator.ui().regressGuardedRollouts(PROJECT, "flag-118");
-    simulator.setMonitoringWindowScale(0.0008);
-    create("older-record", everyPhaseOfStandard("flag-118"));
-    awaitCondition("older-record", ConditionTypes.STALLED, "True", "GuardedRolloutNotCompleted");
-    edit("older-record", s -> s.setReleaseVariationId(""));
-    awaitCondition("older-record", ConditionTypes.STALLED, "True", "InvalidSpec");
-
-    // as the previous version wrote it
-    releases()
-        .withName("older-record")
-        .editStatus(
-            r -> {
-              r.getStatus().getPhases().forEach(p -> p.setMonitoringOverdue(null));
-              return r;
-            });
-    simulator.ui().deleteRelease(PROJECT, "flag-118");
-    edit("older-record", s -> s.setReleaseVariationId(null));
-
-    await().atMost(TIMEOUT).until(() -> countFor("flag-118", CallLog.CREATE_RELEASE) == 2);
-    assertThat(get("older-record").getStatus().getCompletedPipelineKey()).isNull();
-  }
-
-  /**
    * LaunchDarkly takes a guarded rollout's settings only when the phase starts: a rollout weight
    * changed in Git afterwards is not applied, and the resource is not Ready (a CI gate or Argo CD
    * must not read the team's guardrail as in force) until the spec asks what LaunchDarkly keeps.

@@ -44,8 +44,7 @@ public class PhaseStatus {
           + " minute) still showed this phase started and not complete: LaunchDarkly completes a"
           + " phase as its guarded rollout ends, so a regression may have rolled it back. Kept"
           + " until a read shows the phase otherwise; while it is true, a release gone from"
-          + " LaunchDarkly is taken as deleted (and made again), never as completed. False beside"
-          + " every other recorded monitoringEndsAt.")
+          + " LaunchDarkly is taken as deleted (and made again), never as completed.")
   private Boolean monitoringOverdue;
 
   @JsonPropertyDescription(

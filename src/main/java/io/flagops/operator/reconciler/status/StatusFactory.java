@@ -134,10 +134,9 @@ public final class StatusFactory {
    * the release before a read sees it complete; made again, it would roll out from its first phase.
    * Null when the status records neither, when it says LaunchDarkly would not complete the phase
    * (the release canceled: no end of monitoring is recorded for it; the rollout seen overdue, so
-   * likely rolled back; the phase paused: gone then means deleted, and it is made again), when an
-   * older version recorded the end (no {@code monitoringOverdue} beside it), or when a move of the
-   * operator's deleted the release. A stall for another reason (a token, a spec typo) says nothing
-   * about the release and keeps the inference.
+   * likely rolled back; the phase paused: gone then means deleted, and it is made again), or when a
+   * move of the operator's deleted the release. A stall for another reason (a token, a spec typo)
+   * says nothing about the release and keeps the inference.
    */
   public static String completedPipelineKey(FlagReleaseStatus status, Instant now) {
     if (status == null || status.getCompletedPipelineKey() != null) {
@@ -157,8 +156,7 @@ public final class StatusFactory {
         phases.subList(0, phases.size() - 1).stream()
                 .allMatch(p -> Boolean.TRUE.equals(p.getComplete()))
             && ReleasePhase.STARTED.equals(ReleasePhase.documented(last.getStatus())) // not paused
-            // seen not overdue (true: likely rolled back; none: recorded by an older version)
-            && Boolean.FALSE.equals(last.getMonitoringOverdue())
+            && !Boolean.TRUE.equals(last.getMonitoringOverdue()) // likely rolled back
             && end != null
             && end <= now.toEpochMilli();
     return finishing ? status.getRelease().getPipelineKey() : null;
@@ -260,10 +258,7 @@ public final class StatusFactory {
               boolean overdue =
                   MonitoringWindow.overdueWhenRead(
                       phase, MonitoringWindow.recordedEnd(status), now);
-              // false beside every recorded end: a status without it is an older version's, whose
-              // end is not trusted to infer completion (it kept one for a canceled release)
-              status.setMonitoringOverdue(
-                  overdue ? Boolean.TRUE : status.getMonitoringEndsAt() == null ? null : false);
+              status.setMonitoringOverdue(overdue ? true : null);
               status.setAwaitingApproval(
                   seen.map(PhaseStatus::getAwaitingApproval)
                       .orElseGet(() -> awaitingApproval(phase)));

@@ -228,12 +228,6 @@ class StatusFactoryTest {
     paused.setStatus("Paused");
     status.setPhases(List.of(phase(true, true, null), paused));
     assertThat(StatusFactory.completedPipelineKey(status, end)).as("paused").isNull();
-    PhaseStatus recordedByAnOlderVersion = phase(true, false, end.toString());
-    recordedByAnOlderVersion.setMonitoringOverdue(null);
-    status.setPhases(List.of(phase(true, true, null), recordedByAnOlderVersion));
-    assertThat(StatusFactory.completedPipelineKey(status, end))
-        .as("an end an older version recorded (for a canceled release too): made again")
-        .isNull();
     status.setPhases(List.of(phase(true, true, null), phase(true, false, end.toString())));
     status.setUnfinishedMove(new PipelineMove("standard", "fast-track", null));
     assertThat(StatusFactory.completedPipelineKey(status, end)).as("a move deleted it").isNull();
@@ -249,7 +243,6 @@ class StatusFactoryTest {
     phase.setStarted(started);
     phase.setComplete(complete);
     phase.setMonitoringEndsAt(monitoringEndsAt);
-    phase.setMonitoringOverdue(monitoringEndsAt == null ? null : false); // as this version writes
     return phase;
   }
 }
