@@ -37,7 +37,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Keeps a flag's LaunchDarkly release in line with its FlagRelease. A pass first checks what stops
@@ -132,14 +131,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       // nothing written before the turn: thousands of new resources then cost no Kubernetes
       // write each before their turn, which would delay the turns that are due; but a stall this
       // pass got past must not go on asking a person to act
-      if (passedItsStall(resource, token.version())) {
+      Optional<String> ended = endedStall(resource);
+      if (ended.isPresent()) {
         report(
             resource,
             new Outcome(
                 ReleaseState.Progressing,
                 Reasons.RATE_LIMITED,
-                "the access token is usable and the flag is this FlagRelease's; its pass waits"
-                    + " for its turn in the operator's share of LaunchDarkly's rate limit"));
+                ended.get()
+                    + "; the pass waits for its turn in the operator's share of LaunchDarkly's"
+                    + " rate limit"));
       }
       return atOwnTurn(turn);
     }
@@ -345,9 +346,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
     switch (failure.kind()) {
       case OWN_TURN:
-        if (e.progressed()
-            || !recordsAsBefore(resource, e)
-            || passedItsStall(resource, tokenVersion)) {
+        if (e.progressed() || !recordsAsBefore(resource, e) || endedStall(resource).isPresent()) {
           // paused between calls of a pass that wrote, learned whose release it is, or said it
           // was moving the release before the budget held the delete back: say so (a refused
           // write's stall that stands is kept, with the records corrected)
@@ -393,7 +392,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
           }
         } else if (!(schedule.isBlip(resource, e.progressed())
                 && recordsAsBefore
-                && !passedItsStall(resource, tokenVersion))
+                && endedStall(resource).isEmpty())
             || uncertain) {
           report(
               resource,
@@ -406,24 +405,25 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     }
   }
 
-  /** Stalls that the gates before a pass's first call end, which a pass past them has ended. */
-  private static final Set<String> GATE_STALLS =
-      Set.of(Reasons.TOKEN_UNAVAILABLE, Reasons.DEFAULT_TOKEN_NOT_GRANTED, Reasons.FLAG_CLAIMED);
-
   /**
-   * Whether the resource is Stalled by what this pass got past: its token Secret made readable, its
-   * grant given, the other claimant of its flag gone, or a refused token replaced. A person ended
-   * that stall; a wait or a brief failure must not keep it asking them to act.
+   * What ended the resource's stall, when it is Stalled by a gate this pass got past (its token
+   * Secret readable now, the default token granted, no other FlagRelease holding its flag): a
+   * person ended it, and a wait or a brief failure must not keep it asking them to act. A refused
+   * token is not among them: a token put in its place is not known to work until LaunchDarkly
+   * answers.
    */
-  private static boolean passedItsStall(FlagRelease resource, String tokenVersion) {
+  private static Optional<String> endedStall(FlagRelease resource) {
     return Conditions.currentStall(resource)
         .map(FlagReleaseCondition::getReason)
-        .filter(
+        .map(
             reason ->
-                GATE_STALLS.contains(reason)
-                    || (Reasons.UNAUTHORIZED.equals(reason)
-                        && !tokenVersion.equals(resource.getStatus().getTokenVersion())))
-        .isPresent();
+                switch (reason) {
+                  case Reasons.TOKEN_UNAVAILABLE -> "the access token can be read now";
+                  case Reasons.DEFAULT_TOKEN_NOT_GRANTED ->
+                      "the default token is granted to this namespace and project now";
+                  case Reasons.FLAG_CLAIMED -> "no other FlagRelease holds the flag now";
+                  default -> null;
+                });
   }
 
   /**

@@ -2,17 +2,14 @@ package io.flagops.operator.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
-import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.simulator.CallLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,19 +23,7 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
   @Test
   void aRateLimitOfOneAccountHoldsBackNoTurnOfTheOther() {
     harness = new Harness("/simulator/chaos-seed.yaml");
-    harness
-        .client
-        .secrets()
-        .inNamespace(Harness.NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("team-token")
-                .addToLabels(TokenSecretScope.LABEL, "true")
-                .endMetadata()
-                .withStringData(Map.of("token", TEAM_TOKEN))
-                .build())
-        .create();
+    harness.tokenSecret("team-token", TEAM_TOKEN);
     harness.simulator.faults().rateLimitNextOfToken(Harness.TOKEN, Duration.ofSeconds(60));
     operator =
         EmbeddedOperator.start(

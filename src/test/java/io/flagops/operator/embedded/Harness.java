@@ -3,6 +3,7 @@ package io.flagops.operator.embedded;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,6 +17,7 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.simulator.LaunchDarklySimulator;
 import io.flagops.operator.simulator.SimulatorSeed;
 import java.io.FileInputStream;
@@ -87,6 +89,22 @@ final class Harness implements AutoCloseable {
     spec.setReleasePipelineKey("two-step");
     spec.setPhases(List.of(new PhaseSpec("One", firstPhase)));
     return create(flag, spec);
+  }
+
+  /** Secret {@code name} labelled for the operator, its key "token" holding {@code token}. */
+  void tokenSecret(String name, String token) {
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels(TokenSecretScope.LABEL, "true")
+                .endMetadata()
+                .withStringData(Map.of("token", token))
+                .build())
+        .createOr(secret -> secret.update());
   }
 
   /** Waits until every one of these FlagReleases is Ready. */
