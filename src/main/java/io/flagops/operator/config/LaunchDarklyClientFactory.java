@@ -8,10 +8,21 @@ import io.flagops.operator.launchdarkly.LaunchDarklyMetrics;
 import io.flagops.operator.launchdarkly.RequestBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Builds the client the reconciler uses: HTTP, every call through the budget and the breaker. */
 public final class LaunchDarklyClientFactory {
   private LaunchDarklyClientFactory() {}
+
+  /**
+   * How long a token's 401 answers the other passes with it: less than the shortest jittered
+   * interval at which a refused FlagRelease looks again, so that each one's own next look asks
+   * LaunchDarkly, while many FlagReleases on one token ask about once per interval between them.
+   */
+  static Duration refusalKept(FlagReleaseConfig.Polling polling) {
+    double shortest = polling.unauthorized().toMillis() * (1 - polling.jitter());
+    return Duration.ofMillis((long) (shortest * 0.9));
+  }
 
   public static LaunchDarklyClient create(
       LaunchDarklyConfig launchDarkly,
@@ -30,8 +41,7 @@ public final class LaunchDarklyClientFactory {
             breakerConfig.failureRate(),
             breakerConfig.windowSize(),
             breakerConfig.openFor(),
-            // a refused token's FlagReleases are looked at again at this interval anyway
-            config.polling().unauthorized(),
+            refusalKept(config.polling()),
             metrics);
     return new HttpLaunchDarklyClient(
         launchDarkly.baseUrl(),

@@ -1,10 +1,10 @@
 package io.flagops.operator.launchdarkly;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -25,16 +25,16 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
   private final CircuitBreaker breaker;
   private final Duration openFor;
   private final LaunchDarklyMetrics metrics;
-  private final long refusalKeptNanos;
 
   /**
    * The 401s LaunchDarkly gave a token's first call of a pass, by token fingerprint and route: the
-   * other passes with that token are told the same until then, without a call. A team's refused
+   * other passes with that token are told the same for a while, without a call. A team's refused
    * token used by many FlagReleases would otherwise spend the process's budget, every team's.
    */
-  private final Map<String, Refusal> refusedTokens = new ConcurrentHashMap<>();
+  private final Cache<String, String> refusals;
 
-  private record Refusal(long until, String message) {}
+  /** The fingerprints of those tokens: their passes take no turn of the budget. */
+  private final Cache<String, Boolean> refusedAccounts;
 
   /**
    * @param failureRate percentage of failed calls (server errors, timeouts, dropped connections)
@@ -64,7 +64,10 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
     this.budget = budget;
     this.openFor = openFor;
     this.metrics = metrics;
-    this.refusalKeptNanos = refusalKept.toNanos();
+    // bounded: tokens rotated away are never asked about again
+    this.refusals = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(refusalKept).build();
+    this.refusedAccounts =
+        Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(refusalKept).build();
     this.breaker =
         CircuitBreaker.of(
             "launchdarkly",
@@ -92,9 +95,10 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
   @Override
   public <T> T call(String route, String account, Object turnOf, Supplier<T> call) {
     String refusalKey = turnOf == null || account == null ? null : account + " " + route;
-    Refusal refused = refusalKey == null ? null : refusal(refusalKey);
+    String refused = refusalKey == null ? null : refusals.getIfPresent(refusalKey);
     if (refused != null) {
-      throw new LaunchDarklyException.Unauthorized(refused.message());
+      budget.cancelTurn(turnOf); // reserved before the refusal was known: no call takes it
+      throw new LaunchDarklyException.Unauthorized(refused);
     }
     if (!breaker.tryAcquirePermission()) {
       throw open();
@@ -114,11 +118,8 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
     } catch (RuntimeException | Error e) {
       breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
       if (e instanceof LaunchDarklyException.Unauthorized && refusalKey != null) {
-        refusedTokens.put(
-            refusalKey,
-            new Refusal(
-                System.nanoTime() + refusalKeptNanos,
-                LaunchDarklyException.withoutErrorId(e.getMessage())));
+        refusals.put(refusalKey, LaunchDarklyException.withoutErrorId(e.getMessage()));
+        refusedAccounts.put(account, true);
       }
       if (e instanceof LaunchDarklyException.Unavailable unavailable
           && unavailable.httpStatus() == 0) {
@@ -132,21 +133,9 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
     }
   }
 
-  /** The refusal still kept under this key, or null (a kept one that ran out is dropped). */
-  private Refusal refusal(String key) {
-    Refusal refused = refusedTokens.get(key);
-    if (refused != null && System.nanoTime() - refused.until() >= 0) {
-      refusedTokens.remove(key, refused);
-      return null;
-    }
-    return refused;
-  }
-
   @Override
   public Duration untilTurn(String account, Object turnOf) {
-    if (account != null
-        && refusedTokens.keySet().stream()
-            .anyMatch(key -> key.startsWith(account + " ") && refusal(key) != null)) {
+    if (account != null && refusedAccounts.getIfPresent(account) != null) {
       return Duration.ZERO; // its call is answered here: no turn of the budget is taken for it
     }
     Duration wait = budget.untilTurn(turnOf, account);

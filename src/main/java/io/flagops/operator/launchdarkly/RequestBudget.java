@@ -228,6 +228,16 @@ public final class RequestBudget {
   }
 
   /**
+   * The caller will not come for the turn reserved for it (its call was answered without being
+   * made): the permit it paid for goes back to the bucket.
+   */
+  public synchronized void cancelTurn(Object caller) {
+    if (turns.remove(caller) != null) {
+      tokens = Math.min(burst, tokens + 1);
+    }
+  }
+
+  /**
    * Where a turn a pause held back goes: one permit after the last turn spread before it, among
    * those of the caller's account and, for a pause of the whole process, those of every account. An
    * account's own 429 spreads its turns after the others' without pushing theirs back; a single
