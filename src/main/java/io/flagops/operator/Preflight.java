@@ -401,6 +401,15 @@ final class Preflight {
   private static boolean credentialsSetOtherwise() {
     return Stream.of(
             Settings.value(Config.KUBERNETES_OAUTH_TOKEN_SYSTEM_PROPERTY, "KUBERNETES_AUTH_TOKEN"),
+            Settings.value(
+                Config.KUBERNETES_CLIENT_CERTIFICATE_FILE_SYSTEM_PROPERTY,
+                "KUBERNETES_CERTS_CLIENT_FILE"),
+            Settings.value(
+                Config.KUBERNETES_CLIENT_CERTIFICATE_DATA_SYSTEM_PROPERTY,
+                "KUBERNETES_CERTS_CLIENT_DATA"),
+            Settings.value(
+                Config.KUBERNETES_AUTH_BASIC_USERNAME_SYSTEM_PROPERTY,
+                "KUBERNETES_AUTH_BASIC_USERNAME"),
             Settings.value("quarkus.kubernetes-client.token", "QUARKUS_KUBERNETES_CLIENT_TOKEN"),
             Settings.value(
                 "quarkus.kubernetes-client.client-cert-file",
@@ -472,7 +481,7 @@ final class Preflight {
   private static boolean requiresDefaultToken() {
     String value =
         Settings.value("flagrelease.require-default-token", "FLAGRELEASE_REQUIRE_DEFAULT_TOKEN");
-    return value == null || Boolean.parseBoolean(value.strip());
+    return value == null || SettingRanges.isTrue(value);
   }
 
   private static boolean hasDefaultToken() {

@@ -5,6 +5,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -53,7 +54,8 @@ final class SettingRanges {
               1,
               Integer.MAX_VALUE),
           duration("flagrelease.circuit-breaker.open-for"),
-          // the config library reads any other word as false, and logs it (a pasted token too)
+          // the config library reads a word it does not know as false, and logs it (a pasted
+          // token too)
           truth("flagrelease.require-default-token"),
           truth("flagrelease.claims.name-other-namespaces"),
           truth("flagrelease.leader-election.enabled"));
@@ -92,11 +94,26 @@ final class SettingRanges {
         });
   }
 
+  /** The words the config library reads as true and as false (any case); it logs any other. */
+  private static final Set<String> TRUE_WORDS =
+      Set.of("true", "1", "yes", "y", "on", "ja", "j", "si", "sim", "oui");
+
+  private static final Set<String> FALSE_WORDS =
+      Set.of("false", "0", "no", "n", "off", "nein", "não", "non");
+
   private static Range truth(String property) {
     return new Range(
         property,
         "true or false",
-        text -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"));
+        text -> {
+          String word = text.toLowerCase(Locale.ROOT);
+          return TRUE_WORDS.contains(word) || FALSE_WORDS.contains(word);
+        });
+  }
+
+  /** Whether a switch's value means true, as the config library reads it. */
+  static boolean isTrue(String value) {
+    return TRUE_WORDS.contains(value.strip().toLowerCase(Locale.ROOT));
   }
 
   private static Range whole(String property, String kind, int min, int max) {

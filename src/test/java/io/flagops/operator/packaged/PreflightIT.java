@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code java -jar quarkus-run.jar} outside the sandbox, with what a newcomer gets wrong: each is
@@ -125,9 +126,13 @@ class PreflightIT {
     assertThat(line).contains("port " + taken.getLocalPort(), "QUARKUS_HTTP_PORT");
   }
 
-  @Test
-  void missingTokenNamesTheVariables() {
-    String line = assertCannotStart(jar(Map.of()).awaitExit());
+  /** Also when the token is required in another word the config library reads as true. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "yes", "ON"})
+  void missingTokenNamesTheVariables(String required) {
+    Map<String, String> env =
+        required.isEmpty() ? Map.of() : Map.of("FLAGRELEASE_REQUIRE_DEFAULT_TOKEN", required);
+    String line = assertCannotStart(jar(env).awaitExit());
 
     assertThat(line).contains("LAUNCHDARKLY_ACCESS_TOKEN");
   }
@@ -149,7 +154,7 @@ class PreflightIT {
         "LAUNCHDARKLY_READ_TIMEOUT | PT-5M | a duration above zero",
         // read as false and logged by the config library: two replicas would both write
         "FLAGRELEASE_LEADER_ELECTION_ENABLED | ture | true or false",
-        "FLAGRELEASE_REQUIRE_DEFAULT_TOKEN | yes | true or false",
+        "FLAGRELEASE_REQUIRE_DEFAULT_TOKEN | yess | true or false",
         "FLAGRELEASE_CLAIMS_NAME_OTHER_NAMESPACES | api-0b6c1f2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
             + " | true or false",
         "LAUNCHDARKLY_BASE_URL | ld.eu.example.org | needs https:// and a host",
