@@ -36,9 +36,9 @@ class SustainedFaultsIT extends EmbeddedOperatorCase {
             EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
                 .withPolls(Duration.ofSeconds(30), Duration.ofSeconds(1))
                 .withProductionFaultHandling()
-                // backoff capped at 20 s, not 5 min: a resource's run of failures at these rates
+                // backoff capped at 10 s, not 5 min: a resource's run of failures at these rates
                 // (one in three calls) otherwise waits minutes, past the test's bound, by chance
-                .with("flagrelease.retry.max-interval", "20s"),
+                .with("flagrelease.retry.max-interval", "10s"),
             null);
     List<String> names =
         IntStream.rangeClosed(1, RESOURCES)
