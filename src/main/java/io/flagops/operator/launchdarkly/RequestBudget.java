@@ -70,7 +70,8 @@ public final class RequestBudget {
   /** Turns are pruned when there are this many: twice what was left last time (amortized). */
   private int pruneTurnsAbove = 1024;
 
-  private record Turn(long at, double borrowedBefore) {}
+  /** {@code paid}: its permit was taken from {@link #tokens} when it was reserved. */
+  private record Turn(long at, double borrowedBefore, boolean paid) {}
 
   /** Time worth of permits that follow-up calls took ahead of the reserved turns, in nanos. */
   private double borrowed;
@@ -190,7 +191,7 @@ public final class RequestBudget {
       if (due < paused && now < paused) {
         // spread the turns a pause held back instead of letting them all go when it ends
         due = spreadAfter(paused, account, accountPausedUntil > processPausedUntil, now);
-        turns.put(caller, new Turn(due, borrowed));
+        turns.put(caller, new Turn(due, borrowed, turn.paid()));
       }
       if (due > now) {
         return Duration.ofNanos(due - now);
@@ -208,7 +209,7 @@ public final class RequestBudget {
         spendable -= 1;
         granted(now);
       } else {
-        turns.put(caller, new Turn(now, borrowed)); // paid: callers asking at once queue behind it
+        turns.put(caller, new Turn(now, borrowed, true)); // callers asking at once queue behind it
       }
       return Duration.ZERO;
     }
@@ -217,13 +218,13 @@ public final class RequestBudget {
       // and is paid when its call goes (spendable), so it takes no place in other accounts' line
       long due = spreadAfter(accountPausedUntil, account, true, now);
       forgetStaleTurns(now);
-      turns.put(caller, new Turn(due, borrowed));
+      turns.put(caller, new Turn(due, borrowed, false));
       return Duration.ofNanos(Math.max(due - now, 1));
     }
     tokens -= 1; // the turn is paid for now, so later callers queue behind it
     long wait = Math.max(paused - now, (long) Math.ceil(-tokens / currentRate(now)));
     forgetStaleTurns(now);
-    turns.put(caller, new Turn(now + wait, borrowed));
+    turns.put(caller, new Turn(now + wait, borrowed, true));
     return Duration.ofNanos(Math.max(wait, 1));
   }
 
@@ -232,7 +233,8 @@ public final class RequestBudget {
    * made): the permit it paid for goes back to the bucket.
    */
   public synchronized void cancelTurn(Object caller) {
-    if (turns.remove(caller) != null) {
+    Turn turn = turns.remove(caller);
+    if (turn != null && turn.paid()) { // one spread after its account's 429 took nothing
       tokens = Math.min(burst, tokens + 1);
     }
   }

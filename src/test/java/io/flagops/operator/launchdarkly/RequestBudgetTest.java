@@ -229,6 +229,29 @@ class RequestBudgetTest {
         .isGreaterThan(Duration.ofMinutes(5).plusSeconds(9));
   }
 
+  /**
+   * A turn whose call is answered without being made goes back to the bucket, if it was paid for:
+   * one spread after its account's 429 took nothing, and gives nothing back.
+   */
+  @Test
+  void aCancelledTurnGivesBackOnlyThePermitItTook() {
+    spendTheBurst();
+    Duration itsWait = budget.untilTurn("waiting", "B");
+    assertThat(itsWait).isPositive();
+    budget.cancelTurn("waiting");
+    assertThat(budget.untilTurn("next", "B")).as("its place, given back").isEqualTo(itsWait);
+
+    RequestBudget paused = new RequestBudget(10, 1, now::get);
+    paused.takeTurn("burst");
+    paused.pauseFor("A", Duration.ofMinutes(5));
+    assertThat(paused.untilTurn("after-the-pause", "A")).isGreaterThan(Duration.ofMinutes(4));
+    paused.cancelTurn("after-the-pause");
+    Duration first = paused.untilTurn("b1", "B");
+    assertThat(paused.untilTurn("b2", "B"))
+        .as("no permit minted: the second caller queues behind the first")
+        .isGreaterThan(first);
+  }
+
   /** The 429s of calls on their way when a pause began extend it by what they add, no more. */
   @Test
   void overlappingPausesAreCountedByWhatTheyAdd() {
