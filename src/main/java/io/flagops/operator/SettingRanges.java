@@ -73,7 +73,9 @@ final class SettingRanges {
     }
     for (Range range : RANGES) {
       String value = Settings.value(range.property(), range.environment());
-      if (value != null && !range.valid().test(value.strip())) {
+      // trim(), not strip(): the config library trims only up to the space, and reads "true"
+      // followed by an em space as a word it does not know
+      if (value != null && !range.valid().test(value.trim())) {
         return range.environment() + " must be " + range.kind() + ".";
       }
     }
@@ -113,7 +115,7 @@ final class SettingRanges {
 
   /** Whether a switch's value means true, as the config library reads it. */
   static boolean isTrue(String value) {
-    return TRUE_WORDS.contains(value.strip().toLowerCase(Locale.ROOT));
+    return TRUE_WORDS.contains(value.trim().toLowerCase(Locale.ROOT));
   }
 
   private static Range whole(String property, String kind, int min, int max) {
