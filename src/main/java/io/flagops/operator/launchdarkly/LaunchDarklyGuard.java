@@ -52,7 +52,7 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
 
   /**
    * @param refusalKept how long a 401 to a pass's first call is the answer to every pass's first
-   *     call with that token (the interval a refused FlagRelease is looked at again)
+   *     call with that token (less than the interval a refused FlagRelease is looked at again)
    */
   public LaunchDarklyGuard(
       RequestBudget budget,

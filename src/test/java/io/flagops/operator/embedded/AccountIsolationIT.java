@@ -32,7 +32,7 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
             null);
 
     List<String> team = new ArrayList<>();
-    for (int i = 1; i <= 8; i++) {
+    for (int i = 1; i <= 4; i++) {
       harness.create(String.format("c-%02d", i), spec(String.format("c-%02d", i), null));
       String teamFlag = String.format("c-%02d", 10 + i);
       harness.create(teamFlag, spec(teamFlag, new SecretKeyReference("team-token", "token")));

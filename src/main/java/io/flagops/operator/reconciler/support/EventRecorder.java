@@ -53,7 +53,8 @@ public class EventRecorder {
     // the same warning again, LaunchDarkly's error id aside (it differs on every answer)
     String key = reason + "|" + LaunchDarklyException.withoutErrorId(message);
     Map<String, Instant> recent =
-        lastWarnings.computeIfAbsent(resource.getMetadata().getUid(), uid -> new LinkedHashMap<>());
+        lastWarnings.computeIfAbsent(
+            String.valueOf(resource.getMetadata().getUid()), uid -> new LinkedHashMap<>());
     synchronized (recent) {
       recent.values().removeIf(at -> !at.plus(QUIET_PERIOD).isAfter(now));
       if (recent.containsKey(key)) {
@@ -69,7 +70,7 @@ public class EventRecorder {
 
   /** The resource is gone: its last warning is forgotten. */
   public void forget(String uid) {
-    lastWarnings.remove(uid);
+    lastWarnings.remove(String.valueOf(uid));
   }
 
   private void record(FlagRelease resource, String type, String reason, String message) {
