@@ -27,14 +27,12 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
   private final LaunchDarklyMetrics metrics;
 
   /**
-   * The 401s LaunchDarkly gave a token's first call of a pass, by token fingerprint and route: the
-   * other passes with that token are told the same for a while, without a call. A team's refused
-   * token used by many FlagReleases would otherwise spend the process's budget, every team's.
+   * The 401 LaunchDarkly gave a pass's first call (its read of the release, the one call that takes
+   * a turn), by token fingerprint: the other passes with that token are told the same for a while,
+   * without a call or a turn. A team's refused token used by many FlagReleases would otherwise
+   * spend the process's budget, every team's.
    */
   private final Cache<String, String> refusals;
-
-  /** The fingerprints of those tokens: their passes take no turn of the budget. */
-  private final Cache<String, Boolean> refusedAccounts;
 
   /**
    * @param failureRate percentage of failed calls (server errors, timeouts, dropped connections)
@@ -66,8 +64,6 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
     this.metrics = metrics;
     // bounded: tokens rotated away are never asked about again
     this.refusals = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(refusalKept).build();
-    this.refusedAccounts =
-        Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(refusalKept).build();
     this.breaker =
         CircuitBreaker.of(
             "launchdarkly",
@@ -94,7 +90,7 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
 
   @Override
   public <T> T call(String route, String account, Object turnOf, Supplier<T> call) {
-    String refusalKey = turnOf == null || account == null ? null : account + " " + route;
+    String refusalKey = turnOf == null ? null : account;
     String refused = refusalKey == null ? null : refusals.getIfPresent(refusalKey);
     if (refused != null) {
       budget.cancelTurn(turnOf); // reserved before the refusal was known: no call takes it
@@ -119,7 +115,6 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
       breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
       if (e instanceof LaunchDarklyException.Unauthorized && refusalKey != null) {
         refusals.put(refusalKey, LaunchDarklyException.withoutErrorId(e.getMessage()));
-        refusedAccounts.put(account, true);
       }
       if (e instanceof LaunchDarklyException.Unavailable unavailable
           && unavailable.httpStatus() == 0) {
@@ -135,7 +130,7 @@ public final class LaunchDarklyGuard implements CallGuard, AutoCloseable {
 
   @Override
   public Duration untilTurn(String account, Object turnOf) {
-    if (account != null && refusedAccounts.getIfPresent(account) != null) {
+    if (account != null && refusals.getIfPresent(account) != null) {
       return Duration.ZERO; // its call is answered here: no turn of the budget is taken for it
     }
     Duration wait = budget.untilTurn(turnOf, account);
