@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -29,10 +28,10 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseGuardianSpec;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
-import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.simulator.CallLog;
 import io.flagops.operator.simulator.LaunchDarklySimulator;
+import io.flagops.operator.testing.TokenSecrets;
 import jakarta.inject.Inject;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -313,19 +312,7 @@ public abstract class OperatorTestBase {
 
   /** A labelled token Secret with the given keys. */
   protected void tokenSecret(String name, Map<String, String> tokens) {
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NAMESPACE)
-                .addToLabels(TokenSecretScope.LABEL, "true")
-                .endMetadata()
-                .withStringData(tokens)
-                .build())
-        .createOr(s -> s.update());
+    TokenSecrets.put(client, NAMESPACE, name, tokens);
   }
 
   /**

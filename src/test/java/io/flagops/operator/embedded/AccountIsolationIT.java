@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.simulator.CallLog;
 import java.time.Duration;
@@ -61,11 +60,7 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
   }
 
   private static FlagReleaseSpec spec(String flag, SecretKeyReference token) {
-    FlagReleaseSpec spec = new FlagReleaseSpec();
-    spec.setProjectKey("chaos");
-    spec.setFlagKey(flag);
-    spec.setReleasePipelineKey("two-step");
-    spec.setPhases(List.of(new PhaseSpec("One", DesiredPhaseStatus.Started)));
+    FlagReleaseSpec spec = Harness.twoStep(flag, DesiredPhaseStatus.Started);
     spec.setAccessTokenSecretRef(token);
     return spec;
   }

@@ -3,7 +3,6 @@ package io.flagops.operator.embedded;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,9 +16,9 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
-import io.flagops.operator.config.TokenSecretScope;
 import io.flagops.operator.simulator.LaunchDarklySimulator;
 import io.flagops.operator.simulator.SimulatorSeed;
+import io.flagops.operator.testing.TokenSecrets;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * A Kubernetes API (the Fabric8 mock server, CRUD, with the CRD) and a LaunchDarkly simulator, for
@@ -83,43 +83,37 @@ final class Harness implements AutoCloseable {
 
   /** A FlagRelease of project "chaos" that attaches {@code flag} and asks its first phase. */
   FlagRelease createTwoStep(String flag, DesiredPhaseStatus firstPhase) {
+    return create(flag, twoStep(flag, firstPhase));
+  }
+
+  /** The spec of {@link #createTwoStep}. */
+  static FlagReleaseSpec twoStep(String flag, DesiredPhaseStatus firstPhase) {
     FlagReleaseSpec spec = new FlagReleaseSpec();
     spec.setProjectKey("chaos");
     spec.setFlagKey(flag);
     spec.setReleasePipelineKey("two-step");
     spec.setPhases(List.of(new PhaseSpec("One", firstPhase)));
-    return create(flag, spec);
+    return spec;
   }
 
   /** Secret {@code name} labelled for the operator, its key "token" holding {@code token}. */
   void tokenSecret(String name, String token) {
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .addToLabels(TokenSecretScope.LABEL, "true")
-                .endMetadata()
-                .withStringData(Map.of("token", token))
-                .build())
-        .createOr(secret -> secret.update());
+    TokenSecrets.put(client, NAMESPACE, name, Map.of("token", token));
   }
 
   /** Waits until every one of these FlagReleases is Ready. */
   void awaitReady(List<String> names, Duration timeout) {
+    awaitAll(names, timeout, r -> r.getStatus().getState() == ReleaseState.Ready);
+  }
+
+  /** Waits until every one of these FlagReleases has a status, and {@code test} holds of each. */
+  void awaitAll(List<String> names, Duration timeout, Predicate<FlagRelease> test) {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(250))
         .until(
             () ->
-                names.stream()
-                    .map(this::get)
-                    .allMatch(
-                        r ->
-                            r.getStatus() != null
-                                && r.getStatus().getState() == ReleaseState.Ready));
+                names.stream().map(this::get).allMatch(r -> r.getStatus() != null && test.test(r)));
   }
 
   /**

@@ -10,7 +10,6 @@ import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
-import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.SecretKeyReference;
 import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.simulator.CallLog;
@@ -102,29 +101,19 @@ class RefusedTokenIT extends EmbeddedOperatorCase {
   }
 
   private static FlagReleaseSpec throughTeamToken(String flag) {
-    FlagReleaseSpec spec = new FlagReleaseSpec();
-    spec.setProjectKey("chaos");
-    spec.setFlagKey(flag);
-    spec.setReleasePipelineKey("two-step");
-    spec.setPhases(List.of(new PhaseSpec("One", DesiredPhaseStatus.Started)));
+    FlagReleaseSpec spec = Harness.twoStep(flag, DesiredPhaseStatus.Started);
     spec.setAccessTokenSecretRef(new SecretKeyReference("team-token", "token"));
     return spec;
   }
 
   private void awaitUnauthorized(List<String> names) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                names.stream()
-                    .map(harness::get)
-                    .allMatch(
-                        r -> {
-                          FlagReleaseCondition stalled =
-                              r.getStatus() == null
-                                  ? null
-                                  : Conditions.findTrue(r.getStatus().getConditions(), "Stalled");
-                          return stalled != null && "Unauthorized".equals(stalled.getReason());
-                        }));
+    harness.awaitAll(
+        names,
+        Duration.ofSeconds(20),
+        r -> {
+          FlagReleaseCondition stalled =
+              Conditions.findTrue(r.getStatus().getConditions(), "Stalled");
+          return stalled != null && "Unauthorized".equals(stalled.getReason());
+        });
   }
 }
