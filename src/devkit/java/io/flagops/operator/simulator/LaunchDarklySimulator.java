@@ -175,6 +175,7 @@ public final class LaunchDarklySimulator implements AutoCloseable {
 
   /** The answer to one API request: faults first, then rate limit, auth, routing and the rules. */
   private Answer answer(Routes.Match match, Headers headers, String body) {
+    faults.arrived(match.route());
     sleep(faults.latency());
     RateLimiter.Window budget = faults.spend(match.route());
     Answer answer = faults.next(match.route(), headers.getFirst("Authorization")).orElse(null);

@@ -36,6 +36,8 @@ public final class SimulatorFaults {
   private final Set<String> loseNext = new HashSet<>();
   private final Map<String, Duration> spendWindowAfter = new HashMap<>();
   private long stormEnd = Long.MIN_VALUE;
+  private String stormOnArrival;
+  private Duration stormOnArrivalLength;
   private long stormRetryAfterSeconds;
 
   /** {@code remaining} answers still to give as scripted. */
@@ -105,6 +107,26 @@ public final class SimulatorFaults {
     stormEnd = clock.millis() + length.toMillis();
     stormRetryAfterSeconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
     return this;
+  }
+
+  /**
+   * A storm as {@link #rateLimitStorm}, timed from when the next request on {@code route} arrives
+   * (before any latency), not from now: the caller's calls meet it however late they come.
+   */
+  public synchronized SimulatorFaults rateLimitStormFromNext(
+      String route, Duration length, Duration retryAfter) {
+    stormOnArrival = route;
+    stormOnArrivalLength = length;
+    stormRetryAfterSeconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+    return this;
+  }
+
+  /** A request on {@code route} arrived: a storm timed from it begins. */
+  synchronized void arrived(String route) {
+    if (route.equals(stormOnArrival)) {
+      stormOnArrival = null;
+      stormEnd = clock.millis() + stormOnArrivalLength.toMillis();
+    }
   }
 
   /** The same limit for the global and every per-route budget. */
@@ -234,6 +256,7 @@ public final class SimulatorFaults {
     serverErrorRate = 0;
     dropConnectionRate = 0;
     stormEnd = Long.MIN_VALUE;
+    stormOnArrival = null;
   }
 
   /** The change to make before serving a request on {@code route}, if one is scripted. */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 @TestProfile(CredentialsIT.SlowPolls.class)
 class CredentialsIT extends OperatorTestBase {
-  private static final Duration WITHIN_SECONDS = Duration.ofSeconds(5);
+  /** Well before a poll: only the Secret watch explains a recovery within it. */
+  private static final Duration WITHIN_SECONDS = Duration.ofSeconds(60);
 
   /** Polls so rare that only the Secret watch can explain a quick recovery. */
   public static class SlowPolls implements QuarkusTestProfile {

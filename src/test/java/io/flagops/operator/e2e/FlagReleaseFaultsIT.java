@@ -232,7 +232,7 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     tokenSecret("nowhere", SimulatorResource.SECRET_TOKEN);
     awaitReady("no-secret");
     assertThat(callsFor("flag-21").get(0).status()).isEqualTo(503);
-    assertThat(reasons)
+    assertThat(caughtUp("no-secret", reasons))
         .map(reason -> reason.replaceFirst(":.*", ""))
         .containsSubsequence(
             "AccessTokenUnavailable (stalled)", "LaunchDarklyUnavailable", "InSync");
@@ -240,7 +240,10 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
 
   @Test
   void aRateLimitIsWaitedOutAsLaunchDarklyAsks() {
-    simulator.faults().rateLimitStorm(Duration.ofMillis(1500), Duration.ofSeconds(1));
+    simulator
+        .faults()
+        .rateLimitStormFromNext(
+            CallLog.GET_RELEASE, Duration.ofMillis(1500), Duration.ofSeconds(1));
 
     create("limited", spec("flag-22", "fast-track", phase("Canary", Started)));
     awaitReady("limited");

@@ -421,6 +421,7 @@ class FlagReleaseLifecycleIT extends OperatorTestBase {
         .containsSubsequence(
             "GET /api/v2/projects/shop/release-pipelines/fast-track",
             "DELETE /api/v2/flags/shop/flag-10/release");
+    reasons = caughtUp("mover", reasons);
     assertThat(reasons)
         .as("the status says what is about to happen before it happens")
         .contains(

@@ -418,6 +418,7 @@ class GuardrailsIT extends OperatorTestBase {
     simulator.ui().approvePhase(PROJECT, "flag-43", "Production");
 
     awaitReady("late-approval"); // LaunchDarkly completes it two seconds after the approval
+    reasons = caughtUp("late-approval", reasons);
     assertThat(reasons).noneMatch(r -> r.startsWith("GuardedRolloutNotCompleted"));
     assertThat(reasons).anyMatch(r -> r.startsWith("GuardedRolloutInProgress"));
   }
@@ -512,7 +513,7 @@ class GuardrailsIT extends OperatorTestBase {
     // the next read, with configuration, shows the monitoring
     awaitCondition(
         "approved-unseen", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
-    assertThat(reasons)
+    assertThat(caughtUp("approved-unseen", reasons))
         .anyMatch(r -> r.startsWith("GuardrailsNotShown: phase 'Production' was approved since"));
     assertThat(writesFor("flag-97").stream().map(this::describe))
         .containsExactly("create approved-guarded", "Started Production");

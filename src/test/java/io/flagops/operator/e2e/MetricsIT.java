@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -156,11 +157,15 @@ class MetricsIT extends OperatorTestBase {
     double pausedBefore = gauge(PAUSE_SECONDS);
     double pausesBefore = gauge("flagrelease_launchdarkly_ratelimit_pauses_total");
     long startedAt = System.nanoTime();
-    // every call in flight in the next second gets a 429 asking for 3 s
-    simulator.faults().latency(java.time.Duration.ofMillis(500));
+    // the calls sent within a second of the first one are all on their way when its 429 comes
+    // (the latency), and each gets a 429 asking for 3 s
+    simulator.faults().latency(java.time.Duration.ofSeconds(1));
     simulator
         .faults()
-        .rateLimitStorm(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(3));
+        .rateLimitStormFromNext(
+            CallLog.GET_RELEASE,
+            java.time.Duration.ofMillis(1500),
+            java.time.Duration.ofSeconds(3));
     for (String flag : List.of("flag-90", "flag-84", "flag-85", "flag-86")) {
       create("paused-" + flag, spec(flag, "fast-track"));
     }

@@ -263,15 +263,7 @@ public abstract class OperatorTestBase {
                   @Override
                   public void eventReceived(Action action, FlagRelease resource) {
                     if (resource.getStatus() != null) {
-                      FlagReleaseCondition ready = condition(resource, ConditionTypes.READY);
-                      FlagReleaseCondition stalled = condition(resource, ConditionTypes.STALLED);
-                      String entry =
-                          ready.getReason()
-                              + (stalled != null && "True".equals(stalled.getStatus())
-                                  ? " (stalled)"
-                                  : "")
-                              + ": "
-                              + ready.getMessage();
+                      String entry = reasonEntry(resource);
                       if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(entry)) {
                         seen.add(entry);
                       }
@@ -282,6 +274,29 @@ public abstract class OperatorTestBase {
                   public void onClose(WatcherException cause) {}
                 }));
     return seen;
+  }
+
+  /**
+   * What {@link #recordReasons} recorded, once it has seen the status the API server has now: its
+   * watch may lag behind a read of the resource.
+   */
+  protected List<String> caughtUp(String name, List<String> recorded) {
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                !recorded.isEmpty()
+                    && recorded.get(recorded.size() - 1).equals(reasonEntry(get(name))));
+    return List.copyOf(recorded);
+  }
+
+  private static String reasonEntry(FlagRelease resource) {
+    FlagReleaseCondition ready = condition(resource, ConditionTypes.READY);
+    FlagReleaseCondition stalled = condition(resource, ConditionTypes.STALLED);
+    return ready.getReason()
+        + (stalled != null && "True".equals(stalled.getStatus()) ? " (stalled)" : "")
+        + ": "
+        + ready.getMessage();
   }
 
   @AfterEach

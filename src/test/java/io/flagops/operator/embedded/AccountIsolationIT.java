@@ -23,7 +23,8 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
   void aRateLimitOfOneAccountHoldsBackNoTurnOfTheOther() {
     harness = new Harness("/simulator/chaos-seed.yaml");
     harness.tokenSecret("team-token", TEAM_TOKEN);
-    harness.simulator.faults().rateLimitNextOfToken(Harness.TOKEN, Duration.ofSeconds(60));
+    // the longest wait the operator takes from a Retry-After: the account still waits at the end
+    harness.simulator.faults().rateLimitNextOfToken(Harness.TOKEN, Duration.ofMinutes(5));
     operator =
         EmbeddedOperator.start(
             harness.newClient(),
@@ -53,7 +54,7 @@ class AccountIsolationIT extends EmbeddedOperatorCase {
       harness.create(teamFlag, spec(teamFlag, new SecretKeyReference("team-token", "token")));
       later.add(teamFlag);
     }
-    harness.awaitReady(later, Duration.ofSeconds(25));
+    harness.awaitReady(later, Duration.ofSeconds(30));
     assertThat(harness.simulator.calls().count(CallLog.GET_RELEASE, 429))
         .as("the default token's one 429, whose account still waits")
         .isEqualTo(1);

@@ -12,9 +12,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Waiting for the request budget holds no worker: with one reconcile thread and a budget of two
- * calls a second, a resource that needs no call is handled at once while the others wait for their
- * turns.
+ * Waiting for the request budget holds no worker: with one reconcile thread and a budget of a call
+ * every two seconds, a resource that needs no call is handled at once while the others wait for
+ * their turns (a worker held through each turn would handle it six seconds or more later).
  */
 class BudgetWaitIT extends EmbeddedOperatorCase {
 
@@ -24,7 +24,7 @@ class BudgetWaitIT extends EmbeddedOperatorCase {
     EmbeddedSettings settings =
         EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
             .withReconcileThreads(1)
-            .withBudget(2, 1);
+            .withBudget(0.5, 1);
     operator = EmbeddedOperator.start(harness.newClient(), settings, null);
     List<String> waiting = IntStream.rangeClosed(1, 4).mapToObj(i -> "c-0" + i).toList();
     waiting.forEach(name -> harness.createTwoStep(name, DesiredPhaseStatus.Started));
@@ -41,13 +41,13 @@ class BudgetWaitIT extends EmbeddedOperatorCase {
     harness.create("c-05", suspended);
 
     await()
-        .atMost(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
         .until(() -> harness.get("c-05").isSettledIn(ReleaseState.Suspended));
     Duration handledAfter = Duration.ofNanos(System.nanoTime() - created);
     assertThat(waiting.stream().map(harness::get))
         .as("the others are still waiting for their turns")
         .anyMatch(r -> !r.isSettledIn(ReleaseState.Ready));
-    assertThat(handledAfter).isLessThan(Duration.ofSeconds(2));
+    assertThat(handledAfter).isLessThan(Duration.ofSeconds(3));
 
     harness.awaitReady(waiting, Duration.ofSeconds(60));
   }

@@ -113,8 +113,9 @@ class LeaderElectionIT {
   private static LeaderElectionConfiguration election(String identity) {
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("flagrelease-operator")
         .withLeaseNamespace("default")
-        .withLeaseDuration(Duration.ofSeconds(3))
-        .withRenewDeadline(Duration.ofSeconds(2))
+        // long enough that a leader starved of CPU by other tests keeps its lease
+        .withLeaseDuration(Duration.ofSeconds(6))
+        .withRenewDeadline(Duration.ofSeconds(5))
         .withRetryPeriod(Duration.ofMillis(300))
         .withIdentity(identity)
         .build();

@@ -57,7 +57,14 @@ public final class Kubectl {
 
   public Result run(Map<String, String> environment, String... args) {
     List<String> command =
-        new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        new ArrayList<>(
+            List.of(
+                "kubectl",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                // its own discovery cache: not the user's, nor one another test JVM writes
+                "--cache-dir",
+                kubeconfig.resolveSibling("kubectl-cache").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(environment);

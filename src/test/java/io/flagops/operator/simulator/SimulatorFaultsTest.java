@@ -100,6 +100,21 @@ class SimulatorFaultsTest extends SimulatorCase {
   }
 
   @Test
+  void aStormTimedFromARoutesNextRequestBeginsWhenItArrives() {
+    simulator
+        .faults()
+        .rateLimitStormFromNext(CallLog.GET_RELEASE, Duration.ofSeconds(2), Duration.ofSeconds(1));
+    assertThat(http.get(PIPELINES).status()).as("another route").isEqualTo(200);
+    clock.advance(Duration.ofMinutes(1)); // however late the first call comes
+
+    assertError(http.getRelease("shop", "checkout"), 429, "retry after 1s");
+    clock.advance(Duration.ofMillis(1999));
+    assertThat(http.get(PIPELINES).status()).as("every route, as a storm").isEqualTo(429);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(http.get(PIPELINES).status()).isEqualTo(200);
+  }
+
+  @Test
   void failNextAnswersTheStatusForExactlyNRequests() {
     simulator.faults().failNext(2, 503).failNext(1, 409);
     assertError(http.get(PIPELINES), 503, "Injected");
