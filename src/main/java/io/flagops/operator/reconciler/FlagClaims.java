@@ -56,12 +56,20 @@ public class FlagClaims {
   }
 
   /**
-   * The message for {@code resource} when another FlagRelease of the same account holds its flag;
-   * empty when it holds the flag itself.
+   * Another FlagRelease holding the flag, as {@code resource}'s team may be told of it.
+   *
+   * @param who the holder, named only where the admin allows
+   * @param message the status message of the one that waits
+   */
+  public record Holder(String who, String message) {}
+
+  /**
+   * The FlagRelease of the same account that holds {@code resource}'s flag; empty when it holds the
+   * flag itself.
    *
    * @param account the fingerprint of the token {@code resource} uses
    */
-  public Optional<String> heldByAnother(FlagRelease resource, String account) {
+  public Optional<Holder> heldByAnother(FlagRelease resource, String account) {
     if (observes(resource)) {
       return Optional.empty(); // it only reads, so it never waits for the flag
     }
@@ -104,7 +112,7 @@ public class FlagClaims {
       admitted.put(key, uid);
     }
     holder.ifPresent(other -> admitted.remove(key, uid));
-    return holder.map(other -> message(resource, other, unreadable.contains(other)));
+    return holder.map(other -> describe(resource, other, unreadable.contains(other)));
   }
 
   /**
@@ -216,7 +224,7 @@ public class FlagClaims {
   /**
    * Names and describes the holder in the same namespace; in another one only if the admin allows.
    */
-  private String message(FlagRelease resource, FlagRelease holder, boolean tokenUnreadable) {
+  private Holder describe(FlagRelease resource, FlagRelease holder, boolean tokenUnreadable) {
     String namespace = holder.getMetadata().getNamespace();
     boolean sameNamespace = namespace.equals(resource.getMetadata().getNamespace());
     // another team's resource is described no more than it is named: its mode and its Secret
@@ -226,19 +234,21 @@ public class FlagClaims {
         shown
             ? "FlagRelease " + namespace + "/" + holder.getMetadata().getName()
             : "a FlagRelease in another namespace";
-    return "flag "
-        + resource.getSpec().getProjectKey()
-        + "/"
-        + resource.getSpec().getFlagKey()
-        + " of this LaunchDarkly account is managed by "
-        + who
-        + (shown && observes(holder)
-            ? " (in Observe mode now, it keeps the release it recorded as its own from others)"
-            : "")
-        + (shown && tokenUnreadable
-            ? " (its access token cannot be read now, so it may be of this account)"
-            : "")
-        + "; this one makes no call to LaunchDarkly while that one exists. Delete one of them"
-        + (sameNamespace ? "" : ", or ask the cluster admin which team owns the flag");
+    String message =
+        "flag "
+            + resource.getSpec().getProjectKey()
+            + "/"
+            + resource.getSpec().getFlagKey()
+            + " of this LaunchDarkly account is managed by "
+            + who
+            + (shown && observes(holder)
+                ? " (in Observe mode now, it keeps the release it recorded as its own from others)"
+                : "")
+            + (shown && tokenUnreadable
+                ? " (its access token cannot be read now, so it may be of this account)"
+                : "")
+            + "; this one makes no call to LaunchDarkly while that one exists. Delete one of them"
+            + (sameNamespace ? "" : ", or ask the cluster admin which team owns the flag");
+    return new Holder(who, message);
   }
 }

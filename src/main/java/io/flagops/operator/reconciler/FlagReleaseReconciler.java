@@ -199,9 +199,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       report(resource, failed(e.reason(), e.getMessage()));
       return Admission.stop(after(schedule.whileUnauthorized()));
     }
-    Optional<String> claimed = claims.heldByAnother(resource, token.token().fingerprint());
+    Optional<FlagClaims.Holder> claimed =
+        claims.heldByAnother(resource, token.token().fingerprint());
     if (claimed.isPresent()) {
-      report(resource, Seen.unknown(), Ownership.NONE, failed(Reasons.FLAG_CLAIMED, claimed.get()));
+      // the record of a release it made with another token source stays: pointed back at that
+      // source, it finds the release its own again, not adopted
+      report(resource, failed(Reasons.FLAG_CLAIMED, claimed.get().message()));
       return Admission.stop(after(schedule.whileWaitingInKubernetes()));
     }
     Optional<Duration> untilPoll = schedule.untilPlannedPoll(resource, token.version());
@@ -254,13 +257,20 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       return UpdateControl.noUpdate();
     }
     // a FlagRelease waiting for another's flag never touches the release on its way out
-    boolean holdsTheFlag =
-        tokens
-            .accountOf(resource)
-            .map(account -> claims.heldByAnother(resource, account).isEmpty())
-            .orElse(true);
+    Optional<FlagClaims.Holder> holder =
+        tokens.accountOf(resource).flatMap(account -> claims.heldByAnother(resource, account));
+    holder.ifPresent(
+        other ->
+            events.normal(
+                resource,
+                Reasons.RELEASE_LEFT,
+                "Left the release of "
+                    + ReleaseSync.flagOf(resource.getSpec())
+                    + " in LaunchDarkly untouched: "
+                    + other.who()
+                    + " of the same account manages it"));
     ReleaseDeletion.Result result =
-        holdsTheFlag ? deletion.delete(resource) : ReleaseDeletion.Result.finished();
+        holder.isEmpty() ? deletion.delete(resource) : ReleaseDeletion.Result.finished();
     if (result.done()) {
       context.resourceOperations().removeFinalizer();
       forget(resource);

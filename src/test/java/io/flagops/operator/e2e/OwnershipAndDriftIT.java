@@ -105,6 +105,21 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(claimed.getStatus().getMessage()).contains("managed by FlagRelease e2e/manager");
     assertThat(get("manager").getStatus().getConditions())
         .noneMatch(c -> "FlagClaimed".equals(c.getReason()));
+
+    // pointed back at its team's account, the release it made there is still its own
+    edit("older-elsewhere", s -> s.setAccessTokenSecretRef(elsewhere.getAccessTokenSecretRef()));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              FlagRelease back = get("older-elsewhere");
+              assertThat(back.getStatus().getObservedGeneration())
+                  .isEqualTo(back.getMetadata().getGeneration());
+              assertThat(condition(back, ConditionTypes.READY).getStatus()).isEqualTo("True");
+            });
+    assertThat(get("older-elsewhere").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Created);
+    assertThat(eventReasons("older-elsewhere")).doesNotContain("ReleaseAdopted");
   }
 
   /**
@@ -236,6 +251,45 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         .as("deleting the waiting one never touches the holder's release")
         .isPresent();
     assertThat(writesFor("flag-71")).hasSize((int) writesBefore);
+  }
+
+  /**
+   * A FlagRelease that made its release, then waits for the flag under another token (its team
+   * pointed it at the default token, whose account another FlagRelease manages it in), is deleted:
+   * the release stays, and an event says who holds it.
+   */
+  @Test
+  void aFlagReleaseWaitingForItsFlagLeavesTheReleaseWhenDeletedAndSaysWhy() {
+    tokenSecret("made-with", SimulatorResource.SECRET_TOKEN);
+    create(
+        "made-then-moved",
+        specThrough("made-with", "flag-118", "fast-track", phase("Canary", Started)));
+    awaitReady("made-then-moved");
+    create("manager-118", spec("flag-118", "fast-track", phase("Canary", Started)));
+    awaitReady("manager-118");
+    edit("made-then-moved", s -> s.setAccessTokenSecretRef(null));
+    awaitCondition("made-then-moved", ConditionTypes.STALLED, "True", "FlagClaimed");
+
+    releases().withName("made-then-moved").delete();
+    await().atMost(TIMEOUT).until(() -> get("made-then-moved") == null);
+
+    assertThat(countFor("flag-118", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(simulator.release(PROJECT, "flag-118")).isPresent();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(eventsFor("made-then-moved"))
+                    .as("what its deletion did")
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getReason()).isEqualTo("ReleaseLeft");
+                          assertThat(e.getMessage())
+                              .isEqualTo(
+                                  "Left the release of shop/flag-118 in LaunchDarkly untouched:"
+                                      + " FlagRelease e2e/manager-118 of the same account manages"
+                                      + " it");
+                        }));
   }
 
   /**
