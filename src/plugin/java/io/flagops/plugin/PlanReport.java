@@ -80,7 +80,7 @@ final class PlanReport {
             + move.getFrom()
             + "' to '"
             + move.getTo()
-            + "' deleted the release (or sent a DELETE whose outcome LaunchDarkly did not say)"
+            + "' deleted the release (or announced a DELETE, whose outcome is unknown)"
             + " and had not created it on '"
             + move.getTo()
             + (policyDeletes

@@ -5,6 +5,7 @@ import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
@@ -176,7 +177,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   private Admission admit(FlagRelease resource) {
     Optional<Verdict> invalid = ReleasePlanner.validate(resource.getSpec());
     if (invalid.isPresent()) {
-      report(resource, failed(invalid.get().reason(), invalid.get().message()));
+      report(
+          resource, stopsAMove(resource, failed(invalid.get().reason(), invalid.get().message())));
       return Admission.stop(UpdateControl.noUpdate());
     }
     Optional<Duration> spread = schedule.firstLookAfterStart(resource);
@@ -186,31 +188,63 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     if (resource.getSpec().isSuspend()) {
       report(
           resource,
-          new Outcome(
-              ReleaseState.Suspended,
-              Reasons.SUSPENDED,
-              "spec.suspend is true: no calls are made to LaunchDarkly"));
+          stopsAMove(
+              resource,
+              new Outcome(
+                  ReleaseState.Suspended,
+                  Reasons.SUSPENDED,
+                  "spec.suspend is true: no calls are made to LaunchDarkly")));
       return Admission.stop(UpdateControl.noUpdate());
     }
     AccessTokens.Resolved token;
     try {
       token = tokens.resolve(resource);
     } catch (AccessTokens.Unavailable e) {
-      report(resource, failed(e.reason(), e.getMessage()));
+      report(resource, stopsAMove(resource, failed(e.reason(), e.getMessage())));
       return Admission.stop(after(schedule.whileUnauthorized()));
     }
     Optional<FlagClaims.Holder> claimed =
         claims.heldByAnother(resource, token.token().fingerprint());
     if (claimed.isPresent()) {
-      // the record of a release it made with another token source stays: pointed back at that
-      // source, it finds the release its own again, not adopted
-      report(resource, failed(Reasons.FLAG_CLAIMED, claimed.get().message()));
+      // it lets go of any release it recorded: kept, that record would take the flag back from
+      // the one that has managed it since, once this one is pointed back at its former token
+      report(
+          resource,
+          Seen.unknown(),
+          Ownership.NONE,
+          stopsAMove(resource, failed(Reasons.FLAG_CLAIMED, claimed.get().message())));
       return Admission.stop(after(schedule.whileWaitingInKubernetes()));
     }
     Optional<Duration> untilPoll = schedule.untilPlannedPoll(resource, token.version());
     return untilPoll.isPresent()
         ? Admission.stop(after(untilPoll.get()))
         : new Admission(token, null);
+  }
+
+  /**
+   * A gate's outcome, saying that it also holds back a move the status shows unfinished: the flag
+   * may have no release until the move goes on, which a person may not expect of a suspend or a
+   * spec typo.
+   */
+  private static Outcome stopsAMove(FlagRelease resource, Outcome outcome) {
+    PipelineMove move =
+        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    if (move == null) {
+      return outcome;
+    }
+    return new Outcome(
+        outcome.state(),
+        outcome.reason(),
+        outcome.message()
+            + ". A move of the release of "
+            + ReleaseSync.flagOf(resource.getSpec())
+            + " from pipeline '"
+            + move.getFrom()
+            + "' to '"
+            + move.getTo()
+            + "' is unfinished, and waits too: the flag may have no release until it goes on",
+        outcome.warns(),
+        outcome.wouldDo());
   }
 
   /** Report a pass that got through, and plan the next poll before its status write wakes it. */
@@ -268,7 +302,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                     + ReleaseSync.flagOf(resource.getSpec())
                     + " in LaunchDarkly untouched: "
                     + other.who()
-                    + " of the same account manages it"));
+                    + " holds the flag"));
     ReleaseDeletion.Result result =
         holder.isEmpty() ? deletion.delete(resource) : ReleaseDeletion.Result.finished();
     if (result.done()) {

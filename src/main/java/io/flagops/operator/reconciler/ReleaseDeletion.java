@@ -311,7 +311,8 @@ public class ReleaseDeletion {
       events.normal(resource, reason, message);
       return Result.finished();
     }
-    // a DELETE whose outcome LaunchDarkly did not say, read at once still showing the release
+    // a DELETE announced in the status (the process may have stopped before sending it) or sent
+    // without an outcome LaunchDarkly said, the last read still showing the release
     ObservedRelease seen = resource.getStatus().getRelease();
     boolean stillSeen = seen != null && move.getFrom().equals(seen.getPipelineKey());
     String what =
@@ -322,8 +323,9 @@ public class ReleaseDeletion {
             + "' to '"
             + move.getTo()
             + (stillSeen
-                ? "' sent a DELETE whose outcome LaunchDarkly did not say (the last read still"
-                    + " showed the release), and had not created it on '"
+                ? "' announced a DELETE that may not have been sent, or whose outcome LaunchDarkly"
+                    + " did not say (the last read still showed the release), and had not created"
+                    + " it on '"
                 : "' deleted it and, as far as the last status shows, had not created it on '")
             + move.getTo()
             + "'"

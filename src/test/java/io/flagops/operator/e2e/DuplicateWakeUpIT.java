@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,12 @@ class DuplicateWakeUpIT extends OperatorTestBase {
     awaitReady("woken");
     long reads = countFor("flag-36", CallLog.GET_RELEASE);
 
+    // the passes the Ready status write woke are over: no pass is counted but the wake-up's
+    AtomicLong counted = new AtomicLong(-1);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> counted.getAndSet(passes()) == passes());
     long passes = passes();
     watches.wakeUp(List.of(get("woken")));
     // the wake-up's pass ran (every pass is timed), well before the planned poll is due
