@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
+import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.config.BaseUrl;
 import io.flagops.operator.config.LaunchDarklyConfig;
@@ -303,8 +304,11 @@ final class PlanCommand implements Callable<Integer> {
     PipelineMove move =
         resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
     if (move != null) {
-      // as the operator: a policy that deletes the release it owns finds nothing left to delete
-      report.leavesAfterAMove(move, left, policyDeletes);
+      // as the operator: a policy that deletes the release it owns finds nothing left to delete,
+      // unless the last read still showed the release (its DELETE may not have gone out)
+      ObservedRelease seen = resource.getStatus().getRelease();
+      boolean stillSeen = seen != null && move.getFrom().equals(seen.getPipelineKey());
+      report.leavesAfterAMove(move, left, policyDeletes, stillSeen);
     } else {
       report.leaves(left);
     }

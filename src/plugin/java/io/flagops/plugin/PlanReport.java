@@ -68,10 +68,11 @@ final class PlanReport {
 
   /**
    * Being deleted between the halves of a move: no call. A policy that would have deleted the
-   * release leaves nothing to delete; another leaves the flag maybe without a release (the operator
-   * warns UnfinishedMoveLeft).
+   * release leaves nothing to delete; another, or a DELETE that may not have gone out (the last
+   * read still showed the release), leaves the flag maybe without a release (the operator warns
+   * UnfinishedMoveLeft).
    */
-  void leavesAfterAMove(PipelineMove move, String why, boolean policyDeletes) {
+  void leavesAfterAMove(PipelineMove move, String why, boolean policyDeletes, boolean stillSeen) {
     header();
     out.println(
         "No changes. Being deleted: the operator applies no spec change and makes no call ("
@@ -80,13 +81,19 @@ final class PlanReport {
             + move.getFrom()
             + "' to '"
             + move.getTo()
-            + "' deleted the release (or announced a DELETE, whose outcome is unknown)"
+            + (stillSeen
+                ? "' announced a DELETE that may not have been sent, or whose outcome is unknown"
+                    + " (the last read still showed the release),"
+                : "' deleted the release")
             + " and had not created it on '"
             + move.getTo()
-            + (policyDeletes
-                ? "': nothing is left to delete."
-                : "': the flag may have no release now; create it in LaunchDarkly if it should"
-                    + " have one."));
+            + (stillSeen
+                ? "': the release may still be there, or the flag may have no release now; see"
+                    + " LaunchDarkly."
+                : policyDeletes
+                    ? "': nothing is left to delete."
+                    : "': the flag may have no release now; create it in LaunchDarkly if it"
+                        + " should have one."));
   }
 
   /**

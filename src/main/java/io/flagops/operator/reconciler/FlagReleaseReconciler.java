@@ -206,13 +206,15 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     Optional<FlagClaims.Holder> claimed =
         claims.heldByAnother(resource, token.token().fingerprint());
     if (claimed.isPresent()) {
-      // it lets go of any release it recorded: kept, that record would take the flag back from
-      // the one that has managed it since, once this one is pointed back at its former token
+      // it lets go of any release (or unfinished move) it recorded: kept, the record would take
+      // the flag back from the one that has managed it since, once this one is pointed back at
+      // the token it made the record with
+      lettingGoOfAMove(resource, claimed.get());
       report(
           resource,
           Seen.unknown(),
           Ownership.NONE,
-          stopsAMove(resource, failed(Reasons.FLAG_CLAIMED, claimed.get().message())));
+          failed(Reasons.FLAG_CLAIMED, claimed.get().message()));
       return Admission.stop(after(schedule.whileWaitingInKubernetes()));
     }
     Optional<Duration> untilPoll = schedule.untilPlannedPoll(resource, token.version());
@@ -245,6 +247,30 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             + "' is unfinished, and waits too: the flag may have no release until it goes on",
         outcome.warns(),
         outcome.wouldDo());
+  }
+
+  /**
+   * Says, once, that a FlagRelease now waiting for another's flag leaves a move unfinished: the
+   * flag may be without a release (in the account of the token it moved with, if that changed).
+   */
+  private void lettingGoOfAMove(FlagRelease resource, FlagClaims.Holder holder) {
+    PipelineMove move =
+        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    if (move != null) {
+      events.warning(
+          resource,
+          Reasons.UNFINISHED_MOVE_LEFT,
+          "A move of the release of "
+              + ReleaseSync.flagOf(resource.getSpec())
+              + " from pipeline '"
+              + move.getFrom()
+              + "' to '"
+              + move.getTo()
+              + "' is left unfinished: "
+              + holder.who()
+              + " holds the flag now, so this one makes no call. The flag may have no release"
+              + " (in the account of the token the move was made with); see LaunchDarkly");
+    }
   }
 
   /** Report a pass that got through, and plan the next poll before its status write wakes it. */

@@ -332,18 +332,23 @@ public class ReleaseDeletion {
             + (move.getReleaseVariationId() == null
                 ? ""
                 : " (variation " + move.getReleaseVariationId() + ")");
-    if (policyDeletes) {
+    if (policyDeletes && !stillSeen) {
       events.normal(
           resource,
           Reasons.RELEASE_DELETED,
           ReleaseSync.capitalize(what) + ": nothing was left to delete");
     } else {
+      // a DELETE that may not have gone out may have left the release: the policy aside, a person
+      // must look
       events.warning(
           resource,
           Reasons.UNFINISHED_MOVE_LEFT,
           ReleaseSync.capitalize(what)
-              + ": the flag may have no release now; create it in LaunchDarkly if it should have"
-              + " one");
+              + (stillSeen
+                  ? ": the release may still be there, or the flag may have no release now; see"
+                      + " LaunchDarkly"
+                  : ": the flag may have no release now; create it in LaunchDarkly if it should"
+                      + " have one"));
     }
     return Result.finished();
   }

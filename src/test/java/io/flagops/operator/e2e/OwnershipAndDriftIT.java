@@ -272,6 +272,70 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   }
 
   /**
+   * The same with a move the waiting one left unfinished (its create refused): the record of that
+   * move, made with its former token, does not outrank the copy that made the release since.
+   */
+  @Test
+  void aFlagReleasePointedBackWithAnUnfinishedMoveDoesNotTakeTheFlagFromTheOneManagingItSince() {
+    tokenSecret("team-b", SimulatorResource.SECRET_TOKEN);
+    tokenSecret("team-b-copy", SimulatorResource.SECRET_TOKEN);
+    FlagReleaseSpec original =
+        specThrough("team-b", "flag-109", "standard", phase("Testing", Started));
+    create("mid-move", original);
+    awaitReady("mid-move");
+    String originalCreated = get("mid-move").getMetadata().getCreationTimestamp();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> Instant.now().minusSeconds(1).isAfter(Instant.parse(originalCreated)));
+    create(
+        "copy-109", specThrough("team-b-copy", "flag-109", "standard", phase("Testing", Started)));
+    awaitCondition("copy-109", ConditionTypes.STALLED, "True", "FlagClaimed");
+    // the default token's account: the flag's holder there keeps it, suspended
+    create("default-109", spec("flag-109", "standard", phase("Testing", Started)));
+    awaitReady("default-109");
+    edit("default-109", s -> s.setSuspend(true));
+    awaitCondition("default-109", ConditionTypes.READY, "False", "Suspended");
+
+    for (int i = 0; i < 20; i++) { // refused at each stalled poll until it waits for the flag
+      simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 400);
+    }
+    edit(
+        "mid-move",
+        s -> {
+          s.setReleasePipelineKey("fast-track");
+          s.setPhases(List.of(phase("Canary", Started)));
+        });
+    awaitCondition("mid-move", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(get("mid-move").getStatus().getUnfinishedMove()).isNotNull();
+    edit("mid-move", s -> s.setAccessTokenSecretRef(null));
+    FlagRelease letGo = awaitCondition("mid-move", ConditionTypes.STALLED, "True", "FlagClaimed");
+    assertThat(letGo.getStatus().getUnfinishedMove()).isNull();
+    assertThat(eventsFor("mid-move"))
+        .anyMatch(
+            e ->
+                "UnfinishedMoveLeft".equals(e.getReason())
+                    && e.getMessage()
+                        .startsWith(
+                            "A move of the release of shop/flag-109 from pipeline 'standard' to"
+                                + " 'fast-track' is left unfinished: FlagRelease e2e/default-109"
+                                + " holds the flag now"));
+    simulator.faults().clear();
+    awaitReady("copy-109");
+    int writes = writesFor("flag-109").size();
+    List<String> copyStates = recordReasons("copy-109");
+    edit("mid-move", s -> s.setAccessTokenSecretRef(original.getAccessTokenSecretRef()));
+
+    FlagRelease waits = awaitCondition("mid-move", ConditionTypes.STALLED, "True", "FlagClaimed");
+    assertThat(waits.getStatus().getMessage()).contains("managed by FlagRelease e2e/copy-109");
+    // its next passes too: the claim does not change hands
+    edit("mid-move", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
+    awaitCondition("mid-move", ConditionTypes.STALLED, "True", "FlagClaimed");
+    assertThat(caughtUp("copy-109", copyStates)).noneMatch(r -> r.startsWith("FlagClaimed"));
+    assertThat(writesFor("flag-109")).hasSize(writes);
+    assertThat(condition(get("copy-109"), ConditionTypes.READY).getStatus()).isEqualTo("True");
+  }
+
+  /**
    * A FlagRelease that made its release, then waits for the flag under another token (its team
    * pointed it at the default token, whose account another FlagRelease manages it in), is deleted:
    * the release stays, and an event says who holds it.
