@@ -163,15 +163,9 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   @Test
   void aMoveWhoseCreateWasRefusedKeepsTheFlagFromAnOlderWaitingOne() {
     tokenSecret("older-team-account", SimulatorResource.SECRET_TOKEN);
-    create(
+    createReadyAndOlder(
         "older-team",
         specThrough("older-team-account", "flag-40", "fast-track", phase("Canary", Started)));
-    awaitReady("older-team");
-    // older by the API server's clock (whole seconds): a tie would go to the name, "mover"
-    String olderCreated = get("older-team").getMetadata().getCreationTimestamp();
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> Instant.now().minusSeconds(1).isAfter(Instant.parse(olderCreated)));
     create("mover", spec("flag-40", "fast-track", phase("Canary", Started)));
     awaitReady("mover");
     edit("older-team", s -> s.setAccessTokenSecretRef(null));
@@ -249,13 +243,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     tokenSecret("team-a-copy", SimulatorResource.SECRET_TOKEN);
     FlagReleaseSpec original =
         specThrough("team-a", "flag-106", "fast-track", phase("Canary", Started));
-    create("original", original);
-    awaitReady("original");
-    // older by the API server's clock (whole seconds): a tie would go to the name, "copy"
-    String originalCreated = get("original").getMetadata().getCreationTimestamp();
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> Instant.now().minusSeconds(1).isAfter(Instant.parse(originalCreated)));
+    createReadyAndOlder("original", original);
     create("copy", specThrough("team-a-copy", "flag-106", "fast-track", phase("Canary", Started)));
     awaitCondition("copy", ConditionTypes.STALLED, "True", "FlagClaimed");
     create("default-account", spec("flag-106", "fast-track", phase("Canary", Started)));
@@ -281,12 +269,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     tokenSecret("team-b-copy", SimulatorResource.SECRET_TOKEN);
     FlagReleaseSpec original =
         specThrough("team-b", "flag-109", "standard", phase("Testing", Started));
-    create("mid-move", original);
-    awaitReady("mid-move");
-    String originalCreated = get("mid-move").getMetadata().getCreationTimestamp();
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> Instant.now().minusSeconds(1).isAfter(Instant.parse(originalCreated)));
+    createReadyAndOlder("mid-move", original);
     create(
         "copy-109", specThrough("team-b-copy", "flag-109", "standard", phase("Testing", Started)));
     awaitCondition("copy-109", ConditionTypes.STALLED, "True", "FlagClaimed");
@@ -1005,5 +988,18 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     await().atMost(TIMEOUT).until(() -> releases().withName(name).get() == null);
     assertThat(simulator.release(PROJECT, flagKey)).isPresent();
     assertThat(countFor(flagKey, CallLog.DELETE_RELEASE)).isZero();
+  }
+
+  /**
+   * Made and Ready, and older than what is made next by the API server's clock (whole seconds): a
+   * tie on age would go to the name.
+   */
+  private void createReadyAndOlder(String name, FlagReleaseSpec spec) {
+    create(name, spec);
+    awaitReady(name);
+    String created = get(name).getMetadata().getCreationTimestamp();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> Instant.now().minusSeconds(1).isAfter(Instant.parse(created)));
   }
 }
