@@ -6,6 +6,7 @@ import static io.flagops.operator.api.v1alpha1.DesiredPhaseStatus.Started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
@@ -105,6 +106,21 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     assertThat(claimed.getStatus().getMessage()).contains("managed by FlagRelease e2e/manager");
     assertThat(get("manager").getStatus().getConditions())
         .noneMatch(c -> "FlagClaimed".equals(c.getReason()));
+
+    // pointed back at its team's account, the release it made there is still its own
+    edit("older-elsewhere", s -> s.setAccessTokenSecretRef(elsewhere.getAccessTokenSecretRef()));
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              FlagRelease back = get("older-elsewhere");
+              assertThat(back.getStatus().getObservedGeneration())
+                  .isEqualTo(back.getMetadata().getGeneration());
+              assertThat(condition(back, ConditionTypes.READY).getStatus()).isEqualTo("True");
+            });
+    assertThat(get("older-elsewhere").getStatus().getReleaseOrigin())
+        .isEqualTo(ReleaseOrigin.Created);
+    assertThat(eventReasons("older-elsewhere")).doesNotContain("ReleaseAdopted");
   }
 
   /**
@@ -261,14 +277,16 @@ class OwnershipAndDriftIT extends OperatorTestBase {
 
   /**
    * The same with a move the waiting one left unfinished (its create refused): the record of that
-   * move, made with its former token, does not outrank the copy that made the release since.
+   * move, made with its former token, does not outrank the copy that made a release since; and it
+   * is kept, so once the copy is gone the move ends with the variation the moved release had.
    */
   @Test
-  void aFlagReleasePointedBackWithAnUnfinishedMoveDoesNotTakeTheFlagFromTheOneManagingItSince() {
+  void aFlagReleasePointedBackWithAnUnfinishedMoveWaitsAndLaterFinishesIt() {
     tokenSecret("team-b", SimulatorResource.SECRET_TOKEN);
     tokenSecret("team-b-copy", SimulatorResource.SECRET_TOKEN);
     FlagReleaseSpec original =
         specThrough("team-b", "flag-109", "standard", phase("Testing", Started));
+    original.setReleaseVariationId("var-off-109");
     createReadyAndOlder("mid-move", original);
     create(
         "copy-109", specThrough("team-b-copy", "flag-109", "standard", phase("Testing", Started)));
@@ -287,21 +305,16 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         s -> {
           s.setReleasePipelineKey("fast-track");
           s.setPhases(List.of(phase("Canary", Started)));
+          s.setReleaseVariationId(null);
         });
     awaitCondition("mid-move", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
-    assertThat(get("mid-move").getStatus().getUnfinishedMove()).isNotNull();
     edit("mid-move", s -> s.setAccessTokenSecretRef(null));
-    FlagRelease letGo = awaitCondition("mid-move", ConditionTypes.STALLED, "True", "FlagClaimed");
-    assertThat(letGo.getStatus().getUnfinishedMove()).isNull();
-    assertThat(eventsFor("mid-move"))
-        .anyMatch(
-            e ->
-                "UnfinishedMoveLeft".equals(e.getReason())
-                    && e.getMessage()
-                        .startsWith(
-                            "A move of the release of shop/flag-109 from pipeline 'standard' to"
-                                + " 'fast-track' is left unfinished: FlagRelease e2e/default-109"
-                                + " holds the flag now"));
+    FlagRelease waiting = awaitCondition("mid-move", ConditionTypes.STALLED, "True", "FlagClaimed");
+    assertThat(waiting.getStatus().getUnfinishedMove()).isNotNull();
+    assertThat(waiting.getStatus().getMessage())
+        .contains(
+            "A move of the release of shop/flag-109 from pipeline 'standard' to 'fast-track' is"
+                + " unfinished, and waits too");
     simulator.faults().clear();
     awaitReady("copy-109");
     int writes = writesFor("flag-109").size();
@@ -315,7 +328,13 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     awaitCondition("mid-move", ConditionTypes.STALLED, "True", "FlagClaimed");
     assertThat(caughtUp("copy-109", copyStates)).noneMatch(r -> r.startsWith("FlagClaimed"));
     assertThat(writesFor("flag-109")).hasSize(writes);
-    assertThat(condition(get("copy-109"), ConditionTypes.READY).getStatus()).isEqualTo("True");
+
+    // the copy goes, deleting the release it made: the move ends as it would have
+    releases().withName("copy-109").delete();
+    awaitReady("mid-move");
+    JsonNode moved = simulator.release(PROJECT, "flag-109").orElseThrow();
+    assertThat(moved.path("releasePipelineKey").asText()).isEqualTo("fast-track");
+    assertThat(moved.path("_releaseVariationId").asText()).isEqualTo("var-off-109");
   }
 
   /**
