@@ -8,6 +8,7 @@ import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
+import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
@@ -219,6 +220,41 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   }
 
   /**
+   * Says what the deletion of a FlagRelease waiting for another's flag left: the holder's release,
+   * or, when it had left a move of its own unfinished (with the token it used then, maybe of
+   * another account), maybe a flag without a release.
+   */
+  private void leftToTheHolder(FlagRelease resource, FlagClaims.Holder holder) {
+    FlagRef flag = ReleaseSync.flagOf(resource.getSpec());
+    PipelineMove move =
+        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    if (move == null) {
+      events.normal(
+          resource,
+          Reasons.RELEASE_LEFT,
+          "Left the release of "
+              + flag
+              + " in LaunchDarkly untouched: "
+              + holder.who()
+              + " holds the flag");
+      return;
+    }
+    events.warning(
+        resource,
+        Reasons.UNFINISHED_MOVE_LEFT,
+        "A move of the release of "
+            + flag
+            + " from pipeline '"
+            + move.getFrom()
+            + "' to '"
+            + move.getTo()
+            + "' is left unfinished: "
+            + holder.who()
+            + " holds the flag, so this deletion makes no call. If the move was made with a token"
+            + " of another account, the flag may have no release there; see LaunchDarkly");
+  }
+
+  /**
    * A gate's outcome, saying that it also holds back a move the status shows unfinished: the flag
    * may have no release until the move goes on, which a person may not expect of a suspend or a
    * spec typo.
@@ -290,16 +326,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     // a FlagRelease waiting for another's flag never touches the release on its way out
     Optional<FlagClaims.Holder> holder =
         tokens.accountOf(resource).flatMap(account -> claims.heldByAnother(resource, account));
-    holder.ifPresent(
-        other ->
-            events.normal(
-                resource,
-                Reasons.RELEASE_LEFT,
-                "Left the release of "
-                    + ReleaseSync.flagOf(resource.getSpec())
-                    + " in LaunchDarkly untouched: "
-                    + other.who()
-                    + " holds the flag"));
+    holder.ifPresent(other -> leftToTheHolder(resource, other));
     ReleaseDeletion.Result result =
         holder.isEmpty() ? deletion.delete(resource) : ReleaseDeletion.Result.finished();
     if (result.done()) {

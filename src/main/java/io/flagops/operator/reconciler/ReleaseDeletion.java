@@ -137,6 +137,9 @@ public class ReleaseDeletion {
     }
     if (keepsAdopted(owned, spec)) {
       // left whatever LaunchDarkly holds: no token, no call needed
+      if (resource.getStatus().getUnfinishedMove() != null) {
+        return leave(resource, Reasons.RELEASE_LEFT, "", false); // the move is what to say
+      }
       leftAdopted(resource, owned.pipelineKey());
       return Result.finished();
     }

@@ -261,6 +261,49 @@ class ReleaseDeletionTest {
         .contains("the flag may have no release now");
   }
 
+  /**
+   * A move's DELETE announced (or sent without an answer) while the last read still showed the
+   * release: the release may still be there, so even a policy that deletes says to look, rather
+   * than that nothing was left to delete.
+   */
+  @Test
+  void aMoveWhoseDeleteMayNotHaveGoneOutWarnsTheReleaseMayStillBeThere() {
+    FlagRelease moving = resource(DeletionPolicy.Delete, ReleaseOrigin.Created);
+    moving.getStatus().setOwnedPipelineKey(null);
+    moving.getStatus().setReleaseOrigin(null);
+    moving.getStatus().setUnfinishedMove(new PipelineMove("three-stage", "two-stage", null));
+    ObservedRelease seen = new ObservedRelease();
+    seen.setPipelineKey("three-stage");
+    moving.getStatus().setRelease(seen);
+
+    assertThat(deletion.delete(moving).done()).isTrue();
+
+    assertThat(launchDarkly.calls).isEmpty();
+    assertThat(events)
+        .singleElement()
+        .asString()
+        .startsWith("UnfinishedMoveLeft: A move of the release of webshop/new-checkout")
+        .contains("announced a DELETE that may not have been sent")
+        .endsWith(
+            "the release may still be there, or the flag may have no release now; see"
+                + " LaunchDarkly");
+  }
+
+  /** An adopted release with a move of it unfinished: the move is what the deletion says. */
+  @Test
+  void anAdoptedReleaseLeftMidMoveSaysTheMove() {
+    FlagRelease moving = resource(DeletionPolicy.Delete, ReleaseOrigin.Adopted);
+    moving.getStatus().setUnfinishedMove(new PipelineMove("three-stage", "two-stage", null));
+
+    assertThat(deletion.delete(moving).done()).isTrue();
+
+    assertThat(launchDarkly.calls).isEmpty();
+    assertThat(events)
+        .singleElement()
+        .asString()
+        .startsWith("UnfinishedMoveLeft: A move of the release of webshop/new-checkout");
+  }
+
   @Test
   void aCrdThatCannotBeReadHoldsTheDeletionAndSaysWhy() {
     definition =
