@@ -1,14 +1,10 @@
 package io.flagops.operator.reconciler;
 
-import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
-import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.reconciler.plan.Ownership;
-import io.flagops.operator.reconciler.plan.Reasons;
-import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.reconciler.support.AccessTokens;
 import io.flagops.operator.reconciler.support.FlagReleaseWatches;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -186,22 +182,10 @@ public class FlagClaims {
    * made again yet (its create refused or lost: it owns none for now, but a rival taking the flag
    * then would make a release its spec never asked for). A completed release it only saw
    * (status.completedPipelineKey without ownership: an observer's, say) is not one: holding by it
-   * would take the flag from the resource that made that release. Nor is what a resource waiting
-   * for the flag recorded before it waited (its token since pointed at the holder's account, say):
-   * the release may have been another's to manage since, and pointed back, the waiting one must not
-   * take the flag from that one by its old record.
+   * would take the flag from the resource that made that release.
    */
   static boolean holdsARelease(FlagReleaseStatus status) {
-    if (status == null || waitsForTheFlag(status)) {
-      return false;
-    }
-    return Ownership.of(status).ownsAny() || status.getUnfinishedMove() != null;
-  }
-
-  private static boolean waitsForTheFlag(FlagReleaseStatus status) {
-    FlagReleaseCondition stalled =
-        Conditions.findTrue(status.getConditions(), ConditionTypes.STALLED);
-    return stalled != null && Reasons.FLAG_CLAIMED.equals(stalled.getReason());
+    return Ownership.of(status).ownsAny() || (status != null && status.getUnfinishedMove() != null);
   }
 
   /**

@@ -207,10 +207,15 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     Optional<FlagClaims.Holder> claimed =
         claims.heldByAnother(resource, token.token().fingerprint());
     if (claimed.isPresent()) {
-      // what it recorded stays (a release it made, a move it left unfinished, with the token it
-      // used): pointed back at that token, it finds them its own again; but while it waits, its
-      // records do not count against the FlagRelease that holds the flag (FlagClaims)
-      report(resource, stopsAMove(resource, failed(Reasons.FLAG_CLAIMED, claimed.get().message())));
+      // it lets go of any release (or unfinished move) it recorded: kept, the record would take
+      // the flag back from the one that has managed it since, once this one is pointed back at
+      // the token it made the record with (or once any other stall replaced this one)
+      lettingGoOfAMove(resource, claimed.get());
+      report(
+          resource,
+          Seen.unknown(),
+          Ownership.NONE,
+          failed(Reasons.FLAG_CLAIMED, claimed.get().message()));
       return Admission.stop(after(schedule.whileWaitingInKubernetes()));
     }
     Optional<Duration> untilPoll = schedule.untilPlannedPoll(resource, token.version());
@@ -251,7 +256,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             + "' is left unfinished: "
             + holder.who()
             + " holds the flag, so this deletion makes no call. If the move was made with a token"
-            + " of another account, the flag may have no release there; see LaunchDarkly");
+            + " of another account, the flag may have no release there (or, if the move's DELETE"
+            + " did not go out, still have it); see LaunchDarkly");
   }
 
   /**
@@ -278,6 +284,31 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             + "' is unfinished, and waits too: the flag may have no release until it goes on",
         outcome.warns(),
         outcome.wouldDo());
+  }
+
+  /**
+   * Says, once, that a FlagRelease now waiting for another's flag leaves a move unfinished: the
+   * flag may be without a release (in the account of the token it moved with, if that changed).
+   */
+  private void lettingGoOfAMove(FlagRelease resource, FlagClaims.Holder holder) {
+    PipelineMove move =
+        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    if (move != null) {
+      events.warning(
+          resource,
+          Reasons.UNFINISHED_MOVE_LEFT,
+          "A move of the release of "
+              + ReleaseSync.flagOf(resource.getSpec())
+              + " from pipeline '"
+              + move.getFrom()
+              + "' to '"
+              + move.getTo()
+              + "' is left unfinished: "
+              + holder.who()
+              + " holds the flag now, so this one makes no call. The flag may have no release"
+              + " (in the account of the token the move was made with), or, if the move's DELETE"
+              + " did not go out, still have it; see LaunchDarkly");
+    }
   }
 
   /** Report a pass that got through, and plan the next poll before its status write wakes it. */

@@ -246,10 +246,7 @@ class ReleaseDeletionTest {
   @Test
   void aCrdBeingDeletedBetweenTheHalvesOfAMoveWarnsTheFlagMayHaveNoRelease() {
     definition = ReleaseDeletionTest::definitionBeingDeleted;
-    FlagRelease moving = resource(DeletionPolicy.Delete, ReleaseOrigin.Created);
-    moving.getStatus().setOwnedPipelineKey(null);
-    moving.getStatus().setReleaseOrigin(null);
-    moving.getStatus().setUnfinishedMove(new PipelineMove("three-stage", "two-stage", null));
+    FlagRelease moving = midMove();
 
     assertThat(deletion.delete(moving).done()).isTrue();
 
@@ -268,10 +265,7 @@ class ReleaseDeletionTest {
    */
   @Test
   void aMoveWhoseDeleteMayNotHaveGoneOutWarnsTheReleaseMayStillBeThere() {
-    FlagRelease moving = resource(DeletionPolicy.Delete, ReleaseOrigin.Created);
-    moving.getStatus().setOwnedPipelineKey(null);
-    moving.getStatus().setReleaseOrigin(null);
-    moving.getStatus().setUnfinishedMove(new PipelineMove("three-stage", "two-stage", null));
+    FlagRelease moving = midMove();
     ObservedRelease seen = new ObservedRelease();
     seen.setPipelineKey("three-stage");
     moving.getStatus().setRelease(seen);
@@ -328,6 +322,15 @@ class ReleaseDeletionTest {
     assertThat(unreachable.done()).isFalse();
     assertThat(unreachable.blocked()).isFalse();
     assertThat(unreachable.backsOff()).isTrue();
+  }
+
+  /** A resource whose move deleted its release (policy Delete) and has not created it again. */
+  private FlagRelease midMove() {
+    FlagRelease moving = resource(DeletionPolicy.Delete, ReleaseOrigin.Created);
+    moving.getStatus().setOwnedPipelineKey(null);
+    moving.getStatus().setReleaseOrigin(null);
+    moving.getStatus().setUnfinishedMove(new PipelineMove("three-stage", "two-stage", null));
+    return moving;
   }
 
   /** The resource, its status recording the release it created as created at {@code createdAt}. */

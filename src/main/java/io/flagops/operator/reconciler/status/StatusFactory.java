@@ -84,7 +84,10 @@ public final class StatusFactory {
       status.setCurrentPhase(previous.getCurrentPhase());
       status.setHistory(previous.getHistory());
     }
-    status.setUnfinishedMove(unfinishedMove(previous, release));
+    // one that waits for another's flag lets go of a move it left unfinished, as of the release it
+    // recorded: kept, the record would take the flag back from the one that managed it since
+    status.setUnfinishedMove(
+        Reasons.FLAG_CLAIMED.equals(outcome.reason()) ? null : unfinishedMove(previous, release));
     status.setCompletedPipelineKey(completedPipelineKey(previous, release));
     // a pass that read the release settled the earlier ones (made or not) and says its own
     status.setUncertainWrites(
