@@ -247,17 +247,13 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     events.warning(
         resource,
         Reasons.UNFINISHED_MOVE_LEFT,
-        "A move of the release of "
-            + flag
-            + " from pipeline '"
-            + move.getFrom()
-            + "' to '"
-            + move.getTo()
-            + "' is left unfinished: "
+        aMove(resource, move)
+            + " is left unfinished: "
             + holder.who()
             + " holds the flag, so this deletion makes no call. If the move was made with a token"
             + " of another account, the flag may have no release there (or, if the move's DELETE"
-            + " did not go out, still have it); see LaunchDarkly");
+            + " did not go out, still have it); see LaunchDarkly"
+            + keptVariation(move));
   }
 
   /**
@@ -275,13 +271,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         outcome.state(),
         outcome.reason(),
         outcome.message()
-            + ". A move of the release of "
-            + ReleaseSync.flagOf(resource.getSpec())
-            + " from pipeline '"
-            + move.getFrom()
-            + "' to '"
-            + move.getTo()
-            + "' is unfinished, and waits too: the flag may have no release until it goes on",
+            + ". "
+            + aMove(resource, move)
+            + " is unfinished, and waits too: the flag may have no release until it goes on",
         outcome.warns(),
         outcome.wouldDo());
   }
@@ -297,18 +289,33 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       events.warning(
           resource,
           Reasons.UNFINISHED_MOVE_LEFT,
-          "A move of the release of "
-              + ReleaseSync.flagOf(resource.getSpec())
-              + " from pipeline '"
-              + move.getFrom()
-              + "' to '"
-              + move.getTo()
-              + "' is left unfinished: "
+          aMove(resource, move)
+              + " is left unfinished: "
               + holder.who()
               + " holds the flag now, so this one makes no call. The flag may have no release"
               + " (in the account of the token the move was made with), or, if the move's DELETE"
-              + " did not go out, still have it; see LaunchDarkly");
+              + " did not go out, still have it; see LaunchDarkly"
+              + keptVariation(move));
     }
+  }
+
+  /** The variation the move was to create the release with: not recorded once it is left. */
+  private static String keptVariation(PipelineMove move) {
+    return move.getReleaseVariationId() == null
+        ? ""
+        : ". It was to create the release with variation "
+            + move.getReleaseVariationId()
+            + ": set spec.releaseVariationId to it to keep it";
+  }
+
+  private static String aMove(FlagRelease resource, PipelineMove move) {
+    return "A move of the release of "
+        + ReleaseSync.flagOf(resource.getSpec())
+        + " from pipeline '"
+        + move.getFrom()
+        + "' to '"
+        + move.getTo()
+        + "'";
   }
 
   /** Report a pass that got through, and plan the next poll before its status write wakes it. */

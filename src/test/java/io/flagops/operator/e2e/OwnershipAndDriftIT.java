@@ -278,6 +278,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     tokenSecret("team-b-copy", SimulatorResource.SECRET_TOKEN);
     FlagReleaseSpec original =
         specThrough("team-b", "flag-109", "standard", phase("Testing", Started));
+    original.setReleaseVariationId("var-off-109");
     createReadyAndOlder("mid-move", original);
     create(
         "copy-109", specThrough("team-b-copy", "flag-109", "standard", phase("Testing", Started)));
@@ -299,6 +300,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
         s -> {
           s.setReleasePipelineKey("fast-track");
           s.setPhases(List.of(phase("Canary", Started)));
+          s.setReleaseVariationId(null); // the move keeps the release's
         });
     awaitCondition("mid-move", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
     edit("mid-move", s -> s.setAccessTokenSecretRef(null));
@@ -312,7 +314,11 @@ class OwnershipAndDriftIT extends OperatorTestBase {
                         .startsWith(
                             "A move of the release of shop/flag-109 from pipeline 'standard' to"
                                 + " 'fast-track' is left unfinished: FlagRelease e2e/default-109"
-                                + " holds the flag now"));
+                                + " holds the flag now")
+                    && e.getMessage()
+                        .endsWith(
+                            "It was to create the release with variation var-off-109: set"
+                                + " spec.releaseVariationId to it to keep it"));
     simulator.faults().clear();
     edit("copy-109", s -> s.setSuspend(false));
     awaitReady("copy-109");

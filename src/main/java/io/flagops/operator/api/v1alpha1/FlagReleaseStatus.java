@@ -56,7 +56,7 @@ public class FlagReleaseStatus {
       "A move to another pipeline that deleted (or was deleting) the release and has not"
           + " created it on the new pipeline yet (a failed or interrupted create): the create that"
           + " finishes it keeps the variation recorded here. Unset once the flag has a release"
-          + " again.")
+          + " again, or when the resource starts waiting for another's flag (FlagClaimed).")
   private PipelineMove unfinishedMove;
 
   @JsonPropertyDescription(
