@@ -27,13 +27,13 @@ import java.util.function.Predicate;
  * already manages the release, else the oldest (of several made in the same second, the one this
  * process, the leader, let through first while it exists): every reconcile agrees. A release
  * recorded under another token source (the resource was pointed at another Secret, or at the
- * default token) may be another account's, so it does not count as managing this account's.
- * FlagReleases on different accounts (different tokens) never block each other, nor do those in
- * Observe mode, which only read (one that recorded a release as its own before it was switched to
- * Observe still holds it: its team said to leave the release alone). One whose token cannot be read
- * now (its Secret rotated by delete and create, its namespace going) and that manages a release
- * still holds the flag against those that manage none: its account is then unknown, and its release
- * may be theirs.
+ * default token) may be another account's, so it does not count as managing this account's, unless
+ * the token is the same one (moved to another Secret, say). FlagReleases on different accounts
+ * (different tokens) never block each other, nor do those in Observe mode, which only read (one
+ * that recorded a release as its own before it was switched to Observe still holds it: its team
+ * said to leave the release alone). One whose token cannot be read now (its Secret rotated by
+ * delete and create, its namespace going) and that manages a release still holds the flag against
+ * those that manage none: its account is then unknown, and its release may be theirs.
  */
 @ApplicationScoped
 public class FlagClaims {
@@ -165,7 +165,7 @@ public class FlagClaims {
   /**
    * Whether the resource's status records a release it manages with the token it uses now (of
    * version {@code tokenNow}, null when it has none): one recorded under another token source may
-   * be in another account.
+   * be in another account, unless it is the same token.
    */
   private static boolean managesTheRelease(FlagRelease resource, String tokenNow) {
     FlagReleaseStatus status = resource.getStatus();
@@ -173,7 +173,11 @@ public class FlagClaims {
       return false;
     }
     String recorded = status.getTokenVersion();
-    return recorded == null || (tokenNow != null && AccessTokens.sameSource(recorded, tokenNow));
+    // the same token moved to another Secret (or key, or the default) is the same account
+    return recorded == null
+        || (tokenNow != null
+            && (AccessTokens.sameSource(recorded, tokenNow)
+                || AccessTokens.sameToken(recorded, tokenNow)));
   }
 
   /**

@@ -183,7 +183,12 @@ public abstract class OperatorTestBase {
 
   /** Waits until the resource says its token Secret is not found (the operator saw it go). */
   protected void awaitTokenSecretMissing(String name) {
-    await().atMost(TIMEOUT).until(() -> get(name).getStatus().getMessage().contains("not found"));
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get(name).getStatus() != null
+                    && get(name).getStatus().getMessage().contains("not found"));
   }
 
   protected FlagRelease create(String name, FlagReleaseSpec spec) {

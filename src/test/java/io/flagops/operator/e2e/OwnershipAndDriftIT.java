@@ -233,6 +233,39 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   }
 
   /**
+   * The token of the FlagRelease that manages the release moves to another Secret (renamed): the
+   * same token is the same account, so an older FlagRelease waiting for the flag does not take it.
+   */
+  @Test
+  void theHoldersTokenMovedToAnotherSecretKeepsTheFlag() {
+    create("early", specThrough("ld-early", "flag-120", "fast-track", phase("Canary", Started)));
+    awaitTokenSecretMissing("early");
+    String earlyCreated = get("early").getMetadata().getCreationTimestamp();
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> Instant.now().minusSeconds(1).isAfter(Instant.parse(earlyCreated)));
+    tokenSecret("ld-manager", SimulatorResource.SECRET_TOKEN);
+    create(
+        "token-moved",
+        specThrough("ld-manager", "flag-120", "fast-track", phase("Canary", Started)));
+    awaitReady("token-moved");
+    tokenSecret("ld-early", SimulatorResource.SECRET_TOKEN);
+    awaitCondition("early", ConditionTypes.STALLED, "True", "FlagClaimed");
+    int writes = writesFor("flag-120").size();
+
+    tokenSecret("ld-manager-renamed", SimulatorResource.SECRET_TOKEN);
+    edit(
+        "token-moved",
+        s -> s.setAccessTokenSecretRef(new SecretKeyReference("ld-manager-renamed", "token")));
+
+    awaitReady("token-moved");
+    edit("early", s -> s.setDeletionPolicy(DeletionPolicy.Orphan)); // a pass of the waiting one
+    awaitCondition("early", ConditionTypes.STALLED, "True", "FlagClaimed");
+    assertThat(condition(get("token-moved"), ConditionTypes.READY).getStatus()).isEqualTo("True");
+    assertThat(writesFor("flag-120")).hasSize(writes);
+  }
+
+  /**
    * A FlagRelease that made the release, pointed at another account's token where it waits, and
    * pointed back later does not take the flag from the copy that has managed the release since: its
    * old record does not outrank that.

@@ -139,6 +139,19 @@ public class AccessTokens {
             && tagOf(version).equals(tagOf(other)));
   }
 
+  /**
+   * Whether two versions are of the same token, from whatever Secret, key or default it came: the
+   * tag is a digest of the token alone, so the same tag is the same token, and the same account.
+   */
+  public static boolean sameToken(String version, String other) {
+    if (version == null || other == null) {
+      return false;
+    }
+    String tag = tagOf(version);
+    // only a digest tells the token (an earlier version wrote a file's modification time)
+    return tag.matches("[0-9a-f]{12}") && tag.equals(tagOf(other));
+  }
+
   private static String tagOf(String version) {
     int at = version.indexOf('@');
     return at < 0 ? "" : version.substring(at + 1);

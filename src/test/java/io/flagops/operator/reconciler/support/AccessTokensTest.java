@@ -95,6 +95,22 @@ class AccessTokensTest {
     assertThat(AccessTokens.sameVersion("file@1", "file@2")).isFalse();
   }
 
+  @Test
+  void theSameTokenIsTheSameWhateverItsSource() {
+    assertThat(AccessTokens.sameToken("secret/team/token@0a1b2c3d4e5f", "env@0a1b2c3d4e5f"))
+        .as("moved from a Secret to the default token")
+        .isTrue();
+    assertThat(AccessTokens.sameToken("secret/a/token@0a1b2c3d4e5f", "secret/b/key@0a1b2c3d4e5f"))
+        .isTrue();
+    assertThat(AccessTokens.sameToken("secret/a/token@0a1b2c3d4e5f", "secret/a/token@0a1b2c3d4e50"))
+        .isFalse();
+    assertThat(AccessTokens.sameToken("file@1700000000000", "secret/a/token@1700000000000"))
+        .as("a file's modification time, not a digest")
+        .isFalse();
+    assertThat(AccessTokens.sameToken("secret/team", "secret/team")).isFalse();
+    assertThat(AccessTokens.sameToken(null, "env@0a1b2c3d4e5f")).isFalse();
+  }
+
   private static AccessTokens tokens(Optional<String> token, String grants) {
     DefaultToken defaultToken = new DefaultToken(new Settings(token), null);
     return new AccessTokens(
