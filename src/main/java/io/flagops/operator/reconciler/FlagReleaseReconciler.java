@@ -305,7 +305,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         ? ""
         : ". It was to create the release with variation "
             + move.getReleaseVariationId()
-            + ": set spec.releaseVariationId to it to keep it";
+            + ": if the flag has no release when this FlagRelease goes on, it creates one from its"
+            + " spec, so set spec.releaseVariationId to keep that variation";
   }
 
   private static String aMove(FlagRelease resource, PipelineMove move) {

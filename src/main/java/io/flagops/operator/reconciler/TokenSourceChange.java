@@ -43,7 +43,9 @@ public final class TokenSourceChange {
     if (status == null
         || status.getReleaseOrigin() != ReleaseOrigin.Created
         || status.getTokenVersion() == null
-        || AccessTokens.sameSource(status.getTokenVersion(), tokenVersion)) {
+        || AccessTokens.sameSource(status.getTokenVersion(), tokenVersion)
+        // the same token from another Secret reaches the same account
+        || AccessTokens.sameToken(status.getTokenVersion(), tokenVersion)) {
       return;
     }
     status.setReleaseOrigin(ReleaseOrigin.Adopted);

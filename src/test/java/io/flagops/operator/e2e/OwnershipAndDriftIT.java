@@ -263,6 +263,10 @@ class OwnershipAndDriftIT extends OperatorTestBase {
     awaitCondition("early", ConditionTypes.STALLED, "True", "FlagClaimed");
     assertThat(condition(get("token-moved"), ConditionTypes.READY).getStatus()).isEqualTo("True");
     assertThat(writesFor("flag-120")).hasSize(writes);
+    assertThat(get("token-moved").getStatus().getReleaseOrigin())
+        .as("the same token reaches the same account: the release it made is still its own")
+        .isEqualTo(ReleaseOrigin.Created);
+    assertThat(eventReasons("token-moved")).doesNotContain("ReleaseAdopted");
   }
 
   /**
@@ -350,8 +354,10 @@ class OwnershipAndDriftIT extends OperatorTestBase {
                                 + " holds the flag now")
                     && e.getMessage()
                         .endsWith(
-                            "It was to create the release with variation var-off-109: set"
-                                + " spec.releaseVariationId to it to keep it"));
+                            "It was to create the release with variation var-off-109: if the flag"
+                                + " has no release when this FlagRelease goes on, it creates one"
+                                + " from its spec, so set spec.releaseVariationId to keep that"
+                                + " variation"));
     simulator.faults().clear();
     edit("copy-109", s -> s.setSuspend(false));
     awaitReady("copy-109");
