@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where Quarkus will serve HTTP ({@code /q/metrics}, {@code /q/health}), read as Quarkus reads it,
@@ -14,6 +15,7 @@ public record HttpPort(String host, int number) {
   public static final String PROPERTY = "quarkus.http.port";
   private static final int DEFAULT_PORT = 8080;
   private static final String DEFAULT_HOST = "0.0.0.0";
+  private static final int BELOW_EPHEMERAL = 20_000;
 
   /**
    * The configured port.
@@ -55,8 +57,19 @@ public record HttpPort(String host, int number) {
     }
   }
 
-  /** A port on the same host that is free right now. */
+  /**
+   * A port on the same host that is free right now, from below the range the kernel hands out to
+   * {@code bind(0)} and to outgoing connections (32768 and up on Linux): a port from that range can
+   * be taken by another socket between this check and Quarkus' bind.
+   */
   public HttpPort anyFree() {
+    for (int tries = 0; tries < 100; tries++) {
+      HttpPort candidate =
+          new HttpPort(host, BELOW_EPHEMERAL + ThreadLocalRandom.current().nextInt(12_000));
+      if (candidate.isFree()) {
+        return candidate;
+      }
+    }
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(host, 0));

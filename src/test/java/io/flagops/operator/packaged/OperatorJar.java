@@ -3,13 +3,13 @@ package io.flagops.operator.packaged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flagops.operator.HttpPort;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,13 +179,12 @@ final class OperatorJar implements AutoCloseable {
     return line;
   }
 
-  /** A port nothing listens on (free when this returns). */
+  /**
+   * A port nothing listens on (free when this returns), chosen as the sandbox chooses one: not from
+   * the range a test in the other JVM may be handed for its own sockets meanwhile.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new HttpPort("0.0.0.0", 0).anyFree().number();
   }
 
   /** Writes a kubeconfig whose current context points at server (with a dummy token). */
