@@ -8,7 +8,6 @@ import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
-import io.flagops.operator.launchdarkly.FlagRef;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
@@ -230,30 +229,18 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    * another account), maybe a flag without a release.
    */
   private void leftToTheHolder(FlagRelease resource, FlagClaims.Holder holder) {
-    FlagRef flag = ReleaseSync.flagOf(resource.getSpec());
-    PipelineMove move =
-        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
-    if (move == null) {
-      events.normal(
-          resource,
-          Reasons.RELEASE_LEFT,
-          "Left the release of "
-              + flag
-              + " in LaunchDarkly untouched: "
-              + holder.who()
-              + " holds the flag");
+    if (unfinishedMove(resource) != null) {
+      lettingGoOfAMove(resource, holder);
       return;
     }
-    events.warning(
+    events.normal(
         resource,
-        Reasons.UNFINISHED_MOVE_LEFT,
-        aMove(resource, move)
-            + " is left unfinished: "
+        Reasons.RELEASE_LEFT,
+        "Left the release of "
+            + ReleaseSync.flagOf(resource.getSpec())
+            + " in LaunchDarkly untouched: "
             + holder.who()
-            + " holds the flag, so this deletion makes no call. If the move was made with a token"
-            + " of another account, the flag may have no release there (or, if the move's DELETE"
-            + " did not go out, still have it); see LaunchDarkly"
-            + keptVariation(move));
+            + " holds the flag");
   }
 
   /**
@@ -262,8 +249,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    * spec typo.
    */
   private static Outcome stopsAMove(FlagRelease resource, Outcome outcome) {
-    PipelineMove move =
-        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    PipelineMove move = unfinishedMove(resource);
     if (move == null) {
       return outcome;
     }
@@ -279,12 +265,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   }
 
   /**
-   * Says, once, that a FlagRelease now waiting for another's flag leaves a move unfinished: the
-   * flag may be without a release (in the account of the token it moved with, if that changed).
+   * Says, once, that a FlagRelease now waiting for another's flag (or deleted while it waits)
+   * leaves a move unfinished: the flag may be without a release (in the account of the token it
+   * moved with, if that changed).
    */
   private void lettingGoOfAMove(FlagRelease resource, FlagClaims.Holder holder) {
-    PipelineMove move =
-        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    PipelineMove move = unfinishedMove(resource);
     if (move != null) {
       events.warning(
           resource,
@@ -307,6 +293,10 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             + move.getReleaseVariationId()
             + ": if the flag has no release when this FlagRelease goes on, it creates one from its"
             + " spec, so set spec.releaseVariationId to keep that variation";
+  }
+
+  private static PipelineMove unfinishedMove(FlagRelease resource) {
+    return resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
   }
 
   private static String aMove(FlagRelease resource, PipelineMove move) {

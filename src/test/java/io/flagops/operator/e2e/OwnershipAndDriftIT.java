@@ -240,10 +240,7 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   void theHoldersTokenMovedToAnotherSecretKeepsTheFlag() {
     create("early", specThrough("ld-early", "flag-120", "fast-track", phase("Canary", Started)));
     awaitTokenSecretMissing("early");
-    String earlyCreated = get("early").getMetadata().getCreationTimestamp();
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> Instant.now().minusSeconds(1).isAfter(Instant.parse(earlyCreated)));
+    awaitOlderThanWhatComesNext("early");
     tokenSecret("ld-manager", SimulatorResource.SECRET_TOKEN);
     create(
         "token-moved",
@@ -1054,6 +1051,11 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   private void createReadyAndOlder(String name, FlagReleaseSpec spec) {
     create(name, spec);
     awaitReady(name);
+    awaitOlderThanWhatComesNext(name);
+  }
+
+  /** Waits until what is made next is younger than {@code name} by whole seconds. */
+  private void awaitOlderThanWhatComesNext(String name) {
     String created = get(name).getMetadata().getCreationTimestamp();
     await()
         .atMost(TIMEOUT)
