@@ -34,9 +34,20 @@ final class PlanReport {
     this.out = out;
   }
 
+  /** Suspended: no call, and a move the status shows unfinished waits too (as the status says). */
   void suspended() {
     header();
     out.println("No changes: spec.suspend is true, the operator makes no call to LaunchDarkly.");
+    PipelineMove move =
+        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    if (move != null) {
+      out.println(
+          "A move of the release from pipeline '"
+              + move.getFrom()
+              + "' to '"
+              + move.getTo()
+              + "' is unfinished, and waits too: the flag may have no release until it goes on.");
+    }
   }
 
   /** Being deleted, and the deletion deletes the release (a change, whatever the spec says). */

@@ -249,7 +249,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    * spec typo.
    */
   private static Outcome stopsAMove(FlagRelease resource, Outcome outcome) {
-    PipelineMove move = unfinishedMove(resource);
+    return stopsAMove(resource, unfinishedMove(resource), outcome);
+  }
+
+  /** Also for a refusal only a person can end (a 401, a 403) that holds a move back. */
+  private static Outcome stopsAMove(FlagRelease resource, PipelineMove move, Outcome outcome) {
     if (move == null) {
       return outcome;
     }
@@ -467,7 +471,10 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             resource,
             e.seen(),
             e.owned(),
-            failed(failure.reason(), failure.message()),
+            stopsAMove(
+                resource,
+                StatusFactory.unfinishedMove(resource.getStatus(), e.seen()),
+                failed(failure.reason(), failure.message())),
             tokenVersion);
         return after(
             Reasons.UNAUTHORIZED.equals(failure.reason())

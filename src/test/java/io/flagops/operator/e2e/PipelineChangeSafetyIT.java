@@ -454,6 +454,28 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         .contains("the flag may have no release now");
   }
 
+  /**
+   * The token is refused between the halves of a move: the stall names the refusal, and says that
+   * the move waits for it too, the flag having no release until then.
+   */
+  @Test
+  void aMoveWhoseCreateIsRefusedAsUnauthorizedSaysTheMoveWaitsToo() {
+    create("moved-unauthorized", spec("flag-121", "standard", phase("Testing", Started)));
+    awaitReady("moved-unauthorized");
+    simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 401);
+
+    edit("moved-unauthorized", PipelineChangeSafetyIT::toFastTrack);
+
+    FlagRelease stalled =
+        awaitCondition("moved-unauthorized", ConditionTypes.STALLED, "True", "Unauthorized");
+    assertThat(simulator.release(PROJECT, "flag-121")).isEmpty();
+    assertThat(stalled.getStatus().getUnfinishedMove()).isNotNull();
+    assertThat(stalled.getStatus().getMessage())
+        .endsWith(
+            ". A move of the release of shop/flag-121 from pipeline 'standard' to 'fast-track' is"
+                + " unfinished, and waits too: the flag may have no release until it goes on");
+  }
+
   @Test
   void fixingTheTypoMovesTheReleaseAfterAll() {
     changePipeline("fixed", "flag-04", s -> s.setReleasePipelineKey("fast-track-x"));

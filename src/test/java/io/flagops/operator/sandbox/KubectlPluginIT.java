@@ -419,6 +419,17 @@ class KubectlPluginIT {
           .contains("1. PUT /api/v2/projects/demo-shop/flags/saved-carts/release")
           .contains("finishes the move from pipeline 'standard' an earlier pass began");
 
+      // suspended meanwhile: no call, and the move waits too
+      patch("mover", "merge", "{\"spec\":{\"suspend\":true}}");
+      KubectlPlugin.Result suspended = plugin.run("plan", "mover");
+      assertThat(suspended.out())
+          .as(suspended.err())
+          .contains("No changes: spec.suspend is true")
+          .contains(
+              "A move of the release from pipeline 'standard' to 'guarded' is unfinished, and"
+                  + " waits too: the flag may have no release until it goes on.");
+      patch("mover", "merge", "{\"spec\":{\"suspend\":false}}");
+
       // deleted now (another controller's finalizer keeps it readable once the operator is
       // done): deletionPolicy Delete meant the release to go, so nothing is left to delete
       patch(

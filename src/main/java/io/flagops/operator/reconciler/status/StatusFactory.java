@@ -176,11 +176,13 @@ public final class StatusFactory {
   }
 
   /** The move this pass started, else the one recorded until the flag has a release again. */
-  private static PipelineMove unfinishedMove(FlagReleaseStatus previous, Seen seen) {
+  public static PipelineMove unfinishedMove(FlagReleaseStatus previous, Seen seen) {
     if (seen.moveStarted() != null) {
       return seen.moveStarted();
     }
-    return seen.known() && seen.release() != null ? null : previous.getUnfinishedMove();
+    return (seen.known() && seen.release() != null) || previous == null
+        ? null
+        : previous.getUnfinishedMove();
   }
 
   private List<FlagReleaseCondition> conditions(
