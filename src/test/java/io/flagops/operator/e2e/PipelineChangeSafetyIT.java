@@ -621,6 +621,47 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * The live release's guarded rollout rolled back (LaunchDarkly did not complete it when its
+   * window ended): a move would start its phases again on the new pipeline, putting that variation
+   * back.
+   */
+  @Test
+  void aMoveIsNotMadeAfterTheGuardedRolloutOfTheLiveReleaseRolledBack() {
+    simulator.ui().regressGuardedRollouts(PROJECT, "flag-122");
+    create(
+        "rolled-back-move",
+        spec("flag-122", "guarded-first", guardedPhase("Canary", Started, "Canary users", "2s")));
+    awaitReady("rolled-back-move");
+
+    edit("rolled-back-move", PipelineChangeSafetyIT::toFastTrack);
+
+    FlagRelease held =
+        awaitCondition(
+            "rolled-back-move", ConditionTypes.STALLED, "True", "GuardedRolloutNotCompleted");
+    assertThat(held.getStatus().getMessage())
+        .contains("so the release is not moved to pipeline 'fast-track'");
+    assertThat(countFor("flag-122", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(writesFor("flag-122").stream().map(this::describe))
+        .containsExactly("create guarded-first", "Started Canary");
+  }
+
+  /** The live release's phase shows not started again after it started: likely rolled back. */
+  @Test
+  void aMoveIsNotMadeAfterAPhaseOfTheLiveReleaseWasMovedBack() {
+    create("moved-back-move", spec("flag-123", "guarded-first", phase("Canary", Started)));
+    awaitReady("moved-back-move");
+    simulator.ui().showPhaseStatus(PROJECT, "flag-123", "Canary", "ReadyToStart");
+
+    edit("moved-back-move", PipelineChangeSafetyIT::toFastTrack);
+
+    FlagRelease held =
+        awaitCondition("moved-back-move", ConditionTypes.STALLED, "True", "PhaseMovedBack");
+    assertThat(held.getStatus().getMessage())
+        .contains("so the release is not moved to pipeline 'fast-track'");
+    assertThat(countFor("flag-123", CallLog.DELETE_RELEASE)).isZero();
+  }
+
+  /**
    * The read the move is planned on leaves out the audiences' configuration: the approval the
    * status saw pending still holds the move, which would delete the release.
    */

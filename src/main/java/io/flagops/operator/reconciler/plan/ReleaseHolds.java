@@ -82,10 +82,19 @@ final class ReleaseHolds {
         : " to have the operator create";
   }
 
+  /** Why a likely rollback holds the move: the new release would run the phases again. */
+  private static String notUndone(String to) {
+    return ", so the release is not moved to pipeline '"
+        + to
+        + "': a move would delete it and start its phases again there, undoing that decision.";
+  }
+
   /**
-   * A guardrail deciding on the live release, which a move would abandon by deleting it: a phase a
-   * person paused, an approval pending, or a guarded rollout being monitored (one overdue has been
-   * decided). Empty when the release may be moved.
+   * A guardrail deciding, or that has decided, on the live release, which a move would abandon by
+   * deleting it: a phase a person paused, an approval pending, a guarded rollout being monitored,
+   * or one that LaunchDarkly did not complete (overdue, or the phase shown moved back: likely
+   * rolled back, which starting the phases again on the new pipeline would undo). Empty when the
+   * release may be moved.
    */
   static Optional<Verdict> guardrail(Release release, Observation observed, FlagReleaseSpec spec) {
     String to = spec.getReleasePipelineKey();
@@ -108,6 +117,19 @@ final class ReleaseHolds {
                     + "' is paused in LaunchDarkly, so the release is not moved to pipeline '"
                     + to
                     + "' (a move would delete it). Resume the phase in LaunchDarkly"
+                    + orDelete));
+      }
+      if (phase.isMovedBack()) {
+        return Optional.of(
+            Verdict.blocked(
+                Reasons.PHASE_MOVED_BACK,
+                "phase '"
+                    + phase.name()
+                    + "' started, and LaunchDarkly now shows it "
+                    + phase.status()
+                    + " (a guarded rollout rolled back, or a person moved it back)"
+                    + notUndone(to)
+                    + " Decide in LaunchDarkly (start or complete the phase there)"
                     + orDelete));
       }
       // a read without the audiences' configuration keeps what the status saw of this start
@@ -157,7 +179,22 @@ final class ReleaseHolds {
                     + orDelete
                     + " now"));
       }
-      if (endsAt != null && !MonitoringWindow.overdue(phase, endsAt, readAt)) {
+      if (endsAt != null && MonitoringWindow.overdue(phase, endsAt, readAt)) {
+        return Optional.of(
+            Verdict.blocked(
+                Reasons.GUARDED_ROLLOUT_NOT_COMPLETED,
+                "LaunchDarkly's monitoring of phase '"
+                    + phase.name()
+                    + "' was due to end at about "
+                    + Instant.ofEpochMilli(endsAt)
+                    + ", and LaunchDarkly has not completed the phase: a regression may have"
+                    + " rolled the rollout back"
+                    + notUndone(to)
+                    + " See the guarded rollout in LaunchDarkly; the move goes on once"
+                    + " LaunchDarkly completes the phase"
+                    + orDelete));
+      }
+      if (endsAt != null) {
         return Optional.of(
             Verdict.waitingUntil(
                 Reasons.GUARDED_ROLLOUT,

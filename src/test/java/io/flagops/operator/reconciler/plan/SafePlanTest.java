@@ -279,9 +279,36 @@ class SafePlanTest {
         .startsWith(
             "phase 'Testing' is in a guarded rollout that LaunchDarkly monitors until about"
                 + " 2027-01-15T09:00:00Z; the release is moved to pipeline 'standard' after that");
-    assertThat(moveOf(spec, monitored, TESTING_ENDS_AT.plusSeconds(61)).actions())
-        .as("a rollout LaunchDarkly has decided (overdue: rolled back) holds nothing")
-        .hasSize(2);
+  }
+
+  /**
+   * A rollout LaunchDarkly did not complete (overdue, or its phase shown moved back) likely rolled
+   * back: a move would start the phases again on the new pipeline, putting that variation back.
+   */
+  @Test
+  void aMoveIsNotMadeAfterTheLiveReleaseLooksRolledBack() {
+    FlagReleaseSpec spec = spec(phase("Testing", Started));
+    spec.setReleaseVariationId(null);
+    Release monitored = onOld(guarded("Testing:Started", 1_800_000_000_000L));
+
+    assertBlocked(
+        moveOf(spec, monitored, TESTING_ENDS_AT.plusSeconds(61)),
+        Reasons.GUARDED_ROLLOUT_NOT_COMPLETED,
+        "LaunchDarkly's monitoring of phase 'Testing' was due to end at about"
+            + " 2027-01-15T09:00:00Z, and LaunchDarkly has not completed the phase: a regression"
+            + " may have rolled the rollout back, so the release is not moved to pipeline"
+            + " 'standard': a move would delete it and start its phases again there, undoing that"
+            + " decision. See the guarded rollout in LaunchDarkly; the move goes on once"
+            + " LaunchDarkly completes the phase, or delete the release in LaunchDarkly to have"
+            + " the operator create it on 'standard'");
+    assertBlocked(
+        moveOf(spec, onOld(startedTestingShown("ReadyToStart", 1_800_000_000_000L)), null),
+        Reasons.PHASE_MOVED_BACK,
+        "phase 'Testing' started, and LaunchDarkly now shows it ReadyToStart (a guarded rollout"
+            + " rolled back, or a person moved it back), so the release is not moved to pipeline"
+            + " 'standard': a move would delete it and start its phases again there, undoing that"
+            + " decision. Decide in LaunchDarkly (start or complete the phase there), or delete"
+            + " the release in LaunchDarkly to have the operator create it on 'standard'");
   }
 
   @Test
