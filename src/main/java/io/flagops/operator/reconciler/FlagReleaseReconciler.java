@@ -368,7 +368,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       return UpdateControl.noUpdate();
     }
     if (result.blocked()) {
-      schedule.answered(resource); // a refusal, or no call: no failure of LaunchDarkly's
+      schedule.deletionBlocked(resource, result.refused());
       report(
           resource, new Outcome(ReleaseState.Deleting, Reasons.DELETION_BLOCKED, result.message()));
       // looked at again even when only a person can unblock it (suspend, an unknown policy): a

@@ -65,6 +65,9 @@ public class ReleaseDeletion {
    * @param backsOff tried again after the backoff of transient failures, as a pass is: a failure
    *     that gave no wait of its own (LaunchDarkly unavailable, a conflict, the CRD unreadable)
    * @param ownTurn a wait for the request budget, which is no failure
+   * @param refused blocked by LaunchDarkly's answer (a refused token), which a later failure says
+   *     nothing about; not by what stops it before any call (suspend, the token unavailable), which
+   *     a pass that got as far as a call has got past
    */
   public record Result(
       boolean done,
@@ -72,22 +75,23 @@ public class ReleaseDeletion {
       boolean blocked,
       Duration retryAfter,
       boolean backsOff,
-      boolean ownTurn) {
+      boolean ownTurn,
+      boolean refused) {
     public static Result finished() {
-      return new Result(true, null, false, null, false, false);
+      return new Result(true, null, false, null, false, false, false);
     }
 
     /** A failure LaunchDarkly or the circuit breaker gave a wait for (a 429, an open circuit). */
     static Result waiting(String message, Duration retryAfter) {
-      return new Result(false, message, false, retryAfter, false, false);
+      return new Result(false, message, false, retryAfter, false, false, false);
     }
 
     static Result retrying(String message) {
-      return new Result(false, message, false, null, true, false);
+      return new Result(false, message, false, null, true, false, false);
     }
 
     static Result untilTurn(String message, Duration wait) {
-      return new Result(false, message, false, wait, false, true);
+      return new Result(false, message, false, wait, false, true, false);
     }
   }
 
@@ -212,7 +216,7 @@ public class ReleaseDeletion {
         return Result.untilTurn(
             "deletion waits for the operator's LaunchDarkly request budget", failure.given());
       case PERSON_MUST_ACT:
-        return blocked(resource, failure.message(), polling.unauthorized());
+        return blocked(resource, failure.message(), polling.unauthorized(), true);
       default:
         // LaunchDarkly unavailable, rate limiting, a conflict: retried, nobody needs to act
         String message = waits(failure.message());
@@ -388,9 +392,14 @@ public class ReleaseDeletion {
 
   /** A person must act: the resource is Stalled, with a warning event saying what to do. */
   private Result blocked(FlagRelease resource, String cause, Duration retryAfter) {
+    return blocked(resource, cause, retryAfter, false);
+  }
+
+  private Result blocked(
+      FlagRelease resource, String cause, Duration retryAfter, boolean byLaunchDarkly) {
     String message = waits(cause);
     events.warning(resource, Reasons.DELETION_BLOCKED, message);
-    return new Result(false, message, true, retryAfter, false, false);
+    return new Result(false, message, true, retryAfter, false, false, byLaunchDarkly);
   }
 
   private static String waits(String cause) {

@@ -351,6 +351,34 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   }
 
   /**
+   * A deletion blocked because the token Secret was gone goes on once the Secret is made again: its
+   * first call failing briefly is said (Deleting), no longer that a person must make the Secret,
+   * which they did.
+   */
+  @Test
+  void aDeletionBlockedByAMissingSecretSaysTheFailureOnceTheSecretIsMade() {
+    tokenSecret("ld-token-back", SimulatorResource.SECRET_TOKEN);
+    create(
+        "back", specThrough("ld-token-back", "flag-124", "fast-track", phase("Canary", Started)));
+    awaitReady("back");
+    client.secrets().inNamespace(NAMESPACE).withName("ld-token-back").delete();
+    awaitTokenSecretMissing("back");
+    releases().withName("back").delete();
+    awaitCondition("back", ConditionTypes.STALLED, "True", "DeletionBlocked");
+
+    List<String> reasons = recordReasons("back");
+    simulator.faults().failNextOn(CallLog.GET_RELEASE, 503);
+    tokenSecret("ld-token-back", SimulatorResource.SECRET_TOKEN);
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> reasons.stream().anyMatch(r -> r.startsWith("Deleting: ") && r.contains("503")));
+    await().atMost(TIMEOUT).until(() -> get("back") == null);
+    assertThat(simulator.release(PROJECT, "flag-124")).isEmpty();
+  }
+
+  /**
    * A deletion blocked by a token LaunchDarkly refuses stays Stalled through brief LaunchDarkly
    * failures between refusals (a 503, a 429 that gives a wait), however long it has stood: flipping
    * to Deleting and back would reset the stall's time and resolve its alert, as if the deletion had

@@ -27,6 +27,9 @@ public final class PollSchedule {
   /** FlagReleases this process has looked at at least once. */
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
+  /** Deletions LaunchDarkly's answer blocked last (a refused token), not a check before a call. */
+  private final Set<String> refusedDeletions = ConcurrentHashMap.newKeySet();
+
   /**
    * @param resources how many FlagReleases the operator holds (its cache), to pace the first looks
    *     after a start by the request budget
@@ -139,16 +142,32 @@ public final class PollSchedule {
   }
 
   /**
-   * A deletion Stalled until a person acts ({@code DeletionBlocked}: a refused token, suspend),
+   * A deletion Stalled until a person acts ({@code DeletionBlocked}) by LaunchDarkly's refusal,
    * whose failures have lasted less than a settled interval, keeps that status as {@link #isBlip}
    * keeps a stall: a 503 between two refusals is no news, and flipping to Deleting would reset the
-   * stall's time and resolve its alert.
+   * stall's time and resolve its alert. A block before any call (suspend, the token unavailable)
+   * has ended when a pass fails later: that pass says its failure.
    */
   public boolean isBlipOfBlockedDeletion(FlagRelease resource) {
     return Conditions.currentStall(resource)
             .filter(stalled -> Reasons.DELETION_BLOCKED.equals(stalled.getReason()))
             .isPresent()
+        && refusedDeletions.contains(resource.getMetadata().getUid())
         && failingBriefly(resource);
+  }
+
+  /**
+   * A deletion was blocked: by LaunchDarkly's answer ({@code refused}), which a brief failure after
+   * it says nothing about, or before any call (suspend, the token unavailable), which a pass that
+   * fails later has got past: that stall is not kept. (Not known after a restart: not kept.)
+   */
+  public void deletionBlocked(FlagRelease resource, boolean refused) {
+    answered(resource); // a refusal, or no call: no failure of LaunchDarkly's
+    if (refused) {
+      refusedDeletions.add(resource.getMetadata().getUid());
+    } else {
+      refusedDeletions.remove(resource.getMetadata().getUid());
+    }
   }
 
   /** Failing for less than a settled interval since LaunchDarkly last answered. */
@@ -188,6 +207,7 @@ public final class PollSchedule {
   /** The resource is gone: forget everything about it. */
   public void forget(FlagRelease resource) {
     seen.remove(resource.getMetadata().getUid());
+    refusedDeletions.remove(resource.getMetadata().getUid());
     recentSyncs.forget(resource);
     backoff.reset(resource);
   }
