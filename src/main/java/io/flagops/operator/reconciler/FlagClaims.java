@@ -251,8 +251,13 @@ public class FlagClaims {
             + (shown && tokenUnreadable
                 ? " (its access token cannot be read now, so it may be of this account)"
                 : "")
-            + "; this one makes no call to LaunchDarkly while that one exists. Delete one of them"
-            + (sameNamespace ? "" : ", or ask the cluster admin which team owns the flag");
+            + "; this one makes no call to LaunchDarkly while that one exists. "
+            + (holder.isMarkedForDeletion()
+                // deleted already: its deletion may wait on its team (a token, suspend)
+                ? "That one is being deleted: this one goes on once it is gone"
+                    + (shown ? " (its status says what its deletion waits on)" : "")
+                : "Delete one of them"
+                    + (sameNamespace ? "" : ", or ask the cluster admin which team owns the flag"));
     return new Holder(who, message);
   }
 }

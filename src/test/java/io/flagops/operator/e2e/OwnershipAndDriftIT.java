@@ -85,6 +85,38 @@ class OwnershipAndDriftIT extends OperatorTestBase {
   }
 
   /**
+   * The holder was deleted, and its deletion waits (suspended): the waiting one says so, instead of
+   * asking a person to delete one of them, which they did.
+   */
+  @Test
+  void aFlagReleaseWaitingOnAHolderBeingDeletedSaysSo() {
+    create("holder", spec("flag-125", "fast-track", phase("Canary", Started)));
+    awaitReady("holder");
+    edit("holder", s -> s.setSuspend(true));
+    create("next", spec("flag-125", "fast-track", phase("Canary", Started)));
+    awaitCondition("next", ConditionTypes.STALLED, "True", "FlagClaimed");
+
+    releases().withName("holder").delete();
+    awaitCondition("holder", ConditionTypes.STALLED, "True", "DeletionBlocked");
+
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get("next")
+                    .getStatus()
+                    .getMessage()
+                    .equals(
+                        "flag shop/flag-125 of this LaunchDarkly account is managed by FlagRelease"
+                            + " e2e/holder; this one makes no call to LaunchDarkly while that one"
+                            + " exists. That one is being deleted: this one goes on once it is"
+                            + " gone (its status says what its deletion waits on)"));
+    edit("holder", s -> s.setSuspend(false)); // its deletion deletes the release it made
+    awaitReady("next");
+    assertThat(get("next").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
+  }
+
+  /**
    * An older FlagRelease that managed the flag in another account (its team's token Secret) and is
    * then pointed at the default token does not take the flag from the one managing it there.
    */
