@@ -187,7 +187,7 @@ public final class RequestBudget {
     long paused = Math.max(processPausedUntil, accountPausedUntil);
     Turn turn = turns.get(caller);
     if (turn != null) {
-      long due = turn.at() + (long) (borrowed - turn.borrowedBefore());
+      long due = dueAt(turn);
       if (due < paused && now < paused) {
         // spread the turns a pause held back instead of letting them all go when it ends
         due = spreadAfter(paused, account, accountPausedUntil > processPausedUntil, now);
@@ -451,10 +451,18 @@ public final class RequestBudget {
     }
   }
 
-  /** A caller that never came back for its turn (its resource went away) is forgotten. */
+  /** When a turn comes: when it was given, pushed back by the permits borrowed since. */
+  private long dueAt(Turn turn) {
+    return turn.at() + (long) (borrowed - turn.borrowedBefore());
+  }
+
+  /**
+   * A caller that never came back for its turn (its resource went away) is forgotten: a minute
+   * after the turn came, not after it was given (one pushed back is still to come).
+   */
   private void forgetStaleTurns(long now) {
     if (turns.size() > pruneTurnsAbove) {
-      turns.values().removeIf(turn -> now - turn.at() > FORGET_TURN_AFTER_NANOS);
+      turns.values().removeIf(turn -> now - dueAt(turn) > FORGET_TURN_AFTER_NANOS);
       pruneTurnsAbove = Math.max(1024, 2 * turns.size());
     }
   }

@@ -381,7 +381,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     // nobody needs to act: a failure that passes, or the request budget's turn
     Duration next =
         result.ownTurn()
-            ? schedule.afterDeletionWait(result.retryAfter())
+            ? justAfter(result.retryAfter()) // not later: a turn long overdue is forgotten
             : result.backsOff()
                 ? schedule.afterTransientFailure(resource, "deleting the release", false)
                 : schedule.afterGivenWait(resource, result.retryAfter());
@@ -406,7 +406,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
 
   /** Come back for the turn the request budget reserved (just after it, not before). */
   private UpdateControl<FlagRelease> atOwnTurn(Duration wait) {
-    return after(wait.plusMillis(1));
+    return after(justAfter(wait));
+  }
+
+  private static Duration justAfter(Duration turn) {
+    return turn.plusMillis(1);
   }
 
   private void forget(FlagRelease resource) {

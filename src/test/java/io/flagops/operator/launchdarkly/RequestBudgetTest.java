@@ -265,6 +265,29 @@ class RequestBudgetTest {
   }
 
   /** The three permits of a full bucket, granted to callers that never come back. */
+  /**
+   * A turn pushed back by borrowed permits is not forgotten as stale while it is still to come:
+   * forgotten, its caller would queue again at the back and pay a second permit.
+   */
+  @Test
+  void aTurnPushedBackByFollowUpsIsKeptUntilItIsDue() {
+    spendTheBurst();
+    assertThat(budget.untilTurn("first")).isEqualTo(ms(100));
+    for (int i = 0; i < 1_100; i++) {
+      budget.untilTurn("waiting" + i);
+    }
+    for (int i = 0; i < 700; i++) { // 70 s borrowed from later turns: "first" is due at 70.1 s
+      assertThat(budget.takeFollowUp()).isZero();
+    }
+
+    now.addAndGet(Duration.ofSeconds(61).toNanos());
+    for (int i = 0; i < 1_000; i++) { // the turns outgrow the last count: stale ones are forgotten
+      budget.untilTurn("newcomer" + i);
+    }
+
+    assertThat(budget.untilTurn("first")).isEqualTo(Duration.ofMillis(9_100));
+  }
+
   private void spendTheBurst() {
     for (int i = 0; i < 3; i++) {
       budget.takeTurn("burst" + i);
