@@ -192,7 +192,8 @@ final class PlanCommand implements Callable<Integer> {
               + "\": "
               + invalid.get().reason()
               + ": "
-              + invalid.get().message());
+              + invalid.get().message()
+              + report.moveWaits());
     }
     if (spec.isSuspend()) {
       report.suspended();
@@ -217,7 +218,8 @@ final class PlanCommand implements Callable<Integer> {
               + " with "
               + token.source()
               + ": "
-              + token.token().redact(e.launchDarklyError().getMessage()));
+              + token.token().redact(e.launchDarklyError().getMessage())
+              + report.moveWaits());
     }
     Optional<Verdict> stopAfterCreate = stopAfterCreate(resource, result, readOnly, token);
     report.print(result, token.source(), readOnly.calls(), events.recorded(), flag(resource));

@@ -38,16 +38,26 @@ final class PlanReport {
   void suspended() {
     header();
     out.println("No changes: spec.suspend is true, the operator makes no call to LaunchDarkly.");
+    String waits = moveWaits();
+    if (!waits.isEmpty()) {
+      out.println(waits.strip());
+    }
+  }
+
+  /**
+   * " A move ... waits too ..." when the status shows a move unfinished, which whatever stops the
+   * operator (a suspend, a spec error, a refused token) holds back too; else "".
+   */
+  String moveWaits() {
     PipelineMove move =
         resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
-    if (move != null) {
-      out.println(
-          "A move of the release from pipeline '"
-              + move.getFrom()
-              + "' to '"
-              + move.getTo()
-              + "' is unfinished, and waits too: the flag may have no release until it goes on.");
-    }
+    return move == null
+        ? ""
+        : " A move of the release from pipeline '"
+            + move.getFrom()
+            + "' to '"
+            + move.getTo()
+            + "' is unfinished, and waits too: the flag may have no release until it goes on.";
   }
 
   /** Being deleted, and the deletion deletes the release (a change, whatever the spec says). */

@@ -8,6 +8,7 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import java.util.List;
 
 /** What {@code status} prints: the resource, its Ready condition and each phase. */
 final class StatusView {
@@ -64,19 +65,34 @@ final class StatusView {
                 + (status.getCurrentPhase() == null
                     ? ""
                     : ", current phase " + status.getCurrentPhase()));
-    Table phases = new Table("PHASE", "LAUNCHDARKLY", "SPEC", "STARTED", "COMPLETED");
+    Table phases = new Table("PHASE", "LAUNCHDARKLY", "SPEC", "STARTED", "COMPLETED", "GUARDRAIL");
     for (PhaseStatus phase : status.getPhases()) {
       phases.row(
           phase.getName(),
           phase.getStatus(),
           wanted(resource, phase.getName()),
           phase.getStartedAt(),
-          phase.getCompletedAt());
+          phase.getCompletedAt(),
+          guardrail(phase));
     }
     if (!phases.isEmpty()) {
       text.append('\n').append(phases.render(""));
     }
     return text.toString();
+  }
+
+  /** What of LaunchDarkly's guardrails holds the phase, as the status recorded it; null: none. */
+  private static String guardrail(PhaseStatus phase) {
+    List<String> approvals = phase.getAwaitingApproval();
+    if (approvals != null && !approvals.isEmpty()) {
+      return "approval pending: " + String.join(", ", approvals);
+    }
+    if (Boolean.TRUE.equals(phase.getComplete()) || phase.getMonitoringEndsAt() == null) {
+      return null;
+    }
+    return Boolean.TRUE.equals(phase.getMonitoringOverdue())
+        ? "not completed when due at " + phase.getMonitoringEndsAt() + ": likely rolled back"
+        : "monitored until " + phase.getMonitoringEndsAt();
   }
 
   private static String generation(FlagRelease resource, FlagReleaseStatus status) {

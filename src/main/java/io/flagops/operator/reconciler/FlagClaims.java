@@ -112,7 +112,8 @@ public class FlagClaims {
       admitted.put(key, uid);
     }
     holder.ifPresent(other -> admitted.remove(key, uid));
-    return holder.map(other -> describe(resource, other, unreadable.contains(other)));
+    return holder.map(
+        other -> describe(resource, other, unreadable.contains(other), nameOtherNamespaces));
   }
 
   /**
@@ -228,7 +229,11 @@ public class FlagClaims {
   /**
    * Names and describes the holder in the same namespace; in another one only if the admin allows.
    */
-  private Holder describe(FlagRelease resource, FlagRelease holder, boolean tokenUnreadable) {
+  static Holder describe(
+      FlagRelease resource,
+      FlagRelease holder,
+      boolean tokenUnreadable,
+      boolean nameOtherNamespaces) {
     String namespace = holder.getMetadata().getNamespace();
     boolean sameNamespace = namespace.equals(resource.getMetadata().getNamespace());
     // another team's resource is described no more than it is named: its mode and its Secret
@@ -252,10 +257,11 @@ public class FlagClaims {
                 ? " (its access token cannot be read now, so it may be of this account)"
                 : "")
             + "; this one makes no call to LaunchDarkly while that one exists. "
-            + (holder.isMarkedForDeletion()
-                // deleted already: its deletion may wait on its team (a token, suspend)
-                ? "That one is being deleted: this one goes on once it is gone"
-                    + (shown ? " (its status says what its deletion waits on)" : "")
+            + (shown && holder.isMarkedForDeletion()
+                // deleted already: its deletion may wait on its team (a token, suspend), or on
+                // another controller's finalizer once this operator's is gone
+                ? "That one is being deleted: this one goes on once it is gone (its status and its"
+                    + " metadata.finalizers say what keeps it)"
                 : "Delete one of them"
                     + (sameNamespace ? "" : ", or ask the cluster admin which team owns the flag"));
     return new Holder(who, message);

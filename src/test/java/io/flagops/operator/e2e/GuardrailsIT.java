@@ -434,8 +434,8 @@ class GuardrailsIT extends OperatorTestBase {
     assertThat(waiting.getStatus().getMessage())
         .isEqualTo(
             "phase 'Production' waits for approval in LaunchDarkly for audience 'Prod env'"
-                + " (approvers notified: members member-1; teams release-managers); the operator"
-                + " goes on once it is approved");
+                + " (LaunchDarkly shows it 'pendingApproval'; approvers notified: members"
+                + " member-1; teams release-managers); the operator goes on once it is approved");
     assertThat(waiting.getStatus().getPhases().get(1).getAwaitingApproval())
         .containsExactly("Prod env");
     assertThat(waiting.getStatus().getState()).isEqualTo(ReleaseState.Progressing);

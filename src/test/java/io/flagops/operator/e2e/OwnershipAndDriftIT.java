@@ -110,7 +110,8 @@ class OwnershipAndDriftIT extends OperatorTestBase {
                         "flag shop/flag-125 of this LaunchDarkly account is managed by FlagRelease"
                             + " e2e/holder; this one makes no call to LaunchDarkly while that one"
                             + " exists. That one is being deleted: this one goes on once it is"
-                            + " gone (its status says what its deletion waits on)"));
+                            + " gone (its status and its metadata.finalizers say what keeps"
+                            + " it)"));
     edit("holder", s -> s.setSuspend(false)); // its deletion deletes the release it made
     awaitReady("next");
     assertThat(get("next").getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);

@@ -264,7 +264,6 @@ class RequestBudgetTest {
         .isEqualTo(Duration.ofSeconds(1));
   }
 
-  /** The three permits of a full bucket, granted to callers that never come back. */
   /**
    * A turn pushed back by borrowed permits is not forgotten as stale while it is still to come:
    * forgotten, its caller would queue again at the back and pay a second permit.
@@ -288,6 +287,7 @@ class RequestBudgetTest {
     assertThat(budget.untilTurn("first")).isEqualTo(Duration.ofMillis(9_100));
   }
 
+  /** The three permits of a full bucket, granted to callers that never come back. */
   private void spendTheBurst() {
     for (int i = 0; i < 3; i++) {
       budget.takeTurn("burst" + i);

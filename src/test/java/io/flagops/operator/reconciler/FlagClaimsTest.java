@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.PipelineMove;
 import java.util.List;
@@ -74,6 +75,33 @@ class FlagClaimsTest {
     assertThat(FlagClaims.holder(shopB, List.of(payments, shopA))).containsSame(payments);
     assertThat(FlagClaims.holder(shopB, List.of(shopA))).containsSame(shopA);
     assertThat(FlagClaims.holder(payments, List.of(shopA, shopB))).isEmpty();
+  }
+
+  /**
+   * A holder being deleted is said so where it may be named; another team's, not named, is
+   * described no more than before, with the way out its team cannot see.
+   */
+  @Test
+  void aHolderBeingDeletedIsSaidSoOnlyWhereItMayBeNamed() {
+    FlagRelease waiting = resource("second", "shop", "2026-01-02T00:00:00Z", null);
+    FlagRelease sameTeam = resource("first", "shop", "2026-01-01T00:00:00Z", "standard");
+    FlagRelease otherTeam = resource("first", "payments", "2026-01-01T00:00:00Z", "standard");
+    waiting.setSpec(new FlagReleaseSpec());
+    waiting.getSpec().setProjectKey("shop");
+    waiting.getSpec().setFlagKey("checkout");
+    for (FlagRelease holder : List.of(sameTeam, otherTeam)) {
+      holder.setSpec(waiting.getSpec());
+      holder.getMetadata().setDeletionTimestamp("2026-01-03T00:00:00Z");
+      holder.getMetadata().setFinalizers(List.of("example.com/keep"));
+    }
+
+    assertThat(FlagClaims.describe(waiting, sameTeam, false, false).message())
+        .endsWith(
+            "That one is being deleted: this one goes on once it is gone (its status and its"
+                + " metadata.finalizers say what keeps it)");
+    assertThat(FlagClaims.describe(waiting, otherTeam, false, false).message())
+        .doesNotContain("being deleted")
+        .endsWith("Delete one of them, or ask the cluster admin which team owns the flag");
   }
 
   private static FlagRelease resource(

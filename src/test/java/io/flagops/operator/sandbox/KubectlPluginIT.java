@@ -237,6 +237,11 @@ class KubectlPluginIT {
   private void planWhileBetaIsMonitored(String guarded) {
     apply(guarded);
     awaitReady("held");
+    KubectlPlugin.Result status = plugin.run("status", "held");
+    assertThat(status.out())
+        .as(status.err())
+        .containsPattern("GUARDRAIL\\s*\\n")
+        .containsPattern("Beta\\s+Started\\s+Started\\s+20\\S+\\s+-\\s+monitored until 20\\d\\d-");
     Path later = KubectlPlugin.file(guarded + "    - name: Everyone\n      status: Started\n");
     Path moved = KubectlPlugin.file(rollout("held", "loyalty-points", "Started"));
 
@@ -429,6 +434,16 @@ class KubectlPluginIT {
               "A move of the release from pipeline 'standard' to 'guarded' is unfinished, and"
                   + " waits too: the flag may have no release until it goes on.");
       patch("mover", "merge", "{\"spec\":{\"suspend\":false}}");
+      // a token LaunchDarkly refuses: the error says the move waits too
+      Path refused = KubectlPlugin.file("api-refused-0badc0de");
+      KubectlPlugin.Result unauthorized =
+          plugin.run("plan", "mover", "--token-file", refused.toString());
+      assertThat(unauthorized.exitCode()).as(unauthorized.out()).isEqualTo(1);
+      assertThat(unauthorized.err())
+          .contains("401")
+          .contains(
+              "A move of the release from pipeline 'standard' to 'guarded' is unfinished, and"
+                  + " waits too: the flag may have no release until it goes on.");
 
       // deleted now (another controller's finalizer keeps it readable once the operator is
       // done): deletionPolicy Delete meant the release to go, so nothing is left to delete

@@ -373,18 +373,27 @@ final class PhasePlanner {
         Instant.ofEpochMilli(endsAt));
   }
 
+  /**
+   * Who is notified, and, once the phase started, the audience's status as LaunchDarkly words it:
+   * LaunchDarkly documents no word but "active", so one that says the request was declined is shown
+   * to a person rather than guessed at.
+   */
+  private static String approvalDetails(ReleaseAudience audience, boolean started) {
+    List<String> details = new ArrayList<>();
+    if (started && audience.status() != null) {
+      details.add("LaunchDarkly shows it '" + audience.status() + "'");
+    }
+    if (!audience.approvers().isEmpty()) {
+      details.add("approvers notified: " + audience.approvers());
+    }
+    return details.isEmpty() ? "" : " (" + String.join("; ", details) + ")";
+  }
+
   private static Verdict awaitingApproval(
       ReleasePhase phase, List<ReleaseAudience> audiences, boolean startsNow) {
     String who =
         audiences.stream()
-            .map(
-                a ->
-                    "'"
-                        + a.name()
-                        + "'"
-                        + (a.approvers().isEmpty()
-                            ? ""
-                            : " (approvers notified: " + a.approvers() + ")"))
+            .map(a -> "'" + a.name() + "'" + approvalDetails(a, !startsNow))
             .collect(Collectors.joining(", "));
     return Verdict.waiting(
         Reasons.AWAITING_APPROVAL,

@@ -1,5 +1,6 @@
 package io.flagops.operator.reconciler.plan;
 
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
@@ -86,7 +87,13 @@ final class ReleaseHolds {
   private static String notUndone(String to) {
     return ", so the release is not moved to pipeline '"
         + to
-        + "': a move would delete it and start its phases again there, undoing that decision.";
+        + "': a move would delete it and start its phases again there, undoing that decision"
+        + " (unless the spec asks every phase NotStarted).";
+  }
+
+  /** Whether the release a move creates would start a phase: then it could undo a rollback. */
+  private static boolean startsAPhase(FlagReleaseSpec spec) {
+    return spec.getPhases().stream().anyMatch(p -> p.getStatus() != DesiredPhaseStatus.NotStarted);
   }
 
   /**
@@ -119,7 +126,7 @@ final class ReleaseHolds {
                     + "' (a move would delete it). Resume the phase in LaunchDarkly"
                     + orDelete));
       }
-      if (phase.isMovedBack()) {
+      if (phase.isMovedBack() && startsAPhase(spec)) {
         return Optional.of(
             Verdict.blocked(
                 Reasons.PHASE_MOVED_BACK,
@@ -180,6 +187,9 @@ final class ReleaseHolds {
                     + " now"));
       }
       if (endsAt != null && MonitoringWindow.overdue(phase, endsAt, readAt)) {
+        if (!startsAPhase(spec)) {
+          continue; // decided by LaunchDarkly, and a move that starts nothing cannot undo it
+        }
         return Optional.of(
             Verdict.blocked(
                 Reasons.GUARDED_ROLLOUT_NOT_COMPLETED,

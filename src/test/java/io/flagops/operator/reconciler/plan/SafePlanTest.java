@@ -298,7 +298,8 @@ class SafePlanTest {
             + " 2027-01-15T09:00:00Z, and LaunchDarkly has not completed the phase: a regression"
             + " may have rolled the rollout back, so the release is not moved to pipeline"
             + " 'standard': a move would delete it and start its phases again there, undoing that"
-            + " decision. See the guarded rollout in LaunchDarkly; the move goes on once"
+            + " decision (unless the spec asks every phase NotStarted). See the guarded rollout in"
+            + " LaunchDarkly; the move goes on once"
             + " LaunchDarkly completes the phase, or delete the release in LaunchDarkly to have"
             + " the operator create it on 'standard'");
     assertBlocked(
@@ -307,8 +308,22 @@ class SafePlanTest {
         "phase 'Testing' started, and LaunchDarkly now shows it ReadyToStart (a guarded rollout"
             + " rolled back, or a person moved it back), so the release is not moved to pipeline"
             + " 'standard': a move would delete it and start its phases again there, undoing that"
-            + " decision. Decide in LaunchDarkly (start or complete the phase there), or delete"
-            + " the release in LaunchDarkly to have the operator create it on 'standard'");
+            + " decision (unless the spec asks every phase NotStarted). Decide in LaunchDarkly"
+            + " (start or complete the phase there), or delete the release in LaunchDarkly to have"
+            + " the operator create it on 'standard'");
+
+    FlagReleaseSpec startsNothing = spec(phase("Testing", DesiredPhaseStatus.NotStarted));
+    startsNothing.setReleaseVariationId(null);
+    assertThat(moveOf(startsNothing, monitored, TESTING_ENDS_AT.plusSeconds(61)).actions())
+        .as("a move that starts no phase cannot undo the rollback")
+        .hasSize(2);
+    assertThat(
+            moveOf(
+                    startsNothing,
+                    onOld(startedTestingShown("ReadyToStart", 1_800_000_000_000L)),
+                    null)
+                .actions())
+        .hasSize(2);
   }
 
   @Test
@@ -542,6 +557,24 @@ class SafePlanTest {
             "phase 'Testing' needs approval in LaunchDarkly for audience 'Test env' (approvers"
                 + " notified: members m-1; teams release-managers); the operator goes on once it is"
                 + " approved");
+  }
+
+  /**
+   * LaunchDarkly documents no audience status but "active": a started phase's approval shows the
+   * word it gives, so a declined request is seen by a person, not waited on silently.
+   */
+  @Test
+  void aStartedPhaseAwaitingApprovalShowsTheAudienceStatusLaunchDarklyGives() {
+    ReleasePlan plan =
+        plan(spec(phase("Testing", Complete)), approval("Testing:Started", "declined"));
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.AWAITING_APPROVAL);
+    assertThat(plan.verdict().message())
+        .isEqualTo(
+            "phase 'Testing' waits for approval in LaunchDarkly for audience 'Test env'"
+                + " (LaunchDarkly shows it 'declined'; approvers notified: members m-1; teams"
+                + " release-managers); the operator goes on once it is approved");
   }
 
   @Test
