@@ -534,6 +534,31 @@ final class PhasePlanner {
             + (index == null ? "" : ", or set spec.phases[" + index + "].status NotStarted"));
   }
 
+  /**
+   * A phase of a pipeline read as legacy whose audiences carry a guarded rollout or an approval:
+   * what "legacy" means is not documented, and ticking such a phase complete could go around
+   * LaunchDarkly's guardrails, so the operator does not.
+   */
+  private Optional<Verdict> guardedLegacy(ReleasePhase phase) {
+    boolean approval = phase.audiences().stream().anyMatch(ReleaseAudience::requiresApproval);
+    if (!approval && phase.monitoringWindowMillis() == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Verdict.blocked(
+            Reasons.LEGACY_PHASE_GUARDED,
+            "phase '"
+                + phase.name()
+                + "' has "
+                + (approval ? "an approval" : "a guarded rollout")
+                + " in LaunchDarkly, yet its release pipeline reads as legacy (phases ticked"
+                + " complete by hand): the operator does not tick it complete around LaunchDarkly's"
+                + " guardrails, and writes nothing. Complete it in LaunchDarkly, or set"
+                + " spec.phases["
+                + specIndexByName.get(phase.name())
+                + "].status to what LaunchDarkly shows"));
+  }
+
   private ReleasePlan planLegacy() {
     List<LegacyPhaseChange> changes = new ArrayList<>();
     List<String> notes = notesOnTheRelease();
@@ -548,6 +573,10 @@ final class PhasePlanner {
       boolean specMovedBack =
           before != null && before.getRequested() == DesiredPhaseStatus.Complete;
       if (wantComplete && !phase.isComplete()) {
+        Optional<Verdict> guarded = guardedLegacy(phase);
+        if (guarded.isPresent()) {
+          return ReleasePlan.of(guarded.get()); // no write at all, as for an unknown status
+        }
         changes.add(new LegacyPhaseChange(i, phase.name(), true));
       } else if (!wantComplete && phase.isComplete() && specMovedBack) {
         changes.add(new LegacyPhaseChange(i, phase.name(), false));

@@ -27,6 +27,7 @@ public final class Reasons {
   public static final String PHASE_PAUSED = "PhasePaused";
   public static final String PHASE_MOVED_BACK = "PhaseMovedBack";
   public static final String UNKNOWN_PHASE_STATUS = "UnknownPhaseStatus";
+  public static final String LEGACY_PHASE_GUARDED = "LegacyPhaseGuarded";
   public static final String ADOPTED_RELEASE_NOT_MOVED = "AdoptedReleaseNotMoved";
   public static final String GUARDIAN_NOT_APPLIED = "GuardianNotApplied";
   public static final String VARIATION_NOT_APPLIED = "VariationNotApplied";

@@ -326,6 +326,43 @@ class SafePlanTest {
         .hasSize(2);
   }
 
+  /**
+   * What "legacy" means is not documented: a phase of a pipeline read as legacy that carries a
+   * guarded rollout or an approval is not ticked complete around them, and nothing is written.
+   */
+  @Test
+  void aLegacyPhaseWithGuardrailsIsNotTickedComplete() {
+    FlagReleaseSpec spec = spec(phase("Testing", Complete), phase("Production", Complete));
+    for (Release live :
+        List.of(guarded("Testing:NotStarted", null), approval("Testing:NotStarted", "inactive"))) {
+      ReleasePlan plan =
+          ReleasePlanner.plan(spec, Observation.of(Optional.of(live), true, owned("standard")));
+      assertThat(plan.actions()).isEmpty();
+      assertThat(plan.verdict().kind()).isEqualTo(Kind.BLOCKED);
+      assertThat(plan.verdict().reason()).isEqualTo(Reasons.LEGACY_PHASE_GUARDED);
+    }
+    assertThat(
+            ReleasePlanner.plan(
+                    spec,
+                    Observation.of(
+                        Optional.of(guarded("Testing:NotStarted", null)), true, owned("standard")))
+                .verdict()
+                .message())
+        .isEqualTo(
+            "phase 'Testing' has a guarded rollout in LaunchDarkly, yet its release pipeline reads"
+                + " as legacy (phases ticked complete by hand): the operator does not tick it"
+                + " complete around LaunchDarkly's guardrails, and writes nothing. Complete it in"
+                + " LaunchDarkly, or set spec.phases[0].status to what LaunchDarkly shows");
+    ReleasePlan plain =
+        ReleasePlanner.plan(
+            spec,
+            Observation.of(
+                Optional.of(release("standard", "Testing:NotStarted", "Production:NotStarted")),
+                true,
+                owned("standard")));
+    assertThat(plain.actions()).as("a legacy phase without guardrails is ticked").hasSize(1);
+  }
+
   @Test
   void aPhaseStatusLaunchDarklyDoesNotDocumentStopsEveryWrite() {
     Release rolledBack = startedTestingShown("RolledBack", 2L);
