@@ -22,6 +22,7 @@ import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
+import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -199,7 +200,12 @@ final class PlanCommand implements Callable<Integer> {
       report.suspended();
       return ExitCodes.OK;
     }
-    PlanToken token = PlanToken.resolve(resource, tokenFile, cluster);
+    PlanToken token;
+    try {
+      token = PlanToken.resolve(resource, tokenFile, cluster);
+    } catch (PlanToken.SecretUnavailable e) {
+      throw new PluginError(e.getMessage() + report.moveWaits());
+    }
     ReadOnlyLaunchDarkly readOnly = new ReadOnlyLaunchDarkly(http);
     PlanEvents events = new PlanEvents();
     // as the operator does first: a release created through another token source counts as adopted
@@ -219,7 +225,7 @@ final class PlanCommand implements Callable<Integer> {
               + token.source()
               + ": "
               + token.token().redact(e.launchDarklyError().getMessage())
-              + report.moveWaits());
+              + PlanReport.moveWaits(StatusFactory.unfinishedMove(resource.getStatus(), e.seen())));
     }
     Optional<Verdict> stopAfterCreate = stopAfterCreate(resource, result, readOnly, token);
     report.print(result, token.source(), readOnly.calls(), events.recorded(), flag(resource));

@@ -49,8 +49,12 @@ final class PlanReport {
    * operator (a suspend, a spec error, a refused token) holds back too; else "".
    */
   String moveWaits() {
-    PipelineMove move =
-        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove();
+    return moveWaits(
+        resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove());
+  }
+
+  /** {@link #moveWaits()} for the move a failed pass leaves (none once its read saw a release). */
+  static String moveWaits(PipelineMove move) {
     return move == null
         ? ""
         : " A move of the release from pipeline '"

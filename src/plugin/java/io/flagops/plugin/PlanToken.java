@@ -76,7 +76,7 @@ record PlanToken(AccessToken token, String source) {
             .secret(namespace, ref.getName())
             .orElseThrow(
                 () ->
-                    new PluginError(
+                    new SecretUnavailable(
                         "spec.accessTokenSecretRef: Secret \""
                             + ref.getName()
                             + "\" not found in namespace \""
@@ -84,7 +84,7 @@ record PlanToken(AccessToken token, String source) {
                             + "\""));
     Map<String, String> labels = secret.getMetadata().getLabels();
     if (labels == null || !"true".equals(labels.get(TokenSecretScope.LABEL))) {
-      throw new PluginError(
+      throw new SecretUnavailable(
           "spec.accessTokenSecretRef: Secret \""
               + ref.getName()
               + "\" in namespace \""
@@ -96,9 +96,20 @@ record PlanToken(AccessToken token, String source) {
     }
     String value = AccessTokens.valueOf(secret, key);
     if (value == null || value.isBlank()) {
-      throw new PluginError("spec.accessTokenSecretRef: " + source + " holds no token");
+      throw new SecretUnavailable("spec.accessTokenSecretRef: " + source + " holds no token");
     }
-    return parse(value.strip(), source);
+    try {
+      return parse(value.strip(), source);
+    } catch (PluginError e) {
+      throw new SecretUnavailable(e.getMessage());
+    }
+  }
+
+  /** The resource's own token Secret cannot give a token: that holds the operator back too. */
+  static final class SecretUnavailable extends PluginError {
+    SecretUnavailable(String message) {
+      super(message);
+    }
   }
 
   private static PlanToken parse(String value, String source) {

@@ -8,6 +8,7 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ObservedRelease;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
+import io.flagops.operator.launchdarkly.model.ReleasePhase;
 import java.util.List;
 
 /** What {@code status} prints: the resource, its Ready condition and each phase. */
@@ -87,7 +88,15 @@ final class StatusView {
     if (approvals != null && !approvals.isEmpty()) {
       return "approval pending: " + String.join(", ", approvals);
     }
-    if (Boolean.TRUE.equals(phase.getComplete()) || phase.getMonitoringEndsAt() == null) {
+    if (Boolean.TRUE.equals(phase.getComplete())) {
+      return null;
+    }
+    if (phase.getStartedAt() != null
+        && List.of(ReleasePhase.NOT_STARTED, ReleasePhase.READY_TO_START)
+            .contains(ReleasePhase.documented(phase.getStatus()))) {
+      return "shown " + phase.getStatus() + " after it started: likely rolled back";
+    }
+    if (phase.getMonitoringEndsAt() == null) {
       return null;
     }
     return Boolean.TRUE.equals(phase.getMonitoringOverdue())

@@ -561,9 +561,11 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
                         && r.getStatus().getMessage().contains("moved to pipeline 'fast-track'"));
     assertThat(waiting.getStatus().getMessage())
         .isEqualTo(
-            "phase 'Production' waits for approval in LaunchDarkly for 'Prod env'; the release is"
-                + " moved to pipeline 'fast-track' once it is approved, or delete the release in"
-                + " LaunchDarkly to have the operator create it on 'fast-track' now");
+            "phase 'Production' waits for approval in LaunchDarkly for 'Prod env' (LaunchDarkly"
+                + " shows it 'pendingApproval'; approvers notified: members member-1; teams"
+                + " release-managers); the release is moved to pipeline 'fast-track' once it is"
+                + " approved, or delete the release in LaunchDarkly to have the operator create it"
+                + " on 'fast-track' now");
     assertThat(countFor("flag-60", CallLog.DELETE_RELEASE)).isZero();
     // the wait polls fast, but the pipeline checked for it is read once for them all
     long reads = countFor("flag-60", CallLog.GET_RELEASE);

@@ -71,6 +71,27 @@ class KubectlPluginIT {
     KubectlPlugin.Result once = plugin.run("status", "ci-wait");
     assertThat(once.exitCode()).isZero();
     assertThat(once.out()).contains("Release: on pipeline 'standard'");
+
+    // LaunchDarkly shows Staging not started again (a rollback): GUARDRAIL says so
+    sandbox
+        .launchDarkly()
+        .ui()
+        .showPhaseStatus("demo-shop", "gift-cards", "Staging", "ReadyToStart");
+    try {
+      apply(rollout("ci-wait", "gift-cards", "Complete", "Started", "NotStarted")); // a new look
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  plugin
+                      .run("status", "ci-wait")
+                      .out()
+                      .matches(
+                          "(?s).*Staging\\s+ReadyToStart\\s+Started\\s+20\\S+\\s+-\\s+shown"
+                              + " ReadyToStart after it started: likely rolled back\\n.*"));
+    } finally {
+      sandbox.launchDarkly().ui().showPhaseStatus("demo-shop", "gift-cards", "Staging", "Started");
+    }
   }
 
   @Test
@@ -395,7 +416,7 @@ class KubectlPluginIT {
       for (int i = 0; i < 50; i++) {
         sandbox.launchDarkly().faults().failNextOn(CallLog.CREATE_RELEASE, 400);
       }
-      apply(
+      String moved =
           """
           apiVersion: flagops.io/v1alpha1
           kind: FlagRelease
@@ -408,7 +429,8 @@ class KubectlPluginIT {
             phases:
             - name: Internal
               status: Started
-          """);
+          """;
+      apply(moved);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
@@ -434,6 +456,14 @@ class KubectlPluginIT {
               "A move of the release from pipeline 'standard' to 'guarded' is unfinished, and"
                   + " waits too: the flag may have no release until it goes on.");
       patch("mover", "merge", "{\"spec\":{\"suspend\":false}}");
+      // its token Secret gone (a manifest pointing at one that is not there): the move waits too
+      Path noSecret =
+          KubectlPlugin.file(moved + "  accessTokenSecretRef:\n    name: no-such-secret\n");
+      KubectlPlugin.Result secretGone = plugin.run("plan", "-f", noSecret.toString());
+      assertThat(secretGone.exitCode()).as(secretGone.out()).isEqualTo(1);
+      assertThat(secretGone.err())
+          .contains("Secret \"no-such-secret\" not found")
+          .contains("A move of the release from pipeline 'standard' to 'guarded' is unfinished");
       // a token LaunchDarkly refuses: the error says the move waits too
       Path refused = KubectlPlugin.file("api-refused-0badc0de");
       KubectlPlugin.Result unauthorized =

@@ -378,7 +378,7 @@ final class PhasePlanner {
    * LaunchDarkly documents no word but "active", so one that says the request was declined is shown
    * to a person rather than guessed at.
    */
-  private static String approvalDetails(ReleaseAudience audience, boolean started) {
+  static String approvalDetails(ReleaseAudience audience, boolean started) {
     List<String> details = new ArrayList<>();
     if (started && audience.status() != null) {
       details.add("LaunchDarkly shows it '" + audience.status() + "'");

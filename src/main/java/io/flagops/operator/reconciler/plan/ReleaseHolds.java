@@ -1,6 +1,5 @@
 package io.flagops.operator.reconciler.plan;
 
-import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
@@ -87,13 +86,8 @@ final class ReleaseHolds {
   private static String notUndone(String to) {
     return ", so the release is not moved to pipeline '"
         + to
-        + "': a move would delete it and start its phases again there, undoing that decision"
-        + " (unless the spec asks every phase NotStarted).";
-  }
-
-  /** Whether the release a move creates would start a phase: then it could undo a rollback. */
-  private static boolean startsAPhase(FlagReleaseSpec spec) {
-    return spec.getPhases().stream().anyMatch(p -> p.getStatus() != DesiredPhaseStatus.NotStarted);
+        + "': a move would delete it, and starting its phases again there, now or after a later"
+        + " edit, would undo that decision (the new release would keep no record of it).";
   }
 
   /**
@@ -126,7 +120,7 @@ final class ReleaseHolds {
                     + "' (a move would delete it). Resume the phase in LaunchDarkly"
                     + orDelete));
       }
-      if (phase.isMovedBack() && startsAPhase(spec)) {
+      if (phase.isMovedBack()) {
         return Optional.of(
             Verdict.blocked(
                 Reasons.PHASE_MOVED_BACK,
@@ -155,7 +149,7 @@ final class ReleaseHolds {
                     + phase.name()
                     + "' waits for approval in LaunchDarkly for "
                     + approvals.stream()
-                        .map(a -> "'" + a.name() + "'")
+                        .map(a -> "'" + a.name() + "'" + PhasePlanner.approvalDetails(a, true))
                         .collect(Collectors.joining(", "))
                     + "; "
                     + isMoved(spec)
@@ -187,9 +181,6 @@ final class ReleaseHolds {
                     + " now"));
       }
       if (endsAt != null && MonitoringWindow.overdue(phase, endsAt, readAt)) {
-        if (!startsAPhase(spec)) {
-          continue; // decided by LaunchDarkly, and a move that starts nothing cannot undo it
-        }
         return Optional.of(
             Verdict.blocked(
                 Reasons.GUARDED_ROLLOUT_NOT_COMPLETED,

@@ -234,8 +234,9 @@ class SafePlanTest {
 
     assertThat(moveOf(spec, approving, null).verdict().message())
         .isEqualTo(
-            "phase 'Testing' waits for approval in LaunchDarkly for 'Test env'; in Manage mode the"
-                + " release would be moved to pipeline 'standard' once it is approved, or delete"
+            "phase 'Testing' waits for approval in LaunchDarkly for 'Test env' (LaunchDarkly shows"
+                + " it 'pendingApproval'; approvers notified: members m-1; teams release-managers);"
+                + " in Manage mode the release would be moved to pipeline 'standard' once it is approved, or delete"
                 + " the release in LaunchDarkly and set spec.managementPolicy to Manage (Observe"
                 + " creates nothing) to have the operator create it on 'standard' now");
   }
@@ -268,9 +269,10 @@ class SafePlanTest {
     assertThat(approval.reason()).isEqualTo(Reasons.AWAITING_APPROVAL);
     assertThat(approval.message())
         .isEqualTo(
-            "phase 'Testing' waits for approval in LaunchDarkly for 'Test env'; the release is"
-                + " moved to pipeline 'standard' once it is approved, or delete the release in"
-                + " LaunchDarkly to have the operator create it on 'standard' now");
+            "phase 'Testing' waits for approval in LaunchDarkly for 'Test env' (LaunchDarkly shows"
+                + " it 'pendingApproval'; approvers notified: members m-1; teams release-managers);"
+                + " the release is moved to pipeline 'standard' once it is approved, or delete the"
+                + " release in LaunchDarkly to have the operator create it on 'standard' now");
     ReleasePlan watched = moveOf(spec, monitored, TESTING_ENDS_AT.minusSeconds(600));
     assertThat(watched.actions()).isEmpty();
     assertThat(watched.verdict().reason()).isEqualTo(Reasons.GUARDED_ROLLOUT);
@@ -297,9 +299,9 @@ class SafePlanTest {
         "LaunchDarkly's monitoring of phase 'Testing' was due to end at about"
             + " 2027-01-15T09:00:00Z, and LaunchDarkly has not completed the phase: a regression"
             + " may have rolled the rollout back, so the release is not moved to pipeline"
-            + " 'standard': a move would delete it and start its phases again there, undoing that"
-            + " decision (unless the spec asks every phase NotStarted). See the guarded rollout in"
-            + " LaunchDarkly; the move goes on once"
+            + " 'standard': a move would delete it, and starting its phases again there, now or"
+            + " after a later edit, would undo that decision (the new release would keep no record"
+            + " of it). See the guarded rollout in LaunchDarkly; the move goes on once"
             + " LaunchDarkly completes the phase, or delete the release in LaunchDarkly to have"
             + " the operator create it on 'standard'");
     assertBlocked(
@@ -307,23 +309,16 @@ class SafePlanTest {
         Reasons.PHASE_MOVED_BACK,
         "phase 'Testing' started, and LaunchDarkly now shows it ReadyToStart (a guarded rollout"
             + " rolled back, or a person moved it back), so the release is not moved to pipeline"
-            + " 'standard': a move would delete it and start its phases again there, undoing that"
-            + " decision (unless the spec asks every phase NotStarted). Decide in LaunchDarkly"
-            + " (start or complete the phase there), or delete the release in LaunchDarkly to have"
-            + " the operator create it on 'standard'");
+            + " 'standard': a move would delete it, and starting its phases again there, now or"
+            + " after a later edit, would undo that decision (the new release would keep no record"
+            + " of it). Decide in LaunchDarkly (start or complete the phase there), or delete the"
+            + " release in LaunchDarkly to have the operator create it on 'standard'");
 
     FlagReleaseSpec startsNothing = spec(phase("Testing", DesiredPhaseStatus.NotStarted));
     startsNothing.setReleaseVariationId(null);
-    assertThat(moveOf(startsNothing, monitored, TESTING_ENDS_AT.plusSeconds(61)).actions())
-        .as("a move that starts no phase cannot undo the rollback")
-        .hasSize(2);
-    assertThat(
-            moveOf(
-                    startsNothing,
-                    onOld(startedTestingShown("ReadyToStart", 1_800_000_000_000L)),
-                    null)
-                .actions())
-        .hasSize(2);
+    assertThat(moveOf(startsNothing, monitored, TESTING_ENDS_AT.plusSeconds(61)).verdict().reason())
+        .as("a later edit could start the phases the rollback stopped")
+        .isEqualTo(Reasons.GUARDED_ROLLOUT_NOT_COMPLETED);
   }
 
   /**
