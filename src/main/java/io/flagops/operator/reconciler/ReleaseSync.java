@@ -441,13 +441,16 @@ public class ReleaseSync {
     }
 
     private ReleasePlan plan() {
-      legacy =
-          onDesiredPipeline() ? pipelines.isLegacy(session, flag.projectKey(), pipeline()) : null;
+      ReleasePipeline definition =
+          onDesiredPipeline() ? pipelines.definition(session, flag.projectKey(), pipeline()) : null;
+      legacy = definition == null ? null : definition.legacy();
       if (writes.manage() && onDesiredPipeline()) {
         adopt();
       }
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
+              .withLegacyGuardrails(
+                  Boolean.TRUE.equals(legacy) ? definition.guardrailsByPhase() : Map.of())
               .withPhasesBefore(phasesBefore)
               .withUnfinishedMove(unfinishedMove())
               .withCompletedPipelineKey(

@@ -423,6 +423,28 @@ class GuardrailsIT extends OperatorTestBase {
     assertThat(reasons).anyMatch(r -> r.startsWith("GuardedRolloutInProgress"));
   }
 
+  /**
+   * A legacy release's audiences carry no configuration; its pipeline's definition says that
+   * Production needs an approval, so the operator ticks nothing complete around it.
+   */
+  @Test
+  void aLegacyPhaseWhosePipelineRequiresApprovalIsNotTickedComplete() {
+    create(
+        "legacy-approval",
+        spec("flag-126", "manual-approved", phase("QA", Complete), phase("Production", Complete)));
+
+    FlagRelease stalled =
+        awaitCondition("legacy-approval", ConditionTypes.STALLED, "True", "LegacyPhaseGuarded");
+    assertThat(stalled.getStatus().getMessage())
+        .isEqualTo(
+            "phase 'Production' has an approval in LaunchDarkly, yet its release pipeline reads as"
+                + " legacy (phases ticked complete by hand): the operator does not tick it"
+                + " complete around LaunchDarkly's guardrails, and writes nothing. Complete it in"
+                + " LaunchDarkly, or set spec.phases[1].status to what LaunchDarkly shows");
+    assertThat(writesFor("flag-126").stream().map(this::describe))
+        .containsExactly("create manual-approved");
+  }
+
   @Test
   void anApprovalIsWaitedForAndShownWithWhoCanApprove() {
     create(

@@ -2,7 +2,10 @@ package io.flagops.operator.launchdarkly.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A release pipeline: whether it is a legacy one, and its phases and their audiences, which a
@@ -34,6 +37,30 @@ public record ReleasePipeline(
 
   public boolean legacy() {
     return Boolean.TRUE.equals(isLegacy);
+  }
+
+  /**
+   * The guardrail each phase's definition gives its audiences ("an approval", "a guarded rollout"),
+   * by phase name; phases without one are left out. What a legacy release's audiences leave out
+   * (they carry no configuration), its pipeline says.
+   */
+  public Map<String, String> guardrailsByPhase() {
+    Map<String, String> guardrails = new HashMap<>();
+    for (Phase phase : phases == null ? List.<Phase>of() : phases) {
+      List<AudienceConfiguration> configurations =
+          phase.audiences() == null
+              ? List.of()
+              : phase.audiences().stream()
+                  .map(Audience::configuration)
+                  .filter(Objects::nonNull)
+                  .toList();
+      if (configurations.stream().anyMatch(c -> Boolean.TRUE.equals(c.requireApproval()))) {
+        guardrails.put(phase.name(), "an approval");
+      } else if (configurations.stream().anyMatch(c -> c.releaseGuardianConfiguration() != null)) {
+        guardrails.put(phase.name(), "a guarded rollout");
+      }
+    }
+    return guardrails;
   }
 
   /** One phase of the pipeline definition. */

@@ -25,6 +25,9 @@ import java.util.Optional;
  *     when none
  * @param completedPipelineKey the pipeline of the release the status last saw with every phase
  *     complete; null when none
+ * @param legacyGuardrails for a legacy release, the guardrail its pipeline's definition gives each
+ *     phase ("an approval", "a guarded rollout"), by phase name: a legacy release's own audiences
+ *     carry no configuration to tell
  */
 public record Observation(
     Optional<Release> release,
@@ -34,35 +37,91 @@ public record Observation(
     Target target,
     Instant readAt,
     PipelineMove unfinishedMove,
-    String completedPipelineKey) {
+    String completedPipelineKey,
+    Map<String, String> legacyGuardrails) {
 
   public static Observation of(Optional<Release> release, boolean legacy, Ownership owned) {
-    return new Observation(release, legacy, owned, Map.of(), Target.UNREAD, null, null, null);
+    return new Observation(
+        release, legacy, owned, Map.of(), Target.UNREAD, null, null, null, Map.of());
   }
 
   public Observation withTarget(Target read) {
     return new Observation(
-        release, legacy, owned, phasesBefore, read, readAt, unfinishedMove, completedPipelineKey);
+        release,
+        legacy,
+        owned,
+        phasesBefore,
+        read,
+        readAt,
+        unfinishedMove,
+        completedPipelineKey,
+        legacyGuardrails);
   }
 
   public Observation withPhasesBefore(Map<String, PhaseStatus> before) {
     return new Observation(
-        release, legacy, owned, before, target, readAt, unfinishedMove, completedPipelineKey);
+        release,
+        legacy,
+        owned,
+        before,
+        target,
+        readAt,
+        unfinishedMove,
+        completedPipelineKey,
+        legacyGuardrails);
   }
 
   public Observation at(Instant time) {
     return new Observation(
-        release, legacy, owned, phasesBefore, target, time, unfinishedMove, completedPipelineKey);
+        release,
+        legacy,
+        owned,
+        phasesBefore,
+        target,
+        time,
+        unfinishedMove,
+        completedPipelineKey,
+        legacyGuardrails);
   }
 
   public Observation withUnfinishedMove(PipelineMove move) {
     return new Observation(
-        release, legacy, owned, phasesBefore, target, readAt, move, completedPipelineKey);
+        release,
+        legacy,
+        owned,
+        phasesBefore,
+        target,
+        readAt,
+        move,
+        completedPipelineKey,
+        legacyGuardrails);
   }
 
   public Observation withCompletedPipelineKey(String pipelineKey) {
     return new Observation(
-        release, legacy, owned, phasesBefore, target, readAt, unfinishedMove, pipelineKey);
+        release,
+        legacy,
+        owned,
+        phasesBefore,
+        target,
+        readAt,
+        unfinishedMove,
+        pipelineKey,
+        legacyGuardrails);
+  }
+
+  /** What the legacy pipeline's definition says of its phases' guardrails, by phase name. */
+  public Observation withLegacyGuardrails(Map<String, String> guardrails) {
+    return new Observation(
+        release,
+        legacy,
+        owned,
+        phasesBefore,
+        target,
+        readAt,
+        unfinishedMove,
+        completedPipelineKey,
+        guardrails);
   }
 
   /**

@@ -44,6 +44,9 @@ final class PhasePlanner {
    */
   private String notApplied;
 
+  /** For a legacy release, its pipeline's guardrails by phase name (its audiences show none). */
+  private final Map<String, String> legacyGuardrails;
+
   /** On the observed release, which is on the spec's pipeline. */
   PhasePlanner(FlagReleaseSpec spec, Release release, Observation observed) {
     this.spec = spec;
@@ -51,6 +54,7 @@ final class PhasePlanner {
     this.legacy = observed.legacy();
     this.phasesBefore = observed.phasesBefore();
     this.readAt = observed.readAt();
+    this.legacyGuardrails = observed.legacyGuardrails();
     for (int i = 0; i < spec.getPhases().size(); i++) {
       specIndexByName.put(spec.getPhases().get(i).getName(), i);
     }
@@ -535,13 +539,18 @@ final class PhasePlanner {
   }
 
   /**
-   * A phase of a pipeline read as legacy whose audiences carry a guarded rollout or an approval:
-   * what "legacy" means is not documented, and ticking such a phase complete could go around
-   * LaunchDarkly's guardrails, so the operator does not.
+   * A phase of a pipeline read as legacy that has a guarded rollout or an approval (its pipeline's
+   * definition says, or its audiences): what "legacy" means is not documented, and ticking such a
+   * phase complete, or back, could go around LaunchDarkly's guardrails, so the operator does not.
    */
-  private Optional<Verdict> guardedLegacy(ReleasePhase phase) {
-    boolean approval = phase.audiences().stream().anyMatch(ReleaseAudience::requiresApproval);
-    if (!approval && phase.monitoringWindowMillis() == 0) {
+  private Optional<Verdict> guardedLegacy(ReleasePhase phase, boolean complete) {
+    String guardrail =
+        phase.audiences().stream().anyMatch(ReleaseAudience::requiresApproval)
+            ? "an approval"
+            : phase.monitoringWindowMillis() > 0
+                ? "a guarded rollout"
+                : legacyGuardrails.get(phase.name());
+    if (guardrail == null) {
       return Optional.empty();
     }
     return Optional.of(
@@ -550,11 +559,13 @@ final class PhasePlanner {
             "phase '"
                 + phase.name()
                 + "' has "
-                + (approval ? "an approval" : "a guarded rollout")
+                + guardrail
                 + " in LaunchDarkly, yet its release pipeline reads as legacy (phases ticked"
-                + " complete by hand): the operator does not tick it complete around LaunchDarkly's"
-                + " guardrails, and writes nothing. Complete it in LaunchDarkly, or set"
-                + " spec.phases["
+                + " complete by hand): the operator does not tick it "
+                + (complete ? "complete" : "incomplete again")
+                + " around LaunchDarkly's guardrails, and writes nothing. "
+                + (complete ? "Complete it" : "Mark it incomplete")
+                + " in LaunchDarkly, or set spec.phases["
                 + specIndexByName.get(phase.name())
                 + "].status to what LaunchDarkly shows"));
   }
@@ -573,12 +584,16 @@ final class PhasePlanner {
       boolean specMovedBack =
           before != null && before.getRequested() == DesiredPhaseStatus.Complete;
       if (wantComplete && !phase.isComplete()) {
-        Optional<Verdict> guarded = guardedLegacy(phase);
+        Optional<Verdict> guarded = guardedLegacy(phase, true);
         if (guarded.isPresent()) {
           return ReleasePlan.of(guarded.get()); // no write at all, as for an unknown status
         }
         changes.add(new LegacyPhaseChange(i, phase.name(), true));
       } else if (!wantComplete && phase.isComplete() && specMovedBack) {
+        Optional<Verdict> guarded = guardedLegacy(phase, false);
+        if (guarded.isPresent()) {
+          return ReleasePlan.of(guarded.get());
+        }
         changes.add(new LegacyPhaseChange(i, phase.name(), false));
       } else if (!wantComplete && phase.isComplete()) {
         notes.add(

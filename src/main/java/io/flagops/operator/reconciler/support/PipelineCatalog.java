@@ -26,7 +26,7 @@ public class PipelineCatalog {
   /** How long a pipeline read for a check that deletes nothing is trusted. */
   static final Duration RECENT_FOR = Duration.ofMinutes(5);
 
-  private final Cache<Key, Boolean> legacy =
+  private final Cache<Key, ReleasePipeline> legacy =
       Caffeine.newBuilder().maximumSize(MAX_PIPELINES).expireAfterAccess(FORGET_AFTER).build();
 
   private final Cache<Key, Optional<ReleasePipeline>> recent =
@@ -36,6 +36,15 @@ public class PipelineCatalog {
   public record Read(Optional<ReleasePipeline> pipeline, boolean fresh) {}
 
   public boolean isLegacy(LaunchDarklySession session, String projectKey, String pipelineKey) {
+    return definition(session, projectKey, pipelineKey).legacy();
+  }
+
+  /**
+   * The pipeline's definition as last read (whether it is legacy, and the guardrails its phases
+   * give their audiences), read once when not known.
+   */
+  public ReleasePipeline definition(
+      LaunchDarklySession session, String projectKey, String pipelineKey) {
     // one read per pipeline even when many reconciles ask at once; a failed read caches nothing
     return legacy.get(
         key(session, projectKey, pipelineKey),
@@ -49,8 +58,7 @@ public class PipelineCatalog {
                                 + projectKey
                                 + "' has no pipeline '"
                                 + pipelineKey
-                                + "'"))
-                .legacy());
+                                + "'")));
   }
 
   /** The pipeline as LaunchDarkly has it now, or empty when the project has none by that key. */
@@ -58,7 +66,7 @@ public class PipelineCatalog {
       LaunchDarklySession session, String projectKey, String pipelineKey) {
     Optional<ReleasePipeline> pipeline = session.getReleasePipeline(projectKey, pipelineKey);
     Key key = key(session, projectKey, pipelineKey);
-    pipeline.ifPresent(p -> legacy.put(key, p.legacy()));
+    pipeline.ifPresent(p -> legacy.put(key, p));
     recent.put(key, pipeline);
     return pipeline;
   }

@@ -333,10 +333,41 @@ class ReleasePlannerTest {
                 Target.UNREAD,
                 null,
                 null,
-                null));
+                null,
+                Map.of()));
 
     assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
         .containsExactly("patch 1=false");
+  }
+
+  /** Marked incomplete again, a legacy phase with a guardrail could go around it: not written. */
+  @org.junit.jupiter.api.Test
+  void aGuardedLegacyPhaseIsNotMarkedIncompleteAgain() {
+    FlagReleaseSpec spec = spec(phase("Testing", Complete), phase("Production", NotStarted));
+
+    ReleasePlan plan =
+        ReleasePlanner.plan(
+            spec,
+            new Observation(
+                observedLegacy(true, true),
+                true,
+                Ownership.created(PIPELINE),
+                Map.of("Testing", requested(Complete), "Production", requested(Complete)),
+                Target.UNREAD,
+                null,
+                null,
+                null,
+                Map.of("Production", "a guarded rollout")));
+
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.verdict().reason()).isEqualTo(Reasons.LEGACY_PHASE_GUARDED);
+    assertThat(plan.verdict().message())
+        .isEqualTo(
+            "phase 'Production' has a guarded rollout in LaunchDarkly, yet its release pipeline"
+                + " reads as legacy (phases ticked complete by hand): the operator does not tick"
+                + " it incomplete again around LaunchDarkly's guardrails, and writes nothing. Mark"
+                + " it incomplete in LaunchDarkly, or set spec.phases[1].status to what"
+                + " LaunchDarkly shows");
   }
 
   @org.junit.jupiter.api.Test

@@ -26,6 +26,7 @@ import io.flagops.operator.reconciler.plan.Observation.Target;
 import io.flagops.operator.reconciler.plan.Verdict.Kind;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -348,6 +349,18 @@ class SafePlanTest {
                 + " as legacy (phases ticked complete by hand): the operator does not tick it"
                 + " complete around LaunchDarkly's guardrails, and writes nothing. Complete it in"
                 + " LaunchDarkly, or set spec.phases[0].status to what LaunchDarkly shows");
+    Observation unconfigured =
+        Observation.of(
+                Optional.of(release("standard", "Testing:NotStarted", "Production:NotStarted")),
+                true,
+                owned("standard"))
+            .withLegacyGuardrails(Map.of("Production", "an approval"));
+    ReleasePlan byPipeline = ReleasePlanner.plan(spec, unconfigured);
+    assertThat(byPipeline.actions())
+        .as("the release's audiences say nothing; the pipeline's definition does")
+        .isEmpty();
+    assertThat(byPipeline.verdict().message())
+        .startsWith("phase 'Production' has an approval in LaunchDarkly");
     ReleasePlan plain =
         ReleasePlanner.plan(
             spec,
