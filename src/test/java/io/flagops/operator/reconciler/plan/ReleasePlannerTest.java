@@ -322,22 +322,24 @@ class ReleasePlannerTest {
   void legacyPhaseGoesBackToIncompleteWhenTheSpecMovesItBack() {
     FlagReleaseSpec spec = spec(phase("Testing", Complete), phase("Production", NotStarted));
 
-    ReleasePlan plan =
-        ReleasePlanner.plan(
-            spec,
-            new Observation(
-                observedLegacy(true, true),
-                true,
-                Ownership.created(PIPELINE),
-                Map.of("Testing", requested(Complete), "Production", requested(Complete)),
-                Target.UNREAD,
-                null,
-                null,
-                null,
-                Map.of()));
+    ReleasePlan plan = ReleasePlanner.plan(spec, bothTickedBeforeIn(Map.of()));
 
     assertThat(plan.actions().stream().map(ReleasePlannerTest::describe))
         .containsExactly("patch 1=false");
+  }
+
+  /** A legacy release with both phases complete, which the spec asked complete before. */
+  private static Observation bothTickedBeforeIn(Map<String, String> legacyGuardrails) {
+    return new Observation(
+        observedLegacy(true, true),
+        true,
+        Ownership.created(PIPELINE),
+        Map.of("Testing", requested(Complete), "Production", requested(Complete)),
+        Target.UNREAD,
+        null,
+        null,
+        null,
+        legacyGuardrails);
   }
 
   /** Marked incomplete again, a legacy phase with a guardrail could go around it: not written. */
@@ -346,18 +348,7 @@ class ReleasePlannerTest {
     FlagReleaseSpec spec = spec(phase("Testing", Complete), phase("Production", NotStarted));
 
     ReleasePlan plan =
-        ReleasePlanner.plan(
-            spec,
-            new Observation(
-                observedLegacy(true, true),
-                true,
-                Ownership.created(PIPELINE),
-                Map.of("Testing", requested(Complete), "Production", requested(Complete)),
-                Target.UNREAD,
-                null,
-                null,
-                null,
-                Map.of("Production", "a guarded rollout")));
+        ReleasePlanner.plan(spec, bothTickedBeforeIn(Map.of("Production", "a guarded rollout")));
 
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.verdict().reason()).isEqualTo(Reasons.LEGACY_PHASE_GUARDED);
