@@ -33,10 +33,12 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -157,13 +159,38 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
               resource,
               token.token(),
               writes,
-              (seen, owned, announced) ->
-                  report(resource, seen, owned, announced, token.version()));
+              new ReleaseSync.Announcer() {
+                @Override
+                public void announce(Seen seen, Ownership owned, Outcome announced) {
+                  report(resource, seen, owned, announced, token.version());
+                }
+
+                @Override
+                public boolean stillCurrent() {
+                  return asRead(resource, context);
+                }
+              });
     } catch (SyncException e) {
       schedule.replan(resource);
       return onFailure(resource, e, token.version(), writes);
     }
     return reportSynced(resource, result, manage, token.version());
+  }
+
+  /**
+   * Whether the operator's cache (kept by the watch, no call) holds the resource no newer than the
+   * generation the pass read, and not being deleted. (A cache behind the pass's copy, which a read
+   * brought up to date, is no change.)
+   */
+  private static boolean asRead(FlagRelease resource, Context<FlagRelease> context) {
+    long read = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
+    return context
+        .getPrimaryCache()
+        .get(ResourceID.fromResource(resource))
+        .filter(latest -> !latest.isMarkedForDeletion())
+        .filter(
+            latest -> Objects.requireNonNullElse(latest.getMetadata().getGeneration(), 0L) <= read)
+        .isPresent();
   }
 
   /** The pass goes on with a token, or stops before any LaunchDarkly call. */

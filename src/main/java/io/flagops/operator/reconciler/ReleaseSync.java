@@ -157,6 +157,22 @@ public class ReleaseSync {
   /** Told before a write that cannot be undone, so the status can say it is about to happen. */
   public interface Announcer {
     void announce(Seen seen, Ownership owned, Outcome outcome);
+
+    /**
+     * Whether the resource is still as the pass read it (the same generation, not being deleted):
+     * asked before each write, so that a switch to Observe, a suspend, another pipeline or a
+     * deletion made while a slow pass ran stops its writes, a move's DELETE above all.
+     */
+    default boolean stillCurrent() {
+      return true;
+    }
+  }
+
+  /** The resource changed while the pass ran: its remaining writes are not made. */
+  private static final class Superseded extends RuntimeException {
+    Superseded() {
+      super(null, null, false, false);
+    }
   }
 
   /**
@@ -321,6 +337,16 @@ public class ReleaseSync {
           }
         } catch (PlanAgain e) {
           applied = List.of(); // planned again on the read that showed the change
+        } catch (Superseded e) {
+          // what was written is reported; the pass the change woke plans on the new spec
+          return new SyncResult(
+              seen(),
+              ReleasePlan.of(
+                  Verdict.replan(
+                      "the FlagRelease changed while this pass ran (spec edited, or being"
+                          + " deleted): its remaining writes were not made, and the next pass"
+                          + " plans on it")),
+              owned);
         } catch (Refused e) {
           refused = e;
           applied = List.of(); // what the writes before it answered is superseded by the read
@@ -572,6 +598,9 @@ public class ReleaseSync {
 
     private void apply(ReleaseAction action) {
       step = action.describe();
+      if (!announcer.stillCurrent()) {
+        throw new Superseded();
+      }
       try {
         if (action instanceof CreateRelease create) {
           create(create);
@@ -820,6 +849,10 @@ public class ReleaseSync {
         throw new PlanAgain();
       }
       step = deleting;
+      if (!announcer.stillCurrent()) { // changed during the re-read: nothing deleted
+        moving = movingBefore;
+        throw new Superseded();
+      }
       events.normal(resource, Reasons.RELEASE_MOVING, capitalize(what));
       boolean deleted = true;
       try {

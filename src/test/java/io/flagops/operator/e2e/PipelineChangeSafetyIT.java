@@ -623,6 +623,33 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * A switch to Observe made while a move is under way (here while it reads the new pipeline, its
+   * LaunchDarkly calls slow) stops the move before its DELETE: the pass had read the spec before.
+   */
+  @Test
+  void aSwitchToObserveWhileAMoveIsUnderWayStopsItsDelete() {
+    create("observe-mid-move", spec("flag-127", "standard", phase("Testing", Started)));
+    awaitReady("observe-mid-move");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.GET_PIPELINE,
+            () -> edit("observe-mid-move", s -> s.setManagementPolicy(ManagementPolicy.Observe)));
+    simulator.faults().latency(Duration.ofMillis(300)); // the watch brings the switch meanwhile
+    try {
+      edit("observe-mid-move", PipelineChangeSafetyIT::toFastTrack);
+      awaitCondition("observe-mid-move", ConditionTypes.RECONCILING, "True", "Drifted");
+    } finally {
+      simulator.faults().latency(Duration.ZERO);
+    }
+
+    assertThat(countFor("flag-127", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(writesFor("flag-127").stream().map(this::describe))
+        .containsExactly("create standard", "Started Testing");
+    assertThat(eventReasons("observe-mid-move")).doesNotContain("ReleaseMoving");
+  }
+
+  /**
    * The live release's guarded rollout rolled back (LaunchDarkly did not complete it when its
    * window ended): a move would start its phases again on the new pipeline, putting that variation
    * back.
