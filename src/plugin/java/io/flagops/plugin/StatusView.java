@@ -91,10 +91,10 @@ final class StatusView {
     if (Boolean.TRUE.equals(phase.getComplete())) {
       return null;
     }
-    if (phase.getStartedAt() != null
+    if ((phase.getStartedAt() != null || Boolean.TRUE.equals(phase.getStarted()))
         && List.of(ReleasePhase.NOT_STARTED, ReleasePhase.READY_TO_START)
             .contains(ReleasePhase.documented(phase.getStatus()))) {
-      return "shown " + phase.getStatus() + " after it started: likely rolled back";
+      return "shown " + phase.getStatus() + " after it started: rolled back, or moved back";
     }
     if (phase.getMonitoringEndsAt() == null) {
       return null;

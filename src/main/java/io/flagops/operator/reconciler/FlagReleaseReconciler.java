@@ -612,12 +612,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     if (plan.hasWrites()) {
       // Observe: say what Manage would do, in the message and, listed, in status.plannedChanges
       if (result.seen().release() == null) {
-        return new Outcome(
-            ReleaseState.Pending,
-            Reasons.RELEASE_NOT_FOUND,
-            "LaunchDarkly has no release for this flag; Observe mode does not create it",
-            false,
-            wouldDo);
+        // a move Manage left unfinished (its DELETE went through) waits too: say it is ours
+        return stopsAMove(
+            resource,
+            StatusFactory.unfinishedMove(resource.getStatus(), result.seen()),
+            new Outcome(
+                ReleaseState.Pending,
+                Reasons.RELEASE_NOT_FOUND,
+                "LaunchDarkly has no release for this flag; Observe mode does not create it",
+                false,
+                wouldDo));
       }
       return new Outcome(
           ReleaseState.Progressing,

@@ -623,6 +623,31 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * Switched to Observe between the halves of a move (its create refused): the status says the flag
+   * has no release because of the operator's own unfinished move, not only that it has none.
+   */
+  @Test
+  void observeBetweenTheHalvesOfAMoveSaysTheMoveWaits() {
+    create("observed-half-move", spec("flag-128", "standard", phase("Testing", Started)));
+    awaitReady("observed-half-move");
+    for (int i = 0; i < 20; i++) { // refused at each stalled poll until the switch
+      simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 400);
+    }
+    edit("observed-half-move", PipelineChangeSafetyIT::toFastTrack);
+    awaitCondition("observed-half-move", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+
+    edit("observed-half-move", s -> s.setManagementPolicy(ManagementPolicy.Observe));
+
+    FlagRelease observed =
+        awaitCondition("observed-half-move", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
+    assertThat(observed.getStatus().getMessage())
+        .isEqualTo(
+            "LaunchDarkly has no release for this flag; Observe mode does not create it. A move of"
+                + " the release of shop/flag-128 from pipeline 'standard' to 'fast-track' is"
+                + " unfinished, and waits too: the flag may have no release until it goes on");
+  }
+
+  /**
    * A switch to Observe made while a move is under way (here while it reads the new pipeline, its
    * LaunchDarkly calls slow) stops the move before its DELETE: the pass had read the spec before.
    */

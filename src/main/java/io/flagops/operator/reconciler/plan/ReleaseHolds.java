@@ -83,11 +83,28 @@ final class ReleaseHolds {
   }
 
   /** Why a likely rollback holds the move: the new release would run the phases again. */
-  private static String notUndone(String to) {
-    return ", so the release is not moved to pipeline '"
+  private static String notUndone(FlagReleaseSpec spec, String to) {
+    return ", so "
+        + (observes(spec)
+            ? "in Manage mode the release would not be moved"
+            : "the release is not moved")
+        + " to pipeline '"
         + to
         + "': a move would delete it, and starting its phases again there, now or after a later"
         + " edit, would undo that decision (the new release would keep no record of it).";
+  }
+
+  /**
+   * The way out a person has by deleting a release that looks rolled back, and what it costs: the
+   * release made then starts the phases the spec asks, serving that variation again.
+   */
+  private static String orDeleteAfterRollback(FlagReleaseSpec spec, String to) {
+    return ", or delete the release in LaunchDarkly"
+        + toHaveTheOperatorCreate(spec)
+        + " it on '"
+        + to
+        + "', which then starts the phases the spec asks, serving that variation again (ask them"
+        + " NotStarted first to keep it off)";
   }
 
   /**
@@ -129,9 +146,9 @@ final class ReleaseHolds {
                     + "' started, and LaunchDarkly now shows it "
                     + phase.status()
                     + " (a guarded rollout rolled back, or a person moved it back)"
-                    + notUndone(to)
+                    + notUndone(spec, to)
                     + " Decide in LaunchDarkly (start or complete the phase there)"
-                    + orDelete));
+                    + orDeleteAfterRollback(spec, to)));
       }
       // a read without the audiences' configuration keeps what the status saw of this start
       Optional<PhaseStatus> seen =
@@ -190,10 +207,11 @@ final class ReleaseHolds {
                     + Instant.ofEpochMilli(endsAt)
                     + ", and LaunchDarkly has not completed the phase: a regression may have"
                     + " rolled the rollout back"
-                    + notUndone(to)
-                    + " See the guarded rollout in LaunchDarkly; the move goes on once"
-                    + " LaunchDarkly completes the phase"
-                    + orDelete));
+                    + notUndone(spec, to)
+                    + " See the guarded rollout in LaunchDarkly; "
+                    + (observes(spec) ? "in Manage mode the move would go on" : "the move goes on")
+                    + " once LaunchDarkly completes the phase"
+                    + orDeleteAfterRollback(spec, to)));
       }
       if (endsAt != null) {
         return Optional.of(

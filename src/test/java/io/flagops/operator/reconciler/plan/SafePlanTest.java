@@ -304,7 +304,8 @@ class SafePlanTest {
             + " after a later edit, would undo that decision (the new release would keep no record"
             + " of it). See the guarded rollout in LaunchDarkly; the move goes on once"
             + " LaunchDarkly completes the phase, or delete the release in LaunchDarkly to have"
-            + " the operator create it on 'standard'");
+            + " the operator create it on 'standard', which then starts the phases the spec asks,"
+            + " serving that variation again (ask them NotStarted first to keep it off)");
     assertBlocked(
         moveOf(spec, onOld(startedTestingShown("ReadyToStart", 1_800_000_000_000L)), null),
         Reasons.PHASE_MOVED_BACK,
@@ -313,7 +314,18 @@ class SafePlanTest {
             + " 'standard': a move would delete it, and starting its phases again there, now or"
             + " after a later edit, would undo that decision (the new release would keep no record"
             + " of it). Decide in LaunchDarkly (start or complete the phase there), or delete the"
-            + " release in LaunchDarkly to have the operator create it on 'standard'");
+            + " release in LaunchDarkly to have the operator create it on 'standard', which then"
+            + " starts the phases the spec asks, serving that variation again (ask them NotStarted"
+            + " first to keep it off)");
+
+    FlagReleaseSpec observed = spec(phase("Testing", Started));
+    observed.setReleaseVariationId(null);
+    observed.setManagementPolicy(ManagementPolicy.Observe);
+    assertThat(moveOf(observed, monitored, TESTING_ENDS_AT.plusSeconds(61)).verdict().message())
+        .as("Observe moves nothing: said as Manage's")
+        .contains("so in Manage mode the release would not be moved to pipeline 'standard'")
+        .contains("in Manage mode the move would go on once LaunchDarkly completes the phase")
+        .contains("and set spec.managementPolicy to Manage (Observe creates nothing)");
 
     FlagReleaseSpec startsNothing = spec(phase("Testing", DesiredPhaseStatus.NotStarted));
     startsNothing.setReleaseVariationId(null);
