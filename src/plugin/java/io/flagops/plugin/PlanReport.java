@@ -164,6 +164,8 @@ final class PlanReport {
       out.println("The operator would stop here (" + verdict.reason() + "): " + verdict.message());
       return;
     }
+    // the operator in Observe makes none of the calls: they are said as Manage's
+    boolean observe = spec.getManagementPolicy() == ManagementPolicy.Observe;
     if (actions.isEmpty()
         && verdict.kind() == Verdict.Kind.WAITING
         && writesRemain(spec, release)) {
@@ -171,7 +173,9 @@ final class PlanReport {
           "No calls now, but LaunchDarkly does not match the spec yet: " + verdict.message());
       if (release != null && !release.releasePipelineKey().equals(spec.getReleasePipelineKey())) {
         out.println(
-            "Once that changes, the operator moves the release: "
+            "Once that changes, "
+                + (observe ? "Manage would move" : "the operator moves")
+                + " the release: "
                 + ApiCall.deleteRelease(flag)
                 + " (on pipeline '"
                 + release.releasePipelineKey()
@@ -181,7 +185,10 @@ final class PlanReport {
                 + spec.getReleasePipelineKey()
                 + "').");
       } else {
-        out.println("Once that changes, the operator makes the calls that remain.");
+        out.println(
+            "Once that changes, "
+                + (observe ? "Manage would make" : "the operator makes")
+                + " the calls that remain.");
       }
       return;
     }
@@ -189,7 +196,6 @@ final class PlanReport {
       out.println("No changes. " + capitalize(verdict.message()));
       return;
     }
-    boolean observe = spec.getManagementPolicy() == ManagementPolicy.Observe;
     out.println(
         (observe
                 ? "managementPolicy is Observe: the operator makes none of these calls; Manage"

@@ -279,7 +279,15 @@ class KubectlPluginIT {
     assertThat(waiting.exitCode()).as(waiting.out() + waiting.err()).isEqualTo(2);
     assertThat(waiting.out())
         .contains("No calls now, but LaunchDarkly does not match the spec yet")
+        .contains("Once that changes, the operator makes the calls that remain.")
         .doesNotContain("No changes");
+    Path observed =
+        KubectlPlugin.file(
+            guarded + "    - name: Everyone\n      status: Started\n  managementPolicy: Observe\n");
+    KubectlPlugin.Result observing = plugin.run("plan", "-f", observed.toString());
+    assertThat(observing.out())
+        .as(observing.err())
+        .contains("Once that changes, Manage would make the calls that remain.");
     assertThat(move.exitCode()).as(move.out() + move.err()).isEqualTo(2);
     assertThat(move.out())
         .contains(

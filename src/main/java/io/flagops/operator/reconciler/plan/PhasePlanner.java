@@ -359,8 +359,9 @@ final class PhasePlanner {
               + "' was due to end at about "
               + Instant.ofEpochMilli(endsAt)
               + ", and LaunchDarkly has not completed the phase: a regression may have rolled the"
-              + " rollout back. See the guarded rollout in LaunchDarkly; the operator goes on once"
-              + " LaunchDarkly completes the phase"
+              + " rollout back. See the guarded rollout in LaunchDarkly; "
+              + goesOn()
+              + " once LaunchDarkly completes the phase"
               // not "skips the wait": completing it may put a rolled-back variation back
               + (forcible
                   ? forceHint(phase, "completes it anyway, without LaunchDarkly's verdict")
@@ -393,7 +394,7 @@ final class PhasePlanner {
     return details.isEmpty() ? "" : " (" + String.join("; ", details) + ")";
   }
 
-  private static Verdict awaitingApproval(
+  private Verdict awaitingApproval(
       ReleasePhase phase, List<ReleaseAudience> audiences, boolean startsNow) {
     String who =
         audiences.stream()
@@ -408,7 +409,16 @@ final class PhasePlanner {
             + " approval in LaunchDarkly for audience"
             + (audiences.size() > 1 ? "s " : " ")
             + who
-            + "; the operator goes on once it is approved");
+            + "; "
+            + goesOn()
+            + " once it is approved");
+  }
+
+  /** Who goes on: the operator in Manage; in Observe nobody writes, so it is said as Manage's. */
+  private String goesOn() {
+    return ReleaseHolds.observes(spec)
+        ? "in Manage mode the operator would go on"
+        : "the operator goes on";
   }
 
   private Verdict notCompleteYet(ReleasePhase phase) {
@@ -445,7 +455,9 @@ final class PhasePlanner {
             + index
             + ".status Complete"
             + (startedUnguarded(phase, wanted(phase)) ? " with " + index + ".forceComplete" : "")
-            + " has the operator complete it)");
+            + (ReleaseHolds.observes(spec)
+                ? " would have the operator complete it in Manage mode)"
+                : " has the operator complete it)"));
   }
 
   /**

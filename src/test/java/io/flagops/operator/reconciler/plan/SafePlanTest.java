@@ -242,6 +242,16 @@ class SafePlanTest {
                 + " creates nothing) to have the operator create it on 'standard' now");
   }
 
+  /** Observe writes nothing: a wait on LaunchDarkly says what Manage would do after it. */
+  @Test
+  void inObserveAWaitSaysWhatManageWouldDoAfterIt() {
+    FlagReleaseSpec spec = spec(phase("Testing", Complete));
+    spec.setManagementPolicy(ManagementPolicy.Observe);
+
+    assertThat(plan(spec, approval("Testing:Started", "pendingApproval")).verdict().message())
+        .endsWith("; in Manage mode the operator would go on once it is approved");
+  }
+
   @Test
   void aMoveWaitsWhileLaunchDarklysGuardrailsDecideOnTheLiveRelease() {
     FlagReleaseSpec spec = spec(phase("Testing", Started));
