@@ -635,6 +635,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     if (verdict.kind() == Verdict.Kind.WAITING) {
       return new Outcome(ReleaseState.Progressing, verdict.reason(), verdict.message());
     }
+    if (verdict.kind() == Verdict.Kind.REPLAN) {
+      // stopped by a change made while it ran (the pass the change woke goes on): not in sync,
+      // and a move it left half done waits too
+      return stopsAMove(
+          resource,
+          StatusFactory.unfinishedMove(resource.getStatus(), result.seen()),
+          new Outcome(ReleaseState.Progressing, verdict.reason(), verdict.message()));
+    }
     return new Outcome(ReleaseState.Ready, Reasons.IN_SYNC, verdict.message());
   }
 

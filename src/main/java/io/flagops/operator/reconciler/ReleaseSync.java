@@ -252,6 +252,9 @@ public class ReleaseSync {
     /** A move this pass started and has not finished: deleted, and not created again yet. */
     private PipelineMove moving;
 
+    /** This pass's own move deleted the release: the create that finishes it is not stopped. */
+    private boolean movedHere;
+
     /** What the pass was doing: "reading the release" or the write being made. */
     private String step = LaunchDarklyClient.READING;
 
@@ -598,7 +601,10 @@ public class ReleaseSync {
 
     private void apply(ReleaseAction action) {
       step = action.describe();
-      if (!announcer.stillCurrent()) {
+      // the create that finishes this pass's own move goes on: the DELETE went out, and a flag
+      // left without a release is worse than a move finished (a deletion, Orphan, leaves it)
+      boolean finishesThisMove = action instanceof CreateRelease && current.isEmpty() && movedHere;
+      if (!finishesThisMove && !announcer.stillCurrent()) {
         throw new Superseded();
       }
       try {
@@ -746,6 +752,10 @@ public class ReleaseSync {
           "creating the release of " + flag + " on pipeline '" + create.pipelineKey() + "'",
           before,
           moving);
+      if (!movedHere && !announcer.stillCurrent()) { // changed during the status write
+        owned = before; // nothing was created: the pass's report takes the record back
+        throw new Superseded();
+      }
       try {
         current =
             Optional.of(
@@ -877,6 +887,7 @@ public class ReleaseSync {
       }
       current = Optional.empty();
       owned = Ownership.NONE;
+      movedHere = true;
       if (!deleted) { // someone else's delete came first: the history does not give it to us
         alreadyGone(delete);
         return;

@@ -623,6 +623,34 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * Deleted (Orphan) while the move's DELETE is on its way: the create that finishes the move still
+   * goes out, as Orphan leaves a release, rather than the flag left without one.
+   */
+  @Test
+  void anOrphanDeletionDuringAMovesDeleteStillFinishesTheMove() {
+    FlagReleaseSpec orphan = spec("flag-129", "standard", phase("Testing", Started));
+    orphan.setDeletionPolicy(DeletionPolicy.Orphan);
+    create("orphaned-mid-move", orphan);
+    awaitReady("orphaned-mid-move");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.DELETE_RELEASE, () -> releases().withName("orphaned-mid-move").delete());
+    simulator.faults().latency(Duration.ofMillis(300)); // the watch brings the deletion meanwhile
+    try {
+      edit("orphaned-mid-move", PipelineChangeSafetyIT::toFastTrack);
+      await().atMost(TIMEOUT).until(() -> get("orphaned-mid-move") == null);
+    } finally {
+      simulator.faults().latency(Duration.ZERO);
+    }
+
+    assertThat(writesFor("flag-129").stream().map(this::describe))
+        .containsSubsequence("DELETE", "create fast-track");
+    assertThat(simulator.release(PROJECT, "flag-129")).isPresent();
+    assertThat(eventReasons("orphaned-mid-move")).doesNotContain("UnfinishedMoveLeft");
+  }
+
+  /**
    * Switched to Observe between the halves of a move (its create refused): the status says the flag
    * has no release because of the operator's own unfinished move, not only that it has none.
    */
@@ -661,12 +689,17 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
             CallLog.GET_PIPELINE,
             () -> edit("observe-mid-move", s -> s.setManagementPolicy(ManagementPolicy.Observe)));
     simulator.faults().latency(Duration.ofMillis(300)); // the watch brings the switch meanwhile
+    List<String> reasons = recordReasons("observe-mid-move");
     try {
       edit("observe-mid-move", PipelineChangeSafetyIT::toFastTrack);
       awaitCondition("observe-mid-move", ConditionTypes.RECONCILING, "True", "Drifted");
     } finally {
       simulator.faults().latency(Duration.ZERO);
     }
+    assertThat(caughtUp("observe-mid-move", reasons))
+        .as("the stopped pass is not in sync")
+        .anyMatch(r -> r.startsWith("Progressing: the FlagRelease changed while this pass ran"))
+        .noneMatch(r -> r.startsWith("InSync: the FlagRelease changed"));
 
     assertThat(countFor("flag-127", CallLog.DELETE_RELEASE)).isZero();
     assertThat(writesFor("flag-127").stream().map(this::describe))

@@ -15,6 +15,10 @@ import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.UncertainWrite;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
+import io.flagops.operator.reconciler.plan.Ownership;
+import io.flagops.operator.reconciler.plan.Verdict;
+import io.flagops.operator.reconciler.status.Outcome;
+import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -155,7 +159,41 @@ class ReleaseSyncTest {
     assertThat(events).noneMatch(e -> e.contains("PhaseStarted"));
   }
 
+  /**
+   * A change made while the create is announced (a switch to Observe, a deletion) stops it: the
+   * status write that announced it is the last thing the pass does.
+   */
+  @Test
+  void aChangeMadeWhileTheCreateIsAnnouncedStopsTheCreate() {
+    launchDarkly.exists = false;
+    List<String> announced = new ArrayList<>();
+
+    SyncResult result =
+        sync(
+            MANAGE,
+            new ReleaseSync.Announcer() {
+              @Override
+              public void announce(Seen seen, Ownership owned, Outcome outcome) {
+                announced.add(outcome.reason());
+              }
+
+              @Override
+              public boolean stillCurrent() {
+                return announced.isEmpty(); // the edit lands during the announce's status write
+              }
+            });
+
+    assertThat(announced).containsExactly("CreatingRelease");
+    assertThat(launchDarkly.calls).as("no create").containsExactly("GET release");
+    assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.REPLAN);
+    assertThat(result.owned().ownsAny()).as("nothing was created").isFalse();
+  }
+
   private SyncResult sync(ReleaseSync.Writes writes) {
+    return sync(writes, (seen, owned, outcome) -> {});
+  }
+
+  private SyncResult sync(ReleaseSync.Writes writes, ReleaseSync.Announcer announcer) {
     FlagRelease resource = new FlagRelease();
     resource.setMetadata(
         new ObjectMetaBuilder()
@@ -187,6 +225,6 @@ class ReleaseSyncTest {
           List.of(new UncertainWrite("65a1f0c2e4b0a1b2c3d4e5f7", "Canary", "Started")));
       resource.setStatus(status);
     }
-    return sync.sync(resource, TOKEN, writes, (seen, owned, outcome) -> {});
+    return sync.sync(resource, TOKEN, writes, announcer);
   }
 }
