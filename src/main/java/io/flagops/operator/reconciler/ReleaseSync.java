@@ -255,6 +255,11 @@ public class ReleaseSync {
     /** This pass's own move deleted the release: the create that finishes it is not stopped. */
     private boolean movedHere;
 
+    /** The next create finishes the move whose DELETE this pass sent (not a later create). */
+    private boolean finishesThisPassesMove() {
+      return movedHere && moving != null && current.isEmpty();
+    }
+
     /** What the pass was doing: "reading the release" or the write being made. */
     private String step = LaunchDarklyClient.READING;
 
@@ -603,7 +608,7 @@ public class ReleaseSync {
       step = action.describe();
       // the create that finishes this pass's own move goes on: the DELETE went out, and a flag
       // left without a release is worse than a move finished (a deletion, Orphan, leaves it)
-      boolean finishesThisMove = action instanceof CreateRelease && current.isEmpty() && movedHere;
+      boolean finishesThisMove = action instanceof CreateRelease && finishesThisPassesMove();
       if (!finishesThisMove && !announcer.stillCurrent()) {
         throw new Superseded();
       }
@@ -752,7 +757,7 @@ public class ReleaseSync {
           "creating the release of " + flag + " on pipeline '" + create.pipelineKey() + "'",
           before,
           moving);
-      if (!movedHere && !announcer.stillCurrent()) { // changed during the status write
+      if (!finishesThisPassesMove() && !announcer.stillCurrent()) { // changed meanwhile
         owned = before; // nothing was created: the pass's report takes the record back
         throw new Superseded();
       }
@@ -851,6 +856,10 @@ public class ReleaseSync {
       } finally {
         beforeDelete = false;
       }
+      if (!announcer.stillCurrent()) { // changed during the re-read: nothing deleted
+        moving = movingBefore;
+        throw new Superseded();
+      }
       if (!stillTheSame(plannedOn, current)) {
         moving = movingBefore;
         if (current.isEmpty()) {
@@ -859,10 +868,6 @@ public class ReleaseSync {
         throw new PlanAgain();
       }
       step = deleting;
-      if (!announcer.stillCurrent()) { // changed during the re-read: nothing deleted
-        moving = movingBefore;
-        throw new Superseded();
-      }
       events.normal(resource, Reasons.RELEASE_MOVING, capitalize(what));
       boolean deleted = true;
       try {

@@ -651,6 +651,37 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /**
+   * The move finished, a person deletes the new release and the FlagRelease is switched to Observe
+   * while the pass's phase write is on its way: the create the pass plans next is no longer the one
+   * that finishes its move, and is not made.
+   */
+  @Test
+  void aCreateAfterTheMoveFinishedIsStoppedByAnEdit() {
+    create("moved-then-observed", spec("flag-130", "standard", phase("Testing", Started)));
+    awaitReady("moved-then-observed");
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.UPDATE_PHASE,
+            () -> {
+              simulator.ui().deleteRelease(PROJECT, "flag-130");
+              edit("moved-then-observed", s -> s.setManagementPolicy(ManagementPolicy.Observe));
+            });
+    simulator.faults().latency(Duration.ofMillis(300)); // the watch brings the switch meanwhile
+    try {
+      edit("moved-then-observed", PipelineChangeSafetyIT::toFastTrack);
+      awaitCondition("moved-then-observed", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
+    } finally {
+      simulator.faults().latency(Duration.ZERO);
+    }
+
+    assertThat(countFor("flag-130", CallLog.CREATE_RELEASE))
+        .as("the first create and the move's, no third")
+        .isEqualTo(2);
+    assertThat(simulator.release(PROJECT, "flag-130")).isEmpty();
+  }
+
+  /**
    * Switched to Observe between the halves of a move (its create refused): the status says the flag
    * has no release because of the operator's own unfinished move, not only that it has none.
    */

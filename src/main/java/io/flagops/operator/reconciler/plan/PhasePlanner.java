@@ -342,7 +342,12 @@ final class PhasePlanner {
 
   /** How forceComplete would end the wait on a phase the spec asks Complete. */
   private String forceHint(ReleasePhase phase, String what) {
-    return " (spec.phases[" + specIndexByName.get(phase.name()) + "].forceComplete " + what + ")";
+    return " (spec.phases["
+        + specIndexByName.get(phase.name())
+        + "].forceComplete "
+        + what
+        + (ReleaseHolds.observes(spec) ? " in Manage mode" : "")
+        + ")";
   }
 
   /**

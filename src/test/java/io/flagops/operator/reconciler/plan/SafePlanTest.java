@@ -250,6 +250,17 @@ class SafePlanTest {
 
     assertThat(plan(spec, approval("Testing:Started", "pendingApproval")).verdict().message())
         .endsWith("; in Manage mode the operator would go on once it is approved");
+    assertThat(
+            ReleasePlanner.plan(
+                    spec,
+                    Observation.of(
+                            Optional.of(guarded("Testing:Started", 1_800_000_000_000L)),
+                            false,
+                            owned("standard"))
+                        .at(TESTING_ENDS_AT.minusSeconds(600)))
+                .verdict()
+                .message())
+        .endsWith("(spec.phases[0].forceComplete skips the wait in Manage mode)");
   }
 
   @Test
