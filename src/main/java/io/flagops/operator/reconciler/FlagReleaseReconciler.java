@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Keeps a flag's LaunchDarkly release in line with its FlagRelease. A pass first checks what stops
@@ -183,11 +184,20 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    * brought up to date, is no change.)
    */
   private static boolean asRead(FlagRelease resource, Context<FlagRelease> context) {
+    return sameSpec(resource, context, latest -> !latest.isMarkedForDeletion());
+  }
+
+  /**
+   * Whether the cache holds the resource no newer than the generation the pass read, and {@code
+   * also} holds of it. A deletion pass asks only that: its resource is being deleted already.
+   */
+  private static boolean sameSpec(
+      FlagRelease resource, Context<FlagRelease> context, Predicate<FlagRelease> also) {
     long read = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
     return context
         .getPrimaryCache()
         .get(ResourceID.fromResource(resource))
-        .filter(latest -> !latest.isMarkedForDeletion())
+        .filter(also)
         .filter(
             latest -> Objects.requireNonNullElse(latest.getMetadata().getGeneration(), 0L) <= read)
         .isPresent();
@@ -388,7 +398,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         tokens.accountOf(resource).flatMap(account -> claims.heldByAnother(resource, account));
     holder.ifPresent(other -> leftToTheHolder(resource, other));
     ReleaseDeletion.Result result =
-        holder.isEmpty() ? deletion.delete(resource) : ReleaseDeletion.Result.finished();
+        holder.isEmpty()
+            ? deletion.delete(resource, () -> sameSpec(resource, context, latest -> true))
+            : ReleaseDeletion.Result.finished();
     if (result.done()) {
       context.resourceOperations().removeFinalizer();
       forget(resource);
@@ -606,8 +618,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     }
     List<String> wouldDo = plan.actions().stream().map(ReleaseAction::describe).toList();
     if (verdict.kind() == Verdict.Kind.BLOCKED) {
-      // Observe still lists what Manage would do before it stops, for review
-      return new Outcome(ReleaseState.Failed, verdict.reason(), verdict.message(), true, wouldDo);
+      // Observe still lists what Manage would do before it stops, for review; a move left half
+      // done (no release now) waits too
+      return stopsAMove(
+          resource,
+          StatusFactory.unfinishedMove(resource.getStatus(), result.seen()),
+          new Outcome(ReleaseState.Failed, verdict.reason(), verdict.message(), true, wouldDo));
     }
     if (plan.hasWrites()) {
       // Observe: say what Manage would do, in the message and, listed, in status.plannedChanges

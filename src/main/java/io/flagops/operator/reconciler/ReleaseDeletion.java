@@ -23,6 +23,7 @@ import io.flagops.operator.reconciler.support.EventRecorder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,9 +94,28 @@ public class ReleaseDeletion {
     static Result untilTurn(String message, Duration wait) {
       return new Result(false, message, false, wait, false, true, false);
     }
+
+    /**
+     * The FlagRelease changed while its deletion ran (a policy set to Orphan, say): nothing was
+     * deleted, and the pass the change woke decides with it. No failure: looked at again at once.
+     */
+    static Result superseded() {
+      return untilTurn(
+          "the FlagRelease changed while its deletion ran, so nothing was deleted; it is looked at"
+              + " again",
+          Duration.ZERO);
+    }
   }
 
   public Result delete(FlagRelease resource) {
+    return delete(resource, () -> true);
+  }
+
+  /**
+   * @param stillCurrent whether the FlagRelease is still as this pass read it (asked just before
+   *     the DELETE: a policy switched to Orphan during the release's read must stop it)
+   */
+  public Result delete(FlagRelease resource, BooleanSupplier stillCurrent) {
     FlagReleaseSpec spec = resource.getSpec();
     if (spec.getDeletionPolicy() == DeletionPolicy.Orphan) {
       return leave(
@@ -161,7 +181,7 @@ public class ReleaseDeletion {
     try {
       AccessTokens.Resolved token = tokens.resolve(resource);
       TokenSourceChange.adoptCreatedRelease(resource, token, events);
-      return deleteRelease(resource, launchDarkly.as(token.token()));
+      return deleteRelease(resource, launchDarkly.as(token.token()), stillCurrent);
     } catch (AccessTokens.Unavailable e) {
       return blocked(resource, e.getMessage(), polling.unauthorized());
     } catch (LaunchDarklyException e) {
@@ -231,7 +251,8 @@ public class ReleaseDeletion {
    * Deletes the release only when this resource owns it: created it, or adopted it and the policy
    * says adopted releases go too. Anything else is left in LaunchDarkly, with an event saying why.
    */
-  private Result deleteRelease(FlagRelease resource, LaunchDarklySession session) {
+  private Result deleteRelease(
+      FlagRelease resource, LaunchDarklySession session, BooleanSupplier stillCurrent) {
     FlagReleaseSpec spec = resource.getSpec();
     FlagRef flag = ReleaseSync.flagOf(spec);
     Optional<Release> release = session.getRelease(flag);
@@ -266,6 +287,9 @@ public class ReleaseDeletion {
     if (keepsAdopted(owned, spec)) {
       leftAdopted(resource, pipeline); // the token's source changed since it was created
       return Result.finished();
+    }
+    if (!stillCurrent.getAsBoolean()) {
+      return Result.superseded();
     }
     try {
       if (!session.deleteRelease(flag)) {

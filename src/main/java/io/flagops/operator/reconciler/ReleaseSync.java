@@ -484,7 +484,7 @@ public class ReleaseSync {
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
               .withLegacyGuardrails(
-                  Boolean.TRUE.equals(legacy) ? definition.guardrailsByPhase() : Map.of())
+                  Boolean.TRUE.equals(legacy) ? legacyGuardrails(definition) : Map.of())
               .withPhasesBefore(phasesBefore)
               .withUnfinishedMove(unfinishedMove())
               .withCompletedPipelineKey(
@@ -505,6 +505,18 @@ public class ReleaseSync {
       // a move deletes the live release: it must fit the pipeline as LaunchDarkly has it now
       Optional<ReleasePipeline> now = pipelines.read(session, flag.projectKey(), key);
       return ReleasePlanner.plan(spec, observed.withTarget(Target.of(now)));
+    }
+
+    /**
+     * What a legacy pipeline's definition gives its phases as guardrails, as read in the last 5
+     * minutes (a person may add an approval to it; whether it is legacy never changes).
+     */
+    private Map<String, String> legacyGuardrails(ReleasePipeline definition) {
+      return pipelines
+          .recent(session, flag.projectKey(), pipeline())
+          .pipeline()
+          .orElse(definition)
+          .guardrailsByPhase();
     }
 
     /** The move this pass started, else the one the status recorded; null when none. */

@@ -470,10 +470,7 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         awaitCondition("moved-unauthorized", ConditionTypes.STALLED, "True", "Unauthorized");
     assertThat(simulator.release(PROJECT, "flag-121")).isEmpty();
     assertThat(stalled.getStatus().getUnfinishedMove()).isNotNull();
-    assertThat(stalled.getStatus().getMessage())
-        .endsWith(
-            ". A move of the release of shop/flag-121 from pipeline 'standard' to 'fast-track' is"
-                + " unfinished, and waits too: the flag may have no release until it goes on");
+    assertThat(stalled.getStatus().getMessage()).endsWith(". " + moveToFastTrackWaits("flag-121"));
   }
 
   @Test
@@ -701,9 +698,14 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         awaitCondition("observed-half-move", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
     assertThat(observed.getStatus().getMessage())
         .isEqualTo(
-            "LaunchDarkly has no release for this flag; Observe mode does not create it. A move of"
-                + " the release of shop/flag-128 from pipeline 'standard' to 'fast-track' is"
-                + " unfinished, and waits too: the flag may have no release until it goes on");
+            "LaunchDarkly has no release for this flag; Observe mode does not create it. "
+                + moveToFastTrackWaits("flag-128"));
+
+    // a spec the new pipeline cannot take, in Observe: the stall says the move waits too
+    edit("observed-half-move", s -> s.getPhases().get(0).setName("NoSuchPhase"));
+    FlagRelease stalled =
+        awaitCondition("observed-half-move", ConditionTypes.STALLED, "True", "UnknownPhase");
+    assertThat(stalled.getStatus().getMessage()).endsWith(". " + moveToFastTrackWaits("flag-128"));
   }
 
   /**
@@ -914,6 +916,14 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
   }
 
   /** The spec moved to pipeline "fast-track", its phase Canary started. */
+  /** What a status adds while a move from 'standard' to 'fast-track' is held back. */
+  private static String moveToFastTrackWaits(String flag) {
+    return "A move of the release of shop/"
+        + flag
+        + " from pipeline 'standard' to 'fast-track' is unfinished, and waits too: the flag may"
+        + " have no release until it goes on";
+  }
+
   private static void toFastTrack(FlagReleaseSpec spec) {
     spec.setReleasePipelineKey("fast-track");
     spec.setPhases(new ArrayList<>(List.of(phase("Canary", Started))));

@@ -345,8 +345,8 @@ final class PhasePlanner {
     return " (spec.phases["
         + specIndexByName.get(phase.name())
         + "].forceComplete "
+        + (ReleaseHolds.observes(spec) ? "in Manage mode " : "")
         + what
-        + (ReleaseHolds.observes(spec) ? " in Manage mode" : "")
         + ")";
   }
 

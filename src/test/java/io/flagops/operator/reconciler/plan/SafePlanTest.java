@@ -260,7 +260,7 @@ class SafePlanTest {
                         .at(TESTING_ENDS_AT.minusSeconds(600)))
                 .verdict()
                 .message())
-        .endsWith("(spec.phases[0].forceComplete skips the wait in Manage mode)");
+        .endsWith("(spec.phases[0].forceComplete in Manage mode skips the wait)");
   }
 
   @Test
