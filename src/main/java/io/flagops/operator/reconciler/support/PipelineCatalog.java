@@ -48,17 +48,21 @@ public class PipelineCatalog {
     // one read per pipeline even when many reconciles ask at once; a failed read caches nothing
     return legacy.get(
         key(session, projectKey, pipelineKey),
-        k ->
-            session
-                .getReleasePipeline(projectKey, pipelineKey)
-                .orElseThrow(
-                    () ->
-                        new LaunchDarklyException.NotFound(
-                            "reading the release pipeline: project '"
-                                + projectKey
-                                + "' has no pipeline '"
-                                + pipelineKey
-                                + "'")));
+        k -> {
+          ReleasePipeline read =
+              session
+                  .getReleasePipeline(projectKey, pipelineKey)
+                  .orElseThrow(
+                      () ->
+                          new LaunchDarklyException.NotFound(
+                              "reading the release pipeline: project '"
+                                  + projectKey
+                                  + "' has no pipeline '"
+                                  + pipelineKey
+                                  + "'"));
+          recent.put(k, Optional.of(read)); // read now: recent too
+          return read;
+        });
   }
 
   /** The pipeline as LaunchDarkly has it now, or empty when the project has none by that key. */
