@@ -18,6 +18,7 @@ import io.flagops.operator.reconciler.plan.ReleaseAction.DeleteRelease;
 import io.flagops.operator.reconciler.plan.ReleaseAction.PatchLegacyPhases;
 import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
 import io.flagops.operator.reconciler.plan.Verdict;
+import io.flagops.operator.reconciler.status.StatusFactory;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -160,12 +161,21 @@ final class PlanReport {
     out.println();
     List<ReleaseAction> actions = result.plan().actions();
     Verdict verdict = result.plan().verdict();
-    if (verdict.kind() == Verdict.Kind.BLOCKED && actions.isEmpty()) {
-      out.println("The operator would stop here (" + verdict.reason() + "): " + verdict.message());
-      return;
-    }
     // the operator in Observe makes none of the calls: they are said as Manage's
     boolean observe = spec.getManagementPolicy() == ManagementPolicy.Observe;
+    // in Observe, a stop also holds back a move left half done, as the status says
+    String stopWaits =
+        observe ? moveWaits(StatusFactory.unfinishedMove(resource.getStatus(), result.seen())) : "";
+    String stop =
+        "stop here ("
+            + verdict.reason()
+            + "): "
+            + verdict.message()
+            + (stopWaits.isEmpty() ? "" : "." + stopWaits);
+    if (verdict.kind() == Verdict.Kind.BLOCKED && actions.isEmpty()) {
+      out.println("The operator would " + stop);
+      return;
+    }
     if (actions.isEmpty()
         && verdict.kind() == Verdict.Kind.WAITING
         && writesRemain(spec, release)) {
@@ -213,8 +223,7 @@ final class PlanReport {
           "Then it reads the release again and plans what follows from LaunchDarkly's answer.");
     } else if (verdict.kind() == Verdict.Kind.BLOCKED) {
       // the calls that do not depend on it are made; the stop is said after them
-      out.println(
-          "Then the operator would stop here (" + verdict.reason() + "): " + verdict.message());
+      out.println("Then the operator would " + stop);
     } else {
       out.println("Then: " + verdict.message());
     }

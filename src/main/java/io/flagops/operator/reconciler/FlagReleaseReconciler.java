@@ -619,11 +619,13 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     List<String> wouldDo = plan.actions().stream().map(ReleaseAction::describe).toList();
     if (verdict.kind() == Verdict.Kind.BLOCKED) {
       // Observe still lists what Manage would do before it stops, for review; a move left half
-      // done (no release now) waits too
-      return stopsAMove(
-          resource,
-          StatusFactory.unfinishedMove(resource.getStatus(), result.seen()),
-          new Outcome(ReleaseState.Failed, verdict.reason(), verdict.message(), true, wouldDo));
+      // done (no release now) waits too (in Manage, a blocked create of a move says so itself)
+      Outcome stop =
+          new Outcome(ReleaseState.Failed, verdict.reason(), verdict.message(), true, wouldDo);
+      return manage
+          ? stop
+          : stopsAMove(
+              resource, StatusFactory.unfinishedMove(resource.getStatus(), result.seen()), stop);
     }
     if (plan.hasWrites()) {
       // Observe: say what Manage would do, in the message and, listed, in status.plannedChanges

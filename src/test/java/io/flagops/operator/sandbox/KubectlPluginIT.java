@@ -472,6 +472,18 @@ class KubectlPluginIT {
       assertThat(secretGone.err())
           .contains("Secret \"no-such-secret\" not found")
           .contains("A move of the release from pipeline 'standard' to 'guarded' is unfinished");
+      // in Observe, a spec the new pipeline cannot take: the stop says the move waits too
+      Path observedMisfit =
+          KubectlPlugin.file(
+              moved.replace("name: Internal", "name: NoSuchPhase")
+                  + "  managementPolicy: Observe\n");
+      KubectlPlugin.Result misfit = plugin.run("plan", "-f", observedMisfit.toString());
+      assertThat(misfit.out())
+          .as(misfit.err())
+          .contains("The operator would stop here (UnknownPhase)")
+          .contains(
+              ". A move of the release from pipeline 'standard' to 'guarded' is unfinished, and"
+                  + " waits too");
       // a token LaunchDarkly refuses: the error says the move waits too
       Path refused = KubectlPlugin.file("api-refused-0badc0de");
       KubectlPlugin.Result unauthorized =

@@ -13,8 +13,9 @@ import java.util.Optional;
  * Release pipelines as LaunchDarkly defines them. Whether a pipeline is a legacy one never changes
  * after it is created, so that is read once per token and kept in a bounded cache. A pipeline is
  * also kept a few minutes for checks that delete nothing (a move held back, a release on another
- * pipeline, Observe without a release): one read per pipeline then serves every resource that asks,
- * however often it polls. A pipeline about to receive a moved release is always read afresh.
+ * pipeline, Observe without a release, a legacy pipeline's guardrails): one read per pipeline then
+ * serves every resource that asks, however often it polls. A pipeline about to receive a moved
+ * release is always read afresh.
  */
 @ApplicationScoped
 public class PipelineCatalog {
@@ -40,8 +41,8 @@ public class PipelineCatalog {
   }
 
   /**
-   * The pipeline's definition as last read (whether it is legacy, and the guardrails its phases
-   * give their audiences), read once when not known.
+   * The pipeline's definition as last read, read once when not known: whether it is legacy. (Its
+   * guardrails, which a person may change, are read through {@link #recent}.)
    */
   public ReleasePipeline definition(
       LaunchDarklySession session, String projectKey, String pipelineKey) {

@@ -53,6 +53,20 @@ class PipelineCatalogTest {
         .isTrue();
   }
 
+  /**
+   * The legacy check's read counts as recent: a legacy release's guardrails cost no second read.
+   */
+  @Test
+  void theLegacyChecksReadServesTheNextFiveMinutes() {
+    PipelineCatalog catalog = new PipelineCatalog();
+    var session = pipelines.as(AccessToken.of("api-one"));
+
+    catalog.definition(session, "shop", "standard");
+
+    assertThat(catalog.recent(session, "shop", "standard").fresh()).isFalse();
+    assertThat(reads).hasValue(1);
+  }
+
   @Test
   void rotatedTokensDoNotGrowTheCacheWithoutBound() {
     PipelineCatalog catalog = new PipelineCatalog();
