@@ -71,6 +71,23 @@ class ReleaseDeletionTest {
     assertThat(events).anyMatch(e -> e.startsWith("ReleaseDeleted: Deleted the release"));
   }
 
+  /**
+   * The FlagRelease changed while the deletion read the release (deletionPolicy set to Orphan,
+   * say): the DELETE planned on the policy read before is not sent, and the deletion is looked at
+   * again at once, as no failure.
+   */
+  @Test
+  void aChangeMadeWhileTheDeletionReadsTheReleaseStopsTheDelete() {
+    ReleaseDeletion.Result result =
+        deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Created), () -> false);
+
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(result.done()).isFalse();
+    assertThat(result.blocked()).isFalse();
+    assertThat(result.ownTurn()).isTrue();
+    assertThat(result.retryAfter()).isZero();
+  }
+
   @Test
   void anAdoptedReleaseIsLeftUnlessThePolicySaysSo() {
     assertThat(deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Adopted)).done())
