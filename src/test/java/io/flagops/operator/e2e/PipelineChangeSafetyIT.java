@@ -666,7 +666,7 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
               simulator.ui().deleteRelease(PROJECT, "flag-130");
               edit("moved-then-observed", s -> s.setManagementPolicy(ManagementPolicy.Observe));
             });
-    simulator.faults().latency(Duration.ofMillis(300)); // the watch brings the switch meanwhile
+    simulator.faults().latency(Duration.ofSeconds(1)); // the watch brings the switch meanwhile
     try {
       edit("moved-then-observed", PipelineChangeSafetyIT::toFastTrack);
       awaitCondition("moved-then-observed", ConditionTypes.RECONCILING, "True", "ReleaseNotFound");
@@ -723,7 +723,7 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
         .changeBeforeNext(
             CallLog.GET_PIPELINE,
             () -> edit("observe-mid-move", s -> s.setManagementPolicy(ManagementPolicy.Observe)));
-    simulator.faults().latency(Duration.ofMillis(300)); // the watch brings the switch meanwhile
+    simulator.faults().latency(Duration.ofSeconds(1)); // the watch brings the switch meanwhile
     List<String> reasons = recordReasons("observe-mid-move");
     try {
       edit("observe-mid-move", PipelineChangeSafetyIT::toFastTrack);
