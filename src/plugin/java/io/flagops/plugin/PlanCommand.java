@@ -22,7 +22,6 @@ import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
 import io.flagops.operator.reconciler.plan.ReleasePlanner;
 import io.flagops.operator.reconciler.plan.Verdict;
-import io.flagops.operator.reconciler.status.StatusFactory;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -225,7 +224,7 @@ final class PlanCommand implements Callable<Integer> {
               + token.source()
               + ": "
               + token.token().redact(e.launchDarklyError().getMessage())
-              + PlanReport.moveWaits(StatusFactory.unfinishedMove(resource.getStatus(), e.seen())));
+              + report.moveWaits(e.seen()));
     }
     Optional<Verdict> stopAfterCreate = stopAfterCreate(resource, result, readOnly, token);
     report.print(result, token.source(), readOnly.calls(), events.recorded(), flag(resource));

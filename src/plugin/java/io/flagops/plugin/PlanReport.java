@@ -19,6 +19,7 @@ import io.flagops.operator.reconciler.plan.ReleaseAction.PatchLegacyPhases;
 import io.flagops.operator.reconciler.plan.ReleaseAction.SetPhaseStatus;
 import io.flagops.operator.reconciler.plan.Verdict;
 import io.flagops.operator.reconciler.status.StatusFactory;
+import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -54,8 +55,12 @@ final class PlanReport {
         resource.getStatus() == null ? null : resource.getStatus().getUnfinishedMove());
   }
 
-  /** {@link #moveWaits()} for the move a failed pass leaves (none once its read saw a release). */
-  static String moveWaits(PipelineMove move) {
+  /** {@link #moveWaits()} for the move a pass leaves (none once its read saw a release). */
+  String moveWaits(Seen seen) {
+    return moveWaits(StatusFactory.unfinishedMove(resource.getStatus(), seen));
+  }
+
+  private static String moveWaits(PipelineMove move) {
     return move == null
         ? ""
         : " A move of the release from pipeline '"
@@ -164,8 +169,7 @@ final class PlanReport {
     // the operator in Observe makes none of the calls: they are said as Manage's
     boolean observe = spec.getManagementPolicy() == ManagementPolicy.Observe;
     // in Observe, a stop also holds back a move left half done, as the status says
-    String stopWaits =
-        observe ? moveWaits(StatusFactory.unfinishedMove(resource.getStatus(), result.seen())) : "";
+    String stopWaits = observe ? moveWaits(result.seen()) : "";
     String stop =
         "stop here ("
             + verdict.reason()

@@ -289,7 +289,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     return stopsAMove(resource, unfinishedMove(resource), outcome);
   }
 
-  /** Also for a refusal only a person can end (a 401, a 403) that holds a move back. */
+  /**
+   * Also for a pass that read LaunchDarkly (a refusal only a person can end, Observe, a pass a
+   * change stopped): the move it leaves, unless its read showed the flag with a release again.
+   */
+  private static Outcome stopsAMove(FlagRelease resource, Seen seen, Outcome outcome) {
+    return stopsAMove(resource, StatusFactory.unfinishedMove(resource.getStatus(), seen), outcome);
+  }
+
   private static Outcome stopsAMove(FlagRelease resource, PipelineMove move, Outcome outcome) {
     if (move == null) {
       return outcome;
@@ -514,10 +521,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             resource,
             e.seen(),
             e.owned(),
-            stopsAMove(
-                resource,
-                StatusFactory.unfinishedMove(resource.getStatus(), e.seen()),
-                failed(failure.reason(), failure.message())),
+            stopsAMove(resource, e.seen(), failed(failure.reason(), failure.message())),
             tokenVersion);
         return after(
             Reasons.UNAUTHORIZED.equals(failure.reason())
@@ -622,10 +626,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       // done (no release now) waits too (in Manage, a blocked create of a move says so itself)
       Outcome stop =
           new Outcome(ReleaseState.Failed, verdict.reason(), verdict.message(), true, wouldDo);
-      return manage
-          ? stop
-          : stopsAMove(
-              resource, StatusFactory.unfinishedMove(resource.getStatus(), result.seen()), stop);
+      return manage ? stop : stopsAMove(resource, result.seen(), stop);
     }
     if (plan.hasWrites()) {
       // Observe: say what Manage would do, in the message and, listed, in status.plannedChanges
@@ -633,7 +634,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         // a move Manage left unfinished (its DELETE went through) waits too: say it is ours
         return stopsAMove(
             resource,
-            StatusFactory.unfinishedMove(resource.getStatus(), result.seen()),
+            result.seen(),
             new Outcome(
                 ReleaseState.Pending,
                 Reasons.RELEASE_NOT_FOUND,
@@ -658,7 +659,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       // and a move it left half done waits too
       return stopsAMove(
           resource,
-          StatusFactory.unfinishedMove(resource.getStatus(), result.seen()),
+          result.seen(),
           new Outcome(ReleaseState.Progressing, verdict.reason(), verdict.message()));
     }
     return new Outcome(ReleaseState.Ready, Reasons.IN_SYNC, verdict.message());

@@ -82,6 +82,14 @@ final class ReleaseHolds {
         : " to have the operator create";
   }
 
+  /**
+   * What deleting a release that looks rolled back costs: the release made then starts the phases
+   * the spec asks, serving that variation again.
+   */
+  private static final String AFTER_ROLLBACK =
+      ", which then starts the phases the spec asks, serving that variation again (ask them"
+          + " NotStarted first to keep it off)";
+
   /** Why a likely rollback holds the move: the new release would run the phases again. */
   private static String notUndone(FlagReleaseSpec spec, String to) {
     return ", so "
@@ -92,19 +100,6 @@ final class ReleaseHolds {
         + to
         + "': a move would delete it, and starting its phases again there, now or after a later"
         + " edit, would undo that decision (the new release would keep no record of it).";
-  }
-
-  /**
-   * The way out a person has by deleting a release that looks rolled back, and what it costs: the
-   * release made then starts the phases the spec asks, serving that variation again.
-   */
-  private static String orDeleteAfterRollback(FlagReleaseSpec spec, String to) {
-    return ", or delete the release in LaunchDarkly"
-        + toHaveTheOperatorCreate(spec)
-        + " it on '"
-        + to
-        + "', which then starts the phases the spec asks, serving that variation again (ask them"
-        + " NotStarted first to keep it off)";
   }
 
   /**
@@ -148,7 +143,8 @@ final class ReleaseHolds {
                     + " (a guarded rollout rolled back, or a person moved it back)"
                     + notUndone(spec, to)
                     + " Decide in LaunchDarkly (start or complete the phase there)"
-                    + orDeleteAfterRollback(spec, to)));
+                    + orDelete
+                    + AFTER_ROLLBACK));
       }
       // a read without the audiences' configuration keeps what the status saw of this start
       Optional<PhaseStatus> seen =
@@ -211,7 +207,8 @@ final class ReleaseHolds {
                     + " See the guarded rollout in LaunchDarkly; "
                     + (observes(spec) ? "in Manage mode the move would go on" : "the move goes on")
                     + " once LaunchDarkly completes the phase"
-                    + orDeleteAfterRollback(spec, to)));
+                    + orDelete
+                    + AFTER_ROLLBACK));
       }
       if (endsAt != null) {
         return Optional.of(
