@@ -27,6 +27,7 @@ import io.flagops.operator.reconciler.support.JitteredBackoffRetry;
 import io.flagops.operator.reconciler.support.PollSchedule;
 import io.flagops.operator.reconciler.support.ReconcileMetrics;
 import io.flagops.operator.reconciler.support.StatusWriter;
+import io.flagops.operator.reconciler.support.StillAsRead;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -38,9 +39,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Keeps a flag's LaunchDarkly release in line with its FlagRelease. A pass first checks what stops
@@ -154,6 +153,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     boolean manage = resource.getSpec().getManagementPolicy() == ManagementPolicy.Manage;
     SyncResult result;
     ReleaseSync.Writes writes = writes(resource, manage, token.version());
+    StillAsRead asRead = stillAsRead(resource, context);
     try {
       result =
           sync.sync(
@@ -168,7 +168,12 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
 
                 @Override
                 public boolean stillCurrent() {
-                  return asRead(resource, context);
+                  return asRead.cached(latest -> !latest.isMarkedForDeletion());
+                }
+
+                @Override
+                public boolean confirmedCurrent() {
+                  return asRead.confirmed(latest -> !latest.isMarkedForDeletion());
                 }
               });
     } catch (SyncException e) {
@@ -178,29 +183,20 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     return reportSynced(resource, result, manage, token.version());
   }
 
-  /**
-   * Whether the operator's cache (kept by the watch, no call) holds the resource no newer than the
-   * generation the pass read, and not being deleted. (A cache behind the pass's copy, which a read
-   * brought up to date, is no change.)
-   */
-  private static boolean asRead(FlagRelease resource, Context<FlagRelease> context) {
-    return sameSpec(resource, context, latest -> !latest.isMarkedForDeletion());
-  }
-
-  /**
-   * Whether the cache holds the resource no newer than the generation the pass read, and {@code
-   * also} holds of it. A deletion pass asks only that: its resource is being deleted already.
-   */
-  private static boolean sameSpec(
-      FlagRelease resource, Context<FlagRelease> context, Predicate<FlagRelease> also) {
-    long read = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
-    return context
-        .getPrimaryCache()
-        .get(ResourceID.fromResource(resource))
-        .filter(also)
-        .filter(
-            latest -> Objects.requireNonNullElse(latest.getMetadata().getGeneration(), 0L) <= read)
-        .isPresent();
+  /** Asks the operator's cache and, before a DELETE, the Kubernetes API too. */
+  private static StillAsRead stillAsRead(FlagRelease resource, Context<FlagRelease> context) {
+    ResourceID id = ResourceID.fromResource(resource);
+    return new StillAsRead(
+        resource,
+        () -> context.getPrimaryCache().get(id),
+        () ->
+            Optional.ofNullable(
+                context
+                    .getClient()
+                    .resources(FlagRelease.class)
+                    .inNamespace(id.getNamespace().orElse(null))
+                    .withName(id.getName())
+                    .get()));
   }
 
   /** The pass goes on with a token, or stops before any LaunchDarkly call. */
@@ -406,7 +402,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     holder.ifPresent(other -> leftToTheHolder(resource, other));
     ReleaseDeletion.Result result =
         holder.isEmpty()
-            ? deletion.delete(resource, () -> sameSpec(resource, context, latest -> true))
+            ? deletion.delete(
+                resource, () -> stillAsRead(resource, context).confirmed(latest -> true))
             : ReleaseDeletion.Result.finished();
     if (result.done()) {
       context.resourceOperations().removeFinalizer();

@@ -113,7 +113,8 @@ public class ReleaseDeletion {
 
   /**
    * @param stillCurrent whether the FlagRelease is still as this pass read it (asked just before
-   *     the DELETE: a policy switched to Orphan during the release's read must stop it)
+   *     the DELETE: a policy switched to Orphan during the release's read must stop it); it may
+   *     read the FlagRelease from the Kubernetes API, and throws, deleting nothing, when that fails
    */
   public Result delete(FlagRelease resource, BooleanSupplier stillCurrent) {
     FlagReleaseSpec spec = resource.getSpec();

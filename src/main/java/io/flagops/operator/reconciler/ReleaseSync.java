@@ -166,6 +166,15 @@ public class ReleaseSync {
     default boolean stillCurrent() {
       return true;
     }
+
+    /**
+     * {@link #stillCurrent}, confirmed by a read of the resource from the Kubernetes API (not the
+     * watch's cache, which may lag an edit): asked just before a DELETE, the one write that cannot
+     * be undone. A failed read throws, and nothing is deleted.
+     */
+    default boolean confirmedCurrent() {
+      return stillCurrent();
+    }
   }
 
   /** The resource changed while the pass ran: its remaining writes are not made. */
@@ -868,7 +877,7 @@ public class ReleaseSync {
       } finally {
         beforeDelete = false;
       }
-      if (!announcer.stillCurrent()) { // changed during the re-read: nothing deleted
+      if (!announcer.confirmedCurrent()) { // changed during the re-read: nothing deleted
         moving = movingBefore;
         throw new Superseded();
       }

@@ -351,6 +351,35 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   }
 
   /**
+   * deletionPolicy set to Orphan while the deletion reads the release: the DELETE that the pass
+   * planned with Delete is not sent, although LaunchDarkly answers at once and the operator's watch
+   * may not have brought the edit yet (the resource is read again before the DELETE).
+   */
+  @Test
+  void anOrphanSetDuringTheDeletionsReadKeepsTheRelease() {
+    create("orphaned-late", spec("flag-131", "fast-track", phase("Canary", Started)));
+    awaitReady("orphaned-late");
+    Runnable[] orphanOnceDeleting = new Runnable[1];
+    orphanOnceDeleting[0] =
+        () -> {
+          FlagRelease now = get("orphaned-late");
+          if (now != null && now.isMarkedForDeletion()) {
+            edit("orphaned-late", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
+          } else { // a poll's read, before the deletion: wait for the deletion's
+            simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, orphanOnceDeleting[0]);
+          }
+        };
+    simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, orphanOnceDeleting[0]);
+
+    releases().withName("orphaned-late").delete();
+
+    await().atMost(TIMEOUT).until(() -> get("orphaned-late") == null);
+    assertThat(countFor("flag-131", CallLog.DELETE_RELEASE)).isZero();
+    assertThat(simulator.release(PROJECT, "flag-131")).isPresent();
+    assertThat(eventReasons("orphaned-late")).contains("ReleaseOrphaned");
+  }
+
+  /**
    * A deletion blocked because the token Secret was gone goes on once the Secret is made again: its
    * first call failing briefly is said (Deleting), no longer that a person must make the Secret,
    * which they did.
