@@ -1,5 +1,7 @@
 package io.flagops.operator.reconciler;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
@@ -183,16 +185,25 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     return reportSynced(resource, result, manage, token.version());
   }
 
-  /** Asks the operator's cache and, before a DELETE, the Kubernetes API too. */
+  /**
+   * Asks the operator's cache and, before a pass's first write and a DELETE, the Kubernetes API
+   * too: once, without the client's retries, which would widen the gap between the pass's
+   * LaunchDarkly read and its write.
+   */
   private static StillAsRead stillAsRead(FlagRelease resource, Context<FlagRelease> context) {
     ResourceID id = ResourceID.fromResource(resource);
+    KubernetesClient client = context.getClient();
     return new StillAsRead(
         resource,
         () -> context.getPrimaryCache().get(id),
         () ->
             Optional.ofNullable(
-                context
-                    .getClient()
+                client
+                    .newClient(
+                        new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                            .withRequestRetryBackoffLimit(0)
+                            .build())
+                    .adapt(KubernetesClient.class)
                     .resources(FlagRelease.class)
                     .inNamespace(id.getNamespace().orElse(null))
                     .withName(id.getName())
@@ -364,13 +375,19 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         verdict.kind() == Verdict.Kind.WAITING
             && !result.plan().hasWrites()
             && !Reasons.WAITING_FOR_PHASE.equals(verdict.reason());
+    // a pass stopped before a write comes back soon: the change that stopped it wakes the next
+    // pass at once, but a failed read of the FlagRelease sends no event
     Duration next =
-        schedule.afterSync(
-            resource,
-            tokenVersion,
-            outcome.state() == ReleaseState.Ready,
-            waitingOnLaunchDarkly,
-            verdict.dueAt() == null ? null : Duration.between(clock.instant(), verdict.dueAt()));
+        verdict.kind() == Verdict.Kind.REPLAN
+            ? schedule.afterTransientFailure(resource, "confirming the FlagRelease", false)
+            : schedule.afterSync(
+                resource,
+                tokenVersion,
+                outcome.state() == ReleaseState.Ready,
+                waitingOnLaunchDarkly,
+                verdict.dueAt() == null
+                    ? null
+                    : Duration.between(clock.instant(), verdict.dueAt()));
     try {
       report(resource, result.seen(), result.owned(), outcome, tokenVersion);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.flagops.operator.reconciler;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
@@ -114,7 +115,7 @@ public class ReleaseDeletion {
   /**
    * @param stillCurrent whether the FlagRelease is still as this pass read it (asked just before
    *     the DELETE: a policy switched to Orphan during the release's read must stop it); it may
-   *     read the FlagRelease from the Kubernetes API, and throws, deleting nothing, when that fails
+   *     read the FlagRelease from the Kubernetes API, and a failed read deletes nothing
    */
   public Result delete(FlagRelease resource, BooleanSupplier stillCurrent) {
     FlagReleaseSpec spec = resource.getSpec();
@@ -289,8 +290,19 @@ public class ReleaseDeletion {
       leftAdopted(resource, pipeline); // the token's source changed since it was created
       return Result.finished();
     }
-    if (!stillCurrent.getAsBoolean()) {
-      return Result.superseded();
+    try {
+      if (!stillCurrent.getAsBoolean()) {
+        return Result.superseded();
+      }
+    } catch (KubernetesClientException e) {
+      String message =
+          waits(
+              "the FlagRelease could not be read again from the Kubernetes API before deleting the"
+                  + " release ("
+                  + e.getMessage()
+                  + "), so nothing was deleted");
+      events.warning(resource, Reasons.DELETION_RETRYING, message);
+      return Result.retrying(message);
     }
     try {
       if (!session.deleteRelease(flag)) {

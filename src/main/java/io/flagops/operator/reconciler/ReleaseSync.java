@@ -1,5 +1,6 @@
 package io.flagops.operator.reconciler;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
@@ -179,8 +180,16 @@ public class ReleaseSync {
 
   /** The resource changed while the pass ran: its remaining writes are not made. */
   private static final class Superseded extends RuntimeException {
+    static final String CHANGED =
+        "the FlagRelease changed while this pass ran (spec edited, or being deleted): its"
+            + " remaining writes were not made, and the next pass plans on it";
+
     Superseded() {
-      super(null, null, false, false);
+      this(CHANGED);
+    }
+
+    Superseded(String why) {
+      super(why, null, false, false);
     }
   }
 
@@ -263,6 +272,9 @@ public class ReleaseSync {
 
     /** This pass's own move deleted the release: the create that finishes it is not stopped. */
     private boolean movedHere;
+
+    /** The Kubernetes API showed the resource as read, before this pass's first write. */
+    private boolean confirmed;
 
     /** The next create finishes the move whose DELETE this pass sent (not a later create). */
     private boolean finishesThisPassesMove() {
@@ -356,14 +368,7 @@ public class ReleaseSync {
           applied = List.of(); // planned again on the read that showed the change
         } catch (Superseded e) {
           // what was written is reported; the pass the change woke plans on the new spec
-          return new SyncResult(
-              seen(),
-              ReleasePlan.of(
-                  Verdict.replan(
-                      "the FlagRelease changed while this pass ran (spec edited, or being"
-                          + " deleted): its remaining writes were not made, and the next pass"
-                          + " plans on it")),
-              owned);
+          return new SyncResult(seen(), ReleasePlan.of(Verdict.replan(e.getMessage())), owned);
         } catch (Refused e) {
           refused = e;
           applied = List.of(); // what the writes before it answered is superseded by the read
@@ -630,7 +635,8 @@ public class ReleaseSync {
       // the create that finishes this pass's own move goes on: the DELETE went out, and a flag
       // left without a release is worse than a move finished (a deletion, Orphan, leaves it)
       boolean finishesThisMove = action instanceof CreateRelease && finishesThisPassesMove();
-      if (!finishesThisMove && !announcer.stillCurrent()) {
+      // the first write asks the Kubernetes API, whose copy the watch may lag; later ones the cache
+      if (!finishesThisMove && !(confirmed ? announcer.stillCurrent() : confirm(step))) {
         throw new Superseded();
       }
       try {
@@ -841,6 +847,25 @@ public class ReleaseSync {
       return owned.origin() == ReleaseOrigin.Created && owned.owns(create.pipelineKey());
     }
 
+    /**
+     * Whether the Kubernetes API still holds the resource as this pass read it. A failed read stops
+     * the pass as a change does, and says why: nothing is written that it might have stopped.
+     */
+    private boolean confirm(String before) {
+      try {
+        confirmed = announcer.confirmedCurrent();
+        return confirmed;
+      } catch (KubernetesClientException e) {
+        throw new Superseded(
+            "the FlagRelease could not be read again from the Kubernetes API ("
+                + e.getMessage()
+                + ") before the write \""
+                + before
+                + "\": that write and the ones after it were not made, and the pass is tried"
+                + " again");
+      }
+    }
+
     /** Says what is about to happen, then deletes; the create that follows finishes the move. */
     private void move(DeleteRelease delete) {
       String what =
@@ -877,9 +902,13 @@ public class ReleaseSync {
       } finally {
         beforeDelete = false;
       }
-      if (!announcer.confirmedCurrent()) { // changed during the re-read: nothing deleted
+      try {
+        if (!confirm(deleting)) { // changed during the re-read: nothing deleted
+          throw new Superseded();
+        }
+      } catch (Superseded e) {
         moving = movingBefore;
-        throw new Superseded();
+        throw e;
       }
       if (!stillTheSame(plannedOn, current)) {
         moving = movingBefore;

@@ -380,6 +380,48 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   }
 
   /**
+   * The FlagRelease cannot be read again from the Kubernetes API just before the DELETE: nothing is
+   * deleted then, the deletion says why and is retried, and the release goes at the next try.
+   */
+  @Test
+  void aFailedReadOfTheFlagReleaseBeforeTheDeleteDeletesNothingThenAndIsRetried() {
+    create("unconfirmed", spec("flag-132", "fast-track", phase("Canary", Started)));
+    awaitReady("unconfirmed");
+    String path = "/apis/flagops.io/v1alpha1/namespaces/" + NAMESPACE + "/flagreleases/unconfirmed";
+    Runnable[] failNextReadOnceDeleting = new Runnable[1];
+    failNextReadOnceDeleting[0] =
+        () -> {
+          FlagRelease now = get("unconfirmed");
+          if (now != null && now.isMarkedForDeletion()) {
+            // the operator's next read of this FlagRelease, just after LaunchDarkly answers
+            server.expect().get().withPath(path).andReturn(500, "etcd unavailable").once();
+          } else { // a poll's read, before the deletion: wait for the deletion's
+            simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, failNextReadOnceDeleting[0]);
+          }
+        };
+    simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, failNextReadOnceDeleting[0]);
+
+    releases().withName("unconfirmed").delete();
+
+    // awaited on LaunchDarkly, not with reads of the FlagRelease that would take the failure
+    await().atMost(TIMEOUT).until(() -> simulator.release(PROJECT, "flag-132").isEmpty());
+    assertThat(countFor("flag-132", CallLog.DELETE_RELEASE)).isEqualTo(1);
+    assertThat(countFor("flag-132", CallLog.GET_RELEASE))
+        .as("a deletion read that deleted nothing, then the one that deleted")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(eventsFor("unconfirmed"))
+        .anyMatch(
+            e ->
+                e.getReason().equals("DeletionRetrying")
+                    && e.getMessage()
+                        .startsWith(
+                            "deletion waits: the FlagRelease could not be read again from the"
+                                + " Kubernetes API before deleting the release (")
+                    && e.getMessage().contains("so nothing was deleted"));
+    await().atMost(TIMEOUT).until(() -> get("unconfirmed") == null);
+  }
+
+  /**
    * A deletion blocked because the token Secret was gone goes on once the Secret is made again: its
    * first call failing briefly is said (Deleting), no longer that a person must make the Secret,
    * which they did.

@@ -7,11 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
+import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
 import io.flagops.operator.api.v1alpha1.PhaseSpec;
 import io.flagops.operator.api.v1alpha1.ReleaseOrigin;
@@ -19,10 +23,13 @@ import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.simulator.CallLog;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = true)
 class PipelineChangeSafetyIT extends OperatorTestBase {
+  @KubernetesTestServer KubernetesServer server;
 
   @Test
   void aTypoInThePipelineKeyLeavesTheLiveReleaseAlone() {
@@ -740,6 +748,82 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
     assertThat(writesFor("flag-127").stream().map(this::describe))
         .containsExactly("create standard", "Started Testing");
     assertThat(eventReasons("observe-mid-move")).doesNotContain("ReleaseMoving");
+  }
+
+  /**
+   * The FlagRelease cannot be read again from the Kubernetes API just before the move's DELETE:
+   * nothing is deleted, the status says why and records no move (the release is still on the old
+   * pipeline), and a later pass makes the move.
+   */
+  @Test
+  void aFailedReadOfTheFlagReleaseBeforeAMovesDeleteDeletesNothingThenAndIsRetried()
+      throws Exception {
+    create("unconfirmed-move", spec("flag-133", "standard", phase("Testing", Started)));
+    awaitReady("unconfirmed-move");
+    String path =
+        "/apis/flagops.io/v1alpha1/namespaces/" + NAMESPACE + "/flagreleases/unconfirmed-move";
+    // the move reads the new pipeline, says it moves, reads the release again, then the
+    // FlagRelease: that read fails once
+    simulator
+        .faults()
+        .changeBeforeNext(
+            CallLog.GET_PIPELINE,
+            () ->
+                simulator
+                    .faults()
+                    .changeBeforeNext(
+                        CallLog.GET_RELEASE,
+                        () ->
+                            server
+                                .expect()
+                                .get()
+                                .withPath(path)
+                                .andReturn(500, "etcd unavailable")
+                                .once()));
+    List<FlagReleaseStatus> statuses = new CopyOnWriteArrayList<>();
+    try (Watch watch =
+        releases()
+            .withName("unconfirmed-move")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, FlagRelease resource) {
+                    statuses.add(resource.getStatus());
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
+      edit("unconfirmed-move", PipelineChangeSafetyIT::toFastTrack);
+
+      // awaited on LaunchDarkly, not with reads of the FlagRelease that would take the failure
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  simulator
+                      .release(PROJECT, "flag-133")
+                      .map(r -> r.path("releasePipelineKey").asText().equals("fast-track"))
+                      .orElse(false));
+    }
+    assertThat(countFor("flag-133", CallLog.DELETE_RELEASE)).isEqualTo(1);
+    FlagReleaseStatus stopped =
+        statuses.stream()
+            .filter(
+                st ->
+                    st != null
+                        && String.valueOf(st.getMessage())
+                            .startsWith(
+                                "the FlagRelease could not be read again from the Kubernetes API"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(stopped.getState()).isEqualTo(ReleaseState.Progressing);
+    assertThat(stopped.getMessage())
+        .contains("before the write \"delete the release on pipeline 'standard' to move it")
+        .contains("that write and the ones after it were not made");
+    assertThat(stopped.getUnfinishedMove()).as("nothing was deleted: no move to finish").isNull();
+    assertThat(awaitReady("unconfirmed-move").getStatus().getRelease().getPipelineKey())
+        .isEqualTo("fast-track");
   }
 
   /**

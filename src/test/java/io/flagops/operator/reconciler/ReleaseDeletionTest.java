@@ -88,6 +88,27 @@ class ReleaseDeletionTest {
     assertThat(result.retryAfter()).isZero();
   }
 
+  /** The Kubernetes API cannot be asked whether the FlagRelease changed: nothing is deleted. */
+  @Test
+  void aFailedReadOfTheFlagReleaseBeforeTheDeleteDeletesNothing() {
+    ReleaseDeletion.Result result =
+        deletion.delete(
+            resource(DeletionPolicy.Delete, ReleaseOrigin.Created),
+            () -> {
+              throw new KubernetesClientException("connection refused");
+            });
+
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(result.done()).isFalse();
+    assertThat(result.blocked()).as("nobody needs to act").isFalse();
+    assertThat(result.backsOff()).isTrue();
+    assertThat(result.message())
+        .startsWith(
+            "deletion waits: the FlagRelease could not be read again from the Kubernetes API"
+                + " before deleting the release (connection refused), so nothing was deleted");
+    assertThat(events).anyMatch(e -> e.startsWith("DeletionRetrying:"));
+  }
+
   @Test
   void anAdoptedReleaseIsLeftUnlessThePolicySaysSo() {
     assertThat(deletion.delete(resource(DeletionPolicy.Delete, ReleaseOrigin.Adopted)).done())

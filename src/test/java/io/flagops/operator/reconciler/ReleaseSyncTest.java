@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
@@ -187,6 +188,59 @@ class ReleaseSyncTest {
     assertThat(launchDarkly.calls).as("no create").containsExactly("GET release");
     assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.REPLAN);
     assertThat(result.owned().ownsAny()).as("nothing was created").isFalse();
+  }
+
+  /** The watch has not brought an edit the Kubernetes API holds: the first write is not made. */
+  @Test
+  void theFirstWriteAsksTheKubernetesApiNotOnlyTheCache() {
+    launchDarkly.exists = false;
+    List<String> announced = new ArrayList<>();
+
+    SyncResult result =
+        sync(
+            MANAGE,
+            new ReleaseSync.Announcer() {
+              @Override
+              public void announce(Seen seen, Ownership owned, Outcome outcome) {
+                announced.add(outcome.reason());
+              }
+
+              @Override
+              public boolean confirmedCurrent() {
+                return false; // the cache (stillCurrent) still shows the pass's copy
+              }
+            });
+
+    assertThat(announced).as("not even announced").isEmpty();
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.REPLAN);
+  }
+
+  @Test
+  void aFailedReadOfTheFlagReleaseWritesNothingAndSaysWhy() {
+    launchDarkly.exists = false;
+
+    SyncResult result =
+        sync(
+            MANAGE,
+            new ReleaseSync.Announcer() {
+              @Override
+              public void announce(Seen seen, Ownership owned, Outcome outcome) {}
+
+              @Override
+              public boolean confirmedCurrent() {
+                throw new KubernetesClientException("connection refused");
+              }
+            });
+
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.REPLAN);
+    assertThat(result.plan().verdict().message())
+        .isEqualTo(
+            "the FlagRelease could not be read again from the Kubernetes API (connection refused)"
+                + " before the write \"create the release on pipeline 'three-stage'\": that write"
+                + " and the ones after it were not made, and the pass is tried again");
+    assertThat(result.owned().ownsAny()).isFalse();
   }
 
   private SyncResult sync(ReleaseSync.Writes writes) {
