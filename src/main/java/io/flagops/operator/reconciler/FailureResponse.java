@@ -7,6 +7,8 @@ import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.status.Conditions;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -86,6 +88,22 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
    * a move (the operator deleted the flag's release, and must not leave it without one because
    * LaunchDarkly refused once, still settling the delete, say).
    */
+  /**
+   * How long a refused write is held at most: what refused it may lie outside the release (a flag
+   * or environment setting a person fixes in LaunchDarkly), which no read of the release shows.
+   */
+  static final Duration HELD_AT_MOST = Duration.ofHours(1);
+
+  /** Whether the stall of a refused write has lasted {@link #HELD_AT_MOST}: tried again then. */
+  static boolean heldLongEnough(FlagReleaseCondition stalled, Instant now) {
+    try {
+      Instant since = Instant.parse(String.valueOf(stalled.getLastTransitionTime()));
+      return !since.plus(HELD_AT_MOST).isAfter(now);
+    } catch (DateTimeParseException e) {
+      return false; // no time written: held, as before the hold had an end
+    }
+  }
+
   static boolean triedAgainAtEachPoll(
       String reason, String message, boolean noRelease, boolean moveUnfinished) {
     boolean forbidden =

@@ -685,8 +685,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    * spec, token or release change re-arms it (but see {@link
    * FailureResponse#triedAgainAtEachPoll}).
    */
-  private static ReleaseSync.Writes writes(
-      FlagRelease resource, boolean manage, String tokenVersion) {
+  private ReleaseSync.Writes writes(FlagRelease resource, boolean manage, String tokenVersion) {
     FlagReleaseStatus status = resource.getStatus();
     if (!manage) {
       return ReleaseSync.Writes.observeOnly();
@@ -701,10 +700,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     }
     boolean eachPoll =
         FailureResponse.triedAgainAtEachPoll(
-            stalled.get().getReason(),
-            stalled.get().getMessage(),
-            version == null,
-            status.getUnfinishedMove() != null);
+                stalled.get().getReason(),
+                stalled.get().getMessage(),
+                version == null,
+                status.getUnfinishedMove() != null)
+            || FailureResponse.heldLongEnough(stalled.get(), clock.instant());
     return eachPoll
         ? ReleaseSync.Writes.triedAtEachPoll()
         : ReleaseSync.Writes.refusedOn(

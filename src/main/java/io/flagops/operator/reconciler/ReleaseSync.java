@@ -562,7 +562,9 @@ public class ReleaseSync {
       } else if (!FailureResponse.triedAgainAtEachPoll(
           failure.reason(), failure.message(), current.isEmpty(), move != null)) {
         // what changed in LaunchDarkly outside the release (a flag setting) re-arms nothing
-        message += "; not tried again until the spec, the token or the release changes";
+        message +=
+            "; not tried again until the spec, the token or the release changes, or for an hour"
+                + " (then at each poll: what refused it may be a setting outside the release)";
       }
       return new SyncResult(
           seen(), ReleasePlan.of(Verdict.blocked(failure.reason(), message)), owned);

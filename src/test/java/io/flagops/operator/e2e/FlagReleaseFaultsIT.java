@@ -72,6 +72,38 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
    * LaunchDarkly refuses a write (the release deleted just before it) and the read after the
    * refusal fails: LaunchDarkly's reason is still in an event, not only the read's failure.
    */
+  /**
+   * A write LaunchDarkly refused for a cause outside the release (a flag or environment setting,
+   * which a person then fixes) is held while the release stays as it was, but not for ever: once
+   * its stall has lasted an hour it is tried again, though the release never changed.
+   */
+  @Test
+  void aRefusedWriteIsTriedAgainOnceItsStallHasLastedAnHour() {
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400);
+    create("held", spec("flag-134", "fast-track", phase("Canary", Started)));
+    FlagRelease stalled =
+        awaitCondition("held", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+    assertThat(stalled.getStatus().getMessage())
+        .endsWith(
+            "or for an hour (then at each poll: what refused it may be a setting outside the release)");
+    long reads = countFor("flag-134", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-134", CallLog.GET_RELEASE) >= reads + 2);
+    assertThat(countFor("flag-134", CallLog.UPDATE_PHASE)).as("held").isEqualTo(1);
+
+    // as if an hour had gone by since it stalled
+    releases()
+        .withName("held")
+        .editStatus(
+            r -> {
+              condition(r, ConditionTypes.STALLED)
+                  .setLastTransitionTime(Instant.now().minus(Duration.ofMinutes(61)).toString());
+              return r;
+            });
+
+    awaitReady("held");
+    assertThat(countFor("flag-134", CallLog.UPDATE_PHASE)).isEqualTo(2);
+  }
+
   @Test
   void aRefusalIsSaidEvenWhenTheReadAfterItFails() {
     simulator

@@ -7,6 +7,7 @@ import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.FailureResponse.Kind;
 import io.flagops.operator.reconciler.plan.Reasons;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of LaunchDarkly failure, and what the resource shows and does about it. */
@@ -79,5 +80,17 @@ class FailureResponseTest {
     assertThat(open)
         .extracting(FailureResponse::kind, FailureResponse::reason, FailureResponse::given)
         .containsExactly(Kind.TRANSIENT, Reasons.CIRCUIT_OPEN, Duration.ofSeconds(20));
+  }
+
+  @Test
+  void aRefusedWriteIsHeldForAnHourAtMost() {
+    Instant now = Instant.parse("2026-12-05T12:00:00Z");
+    FlagReleaseCondition stalled = new FlagReleaseCondition();
+    stalled.setLastTransitionTime("2026-12-05T11:01:00Z");
+    assertThat(FailureResponse.heldLongEnough(stalled, now)).isFalse();
+    stalled.setLastTransitionTime("2026-12-05T11:00:00Z");
+    assertThat(FailureResponse.heldLongEnough(stalled, now)).isTrue();
+    stalled.setLastTransitionTime(null);
+    assertThat(FailureResponse.heldLongEnough(stalled, now)).as("no time: held").isFalse();
   }
 }
