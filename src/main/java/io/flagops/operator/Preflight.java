@@ -241,12 +241,26 @@ final class Preflight {
             + " and the kustomize base do), or list the namespaces it may watch (Helm:"
             + " watchNamespaces).";
       }
+      String unreadable = refused(() -> readOne(client, "default"));
+      if (unreadable != null) {
+        return "every namespace is watched ("
+            + WATCH_NAMESPACES
+            + " is empty), and the operator cannot get a FlagRelease ("
+            + unreadable
+            + "), which it reads before each write to LaunchDarkly: grant it get, list and watch"
+            + " on flagreleases in a ClusterRole (the Helm chart and the kustomize base do).";
+      }
     }
     for (String namespace : watched) {
       String refused =
           refused(() -> client.resources(FlagRelease.class).inNamespace(namespace).list(one));
       if (refused != null) {
-        return unlistable(WATCH_NAMESPACES, namespace, "FlagReleases", refused);
+        return unlistable(WATCH_NAMESPACES, namespace, "list FlagReleases", refused);
+      }
+      // read before each write to LaunchDarkly, so that a lagging watch cannot hide an edit
+      String unreadable = refused(() -> readOne(client, namespace));
+      if (unreadable != null) {
+        return unlistable(WATCH_NAMESPACES, namespace, "get FlagReleases", unreadable);
       }
     }
     TokenSecretScope scope =
@@ -287,7 +301,7 @@ final class Preflight {
                       .withLabel(TokenSecretScope.LABEL, "true")
                       .list(one));
       if (refused != null) {
-        return unlistable(listing, namespace, "token Secrets", refused);
+        return unlistable(listing, namespace, "list token Secrets", refused);
       }
     }
     return null;
@@ -307,11 +321,23 @@ final class Preflight {
     }
   }
 
+  /** A FlagRelease read by name, as before a write (null when there is none: not refused). */
+  private static void readOne(KubernetesClient client, String namespace) {
+    client
+        .resources(FlagRelease.class)
+        .inNamespace(namespace)
+        .withName("flagrelease-operator-preflight")
+        .get();
+  }
+
+  /**
+   * @param what the verb refused and its object: "list token Secrets"
+   */
   private static String unlistable(String setting, String namespace, String what, String why) {
     return setting
         + " lists namespace '"
         + namespace
-        + "', where the operator cannot list "
+        + "', where the operator cannot "
         + what
         + " ("
         + why

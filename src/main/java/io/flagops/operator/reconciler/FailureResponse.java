@@ -80,21 +80,15 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
   }
 
   /**
-   * Whether a refused write (its stall's reason and message) is tried again at each stalled poll
-   * rather than held until the spec, the token or the release changes, as nothing the operator sees
-   * changes when what refused it does: any write refused for the token's role (403: the permission
-   * granted in LaunchDarkly); and with no release, a create refused with 404 (the project, flag or
-   * pipeline not there yet, as when GitOps applies the FlagRelease first) or one that would finish
-   * a move (the operator deleted the flag's release, and must not leave it without one because
-   * LaunchDarkly refused once, still settling the delete, say).
-   */
-  /**
    * How long a refused write is held at most: what refused it may lie outside the release (a flag
    * or environment setting a person fixes in LaunchDarkly), which no read of the release shows.
    */
   static final Duration HELD_AT_MOST = Duration.ofHours(1);
 
-  /** Whether the stall of a refused write has lasted {@link #HELD_AT_MOST}: tried again then. */
+  /**
+   * Whether the stall of a refused write has lasted {@link #HELD_AT_MOST}: tried again then, once
+   * an hour (see {@link io.flagops.operator.reconciler.support.PollSchedule#triesHeldWrite}).
+   */
   static boolean heldLongEnough(FlagReleaseCondition stalled, Instant now) {
     try {
       Instant since = Instant.parse(String.valueOf(stalled.getLastTransitionTime()));
@@ -104,6 +98,15 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
     }
   }
 
+  /**
+   * Whether a refused write (its stall's reason and message) is tried again at each stalled poll
+   * rather than held until the spec, the token or the release changes, as nothing the operator sees
+   * changes when what refused it does: any write refused for the token's role (403: the permission
+   * granted in LaunchDarkly); and with no release, a create refused with 404 (the project, flag or
+   * pipeline not there yet, as when GitOps applies the FlagRelease first) or one that would finish
+   * a move (the operator deleted the flag's release, and must not leave it without one because
+   * LaunchDarkly refused once, still settling the delete, say).
+   */
   static boolean triedAgainAtEachPoll(
       String reason, String message, boolean noRelease, boolean moveUnfinished) {
     boolean forbidden =

@@ -378,7 +378,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     // a pass stopped before a write comes back soon: the change that stopped it wakes the next
     // pass at once, but a failed read of the FlagRelease sends no event
     Duration next =
-        verdict.kind() == Verdict.Kind.REPLAN
+        result.stopped()
             ? schedule.afterTransientFailure(resource, "confirming the FlagRelease", false)
             : schedule.afterSync(
                 resource,
@@ -704,7 +704,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 stalled.get().getMessage(),
                 version == null,
                 status.getUnfinishedMove() != null)
-            || FailureResponse.heldLongEnough(stalled.get(), clock.instant());
+            || (FailureResponse.heldLongEnough(stalled.get(), clock.instant())
+                && schedule.triesHeldWrite(
+                    resource, clock.instant(), FailureResponse.HELD_AT_MOST));
     return eachPoll
         ? ReleaseSync.Writes.triedAtEachPoll()
         : ReleaseSync.Writes.refusedOn(

@@ -273,7 +273,7 @@ public class ReleaseSync {
     /** This pass's own move deleted the release: the create that finishes it is not stopped. */
     private boolean movedHere;
 
-    /** The Kubernetes API showed the resource as read, before this pass's first write. */
+    /** The Kubernetes API showed the resource as read since the last read of the release. */
     private boolean confirmed;
 
     /** The next create finishes the move whose DELETE this pass sent (not a later create). */
@@ -368,7 +368,14 @@ public class ReleaseSync {
           applied = List.of(); // planned again on the read that showed the change
         } catch (Superseded e) {
           // what was written is reported; the pass the change woke plans on the new spec
-          return new SyncResult(seen(), ReleasePlan.of(Verdict.replan(e.getMessage())), owned);
+          // a stall whose write was being tried again stands until the try has an answer
+          Verdict verdict =
+              (writes.retrying()
+                      ? FailureResponse.refusedWriteStall(resource)
+                      : Optional.<FlagReleaseCondition>empty())
+                  .map(stall -> Verdict.blocked(stall.getReason(), stall.getMessage()))
+                  .orElse(Verdict.replan(e.getMessage()));
+          return new SyncResult(seen(), ReleasePlan.of(verdict), owned, true);
         } catch (Refused e) {
           refused = e;
           applied = List.of(); // what the writes before it answered is superseded by the read
@@ -446,6 +453,7 @@ public class ReleaseSync {
 
     private void read() {
       step = LaunchDarklyClient.READING;
+      confirmed = false; // a write planned on this read asks the Kubernetes API again first
       // the release known to be this resource's: the status's record at the first read, then the
       // one the pass last held (its own create's answer included)
       ReleaseIdentity held =
@@ -564,7 +572,7 @@ public class ReleaseSync {
         // what changed in LaunchDarkly outside the release (a flag setting) re-arms nothing
         message +=
             "; not tried again until the spec, the token or the release changes, or for an hour"
-                + " (then at each poll: what refused it may be a setting outside the release)";
+                + " (then once an hour: what refused it may be a setting outside the release)";
       }
       return new SyncResult(
           seen(), ReleasePlan.of(Verdict.blocked(failure.reason(), message)), owned);
@@ -637,7 +645,8 @@ public class ReleaseSync {
       // the create that finishes this pass's own move goes on: the DELETE went out, and a flag
       // left without a release is worse than a move finished (a deletion, Orphan, leaves it)
       boolean finishesThisMove = action instanceof CreateRelease && finishesThisPassesMove();
-      // the first write asks the Kubernetes API, whose copy the watch may lag; later ones the cache
+      // the first write after a read of the release asks the Kubernetes API, whose copy the watch
+      // may lag; later ones the cache
       if (!finishesThisMove && !(confirmed ? announcer.stillCurrent() : confirm(step))) {
         throw new Superseded();
       }

@@ -52,7 +52,7 @@ class ClientIdentityIT extends OperatorTestBase {
             "creating the release: LaunchDarkly answered 400: Unknown releaseVariationId"
                 + " 'no-such-variation' for flag 'flag-30' \\(invalid_request\\); refused write:"
                 + " create the release on pipeline '[a-z-]+'; not tried again until the spec, the"
-                + " token or the release changes, or for an hour \\(then at each poll: what"
+                + " token or the release changes, or for an hour \\(then once an hour: what"
                 + " refused it may be a setting outside the release\\)");
     assertThat(eventsFor("refused"))
         .extracting(e -> e.getReason() + ": " + e.getMessage())

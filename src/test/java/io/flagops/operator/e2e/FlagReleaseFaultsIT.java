@@ -69,10 +69,6 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
   }
 
   /**
-   * LaunchDarkly refuses a write (the release deleted just before it) and the read after the
-   * refusal fails: LaunchDarkly's reason is still in an event, not only the read's failure.
-   */
-  /**
    * A write LaunchDarkly refused for a cause outside the release (a flag or environment setting,
    * which a person then fixes) is held while the release stays as it was, but not for ever: once
    * its stall has lasted an hour it is tried again, though the release never changed.
@@ -85,7 +81,7 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
         awaitCondition("held", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
     assertThat(stalled.getStatus().getMessage())
         .endsWith(
-            "or for an hour (then at each poll: what refused it may be a setting outside the release)");
+            "or for an hour (then once an hour: what refused it may be a setting outside the release)");
     long reads = countFor("flag-134", CallLog.GET_RELEASE);
     await().atMost(TIMEOUT).until(() -> countFor("flag-134", CallLog.GET_RELEASE) >= reads + 2);
     assertThat(countFor("flag-134", CallLog.UPDATE_PHASE)).as("held").isEqualTo(1);
@@ -104,6 +100,33 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     assertThat(countFor("flag-134", CallLog.UPDATE_PHASE)).isEqualTo(2);
   }
 
+  /** Refused again after its hour: tried once an hour from then on, not at each stalled poll. */
+  @Test
+  void aRefusedWriteStillRefusedAfterItsHourIsNotTriedAtEachPoll() {
+    simulator.faults().failNextOn(CallLog.UPDATE_PHASE, 400).failNextOn(CallLog.UPDATE_PHASE, 400);
+    create("held-again", spec("flag-135", "fast-track", phase("Canary", Started)));
+    awaitCondition("held-again", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
+
+    releases()
+        .withName("held-again")
+        .editStatus(
+            r -> {
+              condition(r, ConditionTypes.STALLED)
+                  .setLastTransitionTime(Instant.now().minus(Duration.ofMinutes(61)).toString());
+              return r;
+            });
+    await().atMost(TIMEOUT).until(() -> countFor("flag-135", CallLog.UPDATE_PHASE) == 2);
+    long reads = countFor("flag-135", CallLog.GET_RELEASE);
+    await().atMost(TIMEOUT).until(() -> countFor("flag-135", CallLog.GET_RELEASE) >= reads + 3);
+
+    assertThat(countFor("flag-135", CallLog.UPDATE_PHASE)).as("not tried again yet").isEqualTo(2);
+    assertThat(condition(get("held-again"), ConditionTypes.STALLED).getStatus()).isEqualTo("True");
+  }
+
+  /**
+   * LaunchDarkly refuses a write (the release deleted just before it) and the read after the
+   * refusal fails: LaunchDarkly's reason is still in an event, not only the read's failure.
+   */
   @Test
   void aRefusalIsSaidEvenWhenTheReadAfterItFails() {
     simulator

@@ -31,10 +31,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A setting the Kubernetes API refuses when the operator starts: a team's namespace deleted while
- * the install still lists it (its Role went with it, so every list there is refused), Secrets of
- * every namespace without a ClusterRole, a label selector it cannot parse. The packaged operator
- * does not start (one owner per flag needs every watched namespace's FlagReleases) and says in one
- * line which setting is at fault and what to do, instead of the SDK's stack trace.
+ * the install still lists it (its Role went with it, so every list there is refused), a Role that
+ * lets it list FlagReleases but not get one (as it does before each write), Secrets of every
+ * namespace without a ClusterRole, a label selector it cannot parse. The packaged operator does not
+ * start (one owner per flag needs every watched namespace's FlagReleases) and says in one line
+ * which setting is at fault and what to do, instead of the SDK's stack trace.
  */
 class SettingTheClusterRefusesIT {
   @TempDir Path dir;
@@ -55,6 +56,12 @@ class SettingTheClusterRefusesIT {
         "FLAGRELEASE_WATCH_NAMESPACES | team-a,team-b | /namespaces/team-b/ | 403"
             + " | FLAGRELEASE_WATCH_NAMESPACES lists namespace 'team-b', where the operator cannot"
             + " list FlagReleases (HTTP 403)",
+        "FLAGRELEASE_WATCH_NAMESPACES | team-a | /namespaces/team-a/flagreleases/ | 403"
+            + " | FLAGRELEASE_WATCH_NAMESPACES lists namespace 'team-a', where the operator cannot"
+            + " get FlagReleases (HTTP 403)",
+        "FLAGRELEASE_WATCH_NAMESPACES | '' | /namespaces/default/flagreleases/ | 403"
+            + " | every namespace is watched (FLAGRELEASE_WATCH_NAMESPACES is empty), and the"
+            + " operator cannot get a FlagRelease (HTTP 403), which it reads before each write",
         "FLAGRELEASE_WATCH_NAMESPACES | '' | /apis/flagops.io/v1alpha1/flagreleases? | 403"
             + " | every namespace is watched (FLAGRELEASE_WATCH_NAMESPACES is empty), and the"
             + " operator cannot list FlagReleases across the cluster (HTTP 403)",

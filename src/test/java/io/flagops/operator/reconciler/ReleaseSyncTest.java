@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
@@ -17,6 +20,7 @@ import io.flagops.operator.api.v1alpha1.UncertainWrite;
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.plan.Ownership;
+import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.Verdict;
 import io.flagops.operator.reconciler.status.Outcome;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
@@ -40,6 +44,9 @@ class ReleaseSyncTest {
 
   /** The generation a status recorded "start Canary" as an uncertain write at; null: none. */
   private Long uncertainAtGeneration;
+
+  /** A Stalled condition the status holds (a refused write's); null: none. */
+  private FlagReleaseCondition stall;
 
   private final ReleaseSync sync =
       new ReleaseSync(
@@ -213,7 +220,47 @@ class ReleaseSyncTest {
 
     assertThat(announced).as("not even announced").isEmpty();
     assertThat(launchDarkly.calls).containsExactly("GET release");
-    assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.REPLAN);
+    assertThat(result.stopped()).isTrue();
+  }
+
+  /**
+   * A write refused because LaunchDarkly moved first is followed by a read of the release and a new
+   * plan: its next write asks the Kubernetes API again, as that read gave the watch time to lag.
+   */
+  @Test
+  void aWritePlannedOnASecondReadAsksTheKubernetesApiAgain() {
+    ObjectNode qa = (ObjectNode) launchDarkly.release.path("phases").get(0);
+    qa.put("complete", false).put("status", "Started"); // QA to complete, then Canary to start
+    launchDarkly.beforeNextPhaseWrite = () -> qa.put("complete", true).put("status", "Complete");
+    List<String> asked = new ArrayList<>();
+
+    sync(
+        MANAGE,
+        new ReleaseSync.Announcer() {
+          @Override
+          public void announce(Seen seen, Ownership owned, Outcome outcome) {}
+
+          @Override
+          public boolean stillCurrent() {
+            asked.add("cache");
+            return true;
+          }
+
+          @Override
+          public boolean confirmedCurrent() {
+            asked.add("Kubernetes API");
+            return true;
+          }
+        });
+
+    assertThat(launchDarkly.calls)
+        .containsExactly(
+            "GET release",
+            "GET pipeline",
+            "PUT phase QA Complete (refused)",
+            "GET release again",
+            "PUT phase Canary Started");
+    assertThat(asked).containsExactly("Kubernetes API", "Kubernetes API");
   }
 
   @Test
@@ -241,6 +288,50 @@ class ReleaseSyncTest {
                 + " before the write \"create the release on pipeline 'three-stage'\": that write"
                 + " and the ones after it were not made, and the pass is tried again");
     assertThat(result.owned().ownsAny()).isFalse();
+  }
+
+  /**
+   * A refused write tried again (its hour over, say) whose pass cannot read the FlagRelease: the
+   * stall stands, so a Kubernetes API blip does not resolve the Stalled alert, and the pass comes
+   * back soon.
+   */
+  @Test
+  void aStallWhoseRetryCannotReadTheFlagReleaseStands() {
+    launchDarkly.exists = false;
+    stall =
+        new FlagReleaseCondition(
+            ConditionTypes.STALLED,
+            "True",
+            Reasons.REJECTED,
+            "creating the release: LaunchDarkly answered 400: flag archived",
+            1L,
+            "2026-12-05T10:00:00Z");
+
+    SyncResult result =
+        sync(
+            ReleaseSync.Writes.triedAtEachPoll(),
+            new ReleaseSync.Announcer() {
+              @Override
+              public void announce(Seen seen, Ownership owned, Outcome outcome) {}
+
+              @Override
+              public boolean confirmedCurrent() {
+                throw new KubernetesClientException("connection refused");
+              }
+            });
+
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.BLOCKED);
+    assertThat(result.plan().verdict().reason()).isEqualTo(Reasons.REJECTED);
+    assertThat(result.plan().verdict().message()).isEqualTo(stall.getMessage());
+    assertThat(result.stopped()).isTrue();
+  }
+
+  /** A plan held back (Observe) is not a stopped pass: it polls as usual, no sooner. */
+  @Test
+  void aPlanHeldBackIsNoStoppedPass() {
+    launchDarkly.exists = false;
+    assertThat(sync(ReleaseSync.Writes.observeOnly()).stopped()).isFalse();
   }
 
   private SyncResult sync(ReleaseSync.Writes writes) {
@@ -277,6 +368,11 @@ class ReleaseSyncTest {
       status.setObservedGeneration(uncertainAtGeneration);
       status.setUncertainWrites(
           List.of(new UncertainWrite("65a1f0c2e4b0a1b2c3d4e5f7", "Canary", "Started")));
+      resource.setStatus(status);
+    }
+    if (stall != null) {
+      FlagReleaseStatus status = new FlagReleaseStatus();
+      status.setConditions(List.of(stall));
       resource.setStatus(status);
     }
     return sync.sync(resource, TOKEN, writes, announcer);

@@ -6,6 +6,8 @@ import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.status.Conditions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,9 @@ public final class PollSchedule {
 
   /** Deletions LaunchDarkly's answer blocked last (a refused token), not a check before a call. */
   private final Set<String> refusedDeletions = ConcurrentHashMap.newKeySet();
+
+  /** When a refused write held past its hour was last let through, per resource. */
+  private final Map<String, Instant> heldWritesTried = new ConcurrentHashMap<>();
 
   /**
    * @param resources how many FlagReleases the operator holds (its cache), to pace the first looks
@@ -205,8 +210,24 @@ public final class PollSchedule {
   }
 
   /** The resource is gone: forget everything about it. */
+  /**
+   * Whether a write LaunchDarkly refused, held past its hour, is let through in this pass: once
+   * {@code every}, not at each stalled poll, as each try costs a refused call and its events. Not
+   * known after a restart: tried at the first stalled poll then.
+   */
+  public boolean triesHeldWrite(FlagRelease resource, Instant now, Duration every) {
+    String uid = resource.getMetadata().getUid();
+    Instant last = heldWritesTried.get(uid);
+    if (last != null && last.plus(every).isAfter(now)) {
+      return false;
+    }
+    heldWritesTried.put(uid, now);
+    return true;
+  }
+
   public void forget(FlagRelease resource) {
     seen.remove(resource.getMetadata().getUid());
+    heldWritesTried.remove(resource.getMetadata().getUid());
     refusedDeletions.remove(resource.getMetadata().getUid());
     recentSyncs.forget(resource);
     backoff.reset(resource);

@@ -8,6 +8,7 @@ import io.flagops.operator.api.v1alpha1.FlagReleaseStatus;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +160,24 @@ class PollScheduleTest {
 
   private void advance(Duration by) {
     now.addAndGet(by.toNanos());
+  }
+
+  @Test
+  void aRefusedWriteHeldPastItsHourIsLetThroughOnceAnHour() {
+    FlagRelease stalled = resource("held", ReleaseState.Failed);
+    Instant t = Instant.parse("2026-12-05T12:00:00Z");
+    Duration hour = Duration.ofHours(1);
+
+    assertThat(schedule.triesHeldWrite(stalled, t, hour)).as("the first stalled poll").isTrue();
+    assertThat(schedule.triesHeldWrite(stalled, t.plusSeconds(300), hour)).isFalse();
+    assertThat(schedule.triesHeldWrite(stalled, t.plus(hour).minusSeconds(1), hour)).isFalse();
+    assertThat(schedule.triesHeldWrite(stalled, t.plus(hour), hour)).isTrue();
+    assertThat(schedule.triesHeldWrite(resource("other", ReleaseState.Failed), t, hour))
+        .as("per resource")
+        .isTrue();
+
+    schedule.forget(stalled);
+    assertThat(schedule.triesHeldWrite(stalled, t.plus(hour).plusSeconds(1), hour)).isTrue();
   }
 
   private static FlagRelease resource(String uid, ReleaseState state) {
