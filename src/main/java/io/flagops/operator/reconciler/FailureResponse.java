@@ -87,7 +87,7 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
 
   /**
    * Whether the stall of a refused write has lasted {@link #HELD_AT_MOST}: tried again then, once
-   * an hour (see {@link io.flagops.operator.reconciler.support.PollSchedule#triesHeldWrite}).
+   * an hour (see {@link io.flagops.operator.reconciler.support.PollSchedule#heldWriteDue}).
    */
   static boolean heldLongEnough(FlagReleaseCondition stalled, Instant now) {
     try {

@@ -40,6 +40,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -176,6 +177,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 @Override
                 public boolean confirmedCurrent() {
                   return asRead.confirmed(latest -> !latest.isMarkedForDeletion());
+                }
+
+                @Override
+                public void writing() {
+                  Instant now = clock.instant();
+                  if (FailureResponse.refusedWriteStall(resource)
+                      .filter(stall -> FailureResponse.heldLongEnough(stall, now))
+                      .isPresent()) {
+                    schedule.heldWriteTried(resource, now); // the hour's try: the next in an hour
+                  }
                 }
               });
     } catch (SyncException e) {
@@ -705,8 +716,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 version == null,
                 status.getUnfinishedMove() != null)
             || (FailureResponse.heldLongEnough(stalled.get(), clock.instant())
-                && schedule.triesHeldWrite(
-                    resource, clock.instant(), FailureResponse.HELD_AT_MOST));
+                && schedule.heldWriteDue(resource, clock.instant(), FailureResponse.HELD_AT_MOST));
     return eachPoll
         ? ReleaseSync.Writes.triedAtEachPoll()
         : ReleaseSync.Writes.refusedOn(

@@ -176,20 +176,30 @@ public class ReleaseSync {
     default boolean confirmedCurrent() {
       return stillCurrent();
     }
+
+    /** Told just before a write is sent to LaunchDarkly (its answer may still be lost). */
+    default void writing() {}
   }
 
-  /** The resource changed while the pass ran: its remaining writes are not made. */
+  /**
+   * The resource changed while the pass ran, or could not be read again to tell: its remaining
+   * writes are not made.
+   */
   private static final class Superseded extends RuntimeException {
     static final String CHANGED =
         "the FlagRelease changed while this pass ran (spec edited, or being deleted): its"
             + " remaining writes were not made, and the next pass plans on it";
 
+    /** The Kubernetes API could not be asked: nothing is known to have changed. */
+    final boolean unread;
+
     Superseded() {
-      this(CHANGED);
+      this(CHANGED, false);
     }
 
-    Superseded(String why) {
+    Superseded(String why, boolean unread) {
       super(why, null, false, false);
+      this.unread = unread;
     }
   }
 
@@ -367,15 +377,17 @@ public class ReleaseSync {
         } catch (PlanAgain e) {
           applied = List.of(); // planned again on the read that showed the change
         } catch (Superseded e) {
+          if (e.unread
+              && done.isEmpty()
+              && writes.retrying()
+              && FailureResponse.refusedWriteStall(resource).isPresent()) {
+            // a stall whose write was to be tried again stands until the try has an answer: the
+            // plan is returned unmade, as a held one is
+            return new SyncResult(seen(), plan, owned, true);
+          }
           // what was written is reported; the pass the change woke plans on the new spec
-          // a stall whose write was being tried again stands until the try has an answer
-          Verdict verdict =
-              (writes.retrying()
-                      ? FailureResponse.refusedWriteStall(resource)
-                      : Optional.<FlagReleaseCondition>empty())
-                  .map(stall -> Verdict.blocked(stall.getReason(), stall.getMessage()))
-                  .orElse(Verdict.replan(e.getMessage()));
-          return new SyncResult(seen(), ReleasePlan.of(verdict), owned, true);
+          return new SyncResult(
+              seen(), ReleasePlan.of(Verdict.replan(e.getMessage())), owned, true);
         } catch (Refused e) {
           refused = e;
           applied = List.of(); // what the writes before it answered is superseded by the read
@@ -657,6 +669,7 @@ public class ReleaseSync {
           move(delete);
         } else if (action instanceof SetPhaseStatus set) {
           UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
+          announcer.writing();
           answered(session.updatePhaseStatus(flag, set.phaseId(), input));
           wrote(set);
         } else if (action instanceof PatchLegacyPhases patch) {
@@ -664,6 +677,7 @@ public class ReleaseSync {
               patch.changes().stream()
                   .map(c -> PatchOperation.setPhaseComplete(c.index(), c.complete()))
                   .toList();
+          announcer.writing();
           answered(session.patchRelease(flag, operations));
           wrote(patch);
         }
@@ -800,6 +814,7 @@ public class ReleaseSync {
         throw new Superseded();
       }
       try {
+        announcer.writing();
         current =
             Optional.of(
                 session.createRelease(
@@ -873,7 +888,8 @@ public class ReleaseSync {
                 + ") before the write \""
                 + before
                 + "\": that write and the ones after it were not made, and the pass is tried"
-                + " again");
+                + " again",
+            true);
       }
     }
 
@@ -932,6 +948,7 @@ public class ReleaseSync {
       events.normal(resource, Reasons.RELEASE_MOVING, capitalize(what));
       boolean deleted = true;
       try {
+        announcer.writing();
         deleted = session.deleteRelease(flag);
       } catch (LaunchDarklyException e) {
         if (e.changedNothing()) {

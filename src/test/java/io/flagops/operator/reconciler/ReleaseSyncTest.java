@@ -21,6 +21,7 @@ import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
+import io.flagops.operator.reconciler.plan.ReleaseAction;
 import io.flagops.operator.reconciler.plan.Verdict;
 import io.flagops.operator.reconciler.status.Outcome;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
@@ -291,12 +292,37 @@ class ReleaseSyncTest {
   }
 
   /**
-   * A refused write tried again (its hour over, say) whose pass cannot read the FlagRelease: the
-   * stall stands, so a Kubernetes API blip does not resolve the Stalled alert, and the pass comes
-   * back soon.
+   * A refused write tried again (its hour over, say) whose pass cannot read the FlagRelease: its
+   * plan comes back unmade, as a held one does, so the stall stands (a Kubernetes API blip does not
+   * resolve the Stalled alert), and the pass comes back soon.
    */
   @Test
   void aStallWhoseRetryCannotReadTheFlagReleaseStands() {
+    SyncResult result = retryOfARefusedCreate(new KubernetesClientException("connection refused"));
+
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(result.plan().actions())
+        .extracting(ReleaseAction::describe)
+        .containsExactly("create the release on pipeline 'three-stage'");
+    assertThat(result.stopped()).isTrue();
+  }
+
+  /** A change made while the retry ran is no blip: the stall is not kept, the change is said. */
+  @Test
+  void aStallWhoseRetryIsStoppedByAChangeIsNotKept() {
+    SyncResult result = retryOfARefusedCreate(null);
+
+    assertThat(launchDarkly.calls).containsExactly("GET release");
+    assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.REPLAN);
+    assertThat(result.plan().verdict().message())
+        .startsWith("the FlagRelease changed while this pass ran");
+    assertThat(result.stopped()).isTrue();
+  }
+
+  /**
+   * @param unreadable why the FlagRelease cannot be read again; null: it reads as changed
+   */
+  private SyncResult retryOfARefusedCreate(RuntimeException unreadable) {
     launchDarkly.exists = false;
     stall =
         new FlagReleaseCondition(
@@ -306,25 +332,20 @@ class ReleaseSyncTest {
             "creating the release: LaunchDarkly answered 400: flag archived",
             1L,
             "2026-12-05T10:00:00Z");
+    return sync(
+        ReleaseSync.Writes.triedAtEachPoll(),
+        new ReleaseSync.Announcer() {
+          @Override
+          public void announce(Seen seen, Ownership owned, Outcome outcome) {}
 
-    SyncResult result =
-        sync(
-            ReleaseSync.Writes.triedAtEachPoll(),
-            new ReleaseSync.Announcer() {
-              @Override
-              public void announce(Seen seen, Ownership owned, Outcome outcome) {}
-
-              @Override
-              public boolean confirmedCurrent() {
-                throw new KubernetesClientException("connection refused");
-              }
-            });
-
-    assertThat(launchDarkly.calls).containsExactly("GET release");
-    assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.BLOCKED);
-    assertThat(result.plan().verdict().reason()).isEqualTo(Reasons.REJECTED);
-    assertThat(result.plan().verdict().message()).isEqualTo(stall.getMessage());
-    assertThat(result.stopped()).isTrue();
+          @Override
+          public boolean confirmedCurrent() {
+            if (unreadable != null) {
+              throw unreadable;
+            }
+            return false;
+          }
+        });
   }
 
   /** A plan held back (Observe) is not a stopped pass: it polls as usual, no sooner. */

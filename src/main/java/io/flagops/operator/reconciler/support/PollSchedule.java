@@ -32,7 +32,7 @@ public final class PollSchedule {
   /** Deletions LaunchDarkly's answer blocked last (a refused token), not a check before a call. */
   private final Set<String> refusedDeletions = ConcurrentHashMap.newKeySet();
 
-  /** When a refused write held past its hour was last let through, per resource. */
+  /** When this process last sent a refused write held past its hour, per resource. */
   private final Map<String, Instant> heldWritesTried = new ConcurrentHashMap<>();
 
   /**
@@ -209,22 +209,23 @@ public final class PollSchedule {
     return Jitter.atLeast(wait, polling.jitter());
   }
 
-  /** The resource is gone: forget everything about it. */
-  /**
-   * Whether a write LaunchDarkly refused, held past its hour, is let through in this pass: once
-   * {@code every}, not at each stalled poll, as each try costs a refused call and its events. Not
-   * known after a restart: tried at the first stalled poll then.
-   */
-  public boolean triesHeldWrite(FlagRelease resource, Instant now, Duration every) {
-    String uid = resource.getMetadata().getUid();
-    Instant last = heldWritesTried.get(uid);
-    if (last != null && last.plus(every).isAfter(now)) {
-      return false;
-    }
-    heldWritesTried.put(uid, now);
-    return true;
+  /** A refused write held past its hour is about to be sent again to LaunchDarkly. */
+  public void heldWriteTried(FlagRelease resource, Instant now) {
+    heldWritesTried.put(resource.getMetadata().getUid(), now);
   }
 
+  /**
+   * Whether a write LaunchDarkly refused, held past its hour, may be sent again: not within {@code
+   * every} of its last try, so once an hour rather than at each stalled poll, as each try costs a
+   * refused call and its events; a pass that stops before sending it takes no turn. Not known after
+   * a restart: tried at the first stalled poll then.
+   */
+  public boolean heldWriteDue(FlagRelease resource, Instant now, Duration every) {
+    Instant last = heldWritesTried.get(resource.getMetadata().getUid());
+    return last == null || !last.plus(every).isAfter(now);
+  }
+
+  /** The resource is gone: forget everything about it. */
   public void forget(FlagRelease resource) {
     seen.remove(resource.getMetadata().getUid());
     heldWritesTried.remove(resource.getMetadata().getUid());

@@ -163,21 +163,25 @@ class PollScheduleTest {
   }
 
   @Test
-  void aRefusedWriteHeldPastItsHourIsLetThroughOnceAnHour() {
+  void aRefusedWriteHeldPastItsHourIsSentAgainOnceAnHour() {
     FlagRelease stalled = resource("held", ReleaseState.Failed);
     Instant t = Instant.parse("2026-12-05T12:00:00Z");
     Duration hour = Duration.ofHours(1);
 
-    assertThat(schedule.triesHeldWrite(stalled, t, hour)).as("the first stalled poll").isTrue();
-    assertThat(schedule.triesHeldWrite(stalled, t.plusSeconds(300), hour)).isFalse();
-    assertThat(schedule.triesHeldWrite(stalled, t.plus(hour).minusSeconds(1), hour)).isFalse();
-    assertThat(schedule.triesHeldWrite(stalled, t.plus(hour), hour)).isTrue();
-    assertThat(schedule.triesHeldWrite(resource("other", ReleaseState.Failed), t, hour))
+    assertThat(schedule.heldWriteDue(stalled, t, hour)).as("not tried by this process").isTrue();
+    assertThat(schedule.heldWriteDue(stalled, t, hour))
+        .as("asking takes no turn: a pass stopped before the write is due again")
+        .isTrue();
+    schedule.heldWriteTried(stalled, t);
+    assertThat(schedule.heldWriteDue(stalled, t.plusSeconds(300), hour)).isFalse();
+    assertThat(schedule.heldWriteDue(stalled, t.plus(hour).minusSeconds(1), hour)).isFalse();
+    assertThat(schedule.heldWriteDue(stalled, t.plus(hour), hour)).isTrue();
+    assertThat(schedule.heldWriteDue(resource("other", ReleaseState.Failed), t, hour))
         .as("per resource")
         .isTrue();
 
     schedule.forget(stalled);
-    assertThat(schedule.triesHeldWrite(stalled, t.plus(hour).plusSeconds(1), hour)).isTrue();
+    assertThat(schedule.heldWriteDue(stalled, t.plusSeconds(1), hour)).isTrue();
   }
 
   private static FlagRelease resource(String uid, ReleaseState state) {
