@@ -180,7 +180,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 }
 
                 @Override
-                public void writing() {
+                public void sent() {
                   Instant now = clock.instant();
                   if (FailureResponse.refusedWriteStall(resource)
                       .filter(stall -> FailureResponse.heldLongEnough(stall, now))

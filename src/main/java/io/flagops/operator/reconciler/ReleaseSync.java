@@ -51,6 +51,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -177,8 +178,11 @@ public class ReleaseSync {
       return stillCurrent();
     }
 
-    /** Told just before a write is sent to LaunchDarkly (its answer may still be lost). */
-    default void writing() {}
+    /**
+     * Told after a write reached LaunchDarkly, answered, refused or its answer lost: not one the
+     * request budget, the circuit breaker or a 429 held back.
+     */
+    default void sent() {}
   }
 
   /**
@@ -378,7 +382,7 @@ public class ReleaseSync {
           applied = List.of(); // planned again on the read that showed the change
         } catch (Superseded e) {
           if (e.unread
-              && done.isEmpty()
+              && written.isEmpty()
               && writes.retrying()
               && FailureResponse.refusedWriteStall(resource).isPresent()) {
             // a stall whose write was to be tried again stands until the try has an answer: the
@@ -669,16 +673,14 @@ public class ReleaseSync {
           move(delete);
         } else if (action instanceof SetPhaseStatus set) {
           UpdatePhaseStatusInput input = new UpdatePhaseStatusInput(set.status(), set.audiences());
-          announcer.writing();
-          answered(session.updatePhaseStatus(flag, set.phaseId(), input));
+          answered(sent(() -> session.updatePhaseStatus(flag, set.phaseId(), input)));
           wrote(set);
         } else if (action instanceof PatchLegacyPhases patch) {
           var operations =
               patch.changes().stream()
                   .map(c -> PatchOperation.setPhaseComplete(c.index(), c.complete()))
                   .toList();
-          announcer.writing();
-          answered(session.patchRelease(flag, operations));
+          answered(sent(() -> session.patchRelease(flag, operations)));
           wrote(patch);
         }
       } catch (LaunchDarklyException e) {
@@ -814,11 +816,13 @@ public class ReleaseSync {
         throw new Superseded();
       }
       try {
-        announcer.writing();
         current =
             Optional.of(
-                session.createRelease(
-                    flag, new CreateReleaseInput(create.pipelineKey(), create.variationId())));
+                sent(
+                    () ->
+                        session.createRelease(
+                            flag,
+                            new CreateReleaseInput(create.pipelineKey(), create.variationId()))));
       } catch (LaunchDarklyException e) {
         boolean refused = isRefusal(e);
         if (!e.mayHaveBeenMade()) {
@@ -871,6 +875,23 @@ public class ReleaseSync {
         return false;
       }
       return owned.origin() == ReleaseOrigin.Created && owned.owns(create.pipelineKey());
+    }
+
+    /** Makes a write call, and tells the announcer when it reached LaunchDarkly. */
+    private <T> T sent(Supplier<T> write) {
+      T answer;
+      try {
+        answer = write.get();
+      } catch (LaunchDarklyException.Throttled
+          | LaunchDarklyException.CircuitOpen
+          | LaunchDarklyException.RateLimited e) {
+        throw e; // held back, or turned away before LaunchDarkly looked at it
+      } catch (LaunchDarklyException e) {
+        announcer.sent();
+        throw e;
+      }
+      announcer.sent();
+      return answer;
     }
 
     /**
@@ -948,8 +969,7 @@ public class ReleaseSync {
       events.normal(resource, Reasons.RELEASE_MOVING, capitalize(what));
       boolean deleted = true;
       try {
-        announcer.writing();
-        deleted = session.deleteRelease(flag);
+        deleted = sent(() -> session.deleteRelease(flag));
       } catch (LaunchDarklyException e) {
         if (e.changedNothing()) {
           moving = null; // nothing was deleted (a lost answer may have deleted it: kept)

@@ -2,6 +2,7 @@ package io.flagops.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,9 +28,14 @@ import io.flagops.operator.reconciler.status.Outcome;
 import io.flagops.operator.reconciler.status.StatusFactory.Seen;
 import io.flagops.operator.reconciler.support.PipelineCatalog;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One pass of observe → plan → act against an in-memory LaunchDarkly: no Kubernetes API, no HTTP.
@@ -127,6 +133,47 @@ class ReleaseSyncTest {
         .containsExactly("start phase 'Canary'");
     assertThat(result.owned().ownsAny()).as("Observe never adopts").isFalse();
     assertThat(launchDarkly.calls).noneMatch(call -> call.startsWith("PUT"));
+  }
+
+  /**
+   * The announcer hears of a write that reached LaunchDarkly, refused or not (a held write's hourly
+   * try is counted then), and not of one the budget, the breaker or a 429 held back.
+   */
+  @ParameterizedTest
+  @MethodSource("phaseWriteFailures")
+  void aWriteIsToldSentOnlyWhenItReachedLaunchDarkly(LaunchDarklyException failure, boolean sent) {
+    launchDarkly.failPhaseWrites = failure;
+    List<String> told = new ArrayList<>();
+
+    catchThrowable(
+        () ->
+            sync(
+                MANAGE,
+                new ReleaseSync.Announcer() {
+                  @Override
+                  public void announce(Seen seen, Ownership owned, Outcome outcome) {}
+
+                  @Override
+                  public void sent() {
+                    told.add("sent");
+                  }
+                }));
+
+    assertThat(launchDarkly.calls).anyMatch(call -> call.startsWith("PUT phase Canary Started"));
+    if (sent) {
+      assertThat(told).isNotEmpty();
+    } else {
+      assertThat(told).isEmpty();
+    }
+  }
+
+  static Stream<Arguments> phaseWriteFailures() {
+    return Stream.of(
+        Arguments.of(new LaunchDarklyException.Rejected("flag archived", 400), true),
+        Arguments.of(new LaunchDarklyException.Unavailable("answer lost", 0, null), true),
+        Arguments.of(new LaunchDarklyException.Throttled(Duration.ofSeconds(1)), false),
+        Arguments.of(new LaunchDarklyException.CircuitOpen("open", Duration.ofSeconds(9)), false),
+        Arguments.of(new LaunchDarklyException.RateLimited("429", Duration.ofSeconds(3)), false));
   }
 
   @Test

@@ -209,7 +209,7 @@ public final class PollSchedule {
     return Jitter.atLeast(wait, polling.jitter());
   }
 
-  /** A refused write held past its hour is about to be sent again to LaunchDarkly. */
+  /** A refused write held past its hour reached LaunchDarkly again. */
   public void heldWriteTried(FlagRelease resource, Instant now) {
     heldWritesTried.put(resource.getMetadata().getUid(), now);
   }
@@ -217,8 +217,9 @@ public final class PollSchedule {
   /**
    * Whether a write LaunchDarkly refused, held past its hour, may be sent again: not within {@code
    * every} of its last try, so once an hour rather than at each stalled poll, as each try costs a
-   * refused call and its events; a pass that stops before sending it takes no turn. Not known after
-   * a restart: tried at the first stalled poll then.
+   * refused call and its events; a pass that stops before sending it, or whose write the budget,
+   * the breaker or a 429 holds back, takes no turn. Not known after a restart: tried at the first
+   * stalled poll then.
    */
   public boolean heldWriteDue(FlagRelease resource, Instant now, Duration every) {
     Instant last = heldWritesTried.get(resource.getMetadata().getUid());
