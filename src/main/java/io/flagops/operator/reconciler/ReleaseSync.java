@@ -171,8 +171,9 @@ public class ReleaseSync {
 
     /**
      * {@link #stillCurrent}, confirmed by a read of the resource from the Kubernetes API (not the
-     * watch's cache, which may lag an edit): asked just before a DELETE, the one write that cannot
-     * be undone. A failed read throws, and nothing is deleted.
+     * watch's cache, which may lag an edit): asked before the first write planned on a read of the
+     * release, and just before a DELETE, the one write that cannot be undone. A failed read throws
+     * a {@code KubernetesClientException}, and nothing is written.
      */
     default boolean confirmedCurrent() {
       return stillCurrent();

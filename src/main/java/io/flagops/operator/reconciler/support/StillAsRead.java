@@ -9,14 +9,15 @@ import java.util.function.Supplier;
 /**
  * Whether a FlagRelease is still as a pass read it: the same object (not one made again under its
  * name), at no newer a generation, and as the caller also asks (not being deleted, say). The
- * operator's cache answers it before each write, with no call; before a DELETE, the one write that
- * cannot be undone, the Kubernetes API answers it too, since the watch that fills the cache may
- * bring an edit made during the pass's LaunchDarkly read only after the DELETE went out.
+ * operator's cache answers it before each write, with no call; before the first write planned on a
+ * read of the release, and before a DELETE, the one write that cannot be undone, the Kubernetes API
+ * answers it too, since the watch that fills the cache may bring an edit made during the pass's
+ * LaunchDarkly read only after the write went out.
  *
  * @param read the copy the pass read
  * @param cached the operator's cache's copy
  * @param stored reads the copy the Kubernetes API holds now (empty: gone); it throws when the read
- *     fails, and nothing is deleted then
+ *     fails, and nothing is written then
  */
 public record StillAsRead(
     FlagRelease read,
@@ -28,7 +29,7 @@ public record StillAsRead(
     return holds(cached.get(), also);
   }
 
-  /** In the cache, then in the Kubernetes API: before a DELETE. */
+  /** In the cache, then in the Kubernetes API: before a first write, and before a DELETE. */
   public boolean confirmed(Predicate<FlagRelease> also) {
     return cached(also) && holds(stored.get(), also);
   }
