@@ -11,6 +11,7 @@ import io.flagops.operator.launchdarkly.model.Release;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import io.flagops.operator.launchdarkly.model.UpdatePhaseStatusInput;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -207,8 +208,12 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof HttpConnectTimeoutException) {
-        throw new LaunchDarklyException.Unavailable(
-            route.description + ": could not connect in time", 0, null);
+        throw LaunchDarklyException.Unavailable.notConnected(
+            route.description + ": could not connect in time");
+      }
+      if (cause instanceof ConnectException) {
+        throw LaunchDarklyException.Unavailable.notConnected(
+            route.description + ": connection failed (ConnectException)");
       }
       if (cause instanceof HttpTimeoutException) {
         throw noAnswerWithinReadTimeout(route);

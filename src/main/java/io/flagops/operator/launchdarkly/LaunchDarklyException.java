@@ -80,8 +80,25 @@ public abstract sealed class LaunchDarklyException extends RuntimeException {
 
   /** A 5xx, a timeout, a dropped connection or an answer that cannot be read: retry later. */
   public static final class Unavailable extends LaunchDarklyException {
+    private final boolean connected;
+
     public Unavailable(String message, int httpStatus, Throwable cause) {
+      this(message, httpStatus, cause, true);
+    }
+
+    private Unavailable(String message, int httpStatus, Throwable cause, boolean connected) {
       super(message, httpStatus, cause);
+      this.connected = connected;
+    }
+
+    /** No connection was made: the request never left (a write it carried was not made). */
+    public static Unavailable notConnected(String message) {
+      return new Unavailable(message, 0, null, false);
+    }
+
+    /** Whether a connection was made, so the request may have reached LaunchDarkly. */
+    public boolean connected() {
+      return connected;
     }
   }
 

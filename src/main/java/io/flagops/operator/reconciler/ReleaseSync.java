@@ -888,7 +888,9 @@ public class ReleaseSync {
           | LaunchDarklyException.RateLimited e) {
         throw e; // held back, or turned away before LaunchDarkly looked at it
       } catch (LaunchDarklyException e) {
-        announcer.sent();
+        if (!(e instanceof LaunchDarklyException.Unavailable u) || u.connected()) {
+          announcer.sent();
+        }
         throw e;
       }
       announcer.sent();

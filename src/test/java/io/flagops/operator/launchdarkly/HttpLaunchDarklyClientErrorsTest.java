@@ -12,6 +12,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.launchdarkly.RecordingServer.Answer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -320,6 +323,31 @@ class HttpLaunchDarklyClientErrorsTest {
     LaunchDarklyException.Unavailable e = unavailableWithin(call, Duration.ofSeconds(3));
 
     assertThat(e.getMessage()).contains("connection failed");
+    assertThat(e.connected()).as("the request went out: it may have been made").isTrue();
+  }
+
+  /** Nothing listens: the request never left, which the caller can tell from one that was lost. */
+  @ParameterizedTest
+  @EnumSource(
+      value = Call.class,
+      names = {"GET_RELEASE", "UPDATE_PHASE", "CREATE_RELEASE"})
+  void aConnectionRefusedSaysTheRequestNeverLeft(Call call) throws IOException {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    HttpLaunchDarklyClient client =
+        client(
+            "http://127.0.0.1:" + closed,
+            Duration.ofSeconds(2),
+            HttpLaunchDarklyClient.ResponseListener.NONE);
+
+    LaunchDarklyException.Unavailable e =
+        catchThrowableOfType(LaunchDarklyException.Unavailable.class, () -> call.invoke(client));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("connection failed (ConnectException)");
+    assertThat(e.connected()).isFalse();
   }
 
   @ParameterizedTest

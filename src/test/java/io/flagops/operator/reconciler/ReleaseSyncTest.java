@@ -171,6 +171,7 @@ class ReleaseSyncTest {
     return Stream.of(
         Arguments.of(new LaunchDarklyException.Rejected("flag archived", 400), true),
         Arguments.of(new LaunchDarklyException.Unavailable("answer lost", 0, null), true),
+        Arguments.of(LaunchDarklyException.Unavailable.notConnected("connection refused"), false),
         Arguments.of(new LaunchDarklyException.Throttled(Duration.ofSeconds(1)), false),
         Arguments.of(new LaunchDarklyException.CircuitOpen("open", Duration.ofSeconds(9)), false),
         Arguments.of(new LaunchDarklyException.RateLimited("429", Duration.ofSeconds(3)), false));
