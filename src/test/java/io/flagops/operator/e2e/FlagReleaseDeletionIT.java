@@ -359,17 +359,9 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   void anOrphanSetDuringTheDeletionsReadKeepsTheRelease() {
     create("orphaned-late", spec("flag-131", "fast-track", phase("Canary", Started)));
     awaitReady("orphaned-late");
-    Runnable[] orphanOnceDeleting = new Runnable[1];
-    orphanOnceDeleting[0] =
-        () -> {
-          FlagRelease now = get("orphaned-late");
-          if (now != null && now.isMarkedForDeletion()) {
-            edit("orphaned-late", s -> s.setDeletionPolicy(DeletionPolicy.Orphan));
-          } else { // a poll's read, before the deletion: wait for the deletion's
-            simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, orphanOnceDeleting[0]);
-          }
-        };
-    simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, orphanOnceDeleting[0]);
+    beforeTheDeletionsRead(
+        "orphaned-late",
+        () -> edit("orphaned-late", s -> s.setDeletionPolicy(DeletionPolicy.Orphan)));
 
     releases().withName("orphaned-late").delete();
 
@@ -387,19 +379,16 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
   void aFailedReadOfTheFlagReleaseBeforeTheDeleteDeletesNothingThenAndIsRetried() {
     create("unconfirmed", spec("flag-132", "fast-track", phase("Canary", Started)));
     awaitReady("unconfirmed");
-    String path = "/apis/flagops.io/v1alpha1/namespaces/" + NAMESPACE + "/flagreleases/unconfirmed";
-    Runnable[] failNextReadOnceDeleting = new Runnable[1];
-    failNextReadOnceDeleting[0] =
-        () -> {
-          FlagRelease now = get("unconfirmed");
-          if (now != null && now.isMarkedForDeletion()) {
-            // the operator's next read of this FlagRelease, just after LaunchDarkly answers
-            server.expect().get().withPath(path).andReturn(500, "etcd unavailable").once();
-          } else { // a poll's read, before the deletion: wait for the deletion's
-            simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, failNextReadOnceDeleting[0]);
-          }
-        };
-    simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, failNextReadOnceDeleting[0]);
+    // the operator's next read of this FlagRelease, just after LaunchDarkly answers
+    beforeTheDeletionsRead(
+        "unconfirmed",
+        () ->
+            server
+                .expect()
+                .get()
+                .withPath(flagReleasePath("unconfirmed"))
+                .andReturn(500, "etcd unavailable")
+                .once());
 
     releases().withName("unconfirmed").delete();
 
@@ -525,5 +514,23 @@ class FlagReleaseDeletionIT extends OperatorTestBase {
     await().atMost(TIMEOUT).until(() -> get("later-policy") == null);
     assertThat(simulator.release(PROJECT, "flag-100")).isEmpty();
     assertThat(countFor("flag-100", CallLog.DELETE_RELEASE)).isEqualTo(1);
+  }
+
+  /**
+   * Makes {@code change} just before LaunchDarkly answers the read of the release that FlagRelease
+   * {@code name}'s deletion makes: the polls' reads before the deletion pass it on.
+   */
+  private void beforeTheDeletionsRead(String name, Runnable change) {
+    Runnable[] hook = new Runnable[1];
+    hook[0] =
+        () -> {
+          FlagRelease now = get(name);
+          if (now != null && now.isMarkedForDeletion()) {
+            change.run();
+          } else {
+            simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, hook[0]);
+          }
+        };
+    simulator.faults().changeBeforeNext(CallLog.GET_RELEASE, hook[0]);
   }
 }

@@ -86,15 +86,7 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     await().atMost(TIMEOUT).until(() -> countFor("flag-134", CallLog.GET_RELEASE) >= reads + 2);
     assertThat(countFor("flag-134", CallLog.UPDATE_PHASE)).as("held").isEqualTo(1);
 
-    // as if an hour had gone by since it stalled
-    releases()
-        .withName("held")
-        .editStatus(
-            r -> {
-              condition(r, ConditionTypes.STALLED)
-                  .setLastTransitionTime(Instant.now().minus(Duration.ofMinutes(61)).toString());
-              return r;
-            });
+    stalledAnHourAgo("held");
 
     awaitReady("held");
     assertThat(countFor("flag-134", CallLog.UPDATE_PHASE)).isEqualTo(2);
@@ -107,14 +99,7 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
     create("held-again", spec("flag-135", "fast-track", phase("Canary", Started)));
     awaitCondition("held-again", ConditionTypes.STALLED, "True", "LaunchDarklyRejected");
 
-    releases()
-        .withName("held-again")
-        .editStatus(
-            r -> {
-              condition(r, ConditionTypes.STALLED)
-                  .setLastTransitionTime(Instant.now().minus(Duration.ofMinutes(61)).toString());
-              return r;
-            });
+    stalledAnHourAgo("held-again");
     await().atMost(TIMEOUT).until(() -> countFor("flag-135", CallLog.UPDATE_PHASE) == 2);
     long reads = countFor("flag-135", CallLog.GET_RELEASE);
     await().atMost(TIMEOUT).until(() -> countFor("flag-135", CallLog.GET_RELEASE) >= reads + 3);
@@ -463,5 +448,17 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
         .as("the limited account waits for its Retry-After")
         .extracting(CallLog.Call::status)
         .containsExactly(429);
+  }
+
+  /** As if an hour had gone by since FlagRelease {@code name} stalled. */
+  private void stalledAnHourAgo(String name) {
+    releases()
+        .withName(name)
+        .editStatus(
+            r -> {
+              condition(r, ConditionTypes.STALLED)
+                  .setLastTransitionTime(Instant.now().minus(Duration.ofMinutes(61)).toString());
+              return r;
+            });
   }
 }

@@ -372,6 +372,11 @@ public abstract class OperatorTestBase {
     return simulator.calls().entries().stream().filter(c -> c.path().contains(marker)).toList();
   }
 
+  /** Where the Kubernetes API serves FlagRelease {@code name}: for a mock-server expectation. */
+  protected static String flagReleasePath(String name) {
+    return "/apis/flagops.io/v1alpha1/namespaces/" + NAMESPACE + "/flagreleases/" + name;
+  }
+
   protected long countFor(String flagKey, String route) {
     return callsFor(flagKey).stream().filter(c -> c.route().equals(route)).count();
   }

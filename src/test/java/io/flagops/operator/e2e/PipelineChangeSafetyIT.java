@@ -760,8 +760,7 @@ class PipelineChangeSafetyIT extends OperatorTestBase {
       throws Exception {
     create("unconfirmed-move", spec("flag-133", "standard", phase("Testing", Started)));
     awaitReady("unconfirmed-move");
-    String path =
-        "/apis/flagops.io/v1alpha1/namespaces/" + NAMESPACE + "/flagreleases/unconfirmed-move";
+    String path = flagReleasePath("unconfirmed-move");
     // the move reads the new pipeline, says it moves, reads the release again, then the
     // FlagRelease: that read fails once
     simulator

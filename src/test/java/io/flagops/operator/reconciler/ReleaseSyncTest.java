@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -319,15 +320,10 @@ class ReleaseSyncTest {
     SyncResult result =
         sync(
             MANAGE,
-            new ReleaseSync.Announcer() {
-              @Override
-              public void announce(Seen seen, Ownership owned, Outcome outcome) {}
-
-              @Override
-              public boolean confirmedCurrent() {
-                throw new KubernetesClientException("connection refused");
-              }
-            });
+            kubernetesApiAnswers(
+                () -> {
+                  throw new KubernetesClientException("connection refused");
+                }));
 
     assertThat(launchDarkly.calls).containsExactly("GET release");
     assertThat(result.plan().verdict().kind()).isEqualTo(Verdict.Kind.REPLAN);
@@ -382,18 +378,28 @@ class ReleaseSyncTest {
             "2026-12-05T10:00:00Z");
     return sync(
         ReleaseSync.Writes.triedAtEachPoll(),
-        new ReleaseSync.Announcer() {
-          @Override
-          public void announce(Seen seen, Ownership owned, Outcome outcome) {}
+        kubernetesApiAnswers(
+            () -> {
+              if (unreadable != null) {
+                throw unreadable;
+              }
+              return false;
+            }));
+  }
 
-          @Override
-          public boolean confirmedCurrent() {
-            if (unreadable != null) {
-              throw unreadable;
-            }
-            return false;
-          }
-        });
+  /**
+   * Says nothing of what it is told; the read of the FlagRelease from the Kubernetes API gives so.
+   */
+  private static ReleaseSync.Announcer kubernetesApiAnswers(BooleanSupplier confirmed) {
+    return new ReleaseSync.Announcer() {
+      @Override
+      public void announce(Seen seen, Ownership owned, Outcome outcome) {}
+
+      @Override
+      public boolean confirmedCurrent() {
+        return confirmed.getAsBoolean();
+      }
+    };
   }
 
   /** A plan held back (Observe) is not a stopped pass: it polls as usual, no sooner. */
