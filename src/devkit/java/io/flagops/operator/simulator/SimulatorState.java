@@ -57,6 +57,9 @@ final class SimulatorState {
   /** Flags whose guarded rollouts all roll back (see {@link #regress}). */
   private final Set<FlagRef> regressing = new HashSet<>();
 
+  /** Pipelines a person deleted, as "project/pipeline": gone from every read until a reset. */
+  private final Set<String> deletedPipelines = new HashSet<>();
+
   SimulatorState(SimulatorSeed seed, Clock clock) {
     this.projects =
         seed.projects().stream()
@@ -74,6 +77,7 @@ final class SimulatorState {
     releases.clear();
     monitored.clear();
     regressing.clear();
+    deletedPipelines.clear();
     windowScale = 1.0;
     phasesDatedByPipeline = false;
   }
@@ -269,6 +273,21 @@ final class SimulatorState {
     releases.remove(new FlagRef(projectKey, flagKey));
   }
 
+  /**
+   * Deletes a pipeline as a person would. LaunchDarkly refuses to delete the default one; whether
+   * it deletes one with releases on it is not documented, so that is refused here too.
+   */
+  synchronized void deletePipeline(String projectKey, String pipelineKey) {
+    PipelineSeed pipeline = pipeline(projectKey, pipelineKey);
+    if (isDefault(project(projectKey), pipeline)) {
+      throw ApiError.badRequest("The default release pipeline cannot be deleted");
+    }
+    if (releases.values().stream().anyMatch(r -> r.pipeline == pipeline)) {
+      throw ApiError.badRequest("Release pipeline '" + pipelineKey + "' has releases");
+    }
+    deletedPipelines.add(projectKey + "/" + pipelineKey);
+  }
+
   synchronized ObjectNode pipelineJson(String projectKey, String pipelineKey) {
     ProjectSeed project = project(projectKey);
     PipelineSeed pipeline = pipeline(projectKey, pipelineKey);
@@ -279,11 +298,13 @@ final class SimulatorState {
     ProjectSeed project = project(projectKey);
     ObjectNode node = ReleaseJson.object();
     ArrayNode items = node.putArray("items");
-    for (PipelineSeed pipeline : project.pipelines()) {
+    List<PipelineSeed> pipelines =
+        project.pipelines().stream().filter(p -> !deleted(projectKey, p)).toList();
+    for (PipelineSeed pipeline : pipelines) {
       items.add(
           ReleaseJson.pipeline(projectKey, pipeline, isDefault(project, pipeline), createdAt));
     }
-    node.put("totalCount", project.pipelines().size());
+    node.put("totalCount", pipelines.size());
     return node;
   }
 
@@ -299,7 +320,9 @@ final class SimulatorState {
       projectNode.put("key", project.key());
       projectNode.put("name", project.name());
       ArrayNode pipelines = projectNode.putArray("pipelines");
-      project.pipelines().forEach(p -> pipelines.add(p.key()));
+      project.pipelines().stream()
+          .filter(p -> !deleted(project.key(), p))
+          .forEach(p -> pipelines.add(p.key()));
       ArrayNode flags = projectNode.putArray("flags");
       for (FlagSeed flag : project.flags()) {
         ObjectNode flagNode = flags.addObject();
@@ -529,7 +552,7 @@ final class SimulatorState {
 
   private PipelineSeed pipeline(String projectKey, String pipelineKey) {
     return project(projectKey).pipelines().stream()
-        .filter(p -> p.key().equals(pipelineKey))
+        .filter(p -> p.key().equals(pipelineKey) && !deleted(projectKey, p))
         .findFirst()
         .orElseThrow(
             () ->
@@ -568,6 +591,10 @@ final class SimulatorState {
       }
     }
     throw ApiError.notFound("Phase '" + phaseId + "' not found");
+  }
+
+  private boolean deleted(String projectKey, PipelineSeed pipeline) {
+    return deletedPipelines.contains(projectKey + "/" + pipeline.key());
   }
 
   // The first pipeline of a project is its default, as the first one created in LaunchDarkly is.

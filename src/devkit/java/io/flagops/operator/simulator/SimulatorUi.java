@@ -43,6 +43,15 @@ public final class SimulatorUi {
         });
   }
 
+  /** Deletes a pipeline that is not the default and has no release on it. */
+  public void deletePipeline(String projectKey, String pipelineKey) {
+    run(
+        () -> {
+          state.deletePipeline(projectKey, pipelineKey);
+          return null;
+        });
+  }
+
   public void startPhase(String projectKey, String flagKey, String phaseName) {
     setStatus(projectKey, flagKey, phaseName, PhaseStatus.STARTED);
   }

@@ -597,8 +597,9 @@ public class ReleaseSync {
 
     /**
      * Which key of the spec LaunchDarkly lacks, when it answered a create 404: its 404 does not
-     * say, and the pipeline (read through the catalog) tells the flag from the pipeline. Empty for
-     * another refusal, a move (its pipeline was read first), or when the read fails.
+     * say, and the pipeline, read afresh, tells the flag from the pipeline (the catalog's copy may
+     * be minutes old: a pipeline deleted since would have the flag blamed). Empty for another
+     * refusal, a move (its pipeline was read first), or when the read fails.
      */
     private String missingKey(Refused refused, FailureResponse failure, PipelineMove move) {
       if (!(refused.action instanceof CreateRelease create)
@@ -608,7 +609,7 @@ public class ReleaseSync {
       }
       String project = flag.projectKey();
       try {
-        return pipelines.recent(session, project, create.pipelineKey()).pipeline().isPresent()
+        return pipelines.read(session, project, create.pipelineKey()).isPresent()
             ? "spec.flagKey: project '"
                 + project
                 + "' has no flag '"

@@ -106,6 +106,30 @@ class FlagReleaseBadInputIT extends OperatorTestBase {
             "spec.releasePipelineKey: project 'shop' has no release pipeline 'no-such-pipeline'");
   }
 
+  /**
+   * A pipeline deleted in LaunchDarkly after the operator read it: the create's next 404 names the
+   * pipeline, not the flag, although the pipeline was read minutes ago.
+   */
+  @Test
+  void aCreateRefusedAfterItsPipelineWasDeletedNamesThePipeline() {
+    create("retired", spec("flag-not-made", "retired", phase("Only", Started)));
+    assertThat(awaitStalled("retired", "NotFound").getStatus().getMessage())
+        .startsWith(
+            "spec.flagKey: project 'shop' has no flag 'flag-not-made' (its pipeline 'retired' is"
+                + " there)");
+
+    simulator.ui().deletePipeline(PROJECT, "retired");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(get("retired").getStatus().getMessage())
+                    .startsWith(
+                        "spec.releasePipelineKey: project 'shop' has no release pipeline"
+                            + " 'retired'"));
+  }
+
   /** GitOps may apply the FlagRelease before the flag exists in LaunchDarkly. */
   @Test
   void aFlagLaunchDarklyDidNotHaveYetIsPickedUpWithoutAnEdit() {
