@@ -522,8 +522,8 @@ public class ReleaseSync {
       }
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
-              .withLegacyGuardrails(
-                  Boolean.TRUE.equals(legacy) ? legacyGuardrails(definition) : Map.of())
+              .withPipelineGuardrails(
+                  saysNothingOfGuardrails() ? pipelineGuardrails(definition) : Map.of())
               .withPhasesBefore(phasesBefore)
               .withUnfinishedMove(unfinishedMove())
               .withCompletedPipelineKey(
@@ -547,10 +547,21 @@ public class ReleaseSync {
     }
 
     /**
-     * What a legacy pipeline's definition gives its phases as guardrails, as read in the last 5
-     * minutes (a person may add an approval to it; whether it is legacy never changes).
+     * Whether a phase of the release read says nothing of its guardrails: always on a legacy
+     * pipeline, and on an automated one when the read leaves out its audiences' configuration. The
+     * pipeline is asked then only, so a read that shows them costs no pipeline read.
      */
-    private Map<String, String> legacyGuardrails(ReleasePipeline definition) {
+    private boolean saysNothingOfGuardrails() {
+      return current.isPresent()
+          && (Boolean.TRUE.equals(legacy)
+              || current.get().phases().stream().anyMatch(ReleasePhase::saysNothingOfGuardrails));
+    }
+
+    /**
+     * What the pipeline's definition gives its phases as guardrails, as read in the last 5 minutes
+     * (a person may add an approval to it; whether it is legacy never changes).
+     */
+    private Map<String, String> pipelineGuardrails(ReleasePipeline definition) {
       return pipelines
           .recent(session, flag.projectKey(), pipeline())
           .pipeline()

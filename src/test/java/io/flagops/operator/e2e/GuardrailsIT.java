@@ -541,6 +541,38 @@ class GuardrailsIT extends OperatorTestBase {
         .containsExactly("create approved-guarded", "Started Production");
   }
 
+  /**
+   * A phase a person started, on a release the FlagRelease then adopts, read without its audiences'
+   * configuration and with no status record of that start: its pipeline gives it a guarded rollout,
+   * so it is not completed around one; the first read that shows the configuration shows the
+   * monitoring.
+   */
+  @Test
+  void anAdoptedPhaseReadWithoutConfigurationIsNotCompletedAroundItsPipelinesGuardrail() {
+    simulator.ui().createRelease(PROJECT, "flag-136", "guarded-first");
+    simulator.ui().startPhase(PROJECT, "flag-136", "Canary");
+    String silent = withoutConfiguration("flag-136");
+    simulator
+        .faults()
+        .respondNextOn(CallLog.GET_RELEASE, 200, "application/json", silent)
+        .respondNextOn(CallLog.GET_RELEASE, 200, "application/json", silent);
+    List<String> reasons = recordReasons("adopted-unread");
+
+    create("adopted-unread", spec("flag-136", "guarded-first", phase("Canary", Complete)));
+
+    awaitCondition(
+        "adopted-unread", ConditionTypes.RECONCILING, "True", "GuardedRolloutInProgress");
+    assertThat(caughtUp("adopted-unread", reasons))
+        .anyMatch(
+            r ->
+                r.startsWith(
+                    "GuardrailsNotShown: LaunchDarkly's read of phase 'Canary' leaves out its"
+                        + " audiences' configuration, and its release pipeline gives it a guarded"
+                        + " rollout: not completed until a read shows whether that holds the"
+                        + " phase"));
+    assertThat(writesFor("flag-136")).as("nothing completed").isEmpty();
+  }
+
   /** Observe creates nothing: its status never says that deleting a release gets a new one. */
   @Test
   void inObserveTheAdviceOnACanceledReleaseDoesNotPromiseACreate() {

@@ -25,9 +25,10 @@ import java.util.Optional;
  *     when none
  * @param completedPipelineKey the pipeline of the release the status last saw with every phase
  *     complete; null when none
- * @param legacyGuardrails for a legacy release, the guardrail its pipeline's definition gives each
- *     phase ("an approval", "a guarded rollout"), by phase name: a legacy release's own audiences
- *     carry no configuration to tell
+ * @param pipelineGuardrails the guardrail the pipeline's definition gives each phase ("an
+ *     approval", "a guarded rollout"), by phase name, when a phase's read shows none of its own: a
+ *     legacy release's audiences carry no configuration, and an automated release's read may leave
+ *     it out (an optional field); empty otherwise
  */
 public record Observation(
     Optional<Release> release,
@@ -38,7 +39,7 @@ public record Observation(
     Instant readAt,
     PipelineMove unfinishedMove,
     String completedPipelineKey,
-    Map<String, String> legacyGuardrails) {
+    Map<String, String> pipelineGuardrails) {
 
   public static Observation of(Optional<Release> release, boolean legacy, Ownership owned) {
     return new Observation(
@@ -55,7 +56,7 @@ public record Observation(
         readAt,
         unfinishedMove,
         completedPipelineKey,
-        legacyGuardrails);
+        pipelineGuardrails);
   }
 
   public Observation withPhasesBefore(Map<String, PhaseStatus> before) {
@@ -68,7 +69,7 @@ public record Observation(
         readAt,
         unfinishedMove,
         completedPipelineKey,
-        legacyGuardrails);
+        pipelineGuardrails);
   }
 
   public Observation at(Instant time) {
@@ -81,7 +82,7 @@ public record Observation(
         time,
         unfinishedMove,
         completedPipelineKey,
-        legacyGuardrails);
+        pipelineGuardrails);
   }
 
   public Observation withUnfinishedMove(PipelineMove move) {
@@ -94,7 +95,7 @@ public record Observation(
         readAt,
         move,
         completedPipelineKey,
-        legacyGuardrails);
+        pipelineGuardrails);
   }
 
   public Observation withCompletedPipelineKey(String pipelineKey) {
@@ -107,11 +108,11 @@ public record Observation(
         readAt,
         unfinishedMove,
         pipelineKey,
-        legacyGuardrails);
+        pipelineGuardrails);
   }
 
-  /** What the legacy pipeline's definition says of its phases' guardrails, by phase name. */
-  public Observation withLegacyGuardrails(Map<String, String> guardrails) {
+  /** What the pipeline's definition says of its phases' guardrails, by phase name. */
+  public Observation withPipelineGuardrails(Map<String, String> guardrails) {
     return new Observation(
         release,
         legacy,

@@ -44,8 +44,8 @@ final class PhasePlanner {
    */
   private String notApplied;
 
-  /** For a legacy release, its pipeline's guardrails by phase name (its audiences show none). */
-  private final Map<String, String> legacyGuardrails;
+  /** The pipeline's guardrails by phase name, for phases whose read shows none of their own. */
+  private final Map<String, String> pipelineGuardrails;
 
   /** On the observed release, which is on the spec's pipeline. */
   PhasePlanner(FlagReleaseSpec spec, Release release, Observation observed) {
@@ -54,7 +54,7 @@ final class PhasePlanner {
     this.legacy = observed.legacy();
     this.phasesBefore = observed.phasesBefore();
     this.readAt = observed.readAt();
-    this.legacyGuardrails = observed.legacyGuardrails();
+    this.pipelineGuardrails = observed.pipelineGuardrails();
     for (int i = 0; i < spec.getPhases().size(); i++) {
       specIndexByName.put(spec.getPhases().get(i).getName(), i);
     }
@@ -211,6 +211,19 @@ final class PhasePlanner {
     }
     if (phase.monitoringWindowMillis() > 0 || (startsNow && guardedInSpec(wanted))) {
       return monitoring(phase, wanted, startsNow);
+    }
+    String unshown = phase.saysNothingOfGuardrails() ? pipelineGuardrails.get(phase.name()) : null;
+    if (unshown != null) {
+      // no record of this start says it holds (a record made on a read that left it out too
+      // says nothing either): the pipeline's word stands, on the safe side
+      return Verdict.waiting(
+          Reasons.GUARDRAILS_NOT_SHOWN,
+          "LaunchDarkly's read of phase '"
+              + phase.name()
+              + "' leaves out its audiences' configuration, and its release pipeline gives it "
+              + unshown
+              + ": not completed until a read shows whether that holds the phase"
+              + forceHint(phase, "completes it without knowing"));
     }
     if (startedUnguarded(phase, wanted)) {
       // nothing will ever complete it: waiting would be forever, completing would skip the guardian
@@ -566,7 +579,7 @@ final class PhasePlanner {
             ? "an approval"
             : phase.monitoringWindowMillis() > 0
                 ? "a guarded rollout"
-                : legacyGuardrails.get(phase.name());
+                : pipelineGuardrails.get(phase.name());
     if (guardrail == null) {
       return Optional.empty();
     }

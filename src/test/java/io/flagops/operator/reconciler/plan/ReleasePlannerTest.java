@@ -329,7 +329,7 @@ class ReleasePlannerTest {
   }
 
   /** A legacy release with both phases complete, which the spec asked complete before. */
-  private static Observation bothTickedBeforeIn(Map<String, String> legacyGuardrails) {
+  private static Observation bothTickedBeforeIn(Map<String, String> pipelineGuardrails) {
     return new Observation(
         observedLegacy(true, true),
         true,
@@ -339,7 +339,7 @@ class ReleasePlannerTest {
         null,
         null,
         null,
-        legacyGuardrails);
+        pipelineGuardrails);
   }
 
   /** Marked incomplete again, a legacy phase with a guardrail could go around it: not written. */

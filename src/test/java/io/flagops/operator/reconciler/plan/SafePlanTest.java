@@ -387,7 +387,7 @@ class SafePlanTest {
                 Optional.of(release("standard", "Testing:NotStarted", "Production:NotStarted")),
                 true,
                 owned("standard"))
-            .withLegacyGuardrails(Map.of("Production", "an approval"));
+            .withPipelineGuardrails(Map.of("Production", "an approval"));
     ReleasePlan byPipeline = ReleasePlanner.plan(spec, unconfigured);
     assertThat(byPipeline.actions())
         .as("the release's audiences say nothing; the pipeline's definition does")
@@ -402,6 +402,38 @@ class SafePlanTest {
                 true,
                 owned("standard")));
     assertThat(plain.actions()).as("a legacy phase without guardrails is ticked").hasSize(1);
+  }
+
+  @Test
+  void aPhaseReadWithoutConfigurationIsNotCompletedAroundTheGuardrailItsPipelineGives() {
+    FlagReleaseSpec spec = spec(phase("Testing", Complete));
+    Release started = release("standard", "Testing:Started", "Production:NotStarted");
+    Observation silent =
+        Observation.of(Optional.of(started), false, owned("standard"))
+            .withPipelineGuardrails(Map.of("Testing", "a guarded rollout"));
+
+    ReleasePlan held = ReleasePlanner.plan(spec, silent);
+    assertThat(held.actions()).isEmpty();
+    assertThat(held.verdict().kind()).isEqualTo(Kind.WAITING);
+    assertThat(held.verdict().reason()).isEqualTo(Reasons.GUARDRAILS_NOT_SHOWN);
+    assertThat(held.verdict().message())
+        .isEqualTo(
+            "LaunchDarkly's read of phase 'Testing' leaves out its audiences' configuration, and"
+                + " its release pipeline gives it a guarded rollout: not completed until a read"
+                + " shows whether that holds the phase (spec.phases[0].forceComplete completes it"
+                + " without knowing)");
+
+    PhaseSpec forced = phase("Testing", Complete);
+    forced.setForceComplete(true);
+    assertThat(ReleasePlanner.plan(spec(forced), silent).actions())
+        .extracting(ReleaseAction::describe)
+        .containsExactly("complete phase 'Testing'");
+    assertThat(
+            ReleasePlanner.plan(
+                    spec, Observation.of(Optional.of(started), false, owned("standard")))
+                .actions())
+        .as("a pipeline that gives the phase no guardrail: completed")
+        .hasSize(1);
   }
 
   @Test
