@@ -244,8 +244,10 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
   }
 
   /**
-   * Whether an error answer is LaunchDarkly's own: a JSON object, as it always answers. A proxy's
-   * or a load balancer's 404 page says nothing about the release, so it is never "none".
+   * Whether an error answer is LaunchDarkly's own: a JSON object with its error {@code code}, which
+   * every LaunchDarkly error body carries. A proxy's, a load balancer's or an API gateway's 404 (an
+   * HTML page, or JSON such as {@code {"message": "no Route matched"}}) says nothing about the
+   * release, so it is never "none".
    */
   private boolean fromLaunchDarkly(HttpResponse<byte[]> response) {
     byte[] body = response.body();
@@ -253,7 +255,8 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       return false;
     }
     try {
-      return json.readTree(body).isObject();
+      JsonNode node = json.readTree(body);
+      return node.isObject() && !node.path("code").asText("").isBlank();
     } catch (IOException notJson) {
       return false;
     }

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** LaunchDarkly refusing the token, limiting the rate, failing: waited out, never leaked. */
 @QuarkusTest
@@ -168,31 +170,36 @@ class FlagReleaseFaultsIT extends OperatorTestBase {
   }
 
   /**
-   * A 404 that is not LaunchDarkly's (a proxy's HTML page) says nothing about the release: it is
-   * retried, never taken for "no release", so the release the operator created is neither given to
-   * someone else in the history nor created again, and the resource's deletion still deletes it.
+   * A 404 that is not LaunchDarkly's (a proxy's HTML page, an API gateway's JSON without
+   * LaunchDarkly's error code) says nothing about the release: it is retried, never taken for "no
+   * release", so the release the operator created is neither given to someone else in the history
+   * nor created again, and the resource's deletion still deletes it.
    */
-  @Test
-  void aProxysNotFoundPageIsNotTakenForNoRelease() {
-    create("proxy-404", spec("flag-30", "fast-track", phase("Canary", Started)));
-    awaitReady("proxy-404");
-    simulator
-        .faults()
-        .respondNextOn(
-            CallLog.GET_RELEASE, 404, "text/html", "<html><body>404 Not Found</body></html>");
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "proxy-404|flag-30|text/html|<html><body>404 Not Found</body></html>",
+        "gateway-404|flag-137|application/json|{\"message\":\"no Route matched with those values\"}"
+      })
+  void aProxysNotFoundPageIsNotTakenForNoRelease(
+      String name, String flag, String contentType, String body) {
+    create(name, spec(flag, "fast-track", phase("Canary", Started)));
+    awaitReady(name);
+    simulator.faults().respondNextOn(CallLog.GET_RELEASE, 404, contentType, body);
 
-    await().atMost(TIMEOUT).until(() -> readsAfterThe404("flag-30") >= 2);
-    FlagRelease after = awaitReady("proxy-404");
+    await().atMost(TIMEOUT).until(() -> readsAfterThe404(flag) >= 2);
+    FlagRelease after = awaitReady(name);
 
     assertThat(after.getStatus().getHistory())
         .extracting(c -> c.getPhase() + " " + c.getFrom() + " -> " + c.getTo() + " " + c.getBy())
         .noneMatch(change -> change.endsWith("Unknown"));
     assertThat(after.getStatus().getReleaseOrigin()).isEqualTo(ReleaseOrigin.Created);
-    assertThat(countFor("flag-30", CallLog.CREATE_RELEASE)).isEqualTo(1);
+    assertThat(countFor(flag, CallLog.CREATE_RELEASE)).isEqualTo(1);
 
-    releases().withName("proxy-404").delete();
-    await().atMost(TIMEOUT).until(() -> get("proxy-404") == null);
-    assertThat(simulator.release(PROJECT, "flag-30")).as("deleted, as Delete says").isEmpty();
+    releases().withName(name).delete();
+    await().atMost(TIMEOUT).until(() -> get(name) == null);
+    assertThat(simulator.release(PROJECT, flag)).as("deleted, as Delete says").isEmpty();
   }
 
   /**

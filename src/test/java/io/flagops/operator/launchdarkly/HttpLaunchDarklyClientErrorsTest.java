@@ -101,6 +101,24 @@ class HttpLaunchDarklyClientErrorsTest {
     assertThat(e.mayHaveBeenMade()).isTrue();
   }
 
+  /** An API gateway's JSON 404 lacks the error code every LaunchDarkly error body carries. */
+  @ParameterizedTest
+  @EnumSource(Call.class)
+  void aJsonNotFoundWithoutLaunchDarklysErrorCodeIsUnavailable(Call call) {
+    server.answerAlways(
+        Answer.status(404)
+            .withBody("application/json", "{\"message\":\"no Route matched with those values\"}"));
+
+    LaunchDarklyException.Unavailable e =
+        catchThrowableOfType(
+            LaunchDarklyException.Unavailable.class, () -> call.invoke(client(server)));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains("answered 404: no Route matched with those values")
+        .contains("not LaunchDarkly's answer");
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Call.class,
