@@ -227,6 +227,21 @@ class HttpLaunchDarklyClientParsingTest {
     }
   }
 
+  /** status and started are optional: a start date alone still says the phase started. */
+  @Test
+  void aPhaseWithOnlyAStartDateIsStarted() {
+    ReleasePhase dated =
+        new ReleasePhase("p1", "Canary", false, 1L, null, List.of(), null, null, 2L);
+    ReleasePhase denied =
+        new ReleasePhase("p1", "Canary", false, 1L, null, List.of(), null, false, 2L);
+    ReleasePhase undated =
+        new ReleasePhase("p1", "Canary", false, 1L, null, List.of(), null, null, null);
+
+    assertThat(dated.isStarted()).isTrue();
+    assertThat(denied.isStarted()).as("started: false has the last word").isFalse();
+    assertThat(undated.isStarted()).isFalse();
+  }
+
   @Test
   void aLegacyReleaseParsesWithoutAutomationFields() {
     Release release = getRelease(Fixtures.text("release-legacy.json"));

@@ -85,8 +85,15 @@ public record ReleasePhase(
     return Boolean.TRUE.equals(complete) || COMPLETE.equals(status);
   }
 
+  /**
+   * Started as far as the read tells: its {@code status}, else {@code started}, else a {@code
+   * _startedDate} (all three optional), so that a read leaving out the first two does not have a
+   * started phase started again.
+   */
   public boolean isStarted() {
-    return STARTED.equals(status) || (status == null && Boolean.TRUE.equals(started));
+    return STARTED.equals(status)
+        || (status == null
+            && (Boolean.TRUE.equals(started) || (started == null && startedDate != null)));
   }
 
   public boolean isPaused() {
