@@ -1,6 +1,7 @@
 package io.flagops.operator.reconciler;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseCondition;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
@@ -523,7 +524,7 @@ public class ReleaseSync {
       Observation observed =
           Observation.of(current, Boolean.TRUE.equals(legacy), owned)
               .withPipelineGuardrails(
-                  saysNothingOfGuardrails() ? pipelineGuardrails(definition) : Map.of())
+                  needsPipelineGuardrails() ? pipelineGuardrails(definition) : Map.of())
               .withPhasesBefore(phasesBefore)
               .withUnfinishedMove(unfinishedMove())
               .withCompletedPipelineKey(
@@ -547,14 +548,26 @@ public class ReleaseSync {
     }
 
     /**
-     * Whether a phase of the release read says nothing of its guardrails: always on a legacy
-     * pipeline, and on an automated one when the read leaves out its audiences' configuration. The
-     * pipeline is asked then only, so a read that shows them costs no pipeline read.
+     * Whether the plan needs the pipeline's word on guardrails: always on a legacy pipeline (its
+     * audiences carry none), and on an automated one for a phase that a guardrail could hold (not
+     * complete, and started or asked Complete) whose read leaves out its audiences' configuration.
+     * A read that shows them, or a settled release, costs no pipeline read.
      */
-    private boolean saysNothingOfGuardrails() {
+    private boolean needsPipelineGuardrails() {
       return current.isPresent()
           && (Boolean.TRUE.equals(legacy)
-              || current.get().phases().stream().anyMatch(ReleasePhase::saysNothingOfGuardrails));
+              || current.get().phases().stream()
+                  .anyMatch(
+                      phase ->
+                          phase.saysNothingOfGuardrails()
+                              && !phase.isComplete()
+                              && (phase.isStarted() || askedComplete(phase.name()))));
+    }
+
+    private boolean askedComplete(String phaseName) {
+      return resource.getSpec().getPhases().stream()
+          .anyMatch(
+              p -> phaseName.equals(p.getName()) && p.getStatus() == DesiredPhaseStatus.Complete);
     }
 
     /**
@@ -565,8 +578,11 @@ public class ReleaseSync {
       return pipelines
           .recent(session, flag.projectKey(), pipeline())
           .pipeline()
-          .orElse(definition)
-          .guardrailsByPhase();
+          .or(
+              () ->
+                  Optional.ofNullable(definition)) // none when the live pipeline is not the spec's
+          .map(ReleasePipeline::guardrailsByPhase)
+          .orElse(Map.of());
     }
 
     /** The move this pass started, else the one the status recorded; null when none. */
@@ -608,9 +624,10 @@ public class ReleaseSync {
 
     /**
      * Which key of the spec LaunchDarkly lacks, when it answered a create 404: its 404 does not
-     * say, and the pipeline, read afresh, tells the flag from the pipeline (the catalog's copy may
-     * be minutes old: a pipeline deleted since would have the flag blamed). Empty for another
-     * refusal, a move (its pipeline was read first), or when the read fails.
+     * say, and the pipeline, read afresh (the catalog's copy may be minutes old: a pipeline deleted
+     * since would have the flag blamed), tells the flag from the pipeline; when that read fails,
+     * the catalog's copy does. Empty for another refusal, a move (its pipeline was read first), or
+     * when no read can tell.
      */
     private String missingKey(Refused refused, FailureResponse failure, PipelineMove move) {
       if (!(refused.action instanceof CreateRelease create)
@@ -620,7 +637,7 @@ public class ReleaseSync {
       }
       String project = flag.projectKey();
       try {
-        return pipelines.read(session, project, create.pipelineKey()).isPresent()
+        return pipelines.readElseRecent(session, project, create.pipelineKey()).isPresent()
             ? "spec.flagKey: project '"
                 + project
                 + "' has no flag '"

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.AudienceSpec;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.DeletionPolicy;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
 import io.flagops.operator.api.v1alpha1.FlagReleaseSpec;
 import io.flagops.operator.api.v1alpha1.ManagementPolicy;
@@ -568,9 +569,38 @@ class GuardrailsIT extends OperatorTestBase {
                 r.startsWith(
                     "GuardrailsNotShown: LaunchDarkly's read of phase 'Canary' leaves out its"
                         + " audiences' configuration, and its release pipeline gives it a guarded"
-                        + " rollout: not completed until a read shows whether that holds the"
-                        + " phase"));
+                        + " rollout, which may hold the phase: not completed until a read shows"
+                        + " whether it does"));
     assertThat(writesFor("flag-136")).as("nothing completed").isEmpty();
+  }
+
+  /**
+   * The same unread phase is not deleted by a move either: the release stays on its pipeline while
+   * that pipeline's guarded rollout may be deciding on it.
+   */
+  @Test
+  void anAdoptedPhaseReadWithoutConfigurationIsNotMovedAroundItsPipelinesGuardrail() {
+    simulator.ui().createRelease(PROJECT, "flag-138", "guarded-first");
+    simulator.ui().startPhase(PROJECT, "flag-138", "Canary");
+    String silent = withoutConfiguration("flag-138");
+    for (int i = 0; i < 4; i++) {
+      simulator.faults().respondNextOn(CallLog.GET_RELEASE, 200, "application/json", silent);
+    }
+    FlagReleaseSpec spec = spec("flag-138", "guarded-first", phase("Canary", Started));
+    spec.setDeletionPolicy(DeletionPolicy.DeleteEvenIfAdopted);
+    create("moved-unread", spec);
+    awaitReady("moved-unread");
+
+    edit("moved-unread", s -> s.setReleasePipelineKey("fast-track"));
+
+    FlagRelease held =
+        awaitCondition("moved-unread", ConditionTypes.RECONCILING, "True", "GuardrailsNotShown");
+    assertThat(held.getStatus().getMessage())
+        .startsWith(
+            "LaunchDarkly's read of phase 'Canary' leaves out its audiences' configuration, and its"
+                + " release pipeline gives it a guarded rollout, which may hold the phase; the"
+                + " release is moved to pipeline 'fast-track' once a read shows whether it does");
+    assertThat(writesFor("flag-138")).as("nothing deleted").isEmpty();
   }
 
   /** Observe creates nothing: its status never says that deleting a release gets a new one. */

@@ -195,6 +195,11 @@ final class PhasePlanner {
     if (!stillAwaiting.isEmpty()) {
       return awaitingApproval(phase, stillAwaiting, false);
     }
+    String unshown = GuardrailsSeenBefore.unshown(phase, seen, pipelineGuardrails);
+    if (GuardrailsSeenBefore.APPROVAL.equals(unshown)
+        && wanted.getStatus() == DesiredPhaseStatus.Complete) {
+      return unshownHolds(phase, unshown, ""); // a pending approval is never worked around
+    }
     if (wanted.getStatus() != DesiredPhaseStatus.Complete || wanted.isForceComplete()) {
       return null;
     }
@@ -212,18 +217,9 @@ final class PhasePlanner {
     if (phase.monitoringWindowMillis() > 0 || (startsNow && guardedInSpec(wanted))) {
       return monitoring(phase, wanted, startsNow);
     }
-    String unshown = phase.saysNothingOfGuardrails() ? pipelineGuardrails.get(phase.name()) : null;
     if (unshown != null) {
-      // no record of this start says it holds (a record made on a read that left it out too
-      // says nothing either): the pipeline's word stands, on the safe side
-      return Verdict.waiting(
-          Reasons.GUARDRAILS_NOT_SHOWN,
-          "LaunchDarkly's read of phase '"
-              + phase.name()
-              + "' leaves out its audiences' configuration, and its release pipeline gives it "
-              + unshown
-              + ": not completed until a read shows whether that holds the phase"
-              + forceHint(phase, "completes it without knowing"));
+      // the pipeline's word stands, on the safe side
+      return unshownHolds(phase, unshown, forceHint(phase, "completes it without knowing"));
     }
     if (startedUnguarded(phase, wanted)) {
       // nothing will ever complete it: waiting would be forever, completing would skip the guardian
@@ -235,6 +231,14 @@ final class PhasePlanner {
               + "].forceComplete to complete it unmonitored, or remove the releaseGuardian");
     }
     return null;
+  }
+
+  private static Verdict unshownHolds(ReleasePhase phase, String guardrail, String hint) {
+    return Verdict.waiting(
+        Reasons.GUARDRAILS_NOT_SHOWN,
+        GuardrailsSeenBefore.unshownGuardrail(phase, guardrail)
+            + ": not completed until a read shows whether it does"
+            + hint);
   }
 
   /** A phase LaunchDarkly started unmonitored although the spec declares a guarded rollout. */

@@ -227,6 +227,23 @@ final class ReleaseHolds {
                     + " now",
                 Instant.ofEpochMilli(endsAt)));
       }
+      String unshown =
+          phase.isStarted()
+              ? GuardrailsSeenBefore.unshown(phase, seen, observed.pipelineGuardrails())
+              : null;
+      if (unshown != null) {
+        return Optional.of(
+            Verdict.waiting(
+                Reasons.GUARDRAILS_NOT_SHOWN,
+                GuardrailsSeenBefore.unshownGuardrail(phase, unshown)
+                    + "; "
+                    + isMoved(spec)
+                    + " to pipeline '"
+                    + to
+                    + "' once a read shows whether it does"
+                    + orDelete
+                    + " now"));
+      }
     }
     return Optional.empty();
   }

@@ -419,9 +419,9 @@ class SafePlanTest {
     assertThat(held.verdict().message())
         .isEqualTo(
             "LaunchDarkly's read of phase 'Testing' leaves out its audiences' configuration, and"
-                + " its release pipeline gives it a guarded rollout: not completed until a read"
-                + " shows whether that holds the phase (spec.phases[0].forceComplete completes it"
-                + " without knowing)");
+                + " its release pipeline gives it a guarded rollout, which may hold the phase: not"
+                + " completed until a read shows whether it does (spec.phases[0].forceComplete"
+                + " completes it without knowing)");
 
     PhaseSpec forced = phase("Testing", Complete);
     forced.setForceComplete(true);
@@ -434,6 +434,49 @@ class SafePlanTest {
                 .actions())
         .as("a pipeline that gives the phase no guardrail: completed")
         .hasSize(1);
+  }
+
+  /** A pending approval is never worked around: forceComplete does not complete past one. */
+  @Test
+  void aPhaseReadWithoutConfigurationWhosePipelineGivesAnApprovalIsNotForcedComplete() {
+    PhaseSpec forced = phase("Testing", Complete);
+    forced.setForceComplete(true);
+    Observation silent =
+        Observation.of(
+                Optional.of(release("standard", "Testing:Started", "Production:NotStarted")),
+                false,
+                owned("standard"))
+            .withPipelineGuardrails(Map.of("Testing", "an approval"));
+
+    ReleasePlan held = ReleasePlanner.plan(spec(forced), silent);
+
+    assertThat(held.actions()).isEmpty();
+    assertThat(held.verdict().message())
+        .isEqualTo(
+            "LaunchDarkly's read of phase 'Testing' leaves out its audiences' configuration, and"
+                + " its release pipeline gives it an approval, which may hold the phase: not"
+                + " completed until a read shows whether it does");
+  }
+
+  /** Nor is a release moved (deleted) while its pipeline's guardrail may hold a started phase. */
+  @Test
+  void aMoveWaitsWhileAStartedPhaseReadWithoutConfigurationMayBeGuarded() {
+    Release old = release("old", "Testing:Started");
+    Observation silent =
+        Observation.of(Optional.of(onOld(old)), false, owned("old"))
+            .withPipelineGuardrails(Map.of("Testing", "a guarded rollout"))
+            .withTarget(Target.of(pipeline(false)));
+
+    ReleasePlan held = ReleasePlanner.plan(spec(phase("Testing", Started)), silent);
+
+    assertThat(held.actions()).isEmpty();
+    assertThat(held.verdict().reason()).isEqualTo(Reasons.GUARDRAILS_NOT_SHOWN);
+    assertThat(held.verdict().message())
+        .startsWith(
+            "LaunchDarkly's read of phase 'Testing' leaves out its audiences' configuration, and"
+                + " its release pipeline gives it a guarded rollout, which may hold the phase; the"
+                + " release is moved to pipeline 'standard' once a read shows whether it does, or"
+                + " delete the release in LaunchDarkly");
   }
 
   @Test
