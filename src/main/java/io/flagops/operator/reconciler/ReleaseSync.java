@@ -625,9 +625,9 @@ public class ReleaseSync {
     /**
      * Which key of the spec LaunchDarkly lacks, when it answered a create 404: its 404 does not
      * say, and the pipeline, read afresh (the catalog's copy may be minutes old: a pipeline deleted
-     * since would have the flag blamed), tells the flag from the pipeline; when that read fails,
-     * the catalog's copy does. Empty for another refusal, a move (its pipeline was read first), or
-     * when no read can tell.
+     * since would have the flag blamed), tells the flag from the pipeline. Empty for another
+     * refusal, a move (its pipeline was read first), or when that read fails (a key named from an
+     * older read could be the wrong one).
      */
     private String missingKey(Refused refused, FailureResponse failure, PipelineMove move) {
       if (!(refused.action instanceof CreateRelease create)
@@ -637,7 +637,7 @@ public class ReleaseSync {
       }
       String project = flag.projectKey();
       try {
-        return pipelines.readElseRecent(session, project, create.pipelineKey()).isPresent()
+        return pipelines.read(session, project, create.pipelineKey()).isPresent()
             ? "spec.flagKey: project '"
                 + project
                 + "' has no flag '"

@@ -39,10 +39,14 @@ public record ReleasePipeline(
     return Boolean.TRUE.equals(isLegacy);
   }
 
+  public static final String APPROVAL = "an approval";
+  public static final String GUARDED_ROLLOUT = "a guarded rollout";
+  public static final String APPROVAL_AND_GUARDED_ROLLOUT = "an approval and a guarded rollout";
+
   /**
-   * The guardrail each phase's definition gives its audiences ("an approval", "a guarded rollout"),
-   * by phase name; phases without one are left out. What a legacy release's audiences leave out
-   * (they carry no configuration), its pipeline says.
+   * The guardrails each phase's definition gives its audiences ({@link #APPROVAL}, {@link
+   * #GUARDED_ROLLOUT} or both), by phase name; phases without one are left out. What a legacy
+   * release's audiences leave out (they carry no configuration), its pipeline says.
    */
   public Map<String, String> guardrailsByPhase() {
     Map<String, String> guardrails = new HashMap<>();
@@ -54,10 +58,16 @@ public record ReleasePipeline(
                   .map(Audience::configuration)
                   .filter(Objects::nonNull)
                   .toList();
-      if (configurations.stream().anyMatch(c -> Boolean.TRUE.equals(c.requireApproval()))) {
-        guardrails.put(phase.name(), "an approval");
-      } else if (configurations.stream().anyMatch(c -> c.releaseGuardianConfiguration() != null)) {
-        guardrails.put(phase.name(), "a guarded rollout");
+      boolean approval =
+          configurations.stream().anyMatch(c -> Boolean.TRUE.equals(c.requireApproval()));
+      boolean guarded =
+          configurations.stream().anyMatch(c -> c.releaseGuardianConfiguration() != null);
+      if (approval || guarded) {
+        guardrails.put(
+            phase.name(),
+            approval && guarded
+                ? APPROVAL_AND_GUARDED_ROLLOUT
+                : approval ? APPROVAL : GUARDED_ROLLOUT);
       }
     }
     return guardrails;

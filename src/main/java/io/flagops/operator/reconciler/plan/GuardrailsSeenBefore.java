@@ -3,6 +3,7 @@ package io.flagops.operator.reconciler.plan;
 import io.flagops.operator.api.v1alpha1.PhaseStatus;
 import io.flagops.operator.launchdarkly.model.ReleaseAudience;
 import io.flagops.operator.launchdarkly.model.ReleasePhase;
+import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,18 +30,17 @@ public final class GuardrailsSeenBefore {
     return Optional.of(before);
   }
 
-  /** What the pipeline's definition gives a phase as its approval. */
-  public static final String APPROVAL = "an approval";
-
   /**
-   * The guardrail ("an approval", "a guarded rollout") the pipeline's definition gives a phase
-   * whose read says nothing of its own, when the status's record of its start ({@code seen}) saw
-   * neither an approval awaited nor monitoring either: a record made on a read that left the
-   * configuration out too says nothing. Null when the read or the record tells, or the pipeline
-   * gives the phase none.
+   * The guardrails the pipeline's definition gives a phase whose read says nothing of its own
+   * (ReleasePipeline's words), when the status's record of its start ({@code seen}) saw neither an
+   * approval awaited nor monitoring either: a record made on a read that left the configuration out
+   * too says nothing. An approval counts only until the phase's audiences read live (their status,
+   * which such a read keeps): their change went through, so it was given. Null when the read or the
+   * record tells, or nothing may hold the phase.
    */
   public static String unshown(
       ReleasePhase phase, Optional<PhaseStatus> seen, Map<String, String> pipelineGuardrails) {
+    String given = pipelineGuardrails.get(phase.name());
     boolean recordTells =
         seen.filter(
                 before ->
@@ -48,9 +48,21 @@ public final class GuardrailsSeenBefore {
                             && !before.getAwaitingApproval().isEmpty())
                         || MonitoringWindow.recordedEnd(before) != null)
             .isPresent();
-    return phase.saysNothingOfGuardrails() && !recordTells
-        ? pipelineGuardrails.get(phase.name())
-        : null;
+    if (given == null || !phase.saysNothingOfGuardrails() || recordTells) {
+      return null;
+    }
+    boolean live =
+        phase.isStarted() && phase.audiences().stream().allMatch(ReleaseAudience::isLive);
+    if (includesApproval(given) && live) {
+      return given.equals(ReleasePipeline.APPROVAL) ? null : ReleasePipeline.GUARDED_ROLLOUT;
+    }
+    return given;
+  }
+
+  /** Whether {@link #unshown}'s answer includes an approval, which nothing works around. */
+  public static boolean includesApproval(String guardrails) {
+    return ReleasePipeline.APPROVAL.equals(guardrails)
+        || ReleasePipeline.APPROVAL_AND_GUARDED_ROLLOUT.equals(guardrails);
   }
 
   /** What {@link #unshown} found, said of the phase. */

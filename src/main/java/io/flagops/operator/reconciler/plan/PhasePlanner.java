@@ -196,9 +196,11 @@ final class PhasePlanner {
       return awaitingApproval(phase, stillAwaiting, false);
     }
     String unshown = GuardrailsSeenBefore.unshown(phase, seen, pipelineGuardrails);
-    if (GuardrailsSeenBefore.APPROVAL.equals(unshown)
+    if (GuardrailsSeenBefore.includesApproval(unshown)
         && wanted.getStatus() == DesiredPhaseStatus.Complete) {
-      return unshownHolds(phase, unshown, ""); // a pending approval is never worked around
+      // a pending approval is never worked around: not even by forceComplete
+      return unshownHolds(
+          phase, unshown, " (it goes on once its audiences read live: approve it in LaunchDarkly)");
     }
     if (wanted.getStatus() != DesiredPhaseStatus.Complete || wanted.isForceComplete()) {
       return null;

@@ -87,24 +87,6 @@ public class PipelineCatalog {
         : new Read(read(session, projectKey, pipelineKey), true);
   }
 
-  /**
-   * The pipeline as LaunchDarkly has it now; when that read fails, as read in the last {@link
-   * #RECENT_FOR} (it fails when nothing was). For words, not writes: which key of the spec a
-   * create's 404 lacks, which a failed read would otherwise leave unsaid for a poll.
-   */
-  public Optional<ReleasePipeline> readElseRecent(
-      LaunchDarklySession session, String projectKey, String pipelineKey) {
-    Optional<ReleasePipeline> kept = recent.getIfPresent(key(session, projectKey, pipelineKey));
-    try {
-      return read(session, projectKey, pipelineKey);
-    } catch (LaunchDarklyException e) {
-      if (kept == null) {
-        throw e;
-      }
-      return kept;
-    }
-  }
-
   /** How many pipelines are remembered now (for tests). */
   long size() {
     legacy.cleanUp();

@@ -455,7 +455,34 @@ class SafePlanTest {
         .isEqualTo(
             "LaunchDarkly's read of phase 'Testing' leaves out its audiences' configuration, and"
                 + " its release pipeline gives it an approval, which may hold the phase: not"
-                + " completed until a read shows whether it does");
+                + " completed until a read shows whether it does (it goes on once its audiences"
+                + " read live: approve it in LaunchDarkly)");
+  }
+
+  /** Audiences that read live went through their approval: only a guarded rollout may remain. */
+  @Test
+  void aPhaseReadWithoutConfigurationWhoseAudiencesReadLiveIsPastItsApproval() {
+    Release live = withTestingAudience("Testing:Started", 2L, null, "active");
+    FlagReleaseSpec spec = spec(phase("Testing", Complete));
+
+    ReleasePlan approved =
+        ReleasePlanner.plan(
+            spec,
+            Observation.of(Optional.of(live), false, owned("standard"))
+                .withPipelineGuardrails(Map.of("Testing", "an approval")));
+    assertThat(approved.actions())
+        .extracting(ReleaseAction::describe)
+        .containsExactly("complete phase 'Testing'");
+
+    ReleasePlan monitored =
+        ReleasePlanner.plan(
+            spec,
+            Observation.of(Optional.of(live), false, owned("standard"))
+                .withPipelineGuardrails(Map.of("Testing", "an approval and a guarded rollout")));
+    assertThat(monitored.actions()).isEmpty();
+    assertThat(monitored.verdict().message())
+        .contains("its release pipeline gives it a guarded rollout, which may hold the phase")
+        .endsWith("(spec.phases[0].forceComplete completes it without knowing)");
   }
 
   /** Nor is a release moved (deleted) while its pipeline's guardrail may hold a started phase. */

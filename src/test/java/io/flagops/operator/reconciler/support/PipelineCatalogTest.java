@@ -1,11 +1,9 @@
 package io.flagops.operator.reconciler.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flagops.operator.launchdarkly.AccessToken;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
-import io.flagops.operator.launchdarkly.LaunchDarklyException;
 import io.flagops.operator.launchdarkly.ReadOnlyClient;
 import io.flagops.operator.launchdarkly.model.ReleasePipeline;
 import java.util.List;
@@ -53,34 +51,6 @@ class PipelineCatalogTest {
     assertThat(catalog.recent(pipelines.as(AccessToken.of("api-two")), "shop", "standard").fresh())
         .as("another account's pipeline of the same keys")
         .isTrue();
-  }
-
-  /** A create's 404 is named from a fresh read, or from the recent one when that read fails. */
-  @Test
-  void aFreshReadThatFailsFallsBackOnTheRecentOne() {
-    PipelineCatalog catalog = new PipelineCatalog();
-    AtomicInteger failing = new AtomicInteger();
-    LaunchDarklyClient flaky =
-        new ReadOnlyClient() {
-          @Override
-          public Optional<ReleasePipeline> getReleasePipeline(
-              AccessToken token, String projectKey, String pipelineKey) {
-            if (failing.get() > 0) {
-              throw new LaunchDarklyException.Unavailable("down", 503, null);
-            }
-            return Optional.of(new ReleasePipeline(pipelineKey, pipelineKey, false, List.of()));
-          }
-        };
-    var session = flaky.as(AccessToken.of("api-one"));
-
-    failing.set(1);
-    assertThatThrownBy(() -> catalog.readElseRecent(session, "shop", "standard"))
-        .as("nothing read before")
-        .isInstanceOf(LaunchDarklyException.Unavailable.class);
-    failing.set(0);
-    assertThat(catalog.readElseRecent(session, "shop", "standard")).isPresent();
-    failing.set(1);
-    assertThat(catalog.readElseRecent(session, "shop", "standard")).isPresent();
   }
 
   /**
