@@ -38,6 +38,7 @@ final class SettingRanges {
               text -> number(text, 0, 1)),
           duration("flagrelease.retry.initial-interval"),
           duration("flagrelease.retry.max-interval"),
+          duration("flagrelease.retry.stalled-after"),
           new Range(
               "flagrelease.retry.multiplier",
               "a number of at least 1 (each backoff that many times the last)",

@@ -140,5 +140,13 @@ public interface FlagReleaseConfig {
 
     @WithDefault("2.0")
     double multiplier();
+
+    /**
+     * A FlagRelease whose passes have failed this long (server errors, timeouts, conflicts, garbled
+     * answers) with none getting through is Stalled, and still tried again with backoff: what keeps
+     * failing one resource (a flag LaunchDarkly fails, a proxy) needs a person.
+     */
+    @WithDefault("1h")
+    Duration stalledAfter();
   }
 }

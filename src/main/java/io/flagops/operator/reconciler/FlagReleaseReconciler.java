@@ -11,6 +11,7 @@ import io.flagops.operator.api.v1alpha1.PipelineMove;
 import io.flagops.operator.api.v1alpha1.ReleaseState;
 import io.flagops.operator.config.FlagReleaseConfig;
 import io.flagops.operator.launchdarkly.LaunchDarklyClient;
+import io.flagops.operator.reconciler.plan.Durations;
 import io.flagops.operator.reconciler.plan.Ownership;
 import io.flagops.operator.reconciler.plan.Reasons;
 import io.flagops.operator.reconciler.plan.ReleaseAction;
@@ -570,12 +571,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 && recordsAsBefore
                 && endedStall(resource).isEmpty())
             || uncertain) {
-          report(
-              resource,
-              e.seen(),
-              e.owned(),
-              warning(failure.reason(), failure.message() + whileWriting(e.step())),
-              tokenVersion);
+          report(resource, e.seen(), e.owned(), passingOrNot(resource, failure, e), tokenVersion);
         }
         return after(retry);
     }
@@ -628,6 +624,31 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     return e.progressed() || !stands
         ? Optional.empty()
         : FailureResponse.refusedWriteStall(resource);
+  }
+
+  /**
+   * A failure that should pass by itself: Progressing, with a Warning event. Once the resource has
+   * failed so for {@code retry.stalled-after} with no pass getting through, Stalled, so that the
+   * Stalled alert brings a person to what keeps failing it, and still tried again with backoff. An
+   * open breaker and rate limiting have alerts of their own.
+   */
+  private Outcome passingOrNot(FlagRelease resource, FailureResponse failure, SyncException e) {
+    String message = failure.message() + whileWriting(e.step());
+    boolean ownAlert =
+        Reasons.CIRCUIT_OPEN.equals(failure.reason())
+            || Reasons.RATE_LIMITED.equals(failure.reason());
+    return schedule
+        .failingTooLong(resource)
+        .filter(failing -> !ownAlert)
+        .map(
+            failing ->
+                failed(
+                    failure.reason(),
+                    message
+                        + "; no pass has got through for "
+                        + Durations.describe(failing)
+                        + ", so a person should look (still tried again with backoff)"))
+        .orElse(warning(failure.reason(), message));
   }
 
   /** Which write failed ("updating the phase status" does not say which phase, nor to what). */

@@ -25,6 +25,7 @@ public final class PollSchedule {
   private final RecentSyncs recentSyncs;
   private final Backoff backoff;
   private final RestartSpread restartSpread;
+  private final Duration stalledAfter;
 
   /** FlagReleases this process has looked at at least once. */
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -44,18 +45,21 @@ public final class PollSchedule {
         config.polling(),
         new RecentSyncs(),
         new Backoff(config.retry()),
-        new RestartSpread(resources, config.budget().requestsPerSecond()));
+        new RestartSpread(resources, config.budget().requestsPerSecond()),
+        config.retry().stalledAfter());
   }
 
   PollSchedule(
       FlagReleaseConfig.Polling polling,
       RecentSyncs recentSyncs,
       Backoff backoff,
-      RestartSpread restartSpread) {
+      RestartSpread restartSpread,
+      Duration stalledAfter) {
     this.polling = polling;
     this.recentSyncs = recentSyncs;
     this.backoff = backoff;
     this.restartSpread = restartSpread;
+    this.stalledAfter = stalledAfter;
   }
 
   /**
@@ -133,6 +137,16 @@ public final class PollSchedule {
   /** How long the resource has been failing since its last good pass; zero when it is not. */
   public Duration failingFor(FlagRelease resource) {
     return backoff.failingFor(resource);
+  }
+
+  /**
+   * How long the resource has failed with no pass getting through, when that is {@code
+   * retry.stalled-after} or longer: it is Stalled then, still tried again. Empty before that.
+   */
+  public Optional<Duration> failingTooLong(FlagRelease resource) {
+    return failingFor(resource).compareTo(stalledAfter) >= 0
+        ? Optional.of(stalledAfter)
+        : Optional.empty();
   }
 
   /**

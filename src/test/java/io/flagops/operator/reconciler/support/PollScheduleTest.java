@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class PollScheduleTest {
   private static final Duration SETTLED = Duration.ofMinutes(5);
   private static final Duration PROGRESSING = Duration.ofSeconds(10);
+  private static final Duration STALLED_AFTER = Duration.ofHours(1);
 
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
   private final PollSchedule schedule =
@@ -23,7 +24,8 @@ class PollScheduleTest {
           new NoJitter(),
           new RecentSyncs(now::get),
           new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), 2.0, now::get),
-          RestartSpread.overSettledInterval());
+          RestartSpread.overSettledInterval(),
+          STALLED_AFTER);
 
   @Test
   void aReadyResourceSeenFirstAfterAStartWaitsItsTurnWithinTheSettledInterval() {
@@ -43,7 +45,8 @@ class PollScheduleTest {
             new NoJitter(),
             new RecentSyncs(now::get),
             new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), 2.0, now::get),
-            new RestartSpread(() -> 600, 20));
+            new RestartSpread(() -> 600, 20),
+            STALLED_AFTER);
     long latest = 0;
     for (int i = 0; i < 600; i++) {
       latest =
@@ -134,6 +137,22 @@ class PollScheduleTest {
     FlagRelease progressing = resource("b", ReleaseState.Progressing);
     schedule.afterGivenWait(progressing, Duration.ofSeconds(30));
     assertThat(schedule.isBlip(progressing, false)).isFalse();
+  }
+
+  @Test
+  void aResourceFailingWithNoPassGettingThroughForStalledAfterIsFailingTooLong() {
+    FlagRelease failing = resource("a", ReleaseState.Progressing);
+    schedule.afterTransientFailure(failing, "reading the release", false);
+
+    advance(STALLED_AFTER.minusSeconds(1));
+    schedule.afterTransientFailure(failing, "starting phase 'Beta'", true);
+    assertThat(schedule.failingTooLong(failing)).as("failing, and getting further").isEmpty();
+
+    advance(Duration.ofSeconds(1));
+    assertThat(schedule.failingTooLong(failing)).hasValue(STALLED_AFTER);
+
+    schedule.afterSync(failing, "t@1", true, false, null); // a pass got through
+    assertThat(schedule.failingTooLong(failing)).isEmpty();
   }
 
   @Test

@@ -1,0 +1,52 @@
+package io.flagops.operator.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flagops.operator.api.v1alpha1.ConditionTypes;
+import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
+import io.flagops.operator.api.v1alpha1.FlagRelease;
+import io.flagops.operator.api.v1alpha1.ReleaseState;
+import io.flagops.operator.reconciler.status.Conditions;
+import io.flagops.operator.simulator.CallLog;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A FlagRelease that LaunchDarkly keeps failing (here: a conflict at every call, which opens no
+ * breaker) is Stalled once no pass has got through for {@code retry.stalled-after}, so the Stalled
+ * alert reaches a person; it is still tried again, and Ready once a pass gets through.
+ */
+class LongFailureIT extends EmbeddedOperatorCase {
+  @Test
+  void aFlagReleaseFailingForLongIsStalledAndStillTriedAgain() {
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    operator =
+        EmbeddedOperator.start(
+            harness.newClient(),
+            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
+                .with("flagrelease.retry.stalled-after", "3s"),
+            null);
+    harness.simulator.faults().failNext(100_000, 409);
+
+    harness.createTwoStep("c-01", DesiredPhaseStatus.Started);
+    harness.awaitAll(
+        List.of("c-01"), Duration.ofSeconds(20), r -> r.isSettledIn(ReleaseState.Failed));
+
+    FlagRelease stalled = harness.get("c-01");
+    assertThat(
+            Conditions.find(stalled.getStatus().getConditions(), ConditionTypes.STALLED)
+                .getReason())
+        .isEqualTo("Conflict");
+    assertThat(stalled.getStatus().getMessage())
+        .startsWith("reading the release: LaunchDarkly answered 409")
+        .endsWith(
+            "; no pass has got through for 3s, so a person should look (still tried again with"
+                + " backoff)");
+    long reads = harness.simulator.calls().count(CallLog.GET_RELEASE, 409);
+
+    harness.simulator.faults().clear();
+    harness.awaitReady(List.of("c-01"), Duration.ofSeconds(20));
+    assertThat(reads).as("tried again while it failed").isGreaterThan(3);
+  }
+}
