@@ -457,7 +457,22 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             : result.backsOff()
                 ? schedule.afterTransientFailure(resource, "deleting the release", false)
                 : schedule.afterGivenWait(resource, result.retryAfter());
-    if (!schedule.isBlipOfBlockedDeletion(resource)) {
+    Optional<Duration> failingTooLong =
+        result.backsOff() ? schedule.failingTooLong(resource) : Optional.empty();
+    if (failingTooLong.isPresent()) {
+      // as a pass failing that long: Stalled, so the alert brings a person, and still tried
+      report(
+          resource,
+          new Outcome(
+              ReleaseState.Deleting,
+              Reasons.DELETION_BLOCKED,
+              result.message()
+                  + "; no attempt has got through for "
+                  + Durations.describe(failingTooLong.get())
+                  + ", so a person should look (still tried again with backoff;"
+                  + " deletionPolicy: Orphan finishes the deletion now, leaving the release in"
+                  + " LaunchDarkly)"));
+    } else if (!schedule.isBlipOfBlockedDeletion(resource)) {
       report(resource, new Outcome(ReleaseState.Deleting, Reasons.DELETING, result.message()));
     }
     return after(next);

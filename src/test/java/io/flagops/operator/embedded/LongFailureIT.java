@@ -1,6 +1,7 @@
 package io.flagops.operator.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
@@ -48,5 +49,35 @@ class LongFailureIT extends EmbeddedOperatorCase {
     harness.simulator.faults().clear();
     harness.awaitReady(List.of("c-01"), Duration.ofSeconds(20));
     assertThat(reads).as("tried again while it failed").isGreaterThan(3);
+  }
+
+  /** The same for a deletion: a namespace left Terminating behind it reaches a person too. */
+  @Test
+  void aDeletionFailingForLongIsStalledAndStillTriedAgain() {
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    operator =
+        EmbeddedOperator.start(
+            harness.newClient(),
+            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
+                .with("flagrelease.retry.stalled-after", "3s"),
+            null);
+    harness.createTwoStep("c-02", DesiredPhaseStatus.Started);
+    harness.awaitReady(List.of("c-02"), Duration.ofSeconds(20));
+    harness.simulator.faults().failNext(100_000, 409);
+
+    harness.client.resource(harness.get("c-02")).delete();
+    harness.awaitAll(
+        List.of("c-02"),
+        Duration.ofSeconds(20),
+        r ->
+            Conditions.currentStall(r)
+                .filter(s -> "DeletionBlocked".equals(s.getReason()))
+                .isPresent());
+
+    assertThat(harness.get("c-02").getStatus().getMessage())
+        .contains("; no attempt has got through for 3s, so a person should look");
+    harness.simulator.faults().clear();
+    await().atMost(Duration.ofSeconds(20)).until(() -> harness.get("c-02") == null);
+    assertThat(harness.simulator.release("chaos", "c-02")).as("deleted, as Delete says").isEmpty();
   }
 }
