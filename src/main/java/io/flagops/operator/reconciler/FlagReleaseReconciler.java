@@ -233,6 +233,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   private Admission admit(FlagRelease resource) {
     Optional<Verdict> invalid = ReleasePlanner.validate(resource.getSpec());
     if (invalid.isPresent()) {
+      schedule.answered(resource); // no call: what failed before has ended
       report(
           resource, stopsAMove(resource, failed(invalid.get().reason(), invalid.get().message())));
       return Admission.stop(UpdateControl.noUpdate());
@@ -242,6 +243,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       return Admission.stop(after(spread.get()));
     }
     if (resource.getSpec().isSuspend()) {
+      schedule.answered(resource);
       report(
           resource,
           stopsAMove(
@@ -256,6 +258,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     try {
       token = tokens.resolve(resource);
     } catch (AccessTokens.Unavailable e) {
+      schedule.answered(resource);
       report(resource, stopsAMove(resource, failed(e.reason(), e.getMessage())));
       return Admission.stop(after(schedule.whileUnauthorized()));
     }
@@ -266,6 +269,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
       // the flag back from the one that has managed it since, once this one is pointed back at
       // the token it made the record with (or once any other stall replaced this one)
       lettingGoOfAMove(resource, claimed.get());
+      schedule.answered(resource);
       report(
           resource,
           Seen.unknown(),
@@ -457,9 +461,16 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             : result.backsOff()
                 ? schedule.afterTransientFailure(resource, "deleting the release", false)
                 : schedule.afterGivenWait(resource, result.retryAfter());
-    Optional<Duration> failingTooLong =
-        result.backsOff() ? schedule.failingTooLong(resource) : Optional.empty();
-    if (failingTooLong.isPresent()) {
+    Optional<Duration> failingTooLong = schedule.failingTooLong(resource);
+    boolean stalledSo =
+        Conditions.currentStall(resource)
+            .filter(stalled -> Reasons.DELETION_BLOCKED.equals(stalled.getReason()))
+            .isPresent();
+    if (failingTooLong.isPresent() && !result.backsOff() && stalledSo) {
+      // a wait (a 429, an open circuit, the budget's turn) between its failures keeps the stall
+      return after(next);
+    }
+    if (failingTooLong.isPresent() && result.backsOff()) {
       // as a pass failing that long: Stalled, so the alert brings a person, and still tried
       report(
           resource,
@@ -582,6 +593,15 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             report(
                 resource, e.seen(), e.owned(), Outcome.stillStalled(refused.get()), tokenVersion);
           }
+        } else if (keptThroughAWait(resource, failure).isPresent()) {
+          if (!recordsAsBefore || uncertain) {
+            report(
+                resource,
+                e.seen(),
+                e.owned(),
+                Outcome.stillStalled(keptThroughAWait(resource, failure).get()),
+                tokenVersion);
+          }
         } else if (!(schedule.isBlip(resource, e.progressed())
                 && recordsAsBefore
                 && endedStall(resource).isEmpty())
@@ -649,12 +669,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    */
   private Outcome passingOrNot(FlagRelease resource, FailureResponse failure, SyncException e) {
     String message = failure.message() + whileWriting(e.step());
-    boolean ownAlert =
-        Reasons.CIRCUIT_OPEN.equals(failure.reason())
-            || Reasons.RATE_LIMITED.equals(failure.reason());
     return schedule
         .failingTooLong(resource)
-        .filter(failing -> !ownAlert)
+        .filter(failing -> !hasAlertOfItsOwn(failure))
         .map(
             failing ->
                 failed(
@@ -664,6 +681,29 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                         + Durations.describe(failing)
                         + ", so a person should look (still tried again with backoff)"))
         .orElse(warning(failure.reason(), message));
+  }
+
+  /** An open breaker and rate limiting: waits with alerts and reasons of their own. */
+  private static boolean hasAlertOfItsOwn(FailureResponse failure) {
+    return Reasons.CIRCUIT_OPEN.equals(failure.reason())
+        || Reasons.RATE_LIMITED.equals(failure.reason());
+  }
+
+  /**
+   * The stall of a resource failing too long, which a wait the breaker or a 429 gives between two
+   * of its failures keeps: flipping to Progressing and back would resolve the alert and show Argo
+   * CD a recovery that did not happen.
+   */
+  private Optional<FlagReleaseCondition> keptThroughAWait(
+      FlagRelease resource, FailureResponse failure) {
+    if (!hasAlertOfItsOwn(failure) || schedule.failingTooLong(resource).isEmpty()) {
+      return Optional.empty();
+    }
+    return Conditions.currentStall(resource)
+        .filter(
+            stalled ->
+                Reasons.CONFLICT.equals(stalled.getReason())
+                    || Reasons.UNAVAILABLE.equals(stalled.getReason()));
   }
 
   /** Which write failed ("updating the phase status" does not say which phase, nor to what). */

@@ -46,7 +46,17 @@ class LongFailureIT extends EmbeddedOperatorCase {
                 + " backoff)");
     long reads = harness.simulator.calls().count(CallLog.GET_RELEASE, 409);
 
+    // a rate limit between its failures keeps the stall: no flip to Progressing and back
     harness.simulator.faults().clear();
+    harness.simulator.faults().rateLimitStorm(Duration.ofSeconds(6), Duration.ofSeconds(1));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> harness.simulator.calls().count(CallLog.GET_RELEASE, 429) >= 1);
+    await() // the pass the 429 ended has reported by now; the storm lasts beyond this
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> harness.get("c-01").isSettledIn(ReleaseState.Failed));
+
     harness.awaitReady(List.of("c-01"), Duration.ofSeconds(20));
     assertThat(reads).as("tried again while it failed").isGreaterThan(3);
   }

@@ -200,7 +200,7 @@ final class PhasePlanner {
         && wanted.getStatus() == DesiredPhaseStatus.Complete) {
       // a pending approval is never worked around: not even by forceComplete
       return unshownHolds(
-          phase, unshown, " (it goes on once its audiences read live: approve it in LaunchDarkly)");
+          phase, unshown, " (approve it in LaunchDarkly, or complete the phase there)");
     }
     if (wanted.getStatus() != DesiredPhaseStatus.Complete || wanted.isForceComplete()) {
       return null;

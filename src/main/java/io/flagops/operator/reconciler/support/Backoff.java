@@ -24,9 +24,10 @@ public final class Backoff {
 
   /**
    * Failed passes in a row that stopped at {@code step} (null after a failure only {@link
-   * #noteFailure noted}); the first failure since a good pass.
+   * #noteFailure noted}); the first failure since a good pass; the first of those that was not only
+   * noted (null while none was).
    */
-  private record Failures(String step, int inARow, long since) {}
+  private record Failures(String step, int inARow, long since, Long ownSince) {}
 
   public Backoff(FlagReleaseConfig.Retry retry) {
     this(retry.initialInterval(), retry.maxInterval(), retry.multiplier(), System::nanoTime);
@@ -52,11 +53,15 @@ public final class Backoff {
             resource.getMetadata().getUid(),
             (uid, last) -> {
               if (last == null) {
-                return new Failures(step, 1, now);
+                return new Failures(step, 1, now, now);
               }
               // a failure only noted (a 429, an open circuit) stopped at no step of its own
               boolean again = !progressed && step.equals(last.step());
-              return new Failures(step, again ? last.inARow() + 1 : 1, last.since());
+              return new Failures(
+                  step,
+                  again ? last.inARow() + 1 : 1,
+                  last.since(),
+                  last.ownSince() == null ? now : last.ownSince());
             });
     return Duration.ofMillis(delayAfter(failures.inARow()));
   }
@@ -67,7 +72,7 @@ public final class Backoff {
    */
   public void noteFailure(FlagRelease resource) {
     long now = nanoClock.getAsLong();
-    byUid.putIfAbsent(resource.getMetadata().getUid(), new Failures(null, 0, now));
+    byUid.putIfAbsent(resource.getMetadata().getUid(), new Failures(null, 0, now, null));
   }
 
   /** How long the resource has been failing since its last good pass; zero when it is not. */
@@ -76,6 +81,18 @@ public final class Backoff {
     return failures == null
         ? Duration.ZERO
         : Duration.ofNanos(nanoClock.getAsLong() - failures.since());
+  }
+
+  /**
+   * How long the resource has failed with failures of its own (not only waits LaunchDarkly or the
+   * breaker gave, a 429 or an open circuit, which have alerts of their own) since its last good
+   * pass; zero when it has none.
+   */
+  public Duration failingOnItsOwnFor(FlagRelease resource) {
+    Failures failures = byUid.get(resource.getMetadata().getUid());
+    return failures == null || failures.ownSince() == null
+        ? Duration.ZERO
+        : Duration.ofNanos(nanoClock.getAsLong() - failures.ownSince());
   }
 
   /** The resource got through a pass, or is gone: its next failure starts from the beginning. */

@@ -141,10 +141,12 @@ public final class PollSchedule {
 
   /**
    * How long the resource has failed with no pass getting through, when that is {@code
-   * retry.stalled-after} or longer: it is Stalled then, still tried again. Empty before that.
+   * retry.stalled-after} or longer: it is Stalled then, still tried again. Counted from its first
+   * failure of its own: a long wait LaunchDarkly or the breaker gave (a 429, an open circuit) has
+   * an alert of its own. Empty before that.
    */
   public Optional<Duration> failingTooLong(FlagRelease resource) {
-    return failingFor(resource).compareTo(stalledAfter) >= 0
+    return backoff.failingOnItsOwnFor(resource).compareTo(stalledAfter) >= 0
         ? Optional.of(stalledAfter)
         : Optional.empty();
   }

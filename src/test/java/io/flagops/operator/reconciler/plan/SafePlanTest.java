@@ -455,8 +455,8 @@ class SafePlanTest {
         .isEqualTo(
             "LaunchDarkly's read of phase 'Testing' leaves out its audiences' configuration, and"
                 + " its release pipeline gives it an approval, which may hold the phase: not"
-                + " completed until a read shows whether it does (it goes on once its audiences"
-                + " read live: approve it in LaunchDarkly)");
+                + " completed until a read shows whether it does (approve it in LaunchDarkly, or"
+                + " complete the phase there)");
   }
 
   /** Audiences that read live went through their approval: only a guarded rollout may remain. */

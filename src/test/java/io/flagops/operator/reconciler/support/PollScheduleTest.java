@@ -155,6 +155,19 @@ class PollScheduleTest {
     assertThat(schedule.failingTooLong(failing)).isEmpty();
   }
 
+  /** Waits a 429 or the open breaker give have alerts of their own: they start no count. */
+  @Test
+  void waitsLaunchDarklyGivesDoNotCountTowardsFailingTooLong() {
+    FlagRelease waiting = resource("a", ReleaseState.Progressing);
+    schedule.afterGivenWait(waiting, Duration.ofSeconds(30));
+    advance(STALLED_AFTER.plusMinutes(5));
+    schedule.afterTransientFailure(waiting, "reading the release", false);
+
+    assertThat(schedule.failingTooLong(waiting)).as("an hour of 429s, then one 503").isEmpty();
+    advance(STALLED_AFTER);
+    assertThat(schedule.failingTooLong(waiting)).hasValue(STALLED_AFTER);
+  }
+
   @Test
   void aWaitLaunchDarklyGivesIsNeverShortened() {
     FlagRelease resource = resource("a", ReleaseState.Progressing);
