@@ -462,9 +462,13 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 ? schedule.afterTransientFailure(resource, "deleting the release", false)
                 : schedule.afterGivenWait(resource, result.retryAfter());
     Optional<Duration> failingTooLong = schedule.failingTooLong(resource);
-    boolean stalledSo =
+    boolean stalledSo = // by this count: its deletion's, or the passes' before it
         Conditions.currentStall(resource)
-            .filter(stalled -> Reasons.DELETION_BLOCKED.equals(stalled.getReason()))
+            .filter(
+                stalled ->
+                    Reasons.DELETION_BLOCKED.equals(stalled.getReason())
+                        || Reasons.CONFLICT.equals(stalled.getReason())
+                        || Reasons.UNAVAILABLE.equals(stalled.getReason()))
             .isPresent();
     if (failingTooLong.isPresent() && !result.backsOff() && stalledSo) {
       // a wait (a 429, an open circuit, the budget's turn) between its failures keeps the stall
@@ -593,7 +597,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             report(
                 resource, e.seen(), e.owned(), Outcome.stillStalled(refused.get()), tokenVersion);
           }
-        } else if (keptThroughAWait(resource, failure).isPresent()) {
+        } else if (!e.progressed() && keptThroughAWait(resource, failure).isPresent()) {
           if (!recordsAsBefore || uncertain) {
             report(
                 resource,

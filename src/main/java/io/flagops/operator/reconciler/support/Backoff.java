@@ -25,7 +25,7 @@ public final class Backoff {
   /**
    * Failed passes in a row that stopped at {@code step} (null after a failure only {@link
    * #noteFailure noted}); the first failure since a good pass; the first of those that was not only
-   * noted (null while none was).
+   * noted, since the last pass that moved the release forward (null while none was).
    */
   private record Failures(String step, int inARow, long since, Long ownSince) {}
 
@@ -61,7 +61,7 @@ public final class Backoff {
                   step,
                   again ? last.inARow() + 1 : 1,
                   last.since(),
-                  last.ownSince() == null ? now : last.ownSince());
+                  last.ownSince() == null || progressed ? now : last.ownSince());
             });
     return Duration.ofMillis(delayAfter(failures.inARow()));
   }
@@ -84,9 +84,10 @@ public final class Backoff {
   }
 
   /**
-   * How long the resource has failed with failures of its own (not only waits LaunchDarkly or the
-   * breaker gave, a 429 or an open circuit, which have alerts of their own) since its last good
-   * pass; zero when it has none.
+   * How long the resource has failed since its first failure of its own (not only a wait
+   * LaunchDarkly or the breaker gave, a 429 or an open circuit, which have alerts of their own)
+   * after its last good pass, or the last failed pass that still moved the release forward; zero
+   * when it has none.
    */
   public Duration failingOnItsOwnFor(FlagRelease resource) {
     Failures failures = byUid.get(resource.getMetadata().getUid());

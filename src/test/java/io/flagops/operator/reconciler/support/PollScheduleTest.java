@@ -145,10 +145,17 @@ class PollScheduleTest {
     schedule.afterTransientFailure(failing, "reading the release", false);
 
     advance(STALLED_AFTER.minusSeconds(1));
-    schedule.afterTransientFailure(failing, "starting phase 'Beta'", true);
-    assertThat(schedule.failingTooLong(failing)).as("failing, and getting further").isEmpty();
+    schedule.afterTransientFailure(failing, "reading the release", false);
+    assertThat(schedule.failingTooLong(failing)).isEmpty();
 
     advance(Duration.ofSeconds(1));
+    assertThat(schedule.failingTooLong(failing)).hasValue(STALLED_AFTER);
+
+    schedule.afterTransientFailure(failing, "starting phase 'Beta'", true);
+    assertThat(schedule.failingTooLong(failing))
+        .as("a failed pass that moved the release forward starts the count again")
+        .isEmpty();
+    advance(STALLED_AFTER);
     assertThat(schedule.failingTooLong(failing)).hasValue(STALLED_AFTER);
 
     schedule.afterSync(failing, "t@1", true, false, null); // a pass got through
