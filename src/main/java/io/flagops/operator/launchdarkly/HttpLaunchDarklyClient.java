@@ -18,7 +18,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +39,9 @@ import org.jboss.logging.Logger;
 public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HttpLaunchDarklyClient.class);
   private static final String JSON = "application/json";
+
+  /** The largest answer read: a release or a pipeline is a few kilobytes. */
+  static final long MAX_ANSWER_BYTES = 4L * 1024 * 1024;
 
   private final HttpClient http;
   private final String baseUrl;
@@ -199,7 +201,7 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
     HttpResponse<byte[]> response;
     long started = System.nanoTime();
     CompletableFuture<HttpResponse<byte[]>> pending =
-        http.sendAsync(request, BodyHandlers.ofByteArray());
+        http.sendAsync(request, new LimitedBody(MAX_ANSWER_BYTES));
     try {
       response = pending.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -217,6 +219,16 @@ public class HttpLaunchDarklyClient implements LaunchDarklyClient, AutoCloseable
       }
       if (cause instanceof HttpTimeoutException) {
         throw noAnswerWithinReadTimeout(route);
+      }
+      if (cause instanceof LimitedBody.TooLarge
+          || cause.getCause() instanceof LimitedBody.TooLarge) {
+        throw new LaunchDarklyException.Unavailable(
+            route.description
+                + ": "
+                + new LimitedBody.TooLarge(MAX_ANSWER_BYTES).getMessage()
+                + ", not read (LaunchDarkly's are kilobytes: a proxy's, perhaps)",
+            0,
+            null);
       }
       throw new LaunchDarklyException.Unavailable(
           route.description + ": connection failed (" + cause.getClass().getSimpleName() + ")",

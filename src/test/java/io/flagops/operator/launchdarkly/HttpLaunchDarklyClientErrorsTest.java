@@ -101,6 +101,23 @@ class HttpLaunchDarklyClientErrorsTest {
     assertThat(e.mayHaveBeenMade()).isTrue();
   }
 
+  /** An endless answer is not read into memory: past the limit it is a failure, retried. */
+  @ParameterizedTest
+  @EnumSource(Call.class)
+  void anAnswerLargerThanTheLimitIsNotReadWhole(Call call) {
+    String padding = "x".repeat((int) HttpLaunchDarklyClient.MAX_ANSWER_BYTES);
+    server.answerAlways(Answer.json(200, "{\"padding\":\"" + padding + "\"}"));
+
+    LaunchDarklyException.Unavailable e =
+        catchThrowableOfType(
+            LaunchDarklyException.Unavailable.class, () -> call.invoke(client(server)));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .endsWith(
+            ": an answer larger than 4 MiB, not read (LaunchDarkly's are kilobytes: a proxy's, perhaps)");
+  }
+
   /** An API gateway's JSON 404 lacks the error code every LaunchDarkly error body carries. */
   @ParameterizedTest
   @EnumSource(Call.class)
