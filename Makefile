@@ -30,7 +30,8 @@ $(BUILT): $(SOURCES)
 	@touch $@
 
 test: ## build and run every test
-	$(MVN) verify
+	@# one line per test class: its result ("Tests run: ... in <class>"), not also its start
+	$(MVN) verify | grep --line-buffered -v '^\[INFO\] Running '
 
 BENCH_ARGS ?=
 
