@@ -31,7 +31,7 @@ $(BUILT): $(SOURCES)
 
 test: ## build and run every test
 	@# one line per test class: its result ("Tests run: ... in <class>"), not also its start
-	$(MVN) verify | grep --line-buffered -v '^\[INFO\] Running '
+	$(MVN) verify | { grep --line-buffered -a -v '^\[INFO\] Running ' || true; }
 
 BENCH_ARGS ?=
 

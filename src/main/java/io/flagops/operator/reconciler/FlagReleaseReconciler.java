@@ -551,6 +551,9 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   private UpdateControl<FlagRelease> onFailure(
       FlagRelease resource, SyncException e, String tokenVersion, ReleaseSync.Writes writes) {
     FailureResponse failure = FailureResponse.of(e.launchDarklyError());
+    if (e.progressed()) {
+      schedule.movedForward(resource); // however it stopped, it is not stuck
+    }
     switch (failure.kind()) {
       case OWN_TURN:
         if (e.progressed() || !recordsAsBefore(resource, e) || endedStall(resource).isPresent()) {

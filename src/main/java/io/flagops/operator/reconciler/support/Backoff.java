@@ -96,6 +96,16 @@ public final class Backoff {
         : Duration.ofNanos(nanoClock.getAsLong() - failures.ownSince());
   }
 
+  /**
+   * A failed pass moved the release forward (whatever stopped it, a wait for the budget or a 429
+   * too): the count towards a stall ends, and its next failure of its own starts it again.
+   */
+  public void movedForward(FlagRelease resource) {
+    byUid.computeIfPresent(
+        resource.getMetadata().getUid(),
+        (uid, last) -> new Failures(last.step(), last.inARow(), last.since(), null));
+  }
+
   /** The resource got through a pass, or is gone: its next failure starts from the beginning. */
   public void reset(FlagRelease resource) {
     byUid.remove(resource.getMetadata().getUid());

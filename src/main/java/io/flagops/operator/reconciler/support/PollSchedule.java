@@ -151,6 +151,11 @@ public final class PollSchedule {
         : Optional.empty();
   }
 
+  /** A failed pass moved the release forward: it is not failing too long (see {@link Backoff}). */
+  public void movedForward(FlagRelease resource) {
+    backoff.movedForward(resource);
+  }
+
   /**
    * A Ready resource, or one Stalled until a person acts, whose failures have lasted less than a
    * settled interval keeps its status: a stall that flipped to Progressing at each brief failure

@@ -158,6 +158,13 @@ class PollScheduleTest {
     advance(STALLED_AFTER);
     assertThat(schedule.failingTooLong(failing)).hasValue(STALLED_AFTER);
 
+    schedule.movedForward(failing); // then a 429 stopped it
+    schedule.afterGivenWait(failing, Duration.ofSeconds(30));
+    assertThat(schedule.failingTooLong(failing)).as("a forward pass a 429 stopped").isEmpty();
+    schedule.afterTransientFailure(failing, "reading the release", false);
+    advance(STALLED_AFTER);
+    assertThat(schedule.failingTooLong(failing)).hasValue(STALLED_AFTER);
+
     schedule.afterSync(failing, "t@1", true, false, null); // a pass got through
     assertThat(schedule.failingTooLong(failing)).isEmpty();
   }
