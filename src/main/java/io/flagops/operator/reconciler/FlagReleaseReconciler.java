@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps a flag's LaunchDarkly release in line with its FlagRelease. A pass first checks what stops
@@ -461,15 +462,17 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             : result.backsOff()
                 ? schedule.afterTransientFailure(resource, "deleting the release", false)
                 : schedule.afterGivenWait(resource, result.retryAfter());
-    Optional<Duration> failingTooLong = schedule.failingTooLong(resource);
-    boolean stalledSo = // by this count: its deletion's, or the passes' before it
-        Conditions.currentStall(resource)
-            .filter(
-                stalled ->
-                    Reasons.DELETION_BLOCKED.equals(stalled.getReason())
-                        || Reasons.CONFLICT.equals(stalled.getReason())
-                        || Reasons.UNAVAILABLE.equals(stalled.getReason()))
-            .isPresent();
+    // Stalled so by the passes before the deletion (whose generation it raised), known after a
+    // restart too; or by this deletion's count (a DeletionBlocked of another kind looks the same)
+    FlagReleaseCondition stall =
+        resource.getStatus() == null
+            ? null
+            : Conditions.findTrue(resource.getStatus().getConditions(), ConditionTypes.STALLED);
+    String stalledFor = stall == null ? "" : String.valueOf(stall.getReason());
+    Optional<Duration> failingTooLong =
+        schedule.failingTooLong(resource, LONG_FAILURE_REASONS.contains(stalledFor));
+    boolean stalledSo =
+        LONG_FAILURE_REASONS.contains(stalledFor) || Reasons.DELETION_BLOCKED.equals(stalledFor);
     if (failingTooLong.isPresent() && !result.backsOff() && stalledSo) {
       // a wait (a 429, an open circuit, the budget's turn) between its failures keeps the stall
       return after(next);
@@ -677,7 +680,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   private Outcome passingOrNot(FlagRelease resource, FailureResponse failure, SyncException e) {
     String message = failure.message() + whileWriting(e.step());
     return schedule
-        .failingTooLong(resource)
+        .failingTooLong(resource, !e.progressed() && stalledByLongFailure(resource))
         .filter(failing -> !hasAlertOfItsOwn(failure))
         .map(
             failing ->
@@ -688,6 +691,17 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                         + Durations.describe(failing)
                         + ", so a person should look (still tried again with backoff)"))
         .orElse(warning(failure.reason(), message));
+  }
+
+  /** The reasons a pass's long failure stalls with; no other stall has them. */
+  private static final Set<String> LONG_FAILURE_REASONS =
+      Set.of(Reasons.CONFLICT, Reasons.UNAVAILABLE);
+
+  /** Stalled by a long failure for the current spec (written before a restart, maybe). */
+  private static boolean stalledByLongFailure(FlagRelease resource) {
+    return Conditions.currentStall(resource)
+        .filter(stalled -> LONG_FAILURE_REASONS.contains(stalled.getReason()))
+        .isPresent();
   }
 
   /** An open breaker and rate limiting: waits with alerts and reasons of their own. */
@@ -703,14 +717,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
    */
   private Optional<FlagReleaseCondition> keptThroughAWait(
       FlagRelease resource, FailureResponse failure) {
-    if (!hasAlertOfItsOwn(failure) || schedule.failingTooLong(resource).isEmpty()) {
+    if (!hasAlertOfItsOwn(failure)) {
       return Optional.empty();
     }
     return Conditions.currentStall(resource)
-        .filter(
-            stalled ->
-                Reasons.CONFLICT.equals(stalled.getReason())
-                    || Reasons.UNAVAILABLE.equals(stalled.getReason()));
+        .filter(stalled -> LONG_FAILURE_REASONS.contains(stalled.getReason()));
   }
 
   /** Which write failed ("updating the phase status" does not say which phase, nor to what). */

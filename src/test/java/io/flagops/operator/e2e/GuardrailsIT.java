@@ -583,7 +583,7 @@ class GuardrailsIT extends OperatorTestBase {
     simulator.ui().createRelease(PROJECT, "flag-138", "guarded-first");
     simulator.ui().startPhase(PROJECT, "flag-138", "Canary");
     String silent = withoutConfiguration("flag-138");
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 60; i++) { // every read in the test leaves it out
       simulator.faults().respondNextOn(CallLog.GET_RELEASE, 200, "application/json", silent);
     }
     FlagReleaseSpec spec = spec("flag-138", "guarded-first", phase("Canary", Started));

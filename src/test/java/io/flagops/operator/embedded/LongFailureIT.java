@@ -48,7 +48,10 @@ class LongFailureIT extends EmbeddedOperatorCase {
 
     // a rate limit between its failures keeps the stall: no flip to Progressing and back
     harness.simulator.faults().clear();
-    harness.simulator.faults().rateLimitStorm(Duration.ofSeconds(6), Duration.ofSeconds(1));
+    harness
+        .simulator
+        .faults()
+        .rateLimitStormFromNext(CallLog.GET_RELEASE, Duration.ofSeconds(8), Duration.ofSeconds(1));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> harness.simulator.calls().count(CallLog.GET_RELEASE, 429) >= 1);
@@ -59,6 +62,36 @@ class LongFailureIT extends EmbeddedOperatorCase {
 
     harness.awaitReady(List.of("c-01"), Duration.ofSeconds(20));
     assertThat(reads).as("tried again while it failed").isGreaterThan(3);
+  }
+
+  /**
+   * A restart forgets the count but not the stall: the status says the resource has been failing
+   * that long, and it stays Stalled while it fails, rather than Progressing until another hour.
+   */
+  @Test
+  void aStallForFailingLongOutlivesARestart() {
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    EmbeddedSettings settings =
+        EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
+            .with("flagrelease.retry.stalled-after", "3s");
+    operator = EmbeddedOperator.start(harness.newClient(), settings, null);
+    harness.simulator.faults().failNext(100_000, 409);
+    harness.createTwoStep("c-03", DesiredPhaseStatus.Started);
+    harness.awaitAll(
+        List.of("c-03"), Duration.ofSeconds(20), r -> r.isSettledIn(ReleaseState.Failed));
+
+    operator.close();
+    long before = harness.simulator.calls().count(CallLog.GET_RELEASE, 409);
+    operator =
+        EmbeddedOperator.start(
+            harness.newClient(), settings.with("flagrelease.retry.stalled-after", "1h"), null);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> harness.simulator.calls().count(CallLog.GET_RELEASE, 409) >= before + 5);
+    assertThat(harness.get("c-03").isSettledIn(ReleaseState.Failed))
+        .as("still Stalled after five failed reads of the new process, seconds past a blip")
+        .isTrue();
   }
 
   /** The same for a deletion: a namespace left Terminating behind it reaches a person too. */

@@ -45,8 +45,9 @@ public record ReleasePipeline(
 
   /**
    * The guardrails each phase's definition gives its audiences ({@link #APPROVAL}, {@link
-   * #GUARDED_ROLLOUT} or both), by phase name; phases without one are left out. What a legacy
-   * release's audiences leave out (they carry no configuration), its pipeline says.
+   * #GUARDED_ROLLOUT} or both), by phase name; phases without one are left out. What a release's
+   * audiences leave out (a legacy release's carry no configuration; an automated release's read may
+   * leave it out), its pipeline says.
    */
   public Map<String, String> guardrailsByPhase() {
     Map<String, String> guardrails = new HashMap<>();

@@ -13,9 +13,10 @@ import java.util.Optional;
  * Release pipelines as LaunchDarkly defines them. Whether a pipeline is a legacy one never changes
  * after it is created, so that is read once per token and kept in a bounded cache. A pipeline is
  * also kept a few minutes for checks that delete nothing (a move held back, a release on another
- * pipeline, Observe without a release, a legacy pipeline's guardrails): one read per pipeline then
- * serves every resource that asks, however often it polls. A pipeline about to receive a moved
- * release is always read afresh.
+ * pipeline, Observe without a release, the guardrails of a legacy release or of a phase read
+ * without its configuration): one read per pipeline then serves every resource that asks, however
+ * often it polls. A pipeline about to receive a moved release, or one whose create LaunchDarkly
+ * answered with 404 (to name the missing key), is read afresh.
  */
 @ApplicationScoped
 public class PipelineCatalog {

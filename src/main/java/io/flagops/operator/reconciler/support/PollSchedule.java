@@ -140,13 +140,14 @@ public final class PollSchedule {
   }
 
   /**
-   * How long the resource has failed with no pass getting through, when that is {@code
-   * retry.stalled-after} or longer: it is Stalled then, still tried again. Counted from its first
-   * failure of its own: a long wait LaunchDarkly or the breaker gave (a 429, an open circuit) has
-   * an alert of its own. Empty before that.
+   * {@code retry.stalled-after}, when the resource has failed that long with no pass getting
+   * through, or {@code stalledSo} (its status says so already: this process may have started since,
+   * and counts anew): it is Stalled then, still tried again. Counted from its first failure of its
+   * own: a long wait LaunchDarkly or the breaker gave (a 429, an open circuit) has an alert of its
+   * own. Empty before that.
    */
-  public Optional<Duration> failingTooLong(FlagRelease resource) {
-    return backoff.failingOnItsOwnFor(resource).compareTo(stalledAfter) >= 0
+  public Optional<Duration> failingTooLong(FlagRelease resource, boolean stalledSo) {
+    return stalledSo || backoff.failingOnItsOwnFor(resource).compareTo(stalledAfter) >= 0
         ? Optional.of(stalledAfter)
         : Optional.empty();
   }

@@ -146,27 +146,32 @@ class PollScheduleTest {
 
     advance(STALLED_AFTER.minusSeconds(1));
     schedule.afterTransientFailure(failing, "reading the release", false);
-    assertThat(schedule.failingTooLong(failing)).isEmpty();
+    assertThat(schedule.failingTooLong(failing, false)).isEmpty();
 
     advance(Duration.ofSeconds(1));
-    assertThat(schedule.failingTooLong(failing)).hasValue(STALLED_AFTER);
+    assertThat(schedule.failingTooLong(failing, false)).hasValue(STALLED_AFTER);
 
     schedule.afterTransientFailure(failing, "starting phase 'Beta'", true);
-    assertThat(schedule.failingTooLong(failing))
+    assertThat(schedule.failingTooLong(failing, false))
         .as("a failed pass that moved the release forward starts the count again")
         .isEmpty();
     advance(STALLED_AFTER);
-    assertThat(schedule.failingTooLong(failing)).hasValue(STALLED_AFTER);
+    assertThat(schedule.failingTooLong(failing, false)).hasValue(STALLED_AFTER);
 
     schedule.movedForward(failing); // then a 429 stopped it
     schedule.afterGivenWait(failing, Duration.ofSeconds(30));
-    assertThat(schedule.failingTooLong(failing)).as("a forward pass a 429 stopped").isEmpty();
+    assertThat(schedule.failingTooLong(failing, false))
+        .as("a forward pass a 429 stopped")
+        .isEmpty();
     schedule.afterTransientFailure(failing, "reading the release", false);
     advance(STALLED_AFTER);
-    assertThat(schedule.failingTooLong(failing)).hasValue(STALLED_AFTER);
+    assertThat(schedule.failingTooLong(failing, false)).hasValue(STALLED_AFTER);
 
     schedule.afterSync(failing, "t@1", true, false, null); // a pass got through
-    assertThat(schedule.failingTooLong(failing)).isEmpty();
+    assertThat(schedule.failingTooLong(failing, false)).isEmpty();
+    assertThat(schedule.failingTooLong(failing, true))
+        .as("its status says so already, written before this process started")
+        .hasValue(STALLED_AFTER);
   }
 
   /** Waits a 429 or the open breaker give have alerts of their own: they start no count. */
@@ -177,9 +182,11 @@ class PollScheduleTest {
     advance(STALLED_AFTER.plusMinutes(5));
     schedule.afterTransientFailure(waiting, "reading the release", false);
 
-    assertThat(schedule.failingTooLong(waiting)).as("an hour of 429s, then one 503").isEmpty();
+    assertThat(schedule.failingTooLong(waiting, false))
+        .as("an hour of 429s, then one 503")
+        .isEmpty();
     advance(STALLED_AFTER);
-    assertThat(schedule.failingTooLong(waiting)).hasValue(STALLED_AFTER);
+    assertThat(schedule.failingTooLong(waiting, false)).hasValue(STALLED_AFTER);
   }
 
   @Test
