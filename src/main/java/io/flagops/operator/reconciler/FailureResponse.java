@@ -79,6 +79,18 @@ record FailureResponse(Kind kind, String reason, String message, Duration given)
     return Conditions.currentStall(resource).filter(FailureResponse::isRefusedWrite);
   }
 
+  /** The reasons a stall for failing long ({@code retry.stalled-after}) has: no other stall. */
+  static final Set<String> FAILING_LONG = Set.of(Reasons.CONFLICT, Reasons.UNAVAILABLE);
+
+  /**
+   * The resource's stall for failing long, for its current spec (written before a restart, maybe:
+   * the count of a new process starts again); empty otherwise.
+   */
+  static Optional<FlagReleaseCondition> failingLongStall(FlagRelease resource) {
+    return Conditions.currentStall(resource)
+        .filter(stalled -> FAILING_LONG.contains(stalled.getReason()));
+  }
+
   /**
    * How long a refused write is held at most: what refused it may lie outside the release (a flag
    * or environment setting a person fixes in LaunchDarkly), which no read of the release shows.

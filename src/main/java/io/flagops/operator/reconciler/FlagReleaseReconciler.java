@@ -44,7 +44,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Keeps a flag's LaunchDarkly release in line with its FlagRelease. A pass first checks what stops
@@ -462,17 +461,18 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
             : result.backsOff()
                 ? schedule.afterTransientFailure(resource, "deleting the release", false)
                 : schedule.afterGivenWait(resource, result.retryAfter());
-    // Stalled so by the passes before the deletion (whose generation it raised), known after a
-    // restart too; or by this deletion's count (a DeletionBlocked of another kind looks the same)
+    // Stalled for failing long already, by the passes before the deletion (whose generation it
+    // raised) or by its own attempts, is known after a restart too, from the status
     FlagReleaseCondition stall =
         resource.getStatus() == null
             ? null
             : Conditions.findTrue(resource.getStatus().getConditions(), ConditionTypes.STALLED);
-    String stalledFor = stall == null ? "" : String.valueOf(stall.getReason());
-    Optional<Duration> failingTooLong =
-        schedule.failingTooLong(resource, LONG_FAILURE_REASONS.contains(stalledFor));
     boolean stalledSo =
-        LONG_FAILURE_REASONS.contains(stalledFor) || Reasons.DELETION_BLOCKED.equals(stalledFor);
+        stall != null
+            && (FailureResponse.FAILING_LONG.contains(stall.getReason())
+                || (Reasons.DELETION_BLOCKED.equals(stall.getReason())
+                    && String.valueOf(stall.getMessage()).endsWith(DELETION_FAILING_LONG)));
+    Optional<Duration> failingTooLong = schedule.failingTooLong(resource, stalledSo);
     if (failingTooLong.isPresent() && !result.backsOff() && stalledSo) {
       // a wait (a 429, an open circuit, the budget's turn) between its failures keeps the stall
       return after(next);
@@ -487,9 +487,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
               result.message()
                   + "; no attempt has got through for "
                   + Durations.describe(failingTooLong.get())
-                  + ", so a person should look (still tried again with backoff;"
-                  + " deletionPolicy: Orphan finishes the deletion now, leaving the release in"
-                  + " LaunchDarkly)"));
+                  + DELETION_FAILING_LONG));
     } else if (!schedule.isBlipOfBlockedDeletion(resource)) {
       report(resource, new Outcome(ReleaseState.Deleting, Reasons.DELETING, result.message()));
     }
@@ -680,7 +678,8 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   private Outcome passingOrNot(FlagRelease resource, FailureResponse failure, SyncException e) {
     String message = failure.message() + whileWriting(e.step());
     return schedule
-        .failingTooLong(resource, !e.progressed() && stalledByLongFailure(resource))
+        .failingTooLong(
+            resource, !e.progressed() && FailureResponse.failingLongStall(resource).isPresent())
         .filter(failing -> !hasAlertOfItsOwn(failure))
         .map(
             failing ->
@@ -693,16 +692,13 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
         .orElse(warning(failure.reason(), message));
   }
 
-  /** The reasons a pass's long failure stalls with; no other stall has them. */
-  private static final Set<String> LONG_FAILURE_REASONS =
-      Set.of(Reasons.CONFLICT, Reasons.UNAVAILABLE);
-
-  /** Stalled by a long failure for the current spec (written before a restart, maybe). */
-  private static boolean stalledByLongFailure(FlagRelease resource) {
-    return Conditions.currentStall(resource)
-        .filter(stalled -> LONG_FAILURE_REASONS.contains(stalled.getReason()))
-        .isPresent();
-  }
+  /**
+   * How a deletion's stall for failing long ends its message: its reason, DeletionBlocked, is also
+   * a refused token's or a suspend's, and only this says which one a restarted process reads.
+   */
+  private static final String DELETION_FAILING_LONG =
+      ", so a person should look (still tried again with backoff; deletionPolicy: Orphan finishes"
+          + " the deletion now, leaving the release in LaunchDarkly)";
 
   /** An open breaker and rate limiting: waits with alerts and reasons of their own. */
   private static boolean hasAlertOfItsOwn(FailureResponse failure) {
@@ -720,8 +716,7 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
     if (!hasAlertOfItsOwn(failure)) {
       return Optional.empty();
     }
-    return Conditions.currentStall(resource)
-        .filter(stalled -> LONG_FAILURE_REASONS.contains(stalled.getReason()));
+    return FailureResponse.failingLongStall(resource);
   }
 
   /** Which write failed ("updating the phase status" does not say which phase, nor to what). */

@@ -336,15 +336,18 @@ public class ReleaseSync {
     /**
      * Says in the status, before a write that cannot be undone, what is about to happen (and with
      * {@link #owned}, what it records). A resource Stalled on a write LaunchDarkly refused for this
-     * spec, which is being tried again (a create refused with 404, a write refused with 403), stays
-     * Stalled until the try has an answer, so Argo CD and the alerts do not see it flip to
-     * Progressing and back at each poll.
+     * spec, which is being tried again (a create refused with 404, a write refused with 403), or
+     * Stalled for failing long, stays Stalled until the try has an answer, so Argo CD and the
+     * alerts do not see it flip to Progressing and back at each poll.
      */
     private void announce(String reason, String message) {
       // only such a stall: one whose write the hold let through (the release or the token
       // changed) is lifted, and a pass stopped before its answer must not leave it to hold on
       Optional<FlagReleaseCondition> retried =
-          writes.retrying() ? FailureResponse.refusedWriteStall(resource) : Optional.empty();
+          (writes.retrying()
+                  ? FailureResponse.refusedWriteStall(resource)
+                  : Optional.<FlagReleaseCondition>empty())
+              .or(() -> FailureResponse.failingLongStall(resource));
       Outcome outcome =
           retried
               .map(Outcome::stillStalled)

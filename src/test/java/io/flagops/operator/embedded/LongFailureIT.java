@@ -3,6 +3,9 @@ package io.flagops.operator.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.flagops.operator.api.v1alpha1.ConditionTypes;
 import io.flagops.operator.api.v1alpha1.DesiredPhaseStatus;
 import io.flagops.operator.api.v1alpha1.FlagRelease;
@@ -11,6 +14,7 @@ import io.flagops.operator.reconciler.status.Conditions;
 import io.flagops.operator.simulator.CallLog;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,10 +92,58 @@ class LongFailureIT extends EmbeddedOperatorCase {
 
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> harness.simulator.calls().count(CallLog.GET_RELEASE, 409) >= before + 5);
+        .until(() -> harness.simulator.calls().count(CallLog.GET_RELEASE, 409) >= before + 6);
     assertThat(harness.get("c-03").isSettledIn(ReleaseState.Failed))
-        .as("still Stalled after five failed reads of the new process, seconds past a blip")
+        .as("still Stalled after six failed reads of the new process, seconds past a blip")
         .isTrue();
+  }
+
+  /**
+   * A create LaunchDarkly keeps failing: each try announces the create in the status first, and a
+   * stall for failing long stays through that announcement rather than flipping to Progressing and
+   * back at each try.
+   */
+  @Test
+  void aCreateFailingForLongStaysStalledThroughItsTries() {
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    operator =
+        EmbeddedOperator.start(
+            harness.newClient(),
+            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
+                .with("flagrelease.retry.stalled-after", "3s"),
+            null);
+    for (int i = 0; i < 1000; i++) {
+      harness.simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 409);
+    }
+    harness.createTwoStep("c-04", DesiredPhaseStatus.Started);
+    harness.awaitAll(
+        List.of("c-04"), Duration.ofSeconds(20), r -> r.isSettledIn(ReleaseState.Failed));
+
+    List<String> states = new CopyOnWriteArrayList<>();
+    try (Watch watch =
+        harness
+            .client
+            .resources(FlagRelease.class)
+            .inNamespace(Harness.NAMESPACE)
+            .withName("c-04")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, FlagRelease resource) {
+                    states.add(String.valueOf(resource.getStatus().getState()));
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
+      long creates = harness.simulator.calls().count(CallLog.CREATE_RELEASE, 409);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> harness.simulator.calls().count(CallLog.CREATE_RELEASE, 409) >= creates + 3);
+    }
+    assertThat(states)
+        .as("every status written while the create was tried again")
+        .doesNotContain("Progressing");
   }
 
   /** The same for a deletion: a namespace left Terminating behind it reaches a person too. */
