@@ -25,13 +25,7 @@ import org.junit.jupiter.api.Test;
 class LongFailureIT extends EmbeddedOperatorCase {
   @Test
   void aFlagReleaseFailingForLongIsStalledAndStillTriedAgain() {
-    harness = new Harness("/simulator/chaos-seed.yaml");
-    operator =
-        EmbeddedOperator.start(
-            harness.newClient(),
-            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
-                .with("flagrelease.retry.stalled-after", "3s"),
-            null);
+    startStallingAfter3s();
     harness.simulator.faults().failNext(100_000, 409);
 
     harness.createTwoStep("c-01", DesiredPhaseStatus.Started);
@@ -74,11 +68,7 @@ class LongFailureIT extends EmbeddedOperatorCase {
    */
   @Test
   void aStallForFailingLongOutlivesARestart() {
-    harness = new Harness("/simulator/chaos-seed.yaml");
-    EmbeddedSettings settings =
-        EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
-            .with("flagrelease.retry.stalled-after", "3s");
-    operator = EmbeddedOperator.start(harness.newClient(), settings, null);
+    EmbeddedSettings settings = startStallingAfter3s();
     harness.simulator.faults().failNext(100_000, 409);
     harness.createTwoStep("c-03", DesiredPhaseStatus.Started);
     harness.awaitAll(
@@ -105,13 +95,7 @@ class LongFailureIT extends EmbeddedOperatorCase {
    */
   @Test
   void aCreateFailingForLongStaysStalledThroughItsTries() {
-    harness = new Harness("/simulator/chaos-seed.yaml");
-    operator =
-        EmbeddedOperator.start(
-            harness.newClient(),
-            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
-                .with("flagrelease.retry.stalled-after", "3s"),
-            null);
+    startStallingAfter3s();
     for (int i = 0; i < 1000; i++) {
       harness.simulator.faults().failNextOn(CallLog.CREATE_RELEASE, 409);
     }
@@ -149,13 +133,7 @@ class LongFailureIT extends EmbeddedOperatorCase {
   /** The same for a deletion: a namespace left Terminating behind it reaches a person too. */
   @Test
   void aDeletionFailingForLongIsStalledAndStillTriedAgain() {
-    harness = new Harness("/simulator/chaos-seed.yaml");
-    operator =
-        EmbeddedOperator.start(
-            harness.newClient(),
-            EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
-                .with("flagrelease.retry.stalled-after", "3s"),
-            null);
+    startStallingAfter3s();
     harness.createTwoStep("c-02", DesiredPhaseStatus.Started);
     harness.awaitReady(List.of("c-02"), Duration.ofSeconds(20));
     harness.simulator.faults().failNext(100_000, 409);
@@ -174,5 +152,15 @@ class LongFailureIT extends EmbeddedOperatorCase {
     harness.simulator.faults().clear();
     await().atMost(Duration.ofSeconds(20)).until(() -> harness.get("c-02") == null);
     assertThat(harness.simulator.release("chaos", "c-02")).as("deleted, as Delete says").isEmpty();
+  }
+
+  /** The chaos seed, and an operator that stalls a resource after 3 s of failing. */
+  private EmbeddedSettings startStallingAfter3s() {
+    harness = new Harness("/simulator/chaos-seed.yaml");
+    EmbeddedSettings settings =
+        EmbeddedSettings.fast(harness.simulator.baseUrl(), Harness.TOKEN)
+            .with("flagrelease.retry.stalled-after", "3s");
+    operator = EmbeddedOperator.start(harness.newClient(), settings, null);
+    return settings;
   }
 }
