@@ -594,21 +594,14 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
                 : schedule.afterTransientFailure(resource, e.step(), e.progressed());
         boolean recordsAsBefore = recordsAsBefore(resource, e);
         boolean uncertain = !e.seen().uncertainWrites().isEmpty(); // kept, blip or not
-        Optional<FlagReleaseCondition> refused = standingStall(resource, e, writes);
-        if (refused.isPresent()) {
-          // a refused write's stall stays while nothing moved, or the next pass sends it again
+        // a refused write's stall stays while nothing moved, or the next pass sends it again; a
+        // stall for failing long stays through a wait
+        Optional<FlagReleaseCondition> standing =
+            standingStall(resource, e, writes).or(() -> keptThroughAWait(resource, failure, e));
+        if (standing.isPresent()) {
           if (!recordsAsBefore || uncertain) {
             report(
-                resource, e.seen(), e.owned(), Outcome.stillStalled(refused.get()), tokenVersion);
-          }
-        } else if (!e.progressed() && keptThroughAWait(resource, failure).isPresent()) {
-          if (!recordsAsBefore || uncertain) {
-            report(
-                resource,
-                e.seen(),
-                e.owned(),
-                Outcome.stillStalled(keptThroughAWait(resource, failure).get()),
-                tokenVersion);
+                resource, e.seen(), e.owned(), Outcome.stillStalled(standing.get()), tokenVersion);
           }
         } else if (!(schedule.isBlip(resource, e.progressed())
                 && recordsAsBefore
@@ -709,11 +702,11 @@ public class FlagReleaseReconciler implements Reconciler<FlagRelease> {
   /**
    * The stall of a resource failing too long, which a wait the breaker or a 429 gives between two
    * of its failures keeps: flipping to Progressing and back would resolve the alert and show Argo
-   * CD a recovery that did not happen.
+   * CD a recovery that did not happen. A pass that moved the release forward is said instead.
    */
-  private Optional<FlagReleaseCondition> keptThroughAWait(
-      FlagRelease resource, FailureResponse failure) {
-    if (!hasAlertOfItsOwn(failure)) {
+  private static Optional<FlagReleaseCondition> keptThroughAWait(
+      FlagRelease resource, FailureResponse failure, SyncException e) {
+    if (e.progressed() || !hasAlertOfItsOwn(failure)) {
       return Optional.empty();
     }
     return FailureResponse.failingLongStall(resource);
